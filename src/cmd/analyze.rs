@@ -1,0 +1,58 @@
+//! `tokencost analyze`: logs in, a priced report out.
+
+use anyhow::Result;
+
+use super::with_output;
+use crate::config::AnalyzeConfig;
+use crate::diag::Diag;
+use crate::engine::Engine;
+use crate::error::Exit;
+use crate::output::table::thousands;
+use crate::{output, report};
+
+pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
+    let mut diag = Diag::new(cfg.quiet);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()?;
+    let engine = Engine {
+        table: &cfg.table,
+        by: cfg.by,
+        pool,
+    };
+    let analysis = engine.run(&cfg.inputs, &mut diag);
+    let report = report::build(&analysis, &cfg.table, cfg.by);
+    for u in &report.unpriced {
+        let tokens =
+            u.input_tokens + u.cached_input_tokens + u.cache_write_tokens + u.output_tokens;
+        diag.warn(&format!(
+            "no price for model `{}` ({}): {} calls and {} tokens are left out of the totals; add the model with --pricing",
+            u.model,
+            u.reason,
+            thousands(u.calls),
+            thousands(tokens)
+        ));
+    }
+    with_output(cfg.output.as_deref(), |w| {
+        output::renderer(cfg.format).render(&report, w)
+    })?;
+    let s = &report.summary;
+    let mut line = format!(
+        "tokencost: {} lines in {} files: {} calls priced, {} unpriced, {} lines skipped",
+        thousands(s.lines),
+        s.files,
+        thousands(s.priced_calls),
+        thousands(s.unpriced_calls),
+        thousands(s.skipped_lines)
+    );
+    if !s.skipped.is_empty() {
+        let parts: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+        line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    diag.info(&line);
+    Ok(if diag.errors > 0 {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
+}

@@ -1,0 +1,200 @@
+//! `tokencost pricing list` and `tokencost pricing check`.
+
+use anyhow::Result;
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use super::with_output;
+use crate::cli::{FormatArg, PricingArgs};
+use crate::config::price_table;
+use crate::error::Exit;
+use crate::pricing::{self, Model, Tokenizer};
+
+/// One model's current price row, as listed.
+#[derive(Serialize)]
+struct Listed {
+    provider: String,
+    model: String,
+    aliases: Vec<String>,
+    patterns: Vec<String>,
+    as_of: String,
+    input: String,
+    output: String,
+    cached_input: String,
+    cache_write_5m: String,
+    cache_write_1h: String,
+    batch_factor: String,
+    long_context: Option<String>,
+    tokenizer: String,
+    context_window: Option<u64>,
+    marginal_estimate: Option<String>,
+    source: String,
+}
+
+fn listed(m: &Model) -> Listed {
+    let row = &m.prices[m.prices.len() - 1];
+    let r = &row.rates;
+    Listed {
+        provider: m.provider.clone(),
+        model: m.id.clone(),
+        aliases: m.aliases.clone(),
+        patterns: m.patterns.clone(),
+        as_of: row.as_of.to_string(),
+        input: r.input.normalize().to_string(),
+        output: r.output.normalize().to_string(),
+        cached_input: r.cached_input.normalize().to_string(),
+        cache_write_5m: r.cache_write_5m.normalize().to_string(),
+        cache_write_1h: r.cache_write_1h.normalize().to_string(),
+        batch_factor: row.batch_factor.normalize().to_string(),
+        long_context: row.long_context.as_ref().map(|lc| {
+            format!(
+                "above {}: {}/{}",
+                lc.above,
+                lc.rates.input.normalize(),
+                lc.rates.output.normalize()
+            )
+        }),
+        tokenizer: match m.tokenizer {
+            Tokenizer::Exact(e) => e.name().to_string(),
+            Tokenizer::Estimate(r) => format!("estimate (o200k_base x {r})"),
+        },
+        context_window: m.context_window,
+        marginal_estimate: m.marginal.clone(),
+        source: row.source.clone(),
+    }
+}
+
+pub fn list(provider: Option<String>, format: FormatArg, args: &PricingArgs) -> Result<Exit> {
+    let table = price_table(args)?;
+    let rows: Vec<Listed> = table
+        .models
+        .iter()
+        .filter(|m| provider.as_ref().is_none_or(|p| &m.provider == p))
+        .map(listed)
+        .collect();
+    if rows.is_empty() && provider.is_some() {
+        let known: Vec<&String> = table.providers.keys().collect();
+        anyhow::bail!(
+            "no provider `{}`; known: {}",
+            provider.unwrap_or_default(),
+            known
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    with_output(None, |w| match format {
+        FormatArg::Json => {
+            serde_json::to_writer_pretty(&mut *w, &rows)?;
+            writeln!(w)?;
+            Ok(())
+        }
+        FormatArg::Csv => {
+            let mut out = csv::Writer::from_writer(w);
+            out.write_record([
+                "provider",
+                "model",
+                "as_of",
+                "input",
+                "output",
+                "cached_input",
+                "cache_write_5m",
+                "cache_write_1h",
+                "batch_factor",
+                "long_context",
+                "tokenizer",
+                "marginal_estimate",
+                "source",
+            ])?;
+            for r in &rows {
+                out.write_record([
+                    &r.provider,
+                    &r.model,
+                    &r.as_of,
+                    &r.input,
+                    &r.output,
+                    &r.cached_input,
+                    &r.cache_write_5m,
+                    &r.cache_write_1h,
+                    &r.batch_factor,
+                    r.long_context.as_deref().unwrap_or(""),
+                    &r.tokenizer,
+                    r.marginal_estimate.as_deref().unwrap_or(""),
+                    &r.source,
+                ])?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+        FormatArg::Table => {
+            let mut t = Table::new();
+            t.load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Disabled)
+                .set_header([
+                    "provider",
+                    "model",
+                    "as of",
+                    "input",
+                    "output",
+                    "cached",
+                    "write 5m",
+                    "write 1h",
+                    "batch",
+                    "long context",
+                    "tokenizer",
+                    "marginal est.",
+                ]);
+            for r in &rows {
+                t.add_row([
+                    &r.provider,
+                    &r.model,
+                    &r.as_of,
+                    &r.input,
+                    &r.output,
+                    &r.cached_input,
+                    &r.cache_write_5m,
+                    &r.cache_write_1h,
+                    &r.batch_factor,
+                    r.long_context.as_deref().unwrap_or("-"),
+                    &r.tokenizer,
+                    r.marginal_estimate.as_deref().unwrap_or("-"),
+                ]);
+            }
+            for i in 3..9 {
+                if let Some(c) = t.column_mut(i) {
+                    c.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            writeln!(w, "{t}")?;
+            writeln!(
+                w,
+                "USD per 1M tokens, the newest row of each model; batch = fraction of list price paid in batch. --format json adds aliases, patterns and sources."
+            )?;
+            Ok(())
+        }
+    })?;
+    Ok(Exit::Success)
+}
+
+pub fn check(paths: &[std::path::PathBuf]) -> Result<Exit> {
+    match pricing::load(paths) {
+        Ok(t) => {
+            println!(
+                "ok: {} models from {} providers, {} marginal estimates ({})",
+                t.models.len(),
+                t.providers.len(),
+                t.marginal.len(),
+                t.layers.join(" + ")
+            );
+            Ok(Exit::Success)
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!("tokencost: {} problems in the price tables", problems.len());
+            Ok(Exit::Failure)
+        }
+    }
+}

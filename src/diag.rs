@@ -1,0 +1,62 @@
+//! Warnings and errors on stderr, with `path:line`. Bad lines are reported one by one up to a limit per file,
+//! then counted, so a broken log cannot flood the terminal.
+
+use std::io::Write;
+
+/// Bad lines shown per file before the rest are only counted.
+const SHOWN_PER_FILE: u64 = 5;
+
+#[derive(Debug, Default)]
+pub struct Diag {
+    pub quiet: bool,
+    file_problems: u64,
+    pub errors: u64,
+}
+
+impl Diag {
+    pub fn new(quiet: bool) -> Self {
+        Diag {
+            quiet,
+            ..Diag::default()
+        }
+    }
+
+    fn say(&self, msg: &str) {
+        // A closed stderr must not stop the run.
+        let _ = writeln!(std::io::stderr().lock(), "{msg}");
+    }
+
+    /// An error that changes the exit code (an input that could not be read), always shown.
+    pub fn error(&mut self, msg: &str) {
+        self.errors += 1;
+        self.say(&format!("tokencost: error: {msg}"));
+    }
+
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet {
+            self.say(&format!("tokencost: warning: {msg}"));
+        }
+    }
+
+    /// A line that was skipped.
+    pub fn line_problem(&mut self, file: &str, line: u64, msg: &str) {
+        self.file_problems += 1;
+        if self.file_problems <= SHOWN_PER_FILE && !self.quiet {
+            self.say(&format!("{file}:{line}: {msg}"));
+        }
+    }
+
+    pub fn end_file(&mut self, file: &str) {
+        if self.file_problems > SHOWN_PER_FILE {
+            let more = self.file_problems - SHOWN_PER_FILE;
+            self.warn(&format!("{file}: {more} more bad lines not shown"));
+        }
+        self.file_problems = 0;
+    }
+
+    pub fn info(&self, msg: &str) {
+        if !self.quiet {
+            self.say(msg);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Exit codes, one place: documented in `--help` and the README.
+
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success = 0,
+    /// Bad usage, an input that could not be read, or invalid pricing.
+    Failure = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Price tables that failed validation: every problem, each with its file and line.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid pricing:\n{}", .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+pub struct PricingError(pub Vec<crate::pricing::Problem>);

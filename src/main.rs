@@ -1,0 +1,54 @@
+//! tokencost: what logged LLM calls cost at list price, beside the estimated cost of serving them.
+//!
+//! The pipeline: cli -> config -> (pricing, input) -> engine -> report -> output.
+
+mod cli;
+mod cmd;
+mod config;
+mod diag;
+mod engine;
+mod error;
+mod input;
+mod output;
+mod pricing;
+mod report;
+mod tokenize;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+use cli::{Cli, Command, PricingCommand};
+use config::AnalyzeConfig;
+use error::Exit;
+
+fn run(cli: Cli) -> anyhow::Result<Exit> {
+    match cli.command {
+        Command::Analyze(args) => cmd::analyze::run(AnalyzeConfig::new(args)?),
+        Command::Count(args) => cmd::count::run(args),
+        Command::Pricing(PricingCommand::List {
+            provider,
+            format,
+            pricing,
+        }) => cmd::pricing::list(provider, format, &pricing),
+        Command::Pricing(PricingCommand::Check { paths }) => cmd::pricing::check(&paths),
+    }
+}
+
+/// A reader that closed the pipe (`tokencost ... | head`) is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(exit) => exit.into(),
+        Err(e) if is_broken_pipe(&e) => Exit::Success.into(),
+        Err(e) => {
+            eprintln!("tokencost: error: {e:#}");
+            Exit::Failure.into()
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Renderers of the one `Report` schema, one module per `--format`, all writing to any `Write`.
+
+mod csv;
+mod json;
+pub mod table;
+
+use std::io::Write;
+
+use crate::report::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+pub trait Render {
+    fn render(&self, report: &Report, w: &mut dyn Write) -> anyhow::Result<()>;
+}
+
+pub fn renderer(format: Format) -> Box<dyn Render> {
+    match format {
+        Format::Table => Box::new(table::Table),
+        Format::Csv => Box::new(csv::Csv),
+        Format::Json => Box::new(json::Json),
+    }
+}

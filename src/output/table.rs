@@ -1,0 +1,148 @@
+//! `--format table`: a terminal table for reading. Money is rounded to 4 decimal places here only; the CSV and
+//! JSON formats carry full precision.
+
+use comfy_table::{CellAlignment, ContentArrangement, Table as Grid, presets};
+use std::io::Write;
+
+use super::Render;
+use crate::report::{Report, Row, Usd};
+
+pub struct Table;
+
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Dollars for reading: cents from $100 up, four decimals below, and "<$0.0001" rather than a false zero.
+pub fn usd(u: Usd) -> String {
+    let d = u.0;
+    if d.abs() >= rust_decimal::Decimal::from(100) {
+        format!("${:.2}", d.round_dp(2))
+    } else if !d.is_zero() && d.abs() < rust_decimal::Decimal::new(1, 4) {
+        if d.is_sign_negative() {
+            "-<$0.0001".into()
+        } else {
+            "<$0.0001".into()
+        }
+    } else {
+        format!("${:.4}", d.round_dp(4))
+    }
+}
+
+fn range<T>(lo: Option<T>, hi: Option<T>, f: impl Fn(T) -> String) -> String {
+    match (lo, hi) {
+        (Some(l), Some(h)) => format!("{}-{}", f(l), f(h)),
+        _ => "n/a".into(),
+    }
+}
+
+fn cells(r: &Row) -> Vec<String> {
+    vec![
+        r.key.clone(),
+        thousands(r.calls),
+        thousands(r.input_tokens),
+        thousands(r.cached_input_tokens),
+        thousands(r.cache_write_tokens),
+        thousands(r.output_tokens),
+        usd(r.cost_usd),
+        range(r.marginal_cost_usd_low, r.marginal_cost_usd_high, usd),
+        range(r.markup_low, r.markup_high, |m| format!("{m:.1}x")),
+        range(r.token_tax_usd_low, r.token_tax_usd_high, usd),
+    ]
+}
+
+impl Render for Table {
+    fn render(&self, report: &Report, w: &mut dyn Write) -> anyhow::Result<()> {
+        let mut grid = Grid::new();
+        grid.load_style(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(vec![
+                report.by,
+                "calls",
+                "input",
+                "cached input",
+                "cache write",
+                "output",
+                "cost",
+                "marginal (est.)",
+                "markup (est.)",
+                "token tax (est.)",
+            ]);
+        for r in &report.groups {
+            grid.add_row(cells(r));
+        }
+        grid.add_row(cells(&report.totals));
+        for i in 1..10 {
+            if let Some(col) = grid.column_mut(i) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(w, "{grid}")?;
+        let t = &report.totals;
+        let dates: Vec<&str> = report
+            .pricing
+            .prices
+            .iter()
+            .map(|p| p.as_of.as_str())
+            .collect();
+        if let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) {
+            writeln!(
+                w,
+                "Prices: {} table, rows in force from {first} to {last} ({} rows; --format json lists each with its source).",
+                report.pricing.layers.join(" + "),
+                dates.len()
+            )?;
+        }
+        writeln!(
+            w,
+            "Marginal cost, markup and token tax are estimates, shown low-high; n/a: no estimate for that model."
+        )?;
+        if t.cost_without_estimate_usd.0 > rust_decimal::Decimal::ZERO {
+            writeln!(
+                w,
+                "{} of the cost is for models without a marginal-cost estimate and is left out of markup and token tax.",
+                usd(t.cost_without_estimate_usd)
+            )?;
+        }
+        if t.estimated_calls > 0 {
+            writeln!(
+                w,
+                "{} calls have estimated token counts (no usage logged and no exact tokenizer for their content).",
+                thousands(t.estimated_calls)
+            )?;
+        }
+        for u in &report.unpriced {
+            writeln!(
+                w,
+                "Unpriced, not in the totals: {} ({}): {} calls, {} input, {} output tokens.",
+                u.model,
+                u.reason,
+                thousands(u.calls),
+                thousands(u.input_tokens + u.cached_input_tokens + u.cache_write_tokens),
+                thousands(u.output_tokens)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

@@ -1,0 +1,141 @@
+//! Price tables and marginal-cost estimates: the validated, in-memory form of the YAML under `pricing/`.
+//!
+//! `load` builds a `PriceTable` from the bundled files plus any user overrides; `resolve` maps a logged model
+//! name to a table entry; `cost` turns integer token sums into dollars.
+
+mod cost;
+mod lines;
+mod load;
+mod resolve;
+mod schema;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::tokenize::Encoding;
+
+pub use cost::{Tokens, marginal_cost};
+pub use load::{Problem, load};
+pub use resolve::Resolution;
+
+/// A low-high range of dollars per million tokens (or of a plain factor).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub low: Decimal,
+    pub high: Decimal,
+}
+
+/// How tokens are counted for a model whose log carries no usage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tokenizer {
+    /// Exactly, with this OpenAI encoding.
+    Exact(Encoding),
+    /// An o200k_base count times the provider's ratio, labelled as an estimate.
+    Estimate(f64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub name: String,
+    /// Fraction of list price paid for batch requests.
+    pub batch_factor: Decimal,
+    pub estimate_ratio: f64,
+}
+
+/// Per-bucket prices in USD per million tokens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    pub input: Decimal,
+    pub output: Decimal,
+    pub cached_input: Decimal,
+    pub cache_write_5m: Decimal,
+    pub cache_write_1h: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct LongContext {
+    /// The tier applies to the whole request once its prompt tokens exceed this.
+    pub above: u64,
+    pub rates: Rates,
+}
+
+/// One dated price row: in force from `as_of` until the model's next row.
+#[derive(Debug, Clone)]
+pub struct PriceRow {
+    pub as_of: NaiveDate,
+    pub rates: Rates,
+    pub batch_factor: Decimal,
+    pub long_context: Option<LongContext>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub provider: String,
+    pub id: String,
+    pub aliases: Vec<String>,
+    pub patterns: Vec<String>,
+    pub tokenizer: Tokenizer,
+    pub context_window: Option<u64>,
+    pub marginal: Option<String>,
+    /// Sorted by `as_of`, never empty.
+    pub prices: Vec<PriceRow>,
+}
+
+impl Model {
+    /// `provider/id`, the name reports use.
+    pub fn full_id(&self) -> String {
+        format!("{}/{}", self.provider, self.id)
+    }
+
+    /// The index of the price row in force on `date`; the newest row when the call has no date, the earliest
+    /// when the call predates every row.
+    pub fn row_at(&self, date: Option<NaiveDate>) -> usize {
+        match date {
+            None => self.prices.len() - 1,
+            Some(d) => self.prices.iter().rposition(|r| r.as_of <= d).unwrap_or(0),
+        }
+    }
+}
+
+/// A marginal-cost estimate for serving one model family.
+#[derive(Debug, Clone)]
+pub struct Marginal {
+    pub id: String,
+    pub input: Range,
+    pub output: Range,
+    pub source: String,
+    pub as_of: NaiveDate,
+}
+
+/// The whole price table: every provider, model and estimate, validated and indexed for lookup.
+#[derive(Debug, Default)]
+pub struct PriceTable {
+    pub providers: BTreeMap<String, Provider>,
+    pub models: Vec<Model>,
+    pub marginal: BTreeMap<String, Marginal>,
+    /// Fraction of the input estimate that a cached input token costs to serve.
+    pub cache_read_factor: Option<Range>,
+    /// Where the table came from: "bundled", then each override path.
+    pub layers: Vec<String>,
+    names: HashMap<String, Vec<usize>>,
+    patterns: Vec<(String, usize)>,
+}
+
+impl PriceTable {
+    pub fn model(&self, idx: usize) -> &Model {
+        &self.models[idx]
+    }
+
+    pub fn marginal_for(&self, model: &Model) -> Option<&Marginal> {
+        model.marginal.as_ref().and_then(|m| self.marginal.get(m))
+    }
+
+    pub fn cache_read_factor(&self) -> Range {
+        self.cache_read_factor.unwrap_or(Range {
+            low: Decimal::ZERO,
+            high: Decimal::ZERO,
+        })
+    }
+}

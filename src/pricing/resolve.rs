@@ -1,0 +1,119 @@
+//! Maps the model name a log carries (`gpt-4o-2024-08-06`, `openai/gpt-4o`, `claude-sonnet-4-5-20250929`) to a
+//! table entry, by the rules the YAML states: exact id or alias first, then `provider/` qualification, then
+//! `*` patterns (the pattern with the most literal characters wins). Names compare case-insensitively.
+
+use super::PriceTable;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    Found(usize),
+    Unknown,
+    /// Several providers list this name; qualify it as `provider/name`.
+    Ambiguous(Vec<String>),
+}
+
+/// `*` matches any run of characters, everything else itself.
+pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+fn literal_len(pattern: &str) -> usize {
+    pattern.chars().filter(|&c| c != '*').count()
+}
+
+impl PriceTable {
+    /// Rebuilds the lookup index after the model list changed.
+    pub(crate) fn index(&mut self) {
+        self.names.clear();
+        self.patterns.clear();
+        for (i, m) in self.models.iter().enumerate() {
+            for n in std::iter::once(&m.id).chain(&m.aliases) {
+                self.names.entry(n.to_lowercase()).or_default().push(i);
+            }
+            for p in &m.patterns {
+                self.patterns.push((p.to_lowercase(), i));
+            }
+        }
+    }
+
+    pub fn resolve(&self, name: &str) -> Resolution {
+        let lname = name.trim().to_lowercase();
+        if let Some(r) = self.lookup(&lname, None) {
+            return r;
+        }
+        if let Some((prefix, rest)) = lname.split_once('/')
+            && self.providers.contains_key(prefix)
+            && let Some(r) = self.lookup(rest, Some(prefix))
+        {
+            return r;
+        }
+        Resolution::Unknown
+    }
+
+    fn lookup(&self, lname: &str, provider: Option<&str>) -> Option<Resolution> {
+        let in_provider = |i: &usize| provider.is_none_or(|p| self.models[*i].provider == p);
+        let exact: Vec<usize> = self
+            .names
+            .get(lname)
+            .map(|v| v.iter().copied().filter(in_provider).collect())
+            .unwrap_or_default();
+        if !exact.is_empty() {
+            return Some(self.pick(exact));
+        }
+        let mut best = 0;
+        let mut hits = Vec::new();
+        for (p, i) in &self.patterns {
+            if in_provider(i) && glob_match(p, lname) {
+                let len = literal_len(p);
+                if len > best {
+                    best = len;
+                    hits.clear();
+                }
+                if len == best && !hits.contains(i) {
+                    hits.push(*i);
+                }
+            }
+        }
+        (!hits.is_empty()).then(|| self.pick(hits))
+    }
+
+    fn pick(&self, hits: Vec<usize>) -> Resolution {
+        if hits.len() == 1 {
+            Resolution::Found(hits[0])
+        } else {
+            let mut names: Vec<String> = hits.iter().map(|&i| self.models[i].full_id()).collect();
+            names.sort();
+            Resolution::Ambiguous(names)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob() {
+        assert!(glob_match("gpt-4o-mini-20*", "gpt-4o-mini-2024-07-18"));
+        assert!(!glob_match("gpt-4o-mini-20*", "gpt-4o-mini"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(!glob_match("a*b*c", "axxcyyb"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("ab*ba", "aba"));
+    }
+}

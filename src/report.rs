@@ -1,0 +1,276 @@
+//! The one output schema. Every format renders this `Report`; CSV columns and JSON fields use its names.
+//!
+//! Pricing happens here, once per group and price bucket, on integer token sums, in exact decimals.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Serialize, Serializer};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::engine::{Analysis, BucketKey, GroupBy, Stats, Sums};
+use crate::pricing::{PriceTable, Range, Resolution, marginal_cost};
+
+/// US dollars, exact. Serialised as a JSON number; displayed without trailing zeros.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Usd(pub Decimal);
+
+impl Serialize for Usd {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.0.to_f64().unwrap_or(f64::NAN))
+    }
+}
+
+impl fmt::Display for Usd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+/// One row of the report: a group, or the totals.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    pub key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_source: Option<&'static str>,
+    pub calls: u64,
+    /// Fresh input tokens: cached and cache-write tokens are in their own columns.
+    pub input_tokens: u64,
+    pub cached_input_tokens: u64,
+    /// 5-minute and 1-hour cache writes together.
+    pub cache_write_tokens: u64,
+    pub cache_write_1h_tokens: u64,
+    pub output_tokens: u64,
+    pub cost_usd: Usd,
+    pub marginal_cost_usd_low: Option<Usd>,
+    pub marginal_cost_usd_high: Option<Usd>,
+    pub markup_low: Option<f64>,
+    pub markup_high: Option<f64>,
+    pub token_tax_usd_low: Option<Usd>,
+    pub token_tax_usd_high: Option<Usd>,
+    /// The part of `cost_usd` for models with no marginal-cost estimate (left out of markup and token tax).
+    pub cost_without_estimate_usd: Usd,
+    pub counted_calls: u64,
+    pub estimated_calls: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnpricedRow {
+    pub model: String,
+    pub calls: u64,
+    pub input_tokens: u64,
+    pub cached_input_tokens: u64,
+    pub cache_write_tokens: u64,
+    pub output_tokens: u64,
+    /// Why no price: `unknown`, or `ambiguous: a, b` when several providers list the name.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PriceUsed {
+    pub model: String,
+    pub as_of: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EstimateUsed {
+    pub id: String,
+    pub as_of: String,
+    pub source: String,
+}
+
+/// Which tables priced the report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PricingInfo {
+    pub layers: Vec<String>,
+    pub prices: Vec<PriceUsed>,
+    pub marginal_estimates: Vec<EstimateUsed>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub files: u64,
+    pub unreadable_files: u64,
+    pub lines: u64,
+    pub calls: u64,
+    pub priced_calls: u64,
+    pub unpriced_calls: u64,
+    pub skipped_lines: u64,
+    pub skipped: BTreeMap<&'static str, u64>,
+}
+
+impl Summary {
+    fn of(s: &Stats) -> Self {
+        Summary {
+            files: s.files,
+            unreadable_files: s.unreadable_files,
+            lines: s.lines,
+            calls: s.calls,
+            priced_calls: s.priced_calls,
+            unpriced_calls: s.unpriced_calls,
+            skipped_lines: s.skipped_lines(),
+            skipped: s.skipped.iter().map(|(r, n)| (r.label(), *n)).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    pub by: &'static str,
+    pub totals: Row,
+    pub groups: Vec<Row>,
+    pub unpriced: Vec<UnpricedRow>,
+    pub pricing: PricingInfo,
+    pub summary: Summary,
+}
+
+/// Dollar and token sums of one group, before they become a `Row`.
+#[derive(Default)]
+struct Acc {
+    sums: Sums,
+    cost: Decimal,
+    covered_cost: Decimal,
+    marginal: Option<Range>,
+}
+
+impl Acc {
+    fn add_bucket(&mut self, table: &PriceTable, key: &BucketKey, sums: &Sums) {
+        let model = table.model(key.model);
+        let row = &model.prices[key.row];
+        let cost = row.cost(&sums.tokens, key.long, key.batch);
+        self.sums.merge(sums);
+        self.cost += cost;
+        if let Some(m) = table.marginal_for(model) {
+            let mc = marginal_cost(m, table.cache_read_factor(), &sums.tokens);
+            self.covered_cost += cost;
+            let acc = self.marginal.get_or_insert(Range {
+                low: Decimal::ZERO,
+                high: Decimal::ZERO,
+            });
+            acc.low += mc.low;
+            acc.high += mc.high;
+        }
+    }
+
+    fn row(&self, key: String) -> Row {
+        let t = &self.sums.tokens;
+        let ratio = |m: Decimal| {
+            (m > Decimal::ZERO)
+                .then(|| (self.covered_cost / m).to_f64())
+                .flatten()
+        };
+        Row {
+            key,
+            file: None,
+            line: None,
+            model: None,
+            token_source: None,
+            calls: self.sums.calls,
+            input_tokens: t.input,
+            cached_input_tokens: t.cache_read,
+            cache_write_tokens: t.cache_write_5m + t.cache_write_1h,
+            cache_write_1h_tokens: t.cache_write_1h,
+            output_tokens: t.output,
+            cost_usd: Usd(self.cost),
+            marginal_cost_usd_low: self.marginal.map(|m| Usd(m.low)),
+            marginal_cost_usd_high: self.marginal.map(|m| Usd(m.high)),
+            markup_low: self.marginal.and_then(|m| ratio(m.high)),
+            markup_high: self.marginal.and_then(|m| ratio(m.low)),
+            token_tax_usd_low: self.marginal.map(|m| Usd(self.covered_cost - m.high)),
+            token_tax_usd_high: self.marginal.map(|m| Usd(self.covered_cost - m.low)),
+            cost_without_estimate_usd: Usd(self.cost - self.covered_cost),
+            counted_calls: self.sums.sources[1],
+            estimated_calls: self.sums.sources[2],
+        }
+    }
+}
+
+/// Prices the analysis and orders its rows: days and calls in time/input order, other groups by cost, dearest first.
+pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
+    let mut totals = Acc::default();
+    let mut used_rows: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut groups: Vec<Row> = Vec::with_capacity(a.groups.len());
+    for g in &a.groups {
+        let mut acc = Acc::default();
+        for (key, sums) in &g.buckets {
+            acc.add_bucket(table, key, sums);
+            totals.add_bucket(table, key, sums);
+            used_rows.insert((key.model, key.row));
+        }
+        let mut row = acc.row(g.key.clone());
+        if let Some(c) = &g.call {
+            row.file = Some(c.file.clone());
+            row.line = Some(c.line);
+            row.model = Some(c.model.clone());
+            row.token_source = Some(c.source.name());
+        }
+        groups.push(row);
+    }
+    match by {
+        GroupBy::Call => {}
+        GroupBy::Day => groups.sort_by(|a, b| a.key.cmp(&b.key)),
+        _ => groups.sort_by(|a, b| b.cost_usd.cmp(&a.cost_usd).then_with(|| a.key.cmp(&b.key))),
+    }
+    let unpriced = a
+        .unpriced
+        .iter()
+        .map(|(model, (s, why))| UnpricedRow {
+            model: model.clone(),
+            calls: s.calls,
+            input_tokens: s.tokens.input,
+            cached_input_tokens: s.tokens.cache_read,
+            cache_write_tokens: s.tokens.cache_write_5m + s.tokens.cache_write_1h,
+            output_tokens: s.tokens.output,
+            reason: match why {
+                Resolution::Ambiguous(c) => format!("ambiguous: {}", c.join(", ")),
+                _ => "unknown".into(),
+            },
+        })
+        .collect();
+    let mut estimates = BTreeSet::new();
+    let prices = used_rows
+        .iter()
+        .map(|&(m, r)| {
+            let model = table.model(m);
+            if let Some(e) = table.marginal_for(model) {
+                estimates.insert(e.id.clone());
+            }
+            let row = &model.prices[r];
+            PriceUsed {
+                model: model.full_id(),
+                as_of: row.as_of.to_string(),
+                source: row.source.clone(),
+            }
+        })
+        .collect();
+    let marginal_estimates = estimates
+        .iter()
+        .map(|id| {
+            let e = &table.marginal[id];
+            EstimateUsed {
+                id: id.clone(),
+                as_of: e.as_of.to_string(),
+                source: e.source.clone(),
+            }
+        })
+        .collect();
+    Report {
+        by: by.name(),
+        totals: totals.row("total".into()),
+        groups,
+        unpriced,
+        pricing: PricingInfo {
+            layers: table.layers.clone(),
+            prices,
+            marginal_estimates,
+        },
+        summary: Summary::of(&a.stats),
+    }
+}
