@@ -248,10 +248,7 @@ impl Engine<'_> {
                     Ok(Some(b)) => b,
                     Ok(None) => break,
                     Err(e) => {
-                        diag.error(&format!(
-                            "{label}: read failed after line {}: {e}",
-                            a.stats.lines
-                        ));
+                        diag.error(&format!("{label}: read failed after line {}: {e}", a.stats.lines));
                         a.stats.unreadable_files += 1;
                         break;
                     }
@@ -274,15 +271,7 @@ impl Engine<'_> {
                                 } else {
                                     format!("{label}:{}", line.number)
                                 };
-                                self.add(
-                                    &mut a,
-                                    &mut index,
-                                    call,
-                                    &at,
-                                    &label,
-                                    line.number,
-                                    &session_fallback,
-                                );
+                                self.add(&mut a, &mut index, call, &at, &label, line.number, &session_fallback);
                             }
                         }
                         Err(e) => {
@@ -333,13 +322,8 @@ impl Engine<'_> {
         let group_key = match self.by {
             GroupBy::Model => model.full_id(),
             GroupBy::Provider => model.provider.clone(),
-            GroupBy::Session => call
-                .session
-                .clone()
-                .unwrap_or_else(|| session_fallback.to_string()),
-            GroupBy::Day => call
-                .date
-                .map_or_else(|| "unknown".to_string(), |d| d.to_string()),
+            GroupBy::Session => call.session.clone().unwrap_or_else(|| session_fallback.to_string()),
+            GroupBy::Day => call.date.map_or_else(|| "unknown".to_string(), |d| d.to_string()),
             GroupBy::Call => at.to_string(),
         };
         let gi = *index.entry(group_key.clone()).or_insert_with(|| {
@@ -358,10 +342,7 @@ impl Engine<'_> {
                 source: call.source,
             });
         }
-        g.buckets
-            .entry(key)
-            .or_default()
-            .add(&call.tokens, call.source);
+        g.buckets.entry(key).or_default().add(&call.tokens, call.source);
     }
 }
 

@@ -161,11 +161,7 @@ impl Acc {
 
     fn row(&self, key: String) -> Row {
         let t = &self.sums.tokens;
-        let ratio = |m: Decimal| {
-            (m > Decimal::ZERO)
-                .then(|| (self.covered_cost / m).to_f64())
-                .flatten()
-        };
+        let ratio = |m: Decimal| (m > Decimal::ZERO).then(|| (self.covered_cost / m).to_f64()).flatten();
         Row {
             key,
             file: None,

@@ -47,12 +47,8 @@ pub fn count(enc: Encoding, text: &str) -> u64 {
     cell.with(|c| {
         let bpe = c.get_or_init(|| match enc {
             // The vocabularies are compiled into tiktoken-rs; building cannot fail on its own bundled data.
-            Encoding::O200kBase => {
-                tiktoken_rs::o200k_base().expect("bundled o200k_base vocabulary")
-            }
-            Encoding::Cl100kBase => {
-                tiktoken_rs::cl100k_base().expect("bundled cl100k_base vocabulary")
-            }
+            Encoding::O200kBase => tiktoken_rs::o200k_base().expect("bundled o200k_base vocabulary"),
+            Encoding::Cl100kBase => tiktoken_rs::cl100k_base().expect("bundled cl100k_base vocabulary"),
         });
         bpe.encode_ordinary(text).len() as u64
     })
@@ -91,6 +87,33 @@ pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
 mod tests {
     use super::*;
 
+    /// Every row of the reference counts (made with OpenAI's Python tiktoken), both encodings, texts and chats.
+    #[test]
+    fn matches_tiktoken_on_every_reference_row() {
+        let reference = include_str!("../fixtures/token-counts.jsonl");
+        let mut checked = 0;
+        for line in reference.lines() {
+            let row: serde_json::Value = serde_json::from_str(line).unwrap();
+            for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+                let want = row[enc.name()].as_u64().unwrap();
+                let got = match row["kind"].as_str().unwrap() {
+                    "text" => count(enc, row["text"].as_str().unwrap()),
+                    "chat" => {
+                        let mut inexact = false;
+                        let msgs = crate::input::chat_messages(&row["messages"], &mut inexact).unwrap();
+                        assert!(!inexact);
+                        count_chat(enc, &msgs)
+                    }
+                    k => panic!("unknown kind {k}"),
+                };
+                assert_eq!(got, want, "{} {}", row["id"], enc.name());
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 2 * reference.lines().count());
+        assert!(checked >= 600);
+    }
+
     #[test]
     fn special_token_text_is_plain_text() {
         // encode_ordinary splits "<|endoftext|>" into ordinary pieces instead of one special token.
@@ -106,10 +129,7 @@ mod tests {
             ..Default::default()
         };
         // "user" is one token in both encodings.
-        assert_eq!(
-            count_chat(Encoding::O200kBase, std::slice::from_ref(&m)),
-            3 + 1 + 3
-        );
+        assert_eq!(count_chat(Encoding::O200kBase, std::slice::from_ref(&m)), 3 + 1 + 3);
         let named = ChatMessage {
             name: Some("bob".into()),
             ..m

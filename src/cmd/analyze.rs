@@ -7,14 +7,12 @@ use crate::config::AnalyzeConfig;
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
-use crate::output::table::thousands;
+use crate::output::table::{count_of, thousands};
 use crate::{output, report};
 
 pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     let mut diag = Diag::new(cfg.quiet);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .build()?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(cfg.threads).build()?;
     let engine = Engine {
         table: &cfg.table,
         by: cfg.by,
@@ -23,13 +21,12 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     let analysis = engine.run(&cfg.inputs, &mut diag);
     let report = report::build(&analysis, &cfg.table, cfg.by);
     for u in &report.unpriced {
-        let tokens =
-            u.input_tokens + u.cached_input_tokens + u.cache_write_tokens + u.output_tokens;
+        let tokens = u.input_tokens + u.cached_input_tokens + u.cache_write_tokens + u.output_tokens;
         diag.warn(&format!(
-            "no price for model `{}` ({}): {} calls and {} tokens are left out of the totals; add the model with --pricing",
+            "no price for model `{}` ({}): {} and {} tokens are left out of the totals; add the model with --pricing",
             u.model,
             u.reason,
-            thousands(u.calls),
+            count_of(u.calls, "call"),
             thousands(tokens)
         ));
     }
@@ -38,21 +35,17 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     })?;
     let s = &report.summary;
     let mut line = format!(
-        "tokencost: {} lines in {} files: {} calls priced, {} unpriced, {} lines skipped",
-        thousands(s.lines),
-        s.files,
+        "tokencost: {} in {}: {} calls priced, {} unpriced, {} skipped",
+        count_of(s.lines, "line"),
+        count_of(s.files, "file"),
         thousands(s.priced_calls),
         thousands(s.unpriced_calls),
-        thousands(s.skipped_lines)
+        count_of(s.skipped_lines, "line")
     );
     if !s.skipped.is_empty() {
         let parts: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{r}: {n}")).collect();
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
     diag.info(&line);
-    Ok(if diag.errors > 0 {
-        Exit::Failure
-    } else {
-        Exit::Success
-    })
+    Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })
 }

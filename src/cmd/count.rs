@@ -19,9 +19,7 @@ fn read_text(path: Option<&PathBuf>) -> Result<(String, String)> {
         }
         _ => {
             let mut b = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut b)
-                .context("cannot read stdin")?;
+            std::io::stdin().read_to_end(&mut b).context("cannot read stdin")?;
             ("<stdin>".to_string(), b)
         }
     };

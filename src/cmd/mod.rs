@@ -10,17 +10,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 /// Runs `f` on a buffered writer to `path`, or to stdout when there is none, and flushes it.
-pub fn with_output(
-    path: Option<&Path>,
-    f: impl FnOnce(&mut dyn Write) -> Result<()>,
-) -> Result<()> {
+pub fn with_output(path: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     match path {
         Some(p) => {
             let file = File::create(p).with_context(|| format!("cannot write {}", p.display()))?;
             let mut w = BufWriter::new(file);
             f(&mut w)?;
-            w.flush()
-                .with_context(|| format!("cannot write {}", p.display()))
+            w.flush().with_context(|| format!("cannot write {}", p.display()))
         }
         None => {
             let mut w = BufWriter::new(io::stdout().lock());

@@ -77,11 +77,7 @@ pub fn list(provider: Option<String>, format: FormatArg, args: &PricingArgs) -> 
         anyhow::bail!(
             "no provider `{}`; known: {}",
             provider.unwrap_or_default(),
-            known
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
         );
     }
     with_output(None, |w| match format {

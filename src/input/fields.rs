@@ -51,10 +51,7 @@ pub fn string(v: &Value, key: &str) -> Result<Option<String>, LineError> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(LineError::bad(format!(
-            "`{key}` must be a string, got {}",
-            kind(other)
-        ))),
+        Some(other) => Err(LineError::bad(format!("`{key}` must be a string, got {}", kind(other)))),
     }
 }
 
@@ -68,11 +65,7 @@ pub fn model(v: &Value) -> Result<String, LineError> {
 
 /// A timestamp: RFC 3339 text, or Unix time in seconds (milliseconds when the number is that large).
 pub fn timestamp(v: &Value, key: &str) -> Result<Option<DateTime<Utc>>, LineError> {
-    let bad = || {
-        LineError::bad(format!(
-            "`{key}` is not a valid timestamp (RFC 3339 or Unix seconds)"
-        ))
-    };
+    let bad = || LineError::bad(format!("`{key}` is not a valid timestamp (RFC 3339 or Unix seconds)"));
     match v.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => DateTime::parse_from_rfc3339(s)
@@ -80,11 +73,7 @@ pub fn timestamp(v: &Value, key: &str) -> Result<Option<DateTime<Utc>>, LineErro
             .map_err(|_| bad()),
         Some(Value::Number(n)) => {
             let secs = n.as_f64().ok_or_else(bad)?;
-            let secs = if secs.abs() >= 1e11 {
-                secs / 1000.0
-            } else {
-                secs
-            };
+            let secs = if secs.abs() >= 1e11 { secs / 1000.0 } else { secs };
             if !secs.is_finite() || secs.abs() > 1e11 {
                 return Err(bad());
             }
@@ -118,10 +107,7 @@ fn content_text(v: &Value, out: &mut String, inexact: &mut bool) {
 /// cannot be counted exactly offline (images, audio, tool calls).
 pub fn chat_messages(v: &Value, inexact: &mut bool) -> Result<Vec<ChatMessage>, LineError> {
     let Some(list) = v.as_array() else {
-        return Err(LineError::bad(format!(
-            "`messages` must be an array, got {}",
-            kind(v)
-        )));
+        return Err(LineError::bad(format!("`messages` must be an array, got {}", kind(v))));
     };
     let mut out = Vec::with_capacity(list.len());
     for m in list {
@@ -164,12 +150,7 @@ mod tests {
         for bad in ["u.b", "u.c", "u.d", "u.f"] {
             assert!(tokens(&v, bad).is_err(), "{bad}");
         }
-        assert!(
-            tokens(&v, "u.d")
-                .unwrap_err()
-                .message
-                .ends_with("got a string")
-        );
+        assert!(tokens(&v, "u.d").unwrap_err().message.ends_with("got a string"));
     }
 
     #[test]

@@ -15,24 +15,17 @@ use crate::pricing::Tokens;
 const NATIVE_KEYS: [&str; 5] = ["prompt", "completion", "usage", "session", "timestamp"];
 
 pub fn is_request(v: &Value) -> bool {
-    v.get("model").is_some()
-        && v.get("messages").is_some()
-        && !NATIVE_KEYS.iter().any(|k| v.get(k).is_some())
+    v.get("model").is_some() && v.get("messages").is_some() && !NATIVE_KEYS.iter().any(|k| v.get(k).is_some())
 }
 
 pub fn is_response(v: &Value) -> bool {
     v.get("object").and_then(Value::as_str) == Some("chat.completion")
-        || v.get("usage")
-            .and_then(|u| u.get("prompt_tokens"))
-            .is_some()
+        || v.get("usage").and_then(|u| u.get("prompt_tokens")).is_some()
 }
 
 pub fn is_pair(v: &Value) -> bool {
     v.as_array().is_some_and(|a| {
-        (2..=3).contains(&a.len())
-            && a[0].get("model").is_some()
-            && a[0].get("messages").is_some()
-            && a[1].is_object()
+        (2..=3).contains(&a.len()) && a[0].get("model").is_some() && a[0].get("messages").is_some() && a[1].is_object()
     })
 }
 
@@ -76,24 +69,14 @@ fn request_text(req: &Value) -> Result<TextCall, LineError> {
 
 /// The completion text of a response: each choice's content and tool-call arguments.
 fn completion_text(resp: &Value, call: &mut TextCall) {
-    for choice in resp
-        .get("choices")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for choice in resp.get("choices").and_then(Value::as_array).into_iter().flatten() {
         let Some(msg) = choice.get("message") else {
             continue;
         };
         if let Some(Value::String(s)) = msg.get("content") {
             call.completion.push_str(s);
         }
-        for tc in msg
-            .get("tool_calls")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for tc in msg.get("tool_calls").and_then(Value::as_array).into_iter().flatten() {
             call.inexact = true;
             if let Some(f) = tc.get("function") {
                 for k in ["name", "arguments"] {
@@ -176,8 +159,7 @@ mod tests {
 
     #[test]
     fn a_failed_pair_is_not_a_call() {
-        let v =
-            json!([{"model": "gpt-4o", "messages": []}, {"error": {"message": "rate limited"}}]);
+        let v = json!([{"model": "gpt-4o", "messages": []}, {"error": {"message": "rate limited"}}]);
         assert_eq!(parse_pair(&v), Ok(vec![]));
     }
 }

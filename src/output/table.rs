@@ -2,12 +2,18 @@
 //! JSON formats carry full precision.
 
 use comfy_table::{CellAlignment, ContentArrangement, Table as Grid, presets};
+use rust_decimal::Decimal;
 use std::io::Write;
 
 use super::Render;
 use crate::report::{Report, Row, Usd};
 
 pub struct Table;
+
+/// `n` and `word`, pluralised with an "s" unless `n` is 1: "1 call", "2 calls".
+pub fn count_of(n: u64, word: &str) -> String {
+    format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
 
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();
@@ -21,20 +27,25 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Dollars for reading: cents from $100 up, four decimals below, and "<$0.0001" rather than a false zero.
+/// Dollars for reading: cents from $100 up, four decimals from a cent up, and two significant digits below a
+/// cent, so a small figure is never shown as a false zero.
 pub fn usd(u: Usd) -> String {
     let d = u.0;
-    if d.abs() >= rust_decimal::Decimal::from(100) {
-        format!("${:.2}", d.round_dp(2))
-    } else if !d.is_zero() && d.abs() < rust_decimal::Decimal::new(1, 4) {
-        if d.is_sign_negative() {
-            "-<$0.0001".into()
-        } else {
-            "<$0.0001".into()
+    let abs = d.abs();
+    let mut dp = 4;
+    if abs >= Decimal::from(100) {
+        dp = 2;
+    } else if !abs.is_zero() {
+        while dp < 12 && abs < Decimal::new(1, dp - 1) {
+            dp += 1;
         }
-    } else {
-        format!("${:.4}", d.round_dp(4))
     }
+    let sign = if d.is_sign_negative() && !d.round_dp(dp).is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}${:.*}", dp as usize, abs.round_dp(dp))
 }
 
 fn range<T>(lo: Option<T>, hi: Option<T>, f: impl Fn(T) -> String) -> String {
@@ -87,12 +98,7 @@ impl Render for Table {
         }
         writeln!(w, "{grid}")?;
         let t = &report.totals;
-        let dates: Vec<&str> = report
-            .pricing
-            .prices
-            .iter()
-            .map(|p| p.as_of.as_str())
-            .collect();
+        let dates: Vec<&str> = report.pricing.prices.iter().map(|p| p.as_of.as_str()).collect();
         if let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) {
             writeln!(
                 w,
@@ -115,17 +121,21 @@ impl Render for Table {
         if t.estimated_calls > 0 {
             writeln!(
                 w,
-                "{} calls have estimated token counts (no usage logged and no exact tokenizer for their content).",
-                thousands(t.estimated_calls)
+                "{} estimated token counts (no usage logged and no exact tokenizer for their content).",
+                if t.estimated_calls == 1 {
+                    "1 call has".to_string()
+                } else {
+                    format!("{} calls have", thousands(t.estimated_calls))
+                }
             )?;
         }
         for u in &report.unpriced {
             writeln!(
                 w,
-                "Unpriced, not in the totals: {} ({}): {} calls, {} input, {} output tokens.",
+                "Unpriced, not in the totals: {} ({}): {}, {} input, {} output tokens.",
                 u.model,
                 u.reason,
-                thousands(u.calls),
+                count_of(u.calls, "call"),
                 thousands(u.input_tokens + u.cached_input_tokens + u.cache_write_tokens),
                 thousands(u.output_tokens)
             )?;
@@ -144,5 +154,16 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn dollars_keep_two_significant_digits_below_a_cent() {
+        let u = |s: &str| usd(Usd(s.parse().unwrap()));
+        assert_eq!(u("1234.567"), "$1234.57");
+        assert_eq!(u("0.0387098"), "$0.0387");
+        assert_eq!(u("0.00003606"), "$0.000036");
+        assert_eq!(u("0.0000048"), "$0.0000048");
+        assert_eq!(u("0"), "$0.0000");
+        assert_eq!(u("-0.00336"), "-$0.0034");
     }
 }

@@ -61,9 +61,7 @@ impl Rates {
 impl PriceRow {
     /// Whether a request with this prompt is billed at the long-context tier (the whole request, not the excess).
     pub fn is_long(&self, prompt_tokens: u64) -> bool {
-        self.long_context
-            .as_ref()
-            .is_some_and(|lc| prompt_tokens > lc.above)
+        self.long_context.as_ref().is_some_and(|lc| prompt_tokens > lc.above)
     }
 
     /// The list-price cost of `t`, all billed at one tier and one batch status.

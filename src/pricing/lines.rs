@@ -101,10 +101,7 @@ impl<'a> YamlLines<'a> {
         };
         let dedent = indent(first) + 2;
         let mut out = String::new();
-        for (n, line) in self.lines[span.0..span.1.min(self.lines.len())]
-            .iter()
-            .enumerate()
-        {
+        for (n, line) in self.lines[span.0..span.1.min(self.lines.len())].iter().enumerate() {
             let line = if n == 0 {
                 first.replacen("- ", "  ", 1)
             } else {

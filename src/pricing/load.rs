@@ -14,54 +14,22 @@ use std::str::FromStr;
 
 use super::lines::{Span, YamlLines};
 use super::schema::{LongContextDef, MarginalDef, ModelDef, PriceDef, ProviderDef, RangeDef};
-use super::{
-    LongContext, Marginal, Model, PriceRow, PriceTable, Provider, Range, Rates, Tokenizer,
-};
+use super::{LongContext, Model, PriceRow, PriceTable, Provider, Rates, Tokenizer};
 use crate::tokenize::Encoding;
 
 /// The price files compiled into the binary.
 const BUNDLED: &[(&str, &str)] = &[
-    (
-        "pricing/openai.yaml",
-        include_str!("../../pricing/openai.yaml"),
-    ),
-    (
-        "pricing/anthropic.yaml",
-        include_str!("../../pricing/anthropic.yaml"),
-    ),
-    (
-        "pricing/google.yaml",
-        include_str!("../../pricing/google.yaml"),
-    ),
-    (
-        "pricing/mistral.yaml",
-        include_str!("../../pricing/mistral.yaml"),
-    ),
-    (
-        "pricing/deepseek.yaml",
-        include_str!("../../pricing/deepseek.yaml"),
-    ),
-    (
-        "pricing/together.yaml",
-        include_str!("../../pricing/together.yaml"),
-    ),
-    (
-        "pricing/fireworks.yaml",
-        include_str!("../../pricing/fireworks.yaml"),
-    ),
+    ("pricing/openai.yaml", include_str!("../../pricing/openai.yaml")),
+    ("pricing/anthropic.yaml", include_str!("../../pricing/anthropic.yaml")),
+    ("pricing/google.yaml", include_str!("../../pricing/google.yaml")),
+    ("pricing/mistral.yaml", include_str!("../../pricing/mistral.yaml")),
+    ("pricing/deepseek.yaml", include_str!("../../pricing/deepseek.yaml")),
+    ("pricing/together.yaml", include_str!("../../pricing/together.yaml")),
+    ("pricing/fireworks.yaml", include_str!("../../pricing/fireworks.yaml")),
     ("pricing/groq.yaml", include_str!("../../pricing/groq.yaml")),
-    (
-        "pricing/bedrock.yaml",
-        include_str!("../../pricing/bedrock.yaml"),
-    ),
-    (
-        "pricing/deepinfra.yaml",
-        include_str!("../../pricing/deepinfra.yaml"),
-    ),
-    (
-        "pricing/marginal.yaml",
-        include_str!("../../pricing/marginal.yaml"),
-    ),
+    ("pricing/bedrock.yaml", include_str!("../../pricing/bedrock.yaml")),
+    ("pricing/deepinfra.yaml", include_str!("../../pricing/deepinfra.yaml")),
+    ("pricing/marginal.yaml", include_str!("../../pricing/marginal.yaml")),
 ];
 
 /// One thing wrong with a pricing file, at its line (1-based).
@@ -98,20 +66,21 @@ pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
 }
 
 #[derive(Clone)]
-struct Origin {
+pub(super) struct Origin {
     file: String,
     line: usize,
-    marginal_line: usize,
 }
 
 #[derive(Default)]
-struct Loader {
-    table: PriceTable,
+pub(super) struct Loader {
+    pub(super) table: PriceTable,
     models: Vec<(Model, Origin)>,
-    problems: Vec<Problem>,
+    /// Every model's `marginal` reference, checked once all layers are in: (file, line, model, estimate id).
+    marginal_refs: Vec<(String, usize, String, String)>,
+    pub(super) problems: Vec<Problem>,
 }
 
-fn to_decimal(v: f64) -> Option<Decimal> {
+pub(super) fn to_decimal(v: f64) -> Option<Decimal> {
     Decimal::from_str(&v.to_string()).ok()
 }
 
@@ -123,14 +92,14 @@ fn quoted_field(msg: &str) -> Option<&str> {
 }
 
 /// Per-file context for validation: the file's name and its line index.
-struct FileCx<'a> {
-    name: &'a str,
-    y: YamlLines<'a>,
+pub(super) struct FileCx<'a> {
+    pub(super) name: &'a str,
+    pub(super) y: YamlLines<'a>,
 }
 
 impl FileCx<'_> {
     /// 1-based line of `key` inside `span`, else of the span's first line.
-    fn line(&self, span: Span, key: &str) -> usize {
+    pub(super) fn line(&self, span: Span, key: &str) -> usize {
         self.y.key_line(span, key).unwrap_or(span.0) + 1
     }
 
@@ -143,7 +112,7 @@ impl FileCx<'_> {
 }
 
 impl Loader {
-    fn problem(&mut self, file: &str, line: usize, message: String) {
+    pub(super) fn problem(&mut self, file: &str, line: usize, message: String) {
         self.problems.push(Problem {
             file: file.to_string(),
             line: line.max(1),
@@ -177,12 +146,7 @@ impl Loader {
     }
 
     /// Deserialises one item; on failure records the problem at the most precise line available.
-    fn item<T: DeserializeOwned>(
-        &mut self,
-        cx: &FileCx,
-        v: serde_yaml::Value,
-        span: Span,
-    ) -> Option<T> {
+    fn item<T: DeserializeOwned>(&mut self, cx: &FileCx, v: serde_yaml::Value, span: Span) -> Option<T> {
         let err = match serde_yaml::from_value::<T>(v) {
             Ok(t) => return Some(t),
             Err(e) => e.to_string(),
@@ -237,32 +201,32 @@ impl Loader {
                 _ => self.problem(
                     name,
                     at.0 + 1,
-                    format!("unknown field `{key}`, expected one of `provider`, `models`, `cache_read_factor`, `marginal`"),
+                    format!(
+                        "unknown field `{key}`, expected one of `provider`, `models`, `cache_read_factor`, `marginal`"
+                    ),
                 ),
             }
         }
         self.add_provider(&cx, provider_def.as_ref(), !models.is_empty());
-        let provider = provider_def
-            .as_ref()
-            .map(|p| p.id.clone())
-            .unwrap_or_default();
+        let provider = provider_def.as_ref().map(|p| p.id.clone()).unwrap_or_default();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (def, span) in &models {
             let (def, span) = (def, *span);
             if let Some(&first) = seen.get(&def.id) {
-                let msg = format!(
-                    "duplicate model id `{}` (first defined at line {first})",
-                    def.id
-                );
+                let msg = format!("duplicate model id `{}` (first defined at line {first})", def.id);
                 self.problem(name, span.0 + 1, msg);
                 continue;
             }
             seen.insert(def.id.clone(), span.0 + 1);
+            if let Some(key) = &def.marginal {
+                let line = cx.line(span, "marginal");
+                self.marginal_refs
+                    .push((name.to_string(), line, def.id.clone(), key.clone()));
+            }
             if let Some(m) = self.model(&cx, &provider, def, span) {
                 let origin = Origin {
                     file: name.to_string(),
                     line: span.0 + 1,
-                    marginal_line: cx.line(span, "marginal"),
                 };
                 self.models
                     .retain(|(old, _)| !(old.provider == m.provider && old.id == m.id));
@@ -276,12 +240,7 @@ impl Loader {
         }
     }
 
-    fn seq<T: DeserializeOwned>(
-        &mut self,
-        cx: &FileCx,
-        v: serde_yaml::Value,
-        key: &str,
-    ) -> Vec<(T, Span)> {
+    fn seq<T: DeserializeOwned>(&mut self, cx: &FileCx, v: serde_yaml::Value, key: &str) -> Vec<(T, Span)> {
         let serde_yaml::Value::Sequence(items) = v else {
             let line = cx.line(cx.y.all(), key);
             self.problem(cx.name, line, format!("`{key}` must be a list"));
@@ -312,21 +271,14 @@ impl Loader {
             self.problem(
                 cx.name,
                 line,
-                format!(
-                    "provider id `{}` must be non-empty and contain no `/`",
-                    def.id
-                ),
+                format!("provider id `{}` must be non-empty and contain no `/`", def.id),
             );
         }
-        let p = self
-            .table
-            .providers
-            .entry(def.id.clone())
-            .or_insert_with(|| Provider {
-                name: def.id.clone(),
-                batch_factor: Decimal::ONE,
-                estimate_ratio: 1.0,
-            });
+        let p = self.table.providers.entry(def.id.clone()).or_insert_with(|| Provider {
+            name: def.id.clone(),
+            batch_factor: Decimal::ONE,
+            estimate_ratio: 1.0,
+        });
         if let Some(n) = &def.name {
             p.name = n.clone();
         }
@@ -343,11 +295,7 @@ impl Loader {
         }
         if let Some(r) = ratio {
             if r.is_finite() && r > 0.0 && r < 100.0 {
-                self.table
-                    .providers
-                    .get_mut(&def.id)
-                    .unwrap()
-                    .estimate_ratio = r;
+                self.table.providers.get_mut(&def.id).unwrap().estimate_ratio = r;
             } else {
                 self.problem(
                     cx.name,
@@ -375,13 +323,7 @@ impl Loader {
         d
     }
 
-    fn rates(
-        &mut self,
-        cx: &FileCx,
-        span: Span,
-        base: Option<&Rates>,
-        def: RateFields,
-    ) -> Option<Rates> {
+    fn rates(&mut self, cx: &FileCx, span: Span, base: Option<&Rates>, def: RateFields) -> Option<Rates> {
         let mut ok = true;
         let mut get = |l: &mut Self, key: &str, v: Option<f64>| -> Option<Decimal> {
             let line = cx.line(span, key);
@@ -399,10 +341,7 @@ impl Loader {
         let cached = get(self, "cached_input", def.cached_input);
         let w5 = get(self, "cache_write_5m", def.cache_write_5m);
         let w1 = get(self, "cache_write_1h", def.cache_write_1h);
-        let (Some(input), Some(output)) = (
-            input.or(base.map(|b| b.input)),
-            output.or(base.map(|b| b.output)),
-        ) else {
+        let (Some(input), Some(output)) = (input.or(base.map(|b| b.input)), output.or(base.map(|b| b.output))) else {
             if ok {
                 self.problem(
                     cx.name,
@@ -416,9 +355,7 @@ impl Loader {
         // a write costs the input price (no surcharge); a 1-hour write, the 5-minute one.
         let cached_input = cached.or(base.map(|b| b.cached_input)).unwrap_or(input);
         let cache_write_5m = w5.or(base.map(|b| b.cache_write_5m)).unwrap_or(input);
-        let cache_write_1h = w1
-            .or(base.map(|b| b.cache_write_1h))
-            .unwrap_or(cache_write_5m);
+        let cache_write_1h = w1.or(base.map(|b| b.cache_write_1h)).unwrap_or(cache_write_5m);
         ok.then_some(Rates {
             input,
             output,
@@ -428,17 +365,14 @@ impl Loader {
         })
     }
 
-    fn date(&mut self, file: &str, line: usize, v: Option<&str>) -> Option<NaiveDate> {
+    pub(super) fn date(&mut self, file: &str, line: usize, v: Option<&str>) -> Option<NaiveDate> {
         match v.map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d")) {
             Some(Ok(d)) => Some(d),
             Some(Err(_)) => {
                 self.problem(
                     file,
                     line,
-                    format!(
-                        "`as_of` must be a date YYYY-MM-DD, got `{}`",
-                        v.unwrap_or("")
-                    ),
+                    format!("`as_of` must be a date YYYY-MM-DD, got `{}`", v.unwrap_or("")),
                 );
                 None
             }
@@ -455,30 +389,20 @@ impl Loader {
         if def.id.trim().is_empty() {
             self.problem(name, span.0 + 1, "model id must not be empty".into());
         }
-        let ratio = self
-            .table
-            .providers
-            .get(provider)
-            .map_or(1.0, |p| p.estimate_ratio);
+        let ratio = self.table.providers.get(provider).map_or(1.0, |p| p.estimate_ratio);
         let tokenizer = match def.tokenizer.as_deref() {
             None | Some("estimate") => Tokenizer::Estimate(ratio),
             Some(t) => match Encoding::parse(t) {
                 Some(e) => Tokenizer::Exact(e),
                 None => {
-                    let msg = format!(
-                        "unknown tokenizer `{t}`, expected `o200k_base`, `cl100k_base` or `estimate`"
-                    );
+                    let msg = format!("unknown tokenizer `{t}`, expected `o200k_base`, `cl100k_base` or `estimate`");
                     self.problem(name, cx.line(span, "tokenizer"), msg);
                     Tokenizer::Estimate(ratio)
                 }
             },
         };
         if def.prices.is_empty() {
-            self.problem(
-                name,
-                span.0 + 1,
-                format!("model `{}` has no `prices` rows", def.id),
-            );
+            self.problem(name, span.0 + 1, format!("model `{}` has no `prices` rows", def.id));
         }
         let batch_default = self
             .table
@@ -521,13 +445,7 @@ impl Loader {
         })
     }
 
-    fn row(
-        &mut self,
-        cx: &FileCx,
-        def: &PriceDef,
-        span: Span,
-        batch_default: Decimal,
-    ) -> Option<PriceRow> {
+    fn row(&mut self, cx: &FileCx, def: &PriceDef, span: Span, batch_default: Decimal) -> Option<PriceRow> {
         let as_of = self.date(cx.name, cx.line(span, "as_of"), def.as_of.as_deref());
         let rates = self.rates(cx, span, None, RateFields::of_row(def));
         let batch_factor = match def.batch_factor {
@@ -549,11 +467,7 @@ impl Loader {
             _ => None,
         };
         if def.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            self.problem(
-                cx.name,
-                span.0 + 1,
-                "every price row needs a `source`".into(),
-            );
+            self.problem(cx.name, span.0 + 1, "every price row needs a `source`".into());
             return None;
         }
         Some(PriceRow {
@@ -565,179 +479,36 @@ impl Loader {
         })
     }
 
-    fn long_context(
-        &mut self,
-        cx: &FileCx,
-        lc: &LongContextDef,
-        row: Span,
-        base: &Rates,
-    ) -> Option<LongContext> {
+    fn long_context(&mut self, cx: &FileCx, lc: &LongContextDef, row: Span, base: &Rates) -> Option<LongContext> {
         let line = cx.line(row, "long_context");
         let span = (line - 1, row.1);
         let rates = self.rates(cx, span, Some(base), RateFields::of_tier(lc));
         match lc.above {
-            Some(above) if above > 0 => Some(LongContext {
-                above,
-                rates: rates?,
-            }),
+            Some(above) if above > 0 => Some(LongContext { above, rates: rates? }),
             _ => {
                 self.problem(
                     cx.name,
                     line,
-                    "`long_context` needs `above`: the prompt size in tokens where it starts"
-                        .into(),
+                    "`long_context` needs `above`: the prompt size in tokens where it starts".into(),
                 );
                 None
             }
         }
     }
 
-    fn range(
-        &mut self,
-        file: &str,
-        line: usize,
-        what: &str,
-        r: RangeDef,
-        allow_zero: bool,
-    ) -> Option<Range> {
-        let ok = |v: f64| v.is_finite() && (v > 0.0 || (allow_zero && v == 0.0));
-        if !ok(r.low) || !ok(r.high) || r.low > r.high {
-            let need = if allow_zero { "0 or more" } else { "above 0" };
-            self.problem(
-                file,
-                line,
-                format!(
-                    "`{what}` needs finite low <= high, each {need}; got {} .. {}",
-                    r.low, r.high
-                ),
-            );
-            return None;
-        }
-        Some(Range {
-            low: to_decimal(r.low)?,
-            high: to_decimal(r.high)?,
-        })
-    }
-
-    fn marginal(&mut self, cx: &FileCx, def: &MarginalDef, span: Span) -> Option<Marginal> {
-        let name = cx.name;
-        let before = self.problems.len();
-        let as_of = self.date(name, cx.line(span, "as_of"), def.as_of.as_deref());
-        if def.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            self.problem(
-                name,
-                span.0 + 1,
-                format!("estimate `{}` needs a `source`", def.id),
-            );
-        }
-        let r = |l: &mut Self, key: &str, v: Option<RangeDef>, zero: bool| {
-            v.and_then(|v| l.range(name, cx.line(span, key), key, v, zero))
-        };
-        let (input, output) = match (&def.hardware, def.input) {
-            (Some(hw), None) if def.output.is_none() && def.output_ratio.is_none() => {
-                let line = cx.line(span, "hardware");
-                let gpu = r(self, "gpu_hourly_usd", Some(hw.gpu_hourly_usd), false);
-                let util = r(self, "utilization", Some(hw.utilization), false);
-                let tin = r(
-                    self,
-                    "input_tokens_per_second",
-                    Some(hw.input_tokens_per_second),
-                    false,
-                );
-                let tout = r(
-                    self,
-                    "output_tokens_per_second",
-                    Some(hw.output_tokens_per_second),
-                    false,
-                );
-                if hw.gpus == 0 {
-                    self.problem(name, line, "`gpus` must be at least 1".into());
-                }
-                if util.is_some_and(|u| u.high > Decimal::ONE) {
-                    self.problem(name, line, "`utilization` cannot exceed 1".into());
-                }
-                let (Some(gpu), Some(util), Some(tin), Some(tout)) = (gpu, util, tin, tout) else {
-                    return None;
-                };
-                let n = Decimal::from(hw.gpus);
-                let per_m = |price: Decimal, tps: Decimal, u: Decimal| {
-                    (price * n * Decimal::from(1_000_000) / (tps * Decimal::from(3600) * u))
-                        .round_dp(10)
-                };
-                let input = Range {
-                    low: per_m(gpu.low, tin.high, util.high),
-                    high: per_m(gpu.high, tin.low, util.low),
-                };
-                let output = Range {
-                    low: per_m(gpu.low, tout.high, util.high),
-                    high: per_m(gpu.high, tout.low, util.low),
-                };
-                (Some(input), Some(output))
-            }
-            (None, Some(i)) => {
-                let input = r(self, "input", Some(i), true);
-                let output = match (def.output, def.output_ratio, input) {
-                    (Some(o), None, _) => r(self, "output", Some(o), true),
-                    (None, Some(q), Some(input)) => {
-                        r(self, "output_ratio", Some(q), false).map(|q| Range {
-                            low: input.low * q.low,
-                            high: input.high * q.high,
-                        })
-                    }
-                    (None, Some(_), None) => None,
-                    _ => {
-                        self.problem(
-                            name,
-                            span.0 + 1,
-                            "give exactly one of `output` or `output_ratio`".into(),
-                        );
-                        None
-                    }
-                };
-                (input, output)
-            }
-            _ => {
-                let msg = format!(
-                    "estimate `{}` needs either `input` with `output`/`output_ratio`, or `hardware` alone",
-                    def.id
-                );
-                self.problem(name, span.0 + 1, msg);
-                (None, None)
-            }
-        };
-        if self.problems.len() > before {
-            return None;
-        }
-        Some(Marginal {
-            id: def.id.clone(),
-            input: input?,
-            output: output?,
-            source: def.source.clone().unwrap_or_default(),
-            as_of: as_of?,
-        })
-    }
-
     /// Whole-table checks that need every layer: estimate references and names that overlap within a provider.
     fn finish(mut self) -> Result<PriceTable, Vec<Problem>> {
         let mut owners: BTreeMap<(String, String), (String, Origin)> = BTreeMap::new();
         let mut pending = Vec::new();
-        for (m, o) in &self.models {
-            if let Some(key) = &m.marginal
-                && !self.table.marginal.contains_key(key)
-            {
-                pending.push((
-                    o.file.clone(),
-                    o.marginal_line,
-                    format!("model `{}` names unknown marginal estimate `{key}`", m.id),
-                ));
+        for (file, line, model, key) in &self.marginal_refs {
+            if !self.table.marginal.contains_key(key) {
+                let msg = format!("model `{model}` names unknown marginal estimate `{key}`");
+                pending.push((file.clone(), *line, msg));
             }
-            let names = std::iter::once(&m.id)
-                .chain(&m.aliases)
-                .map(|n| n.to_lowercase());
-            let pats = m
-                .patterns
-                .iter()
-                .map(|p| format!("pattern {}", p.to_lowercase()));
+        }
+        for (m, o) in &self.models {
+            let names = std::iter::once(&m.id).chain(&m.aliases).map(|n| n.to_lowercase());
+            let pats = m.patterns.iter().map(|p| format!("pattern {}", p.to_lowercase()));
             for n in names.chain(pats) {
                 let key = (m.provider.clone(), n.clone());
                 if let Some((other, _)) = owners.get(&key) {
@@ -845,7 +616,10 @@ mod tests {
         let text = "provider:\n  id: openai\nmodels:\n  - id: my-model\n    aliases: [gpt-4o-2024-11-20]\n    prices:\n      - {as_of: 2024-01-01, input: 1, output: 2, source: s}\n";
         let p = problems_of(text);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("user.yaml:4: `gpt-4o-2024-11-20` of model `my-model` overlaps model `gpt-4o-2024-08-06`"), "{p:?}");
+        assert!(
+            p[0].starts_with("user.yaml:4: `gpt-4o-2024-11-20` of model `my-model` overlaps model `gpt-4o-2024-08-06`"),
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -853,15 +627,5 @@ mod tests {
         let p = problems_of("provider:\n  id: x\nmodels: [\n");
         assert_eq!(p.len(), 1);
         assert!(p[0].starts_with("user.yaml:4: invalid YAML"), "{p:?}");
-    }
-
-    #[test]
-    fn hardware_estimate_follows_the_formula() {
-        let t = load(&[]).unwrap();
-        let m = &t.marginal["llama-3.1-405b"];
-        // $2.00 x 8 / (8061 tok/s x 3600 x 1.0) x 1e6 = 16e6 / 29,019,600 = 0.551351...
-        // $3.99 x 8 / (6940 tok/s x 3600 x 0.6) x 1e6 = 31.92e6 / 14,990,400 = 2.129362...
-        assert_eq!(m.input.low.round_dp(4).to_string(), "0.5514");
-        assert_eq!(m.input.high.round_dp(4).to_string(), "2.1294");
     }
 }

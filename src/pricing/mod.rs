@@ -4,6 +4,7 @@
 //! name to a table entry; `cost` turns integer token sums into dollars.
 
 mod cost;
+mod estimates;
 mod lines;
 mod load;
 mod resolve;
