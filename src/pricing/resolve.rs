@@ -107,6 +107,41 @@ impl PriceTable {
 mod tests {
     use super::*;
 
+    fn resolved(t: &PriceTable, name: &str) -> String {
+        match t.resolve(name) {
+            Resolution::Found(i) => t.model(i).full_id(),
+            Resolution::Unknown => "unknown".into(),
+            Resolution::Ambiguous(c) => format!("ambiguous: {}", c.join(", ")),
+        }
+    }
+
+    #[test]
+    fn names_resolve_by_the_rules_in_the_yaml() {
+        let t = crate::pricing::load(&[]).unwrap();
+        let cases = [
+            ("gpt-4o", "openai/gpt-4o"),
+            ("GPT-4o-2024-08-06", "openai/gpt-4o-2024-08-06"),
+            ("openai/gpt-4o", "openai/gpt-4o"),
+            ("gpt-4o-mini-2024-07-18", "openai/gpt-4o-mini"),
+            ("claude-sonnet-4-5-20250929", "anthropic/claude-sonnet-4-5"),
+            ("anthropic/claude-sonnet-4-5-20250929", "anthropic/claude-sonnet-4-5"),
+            ("o3-mini-2025-01-31", "openai/o3-mini"),
+            ("gpt-4o-audio-preview", "unknown"),
+            ("google/gpt-4o", "unknown"),
+            (
+                "mistralai/Mixtral-8x7B-Instruct-v0.1",
+                "ambiguous: deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1, together/mixtral-8x7b-instruct",
+            ),
+            (
+                "together/mistralai/Mixtral-8x7B-Instruct-v0.1",
+                "together/mixtral-8x7b-instruct",
+            ),
+        ];
+        for (name, want) in cases {
+            assert_eq!(resolved(&t, name), want, "{name}");
+        }
+    }
+
     #[test]
     fn glob() {
         assert!(glob_match("gpt-4o-mini-20*", "gpt-4o-mini-2024-07-18"));
