@@ -71,6 +71,15 @@ pub struct AnalyzeArgs {
     /// Group rows by this key.
     #[arg(long, value_enum, default_value = "model")]
     pub by: ByArg,
+    /// Only calls at or after this time: a date (YYYY-MM-DD, midnight in --timezone) or an RFC 3339 timestamp.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only calls before this time: a date (the whole day is included) or an RFC 3339 timestamp.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Time zone of --by day and of dates given to --since/--until: an IANA name such as Europe/Berlin.
+    #[arg(long, value_name = "TZ", default_value = "UTC")]
+    pub timezone: String,
     /// Worker threads for parsing and counting (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -1,11 +1,14 @@
 //! Validated settings built from the command line; nothing after this module sees clap.
 
 use anyhow::{Context, Result, bail};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 use std::path::PathBuf;
 
 use crate::cli::{AnalyzeArgs, ByArg, EncodingArg, FormatArg, PricingArgs};
 use crate::engine::GroupBy;
 use crate::error::PricingError;
+use crate::fold::Filter;
 use crate::output::Format;
 use crate::pricing::{self, PriceTable};
 use crate::tokenize::Encoding;
@@ -17,7 +20,28 @@ pub struct AnalyzeConfig {
     pub by: GroupBy,
     pub threads: usize,
     pub quiet: bool,
+    pub filter: Filter,
     pub table: PriceTable,
+}
+
+/// A `--since`/`--until` bound: an RFC 3339 instant, or a date taken at midnight in `tz` (the next midnight when
+/// `end_of_day`, so that `--until 2025-01-31` includes that whole day).
+fn bound(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .with_context(|| format!("{flag} `{s}` is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp"))?;
+    let date = if end_of_day {
+        date.succ_opt().unwrap_or(date)
+    } else {
+        date
+    };
+    let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .with_context(|| format!("{flag} `{s}`: midnight does not exist in {tz}"))
 }
 
 impl From<FormatArg> for Format {
@@ -58,6 +82,25 @@ impl AnalyzeConfig {
             ByArg::Day => GroupBy::Day,
             ByArg::Call => GroupBy::Call,
         };
+        let timezone: Tz = args.timezone.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "--timezone `{}` is not an IANA time zone name (e.g. Europe/Berlin)",
+                args.timezone
+            )
+        })?;
+        let filter = Filter {
+            since: args
+                .since
+                .as_deref()
+                .map(|s| bound("--since", s, timezone, false))
+                .transpose()?,
+            until: args
+                .until
+                .as_deref()
+                .map(|s| bound("--until", s, timezone, true))
+                .transpose()?,
+            timezone,
+        };
         let table = price_table(&args.pricing).context("cannot load price tables")?;
         Ok(AnalyzeConfig {
             inputs: args.inputs,
@@ -66,6 +109,7 @@ impl AnalyzeConfig {
             by,
             threads,
             quiet: args.quiet,
+            filter,
             table,
         })
     }

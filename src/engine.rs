@@ -1,14 +1,14 @@
-//! The pipeline's middle: lines are parsed, looked up and counted in parallel, batch by batch, then folded in
-//! input order into integer token sums per group and price bucket. Nothing here is priced: sums are priced once,
-//! in `report`, so results do not depend on scheduling or thread count.
+//! The pipeline's middle: lines are read in bounded batches, then parsed, looked up and counted in parallel, and
+//! handed in input order to `fold`. Nothing here is priced: sums are priced once, in `report`, so results do not
+//! depend on scheduling or thread count.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diag;
-use crate::input::{self, LineError, LineReader, RawCall, RawTokens, SkipReason, TextCall};
+use crate::fold::{Analysis, Filter, Fold, Placed};
+use crate::input::{self, Dedup, LineError, LineReader, RawCall, RawTokens, Stream, TextCall};
 use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
 use crate::tokenize::{self, Encoding};
 
@@ -58,98 +58,26 @@ impl TokenSource {
     }
 }
 
-/// A call after counting and lookup, ready to be summed.
+/// A call after counting and lookup, ready to be folded.
 #[derive(Debug, Clone)]
-struct Call {
-    model: String,
-    resolution: Resolution,
-    session: Option<String>,
-    date: Option<NaiveDate>,
-    batch: bool,
-    tokens: Tokens,
-    source: TokenSource,
-}
-
-/// What is billed at one price: a model, one of its dated rows, batch or not, long-context tier or not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct BucketKey {
-    pub model: usize,
-    pub row: usize,
-    pub batch: bool,
-    pub long: bool,
-}
-
-/// Integer sums of the calls in one bucket.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sums {
-    pub calls: u64,
-    pub tokens: Tokens,
-    /// Calls by token source: reported, counted, estimated.
-    pub sources: [u64; 3],
-}
-
-impl Sums {
-    fn add(&mut self, t: &Tokens, source: TokenSource) {
-        self.calls += 1;
-        self.tokens.add(t);
-        self.sources[source as usize] += 1;
-    }
-
-    pub fn merge(&mut self, o: &Sums) {
-        self.calls += o.calls;
-        self.tokens.add(&o.tokens);
-        for i in 0..3 {
-            self.sources[i] += o.sources[i];
-        }
-    }
-}
-
-/// One `--by call` row's identity.
-#[derive(Debug, Clone)]
-pub struct CallInfo {
-    pub file: String,
-    pub line: u64,
+pub struct Call {
     pub model: String,
+    pub resolution: Resolution,
+    pub session: Option<String>,
+    pub timestamp: Option<DateTime<Utc>>,
+    pub batch: bool,
+    pub tokens: Tokens,
     pub source: TokenSource,
-}
-
-#[derive(Debug, Default)]
-pub struct Group {
-    pub key: String,
-    pub buckets: BTreeMap<BucketKey, Sums>,
-    pub call: Option<CallInfo>,
-}
-
-/// Counts of what a run read, for the summary line and the report.
-#[derive(Debug, Default, Clone)]
-pub struct Stats {
-    pub files: u64,
-    pub unreadable_files: u64,
-    pub lines: u64,
-    pub calls: u64,
-    pub priced_calls: u64,
-    pub unpriced_calls: u64,
-    pub skipped: BTreeMap<SkipReason, u64>,
-}
-
-impl Stats {
-    pub fn skipped_lines(&self) -> u64 {
-        self.skipped.values().sum()
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct Analysis {
-    /// In first-seen order; the report sorts them.
-    pub groups: Vec<Group>,
-    /// Calls whose model has no price, by the name the log gave.
-    pub unpriced: BTreeMap<String, (Sums, Resolution)>,
-    pub stats: Stats,
+    /// False for a record that a request was not billed.
+    pub billed: bool,
+    pub dedup: Option<Dedup>,
+    pub stream: Option<Stream>,
 }
 
 pub struct Engine<'a> {
     pub table: &'a PriceTable,
     pub by: GroupBy,
+    pub filter: Filter,
     pub pool: rayon::ThreadPool,
 }
 
@@ -192,24 +120,33 @@ fn finish_call(raw: RawCall, table: &PriceTable) -> Call {
         Resolution::Found(i) => Some(table.model(*i).tokenizer),
         _ => None,
     };
-    let (tokens, source) = match raw.tokens {
-        RawTokens::Reported(t) => (t, TokenSource::Reported),
-        RawTokens::Text(t) => count_text(&t, tokenizer),
+    let (tokens, source, billed) = match raw.tokens {
+        RawTokens::Reported(t) => (t, TokenSource::Reported, true),
+        RawTokens::Text(t) => {
+            let (t, s) = count_text(&t, tokenizer);
+            (t, s, true)
+        }
+        RawTokens::NotBilled => (Tokens::default(), TokenSource::Reported, false),
     };
     Call {
         model: raw.model,
         resolution,
         session: raw.session,
-        date: raw.timestamp.map(|t| t.date_naive()),
+        timestamp: raw.timestamp,
         batch: raw.batch,
         tokens,
         source,
+        billed,
+        dedup: raw.dedup,
+        stream: raw.stream,
     }
 }
 
-fn process(bytes: &[u8], table: &PriceTable) -> Result<Vec<Call>, LineError> {
-    let raws = input::parse_line(bytes)?;
-    Ok(raws.into_iter().map(|r| finish_call(r, table)).collect())
+type LineResult = Result<(&'static str, Vec<Call>), LineError>;
+
+fn process(bytes: &[u8], table: &PriceTable) -> LineResult {
+    let (format, raws) = input::parse_line(bytes)?;
+    Ok((format, raws.into_iter().map(|r| finish_call(r, table)).collect()))
 }
 
 fn file_label(path: &Path) -> String {
@@ -222,24 +159,23 @@ fn file_label(path: &Path) -> String {
 
 impl Engine<'_> {
     pub fn run(&self, paths: &[PathBuf], diag: &mut Diag) -> Analysis {
-        let mut a = Analysis::default();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut fold = Fold::new(self.table, self.by, self.filter.clone());
         let (files, errors) = input::expand_paths(paths);
         for (p, e) in errors {
             diag.error(&format!("{}: cannot read directory: {e}", p.display()));
-            a.stats.unreadable_files += 1;
+            fold.analysis.stats.unreadable_files += 1;
         }
-        for path in files {
-            let label = file_label(&path);
-            let mut reader = match LineReader::open(&path) {
+        for (file_no, path) in files.iter().enumerate() {
+            let label = file_label(path);
+            let mut reader = match LineReader::open(path) {
                 Ok(r) => r,
                 Err(e) => {
                     diag.error(&format!("{label}: cannot read: {e}"));
-                    a.stats.unreadable_files += 1;
+                    fold.analysis.stats.unreadable_files += 1;
                     continue;
                 }
             };
-            a.stats.files += 1;
+            fold.analysis.stats.files += 1;
             let session_fallback = path
                 .file_name()
                 .map_or(label.clone(), |n| n.to_string_lossy().into_owned());
@@ -248,12 +184,12 @@ impl Engine<'_> {
                     Ok(Some(b)) => b,
                     Ok(None) => break,
                     Err(e) => {
-                        diag.error(&format!("{label}: read failed after line {}: {e}", a.stats.lines));
-                        a.stats.unreadable_files += 1;
+                        diag.error(&format!("{label}: read failed after line {}: {e}", reader.lines_read()));
+                        fold.analysis.stats.unreadable_files += 1;
                         break;
                     }
                 };
-                let results: Vec<Result<Vec<Call>, LineError>> = self.pool.install(|| {
+                let results: Vec<LineResult> = self.pool.install(|| {
                     batch
                         .lines
                         .par_iter()
@@ -261,21 +197,21 @@ impl Engine<'_> {
                         .collect()
                 });
                 for (line, result) in batch.lines.iter().zip(results) {
-                    a.stats.lines += 1;
+                    fold.analysis.stats.lines += 1;
                     match result {
-                        Ok(calls) => {
-                            let many = calls.len() > 1;
+                        Ok((format, calls)) => {
+                            *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
                             for (n, call) in calls.into_iter().enumerate() {
-                                let at = if many {
-                                    format!("{label}:{}#{}", line.number, n + 1)
-                                } else {
-                                    format!("{label}:{}", line.number)
-                                };
-                                self.add(&mut a, &mut index, call, &at, &label, line.number, &session_fallback);
+                                fold.push(Placed {
+                                    call,
+                                    place: (file_no, line.number, n),
+                                    file: label.clone(),
+                                    session_fallback: session_fallback.clone(),
+                                });
                             }
                         }
                         Err(e) => {
-                            *a.stats.skipped.entry(e.reason).or_default() += 1;
+                            *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
                             diag.line_problem(&label, line.number, &e.message);
                         }
                     }
@@ -283,66 +219,7 @@ impl Engine<'_> {
             }
             diag.end_file(&label);
         }
-        a
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &self,
-        a: &mut Analysis,
-        index: &mut HashMap<String, usize>,
-        call: Call,
-        at: &str,
-        file: &str,
-        line: u64,
-        session_fallback: &str,
-    ) {
-        a.stats.calls += 1;
-        let model_idx = match call.resolution {
-            Resolution::Found(i) => i,
-            ref other => {
-                a.stats.unpriced_calls += 1;
-                let e = a
-                    .unpriced
-                    .entry(call.model.clone())
-                    .or_insert_with(|| (Sums::default(), other.clone()));
-                e.0.add(&call.tokens, call.source);
-                return;
-            }
-        };
-        a.stats.priced_calls += 1;
-        let model = self.table.model(model_idx);
-        let row = model.row_at(call.date);
-        let key = BucketKey {
-            model: model_idx,
-            row,
-            batch: call.batch,
-            long: model.prices[row].is_long(call.tokens.prompt()),
-        };
-        let group_key = match self.by {
-            GroupBy::Model => model.full_id(),
-            GroupBy::Provider => model.provider.clone(),
-            GroupBy::Session => call.session.clone().unwrap_or_else(|| session_fallback.to_string()),
-            GroupBy::Day => call.date.map_or_else(|| "unknown".to_string(), |d| d.to_string()),
-            GroupBy::Call => at.to_string(),
-        };
-        let gi = *index.entry(group_key.clone()).or_insert_with(|| {
-            a.groups.push(Group {
-                key: group_key,
-                ..Group::default()
-            });
-            a.groups.len() - 1
-        });
-        let g = &mut a.groups[gi];
-        if self.by == GroupBy::Call {
-            g.call = Some(CallInfo {
-                file: file.to_string(),
-                line,
-                model: call.model.clone(),
-                source: call.source,
-            });
-        }
-        g.buckets.entry(key).or_default().add(&call.tokens, call.source);
+        fold.finish()
     }
 }
 

@@ -8,6 +8,7 @@ mod config;
 mod diag;
 mod engine;
 mod error;
+mod fold;
 mod input;
 mod output;
 mod pricing;

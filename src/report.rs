@@ -8,7 +8,8 @@ use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::engine::{Analysis, BucketKey, GroupBy, Stats, Sums};
+use crate::engine::GroupBy;
+use crate::fold::{Analysis, BucketKey, Stats, Sums};
 use crate::pricing::{PriceTable, Range, Resolution, marginal_cost};
 
 /// US dollars, exact. Serialised as a JSON number; displayed without trailing zeros.
@@ -104,6 +105,16 @@ pub struct Summary {
     pub unpriced_calls: u64,
     pub skipped_lines: u64,
     pub skipped: BTreeMap<&'static str, u64>,
+    /// Copies of a response already counted from another line (the same response id or batch custom id).
+    pub duplicate_lines: u64,
+    /// Streamed lines replaced by their session's final usage line.
+    pub superseded_lines: u64,
+    /// Batch requests whose result says they were not billed.
+    pub not_billed: u64,
+    /// Calls left out by `--since` / `--until`.
+    pub filtered_out: u64,
+    /// Lines read, by the format that read them.
+    pub lines_by_format: BTreeMap<&'static str, u64>,
 }
 
 impl Summary {
@@ -117,6 +128,11 @@ impl Summary {
             unpriced_calls: s.unpriced_calls,
             skipped_lines: s.skipped_lines(),
             skipped: s.skipped.iter().map(|(r, n)| (r.label(), *n)).collect(),
+            duplicate_lines: s.duplicates,
+            superseded_lines: s.superseded,
+            not_billed: s.not_billed,
+            filtered_out: s.filtered_out,
+            lines_by_format: s.lines_by_format.clone(),
         }
     }
 }
@@ -210,7 +226,7 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
         groups.push(row);
     }
     match by {
-        GroupBy::Call => {}
+        GroupBy::Call => {} // already in input order
         GroupBy::Day => groups.sort_by(|a, b| a.key.cmp(&b.key)),
         _ => groups.sort_by(|a, b| b.cost_usd.cmp(&a.cost_usd).then_with(|| a.key.cmp(&b.key))),
     }

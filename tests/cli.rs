@@ -455,6 +455,9 @@ fn output_file_and_directories() {
     ]);
     assert!(out.is_empty());
     let r: Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
-    close(&r["totals"]["cost_usd"], 2.0 * TOTAL_COST);
+    // Two copies of the same log: the two OpenAI responses carry ids (chatcmpl-H1a, chatcmpl-H2b) and are the
+    // same responses, counted once ($0.004 + $0.0000048); the four lines without ids count twice.
+    close(&r["totals"]["cost_usd"], 2.0 * TOTAL_COST - 0.004 - 0.0000048);
+    assert_eq!(r["summary"]["duplicate_lines"], 2);
     assert_eq!(r["summary"]["files"], 2);
 }

@@ -16,6 +16,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     let engine = Engine {
         table: &cfg.table,
         by: cfg.by,
+        filter: cfg.filter.clone(),
         pool,
     };
     let analysis = engine.run(&cfg.inputs, &mut diag);
@@ -35,16 +36,26 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     })?;
     let s = &report.summary;
     let mut line = format!(
-        "tokencost: {} in {}: {} calls priced, {} unpriced, {} skipped",
+        "tokencost: {} in {}: {} priced, {} unpriced, {} skipped",
         count_of(s.lines, "line"),
         count_of(s.files, "file"),
-        thousands(s.priced_calls),
+        count_of(s.priced_calls, "call"),
         thousands(s.unpriced_calls),
         count_of(s.skipped_lines, "line")
     );
     if !s.skipped.is_empty() {
         let parts: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{r}: {n}")).collect();
         line.push_str(&format!(" ({})", parts.join(", ")));
+    }
+    for (n, what) in [
+        (s.duplicate_lines, "duplicate copies of a response counted once"),
+        (s.superseded_lines, "streamed lines replaced by their final usage"),
+        (s.not_billed, "batch requests not billed"),
+        (s.filtered_out, "calls outside --since/--until"),
+    ] {
+        if n > 0 {
+            line.push_str(&format!("; {} {what}", thousands(n)));
+        }
     }
     diag.info(&line);
     Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })

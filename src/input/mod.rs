@@ -4,10 +4,17 @@
 //! that must be counted. `detect.rs` holds the order in which formats are tried; `read.rs` streams lines in
 //! bounded batches.
 
+mod anthropic;
+mod claude_code;
+mod claude_stream;
 mod detect;
 mod fields;
+mod gemini;
 mod native;
+mod openai_batch;
 mod openai_chat;
+mod openai_responses;
+mod otel;
 mod read;
 
 use chrono::{DateTime, Utc};
@@ -29,6 +36,24 @@ pub struct RawCall {
     /// Billed at the provider's batch rate.
     pub batch: bool,
     pub tokens: RawTokens,
+    /// The same response may be written more than once; only the best-ranked line with a key is counted.
+    pub dedup: Option<Dedup>,
+    /// Part of a stream whose final summary line, when present, replaces it.
+    pub stream: Option<Stream>,
+}
+
+impl RawCall {
+    pub fn new(model: String, tokens: RawTokens) -> Self {
+        RawCall {
+            model,
+            session: None,
+            timestamp: None,
+            batch: false,
+            tokens,
+            dedup: None,
+            stream: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +62,44 @@ pub enum RawTokens {
     Reported(Tokens),
     /// No usage: the text to count.
     Text(TextCall),
+    /// A record that a keyed request was not billed (a failed or expired batch request): it wins its key so the
+    /// request line is not counted, and is itself no call.
+    NotBilled,
+}
+
+/// Identity of a response for de-duplication, and how complete this copy of it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dedup {
+    pub key: String,
+    /// Higher wins; on a tie the first line read is kept.
+    pub rank: (u8, u8, u64),
+}
+
+impl Dedup {
+    /// A response identified by the provider's own id (`msg_...`, `chatcmpl-...`): the same id is the same
+    /// response, whichever log wrote it. The copy with the fullest usage wins, a main-thread copy over a replay.
+    pub fn response(id: &str, tokens: &Tokens, replay: bool) -> Dedup {
+        let total = tokens.prompt().saturating_add(tokens.output);
+        Dedup {
+            key: format!("id:{id}"),
+            rank: (2, u8::from(!replay), total),
+        }
+    }
+
+    /// A batch request (`outcome` false) or its result (`outcome` true), joined by the batch's custom id.
+    pub fn batch(namespace: &str, custom_id: &str, outcome: bool) -> Dedup {
+        Dedup {
+            key: format!("{namespace}:{custom_id}"),
+            rank: (1 + u8::from(outcome), 1, 0),
+        }
+    }
+}
+
+/// Lines of one streamed session: `Provisional` lines count only if no `Final` line of the same scope exists.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stream {
+    Provisional(String),
+    Final(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

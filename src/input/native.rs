@@ -59,11 +59,9 @@ pub fn parse(v: &Value) -> Parsed {
         Some(Value::Bool(b)) => *b,
         Some(_) => return Err(LineError::bad("`batch` must be true or false")),
     };
-    Ok(vec![RawCall {
-        model: fields::model(v)?,
-        session: string(v, "session")?,
-        timestamp: timestamp(v, "timestamp")?,
-        batch,
-        tokens,
-    }])
+    let mut call = RawCall::new(fields::model(v)?, tokens);
+    call.session = string(v, "session")?;
+    call.timestamp = timestamp(v, "timestamp")?;
+    call.batch = batch;
+    Ok(vec![call])
 }

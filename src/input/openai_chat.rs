@@ -1,6 +1,8 @@
 //! OpenAI Chat Completions logs: request objects (`model`, `messages`), response objects
-//! (`"object": "chat.completion"` with `usage`), `[request, response(, metadata)]` pairs as OpenAI's parallel
-//! request processor writes them, and any OpenAI-compatible response carrying `usage.prompt_tokens`.
+//! (`"object": "chat.completion"` with `usage`), stream chunks (`chat.completion.chunk`; only the final one, sent
+//! with `stream_options.include_usage`, carries usage), `[request, response(, metadata)]` pairs as OpenAI's parallel
+//! request processor writes them (a Responses API request/response pair too), and any OpenAI-compatible response
+//! carrying `usage.prompt_tokens`.
 //!
 //! Usage: `prompt_tokens` includes `prompt_tokens_details.cached_tokens`, so fresh input = prompt - cached;
 //! `completion_tokens` includes reasoning tokens and is all billed as output.
@@ -8,29 +10,40 @@
 use serde_json::Value;
 
 use super::fields::{self, chat_messages, string, timestamp, tokens};
-use super::{LineError, Parsed, RawCall, RawTokens, TextCall};
+use super::{Dedup, LineError, Parsed, RawCall, RawTokens, TextCall, openai_responses};
 use crate::pricing::Tokens;
 
 /// Keys of our native format: a line with any of these is not a bare OpenAI request.
 const NATIVE_KEYS: [&str; 5] = ["prompt", "completion", "usage", "session", "timestamp"];
+
+fn object(v: &Value) -> Option<&str> {
+    v.get("object").and_then(Value::as_str)
+}
 
 pub fn is_request(v: &Value) -> bool {
     v.get("model").is_some() && v.get("messages").is_some() && !NATIVE_KEYS.iter().any(|k| v.get(k).is_some())
 }
 
 pub fn is_response(v: &Value) -> bool {
-    v.get("object").and_then(Value::as_str) == Some("chat.completion")
-        || v.get("usage").and_then(|u| u.get("prompt_tokens")).is_some()
+    matches!(object(v), Some("chat.completion" | "chat.completion.chunk"))
+}
+
+/// An OpenAI-compatible response from another server: no `object`, but OpenAI's usage names.
+pub fn is_compatible(v: &Value) -> bool {
+    v.get("usage").and_then(|u| u.get("prompt_tokens")).is_some()
 }
 
 pub fn is_pair(v: &Value) -> bool {
     v.as_array().is_some_and(|a| {
-        (2..=3).contains(&a.len()) && a[0].get("model").is_some() && a[0].get("messages").is_some() && a[1].is_object()
+        (2..=3).contains(&a.len())
+            && a[0].get("model").is_some()
+            && (a[0].get("messages").is_some() || a[0].get("input").is_some())
+            && a[1].is_object()
     })
 }
 
 /// The session a request names: `metadata.session_id`, else `user`.
-fn session(req: &Value) -> Result<Option<String>, LineError> {
+pub fn session(req: &Value) -> Result<Option<String>, LineError> {
     if let Some(meta) = req.get("metadata").filter(|m| m.is_object())
         && let Some(s) = string(meta, "session_id")?
     {
@@ -54,8 +67,8 @@ pub fn usage(u: &Value) -> Result<Tokens, LineError> {
     })
 }
 
-/// The prompt side of a request: its messages, and its tool definitions (counted as text: an estimate).
-fn request_text(req: &Value) -> Result<TextCall, LineError> {
+/// The prompt side of a chat request: its messages, and its tool definitions (counted as text: an estimate).
+pub fn request_text(req: &Value) -> Result<TextCall, LineError> {
     let mut call = TextCall::default();
     if let Some(m) = req.get("messages") {
         call.messages = chat_messages(m, &mut call.inexact)?;
@@ -70,9 +83,7 @@ fn request_text(req: &Value) -> Result<TextCall, LineError> {
 /// The completion text of a response: each choice's content and tool-call arguments.
 fn completion_text(resp: &Value, call: &mut TextCall) {
     for choice in resp.get("choices").and_then(Value::as_array).into_iter().flatten() {
-        let Some(msg) = choice.get("message") else {
-            continue;
-        };
+        let Some(msg) = choice.get("message") else { continue };
         if let Some(Value::String(s)) = msg.get("content") {
             call.completion.push_str(s);
         }
@@ -93,29 +104,39 @@ fn batch_tier(resp: &Value) -> bool {
     resp.get("service_tier").and_then(Value::as_str) == Some("batch")
 }
 
-pub fn parse_request(v: &Value) -> Parsed {
-    Ok(vec![RawCall {
-        model: fields::model(v)?,
-        session: session(v)?,
-        timestamp: None,
-        batch: false,
-        tokens: RawTokens::Text(request_text(v)?),
-    }])
+fn dedup(resp: &Value, t: &Tokens) -> Option<Dedup> {
+    resp.get("id")
+        .and_then(Value::as_str)
+        .map(|id| Dedup::response(id, t, false))
 }
 
-pub fn parse_response(v: &Value) -> Parsed {
+pub fn parse_request(v: &Value) -> Parsed {
+    let mut call = RawCall::new(fields::model(v)?, RawTokens::Text(request_text(v)?));
+    call.session = session(v)?;
+    Ok(vec![call])
+}
+
+/// A response object with its usage, as a call.
+pub fn response_call(v: &Value) -> Result<RawCall, LineError> {
     let Some(u) = v.get("usage").filter(|u| !u.is_null()) else {
         return Err(LineError::bad(
             "a response without `usage` and without its request cannot be counted",
         ));
     };
-    Ok(vec![RawCall {
-        model: fields::model(v)?,
-        session: None,
-        timestamp: timestamp(v, "created")?,
-        batch: batch_tier(v),
-        tokens: RawTokens::Reported(usage(u)?),
-    }])
+    let t = usage(u)?;
+    let mut call = RawCall::new(fields::model(v)?, RawTokens::Reported(t));
+    call.timestamp = timestamp(v, "created")?;
+    call.batch = batch_tier(v);
+    call.dedup = dedup(v, &t);
+    Ok(call)
+}
+
+pub fn parse_response(v: &Value) -> Parsed {
+    if object(v) == Some("chat.completion.chunk") && v.get("usage").is_none_or(Value::is_null) {
+        // Every chunk but the last: no usage, not a call of its own.
+        return Ok(Vec::new());
+    }
+    Ok(vec![response_call(v)?])
 }
 
 pub fn parse_pair(v: &Value) -> Parsed {
@@ -124,23 +145,28 @@ pub fn parse_pair(v: &Value) -> Parsed {
         // A failed request is not billed.
         return Ok(Vec::new());
     }
-    let tokens = match resp.get("usage").filter(|u| !u.is_null()) {
-        Some(u) => RawTokens::Reported(usage(u)?),
+    if req.get("messages").is_none() || object(resp) == Some("response") {
+        return openai_responses::parse_pair(req, resp);
+    }
+    let (tokens, dedup) = match resp.get("usage").filter(|u| !u.is_null()) {
+        Some(u) => {
+            let t = usage(u)?;
+            (RawTokens::Reported(t), dedup(resp, &t))
+        }
         None => {
             let mut call = request_text(req)?;
             completion_text(resp, &mut call);
-            RawTokens::Text(call)
+            (RawTokens::Text(call), None)
         }
     };
     // The response names the snapshot that served the call; the request, the alias asked for.
     let model = fields::model(resp).or_else(|_| fields::model(req))?;
-    Ok(vec![RawCall {
-        model,
-        session: session(req)?,
-        timestamp: timestamp(resp, "created")?,
-        batch: batch_tier(resp),
-        tokens,
-    }])
+    let mut call = RawCall::new(model, tokens);
+    call.session = session(req)?;
+    call.timestamp = timestamp(resp, "created")?;
+    call.batch = batch_tier(resp);
+    call.dedup = dedup;
+    Ok(vec![call])
 }
 
 #[cfg(test)]
@@ -161,5 +187,14 @@ mod tests {
     fn a_failed_pair_is_not_a_call() {
         let v = json!([{"model": "gpt-4o", "messages": []}, {"error": {"message": "rate limited"}}]);
         assert_eq!(parse_pair(&v), Ok(vec![]));
+    }
+
+    #[test]
+    fn only_the_last_chunk_is_a_call() {
+        let chunk = json!({"id": "c1", "object": "chat.completion.chunk", "model": "gpt-4o", "choices": []});
+        assert_eq!(parse_response(&chunk), Ok(vec![]));
+        let last = json!({"id": "c1", "object": "chat.completion.chunk", "model": "gpt-4o", "choices": [],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5}});
+        assert_eq!(parse_response(&last).unwrap().len(), 1);
     }
 }

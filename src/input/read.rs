@@ -1,6 +1,8 @@
 //! Streaming input: paths expanded to files, each file read in bounded batches of whole lines, so memory holds
-//! one batch per file at a time whatever the input's size.
+//! one batch at a time whatever the input's size. Gzip files are recognised by their magic bytes and decompressed
+//! on the fly.
 
+use flate2::bufread::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
@@ -24,6 +26,14 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, io::Error
     (files, errors)
 }
 
+/// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz`.
+fn is_log_name(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name.strip_suffix(".gz").unwrap_or(name);
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| LOG_EXTENSIONS.contains(&ext))
+}
+
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, io::Error)>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
@@ -34,11 +44,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, io::Err
     for p in paths {
         if p.is_dir() {
             walk(&p, files, errors);
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| LOG_EXTENSIONS.contains(&e))
-        {
+        } else if is_log_name(&p) {
             files.push(p);
         }
     }
@@ -77,10 +83,18 @@ impl LineReader {
         } else {
             Box::new(File::open(path)?)
         };
-        Ok(LineReader {
-            reader: Box::new(BufReader::with_capacity(1 << 20, inner)),
-            next_number: 1,
-        })
+        let mut buffered = BufReader::with_capacity(1 << 20, inner);
+        let reader: Box<dyn BufRead + Send> = if buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+            Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(buffered)))
+        } else {
+            Box::new(buffered)
+        };
+        Ok(LineReader { reader, next_number: 1 })
+    }
+
+    /// How many lines have been read so far.
+    pub fn lines_read(&self) -> u64 {
+        self.next_number - 1
     }
 
     /// Reads up to `max_lines` lines or about `max_bytes` bytes (a longer line is still read whole).

@@ -1,0 +1,275 @@
+//! Folds counted calls, in input order, into integer token sums per group and price bucket.
+//!
+//! Calls that may be written more than once (a response id, a batch custom id, a streamed session) wait until the
+//! whole input is read: only the best copy of each is added, in input order, so the result does not depend on
+//! which file or batch a copy came from. Nothing here is priced.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::engine::{Call, GroupBy, TokenSource};
+use crate::input::{SkipReason, Stream};
+use crate::pricing::{PriceTable, Resolution, Tokens};
+
+/// What is billed at one price: a model, one of its dated rows, batch or not, long-context tier or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BucketKey {
+    pub model: usize,
+    pub row: usize,
+    pub batch: bool,
+    pub long: bool,
+}
+
+/// Integer sums of the calls in one bucket.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sums {
+    pub calls: u64,
+    pub tokens: Tokens,
+    /// Calls by token source: reported, counted, estimated.
+    pub sources: [u64; 3],
+}
+
+impl Sums {
+    fn add(&mut self, t: &Tokens, source: TokenSource) {
+        self.calls += 1;
+        self.tokens.add(t);
+        self.sources[source as usize] += 1;
+    }
+
+    pub fn merge(&mut self, o: &Sums) {
+        self.calls += o.calls;
+        self.tokens.add(&o.tokens);
+        for i in 0..3 {
+            self.sources[i] += o.sources[i];
+        }
+    }
+}
+
+/// Where a call was read: file number, line, and position among the line's calls. Orders everything.
+pub type Place = (usize, u64, usize);
+
+/// One `--by call` row's identity.
+#[derive(Debug, Clone)]
+pub struct CallInfo {
+    pub file: String,
+    pub line: u64,
+    pub model: String,
+    pub source: TokenSource,
+}
+
+#[derive(Debug)]
+pub struct Group {
+    pub key: String,
+    pub first: Place,
+    pub buckets: BTreeMap<BucketKey, Sums>,
+    pub call: Option<CallInfo>,
+}
+
+/// Counts of what a run read, for the summary line and the report.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub files: u64,
+    pub unreadable_files: u64,
+    pub lines: u64,
+    pub calls: u64,
+    pub priced_calls: u64,
+    pub unpriced_calls: u64,
+    /// Copies of a response already counted from another line.
+    pub duplicates: u64,
+    /// Streamed lines replaced by their session's final usage line.
+    pub superseded: u64,
+    /// Batch requests whose result says they were not billed.
+    pub not_billed: u64,
+    /// Calls outside `--since`/`--until`, or without a timestamp while a filter is set.
+    pub filtered_out: u64,
+    pub skipped: BTreeMap<SkipReason, u64>,
+    pub lines_by_format: BTreeMap<&'static str, u64>,
+}
+
+impl Stats {
+    pub fn skipped_lines(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+}
+
+/// Which calls count, and how days are cut.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub timezone: Tz,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            since: None,
+            until: None,
+            timezone: Tz::UTC,
+        }
+    }
+}
+
+/// A call read from a place, with the names it is reported under.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub call: Call,
+    pub place: Place,
+    pub file: String,
+    /// The group for `--by session` when the log names no session: the file's name.
+    pub session_fallback: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub groups: Vec<Group>,
+    /// Calls whose model has no price, by the name the log gave.
+    pub unpriced: BTreeMap<String, (Sums, Resolution)>,
+    pub stats: Stats,
+}
+
+pub struct Fold<'a> {
+    table: &'a PriceTable,
+    by: GroupBy,
+    filter: Filter,
+    pub analysis: Analysis,
+    index: HashMap<String, usize>,
+    keyed: HashMap<String, Placed>,
+    provisional: Vec<Placed>,
+    finals: HashSet<String>,
+}
+
+impl<'a> Fold<'a> {
+    pub fn new(table: &'a PriceTable, by: GroupBy, filter: Filter) -> Self {
+        Fold {
+            table,
+            by,
+            filter,
+            analysis: Analysis::default(),
+            index: HashMap::new(),
+            keyed: HashMap::new(),
+            provisional: Vec::new(),
+            finals: HashSet::new(),
+        }
+    }
+
+    /// Takes one call in input order.
+    pub fn push(&mut self, p: Placed) {
+        if let Some(Stream::Final(scope)) = &p.call.stream {
+            self.finals.insert(scope.clone());
+        }
+        match &p.call.dedup {
+            Some(d) => {
+                let key = d.key.clone();
+                match self.keyed.get_mut(&key) {
+                    Some(kept) => {
+                        self.analysis.stats.duplicates += 1;
+                        // Strictly better only: on a tie the copy read first stays.
+                        if p.call.dedup.as_ref().map(|d| d.rank) > kept.call.dedup.as_ref().map(|d| d.rank) {
+                            *kept = p;
+                        }
+                    }
+                    None => {
+                        self.keyed.insert(key, p);
+                    }
+                }
+            }
+            None if matches!(p.call.stream, Some(Stream::Provisional(_))) => self.provisional.push(p),
+            None => self.add(p),
+        }
+    }
+
+    /// Adds the calls that waited for the whole input, and returns the analysis.
+    pub fn finish(mut self) -> Analysis {
+        let mut waiting: Vec<Placed> = self.keyed.drain().map(|(_, p)| p).collect();
+        waiting.append(&mut self.provisional);
+        waiting.sort_by_key(|p| p.place);
+        for p in waiting {
+            if let Some(Stream::Provisional(scope)) = &p.call.stream
+                && self.finals.contains(scope)
+            {
+                self.analysis.stats.superseded += 1;
+                continue;
+            }
+            self.add(p);
+        }
+        if self.by == GroupBy::Call {
+            self.analysis.groups.sort_by_key(|g| g.first);
+        }
+        self.analysis
+    }
+
+    fn add(&mut self, p: Placed) {
+        let stats = &mut self.analysis.stats;
+        let call = p.call;
+        if !call.billed {
+            stats.not_billed += 1;
+            return;
+        }
+        if self.filter.since.is_some() || self.filter.until.is_some() {
+            let inside = call
+                .timestamp
+                .is_some_and(|t| self.filter.since.is_none_or(|s| t >= s) && self.filter.until.is_none_or(|u| t < u));
+            if !inside {
+                stats.filtered_out += 1;
+                return;
+            }
+        }
+        stats.calls += 1;
+        let model_idx = match call.resolution {
+            Resolution::Found(i) => i,
+            ref other => {
+                stats.unpriced_calls += 1;
+                let e = self
+                    .analysis
+                    .unpriced
+                    .entry(call.model.clone())
+                    .or_insert_with(|| (Sums::default(), other.clone()));
+                e.0.add(&call.tokens, call.source);
+                return;
+            }
+        };
+        stats.priced_calls += 1;
+        let model = self.table.model(model_idx);
+        // Prices change on UTC dates; `--timezone` only moves the day a call is reported under.
+        let row = model.row_at(call.timestamp.map(|t| t.date_naive()));
+        let key = BucketKey {
+            model: model_idx,
+            row,
+            batch: call.batch,
+            long: model.prices[row].is_long(call.tokens.prompt()),
+        };
+        let group_key = match self.by {
+            GroupBy::Model => model.full_id(),
+            GroupBy::Provider => model.provider.clone(),
+            GroupBy::Session => call.session.clone().unwrap_or_else(|| p.session_fallback.clone()),
+            GroupBy::Day => call.timestamp.map_or_else(
+                || "unknown".to_string(),
+                |t| t.with_timezone(&self.filter.timezone).date_naive().to_string(),
+            ),
+            GroupBy::Call if p.place.2 > 0 => format!("{}:{}#{}", p.file, p.place.1, p.place.2 + 1),
+            GroupBy::Call => format!("{}:{}", p.file, p.place.1),
+        };
+        let groups = &mut self.analysis.groups;
+        let gi = *self.index.entry(group_key.clone()).or_insert_with(|| {
+            groups.push(Group {
+                key: group_key,
+                first: p.place,
+                buckets: BTreeMap::new(),
+                call: None,
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[gi];
+        if self.by == GroupBy::Call {
+            g.call = Some(CallInfo {
+                file: p.file.clone(),
+                line: p.place.1,
+                model: call.model.clone(),
+                source: call.source,
+            });
+        }
+        g.buckets.entry(key).or_default().add(&call.tokens, call.source);
+    }
+}
