@@ -21,6 +21,12 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Count the tokens of text exactly as OpenAI's tiktoken `encode_ordinary` does.
     Count(CountArgs),
+    /// List price beside estimated marginal cost, per model: the markup.
+    Markup(MarkupCliArgs),
+    /// The cost of an agent session before it runs, on every model, per session and per month.
+    Project(ProjectCliArgs),
+    /// What the same logs would have cost on other models, cheapest first.
+    Compare(CompareCliArgs),
     /// Show or check price tables.
     #[command(subcommand)]
     Pricing(PricingCommand),
@@ -81,6 +87,90 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "TZ", default_value = "UTC")]
     pub timezone: String,
     /// Worker threads for parsing and counting (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Show no warnings, only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Show where this flat-rate plan becomes cheaper than the logged usage at list prices.
+    #[arg(long, value_name = "NAME")]
+    pub plan: Option<String>,
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MarkupCliArgs {
+    /// Prices in force on this date (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Only this provider.
+    #[arg(long)]
+    pub provider: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FormatArg,
+    /// Show each estimate's source and, for hardware-derived ones, the arithmetic.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectCliArgs {
+    /// A bundled or user session profile (default: agent-loop, unless --from or all four shape flags are given).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Fit the session shape to these logs (median and 90th percentile of their sessions).
+    #[arg(long = "from", value_name = "LOG", num_args = 1.., conflicts_with = "profile")]
+    pub from: Vec<PathBuf>,
+    /// Model calls per session.
+    #[arg(long, value_name = "N")]
+    pub calls: Option<u64>,
+    /// Prompt tokens of the first call (system prompt, tools, first message).
+    #[arg(long, value_name = "TOKENS")]
+    pub base_prompt: Option<u64>,
+    /// Tokens the prompt grows by at each call (the previous output plus new tool results or user input).
+    #[arg(long, value_name = "TOKENS")]
+    pub growth: Option<u64>,
+    /// Output tokens per call.
+    #[arg(long, value_name = "TOKENS")]
+    pub output: Option<u64>,
+    /// With prompt caching: each call reads the previous prompt from the cache and writes its new tokens.
+    #[arg(long)]
+    pub cache: bool,
+    /// Only these models (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "MODELS")]
+    pub models: Option<Vec<String>>,
+    /// Also show the monthly cost of this many sessions.
+    #[arg(long, value_name = "N")]
+    pub sessions_per_month: Option<u64>,
+    /// Show the break-even against this flat-rate plan (see pricing/plans.yaml).
+    #[arg(long, value_name = "NAME")]
+    pub plan: Option<String>,
+    /// Prices in force on this date (default: the newest).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FormatArg,
+    /// Worker threads for reading --from logs (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareCliArgs {
+    /// Log files or directories; `-` reads stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Models to reprice the logs on (comma-separated).
+    #[arg(long, required = true, value_delimiter = ',', value_name = "MODELS")]
+    pub models: Vec<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FormatArg,
+    /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Show no warnings, only errors.

@@ -5,12 +5,18 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::path::PathBuf;
 
-use crate::cli::{AnalyzeArgs, ByArg, EncodingArg, FormatArg, PricingArgs};
+use crate::cli::{
+    AnalyzeArgs, ByArg, CompareCliArgs, EncodingArg, FormatArg, MarkupCliArgs, PricingArgs, ProjectCliArgs,
+};
+use crate::cmd::compare::CompareArgs;
+use crate::cmd::markup::MarkupArgs;
+use crate::cmd::project::{ProjectArgs, ShapeSource};
 use crate::engine::GroupBy;
 use crate::error::PricingError;
 use crate::fold::Filter;
 use crate::output::Format;
-use crate::pricing::{self, PriceTable};
+use crate::pricing::{self, Plan, PriceTable};
+use crate::project::Shape;
 use crate::tokenize::Encoding;
 
 pub struct AnalyzeConfig {
@@ -21,6 +27,7 @@ pub struct AnalyzeConfig {
     pub threads: usize,
     pub quiet: bool,
     pub filter: Filter,
+    pub plan: Option<Plan>,
     pub table: PriceTable,
 }
 
@@ -68,13 +75,124 @@ pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
     pricing::load(&args.pricing).map_err(|p| PricingError(p).into())
 }
 
+/// A `YYYY-MM-DD` date argument.
+pub fn date(flag: &str, s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("{flag} `{s}` is not a date (YYYY-MM-DD)"))
+}
+
+pub fn markup(args: MarkupCliArgs) -> Result<(PriceTable, MarkupArgs)> {
+    let as_of = match &args.as_of {
+        Some(s) => date("--as-of", s)?,
+        None => Utc::now().date_naive(),
+    };
+    let table = price_table(&args.pricing)?;
+    Ok((
+        table,
+        MarkupArgs {
+            as_of,
+            provider: args.provider,
+            format: args.format.into(),
+            explain: args.explain,
+        },
+    ))
+}
+
+fn threads(n: Option<usize>) -> Result<usize> {
+    match n {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+pub fn compare(args: CompareCliArgs) -> Result<(PriceTable, CompareArgs)> {
+    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        bail!("compare reads its logs once per model, so it cannot read stdin; give files or directories");
+    }
+    let table = price_table(&args.pricing)?;
+    let threads = threads(args.threads)?;
+    Ok((
+        table,
+        CompareArgs {
+            inputs: args.inputs,
+            models: args.models,
+            format: args.format.into(),
+            threads,
+            quiet: args.quiet,
+        },
+    ))
+}
+
+pub fn project(args: ProjectCliArgs) -> Result<(PriceTable, ProjectArgs)> {
+    let table = price_table(&args.pricing)?;
+    let flags = [args.calls, args.base_prompt, args.growth, args.output];
+    let source = if !args.from.is_empty() {
+        if flags.iter().any(Option::is_some) {
+            bail!(
+                "--from fits the session shape; it cannot be combined with --calls, --base-prompt, --growth or --output"
+            );
+        }
+        ShapeSource::Logs {
+            paths: args.from,
+            threads: threads(args.threads)?,
+        }
+    } else {
+        // A profile gives the shape; flags override its parts. All four flags need no profile.
+        let name = match (&args.profile, flags.iter().all(Option::is_some)) {
+            (Some(p), _) => Some(p.clone()),
+            (None, true) => None,
+            (None, false) => Some("agent-loop".to_string()),
+        };
+        let base = match &name {
+            Some(n) => Some(table.profiles.get(n).cloned().ok_or_else(|| {
+                let known: Vec<&str> = table.profiles.keys().map(String::as_str).collect();
+                anyhow::anyhow!("no profile `{n}`; known: {}", known.join(", "))
+            })?),
+            None => None,
+        };
+        let shape = Shape {
+            calls: args.calls.or(base.as_ref().map(|b| b.calls)).unwrap_or(0),
+            base_prompt_tokens: args
+                .base_prompt
+                .or(base.as_ref().map(|b| b.base_prompt_tokens))
+                .unwrap_or(0),
+            growth_tokens_per_call: args
+                .growth
+                .or(base.as_ref().map(|b| b.growth_tokens_per_call))
+                .unwrap_or(0),
+            output_tokens_per_call: args
+                .output
+                .or(base.as_ref().map(|b| b.output_tokens_per_call))
+                .unwrap_or(0),
+        };
+        if shape.calls == 0 || shape.calls > 1_000_000 {
+            bail!("--calls must be from 1 to 1000000");
+        }
+        let label = match (&base, flags.iter().any(Option::is_some)) {
+            (Some(b), false) => format!("profile {}: {}", b.id, b.description),
+            (Some(b), true) => format!("profile {} with flags", b.id),
+            (None, _) => "given by flags".to_string(),
+        };
+        ShapeSource::Given { label, shape }
+    };
+    let as_of = args.as_of.as_deref().map(|s| date("--as-of", s)).transpose()?;
+    Ok((
+        table,
+        ProjectArgs {
+            source,
+            cache: args.cache,
+            models: args.models,
+            sessions_per_month: args.sessions_per_month,
+            plan: args.plan,
+            as_of,
+            format: args.format.into(),
+        },
+    ))
+}
+
 impl AnalyzeConfig {
     pub fn new(args: AnalyzeArgs) -> Result<Self> {
-        let threads = match args.threads {
-            Some(0) => bail!("--threads must be at least 1"),
-            Some(n) => n,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        };
+        let threads = threads(args.threads)?;
         let by = match args.by {
             ByArg::Model => GroupBy::Model,
             ByArg::Provider => GroupBy::Provider,
@@ -110,6 +228,7 @@ impl AnalyzeConfig {
             threads,
             quiet: args.quiet,
             filter,
+            plan: crate::cmd::project::plan(&table, &args.plan)?.cloned(),
             table,
         })
     }

@@ -79,6 +79,10 @@ pub struct Engine<'a> {
     pub by: GroupBy,
     pub filter: Filter,
     pub pool: rayon::ThreadPool,
+    /// Keep every call's session and size (for fitting session shapes).
+    pub trace: bool,
+    /// Price every call as if it had been made on this model (`compare`).
+    pub retarget: Option<usize>,
 }
 
 /// Counts a call's text. Exact for OpenAI encodings and plain text; otherwise an o200k_base count scaled by the
@@ -114,14 +118,52 @@ fn count_text(t: &TextCall, tokenizer: Option<Tokenizer>) -> (Tokens, TokenSourc
     )
 }
 
-fn finish_call(raw: RawCall, table: &PriceTable) -> Call {
-    let resolution = table.resolve(&raw.model);
-    let tokenizer = match &resolution {
+/// How many o200k_base tokens one token of this tokenizer is taken to be worth, for moving a count between models.
+/// cl100k_base is taken as equal: close for English, an estimate elsewhere.
+fn o200k_ratio(t: Option<Tokenizer>) -> f64 {
+    match t {
+        Some(Tokenizer::Estimate(r)) => r,
+        _ => 1.0,
+    }
+}
+
+/// Reported usage of one model moved to another: unchanged when both count tokens the same way, else scaled by
+/// their ratios to o200k_base and labelled as an estimate.
+fn rescale(t: Tokens, from: Option<Tokenizer>, to: Tokenizer) -> (Tokens, TokenSource) {
+    if from == Some(to) {
+        return (t, TokenSource::Reported);
+    }
+    let k = o200k_ratio(Some(to)) / o200k_ratio(from);
+    let s = |n: u64| (n as f64 * k).round() as u64;
+    let scaled = Tokens {
+        input: s(t.input),
+        cache_read: s(t.cache_read),
+        cache_write_5m: s(t.cache_write_5m),
+        cache_write_1h: s(t.cache_write_1h),
+        output: s(t.output),
+    };
+    (scaled, TokenSource::Estimated)
+}
+
+fn finish_call(raw: RawCall, table: &PriceTable, retarget: Option<usize>) -> Call {
+    let logged = table.resolve(&raw.model);
+    let logged_tokenizer = match &logged {
         Resolution::Found(i) => Some(table.model(*i).tokenizer),
         _ => None,
     };
+    // Repricing on another model: its tokenizer counts the text, and its prices apply.
+    let (resolution, tokenizer) = match retarget {
+        Some(t) => (Resolution::Found(t), Some(table.model(t).tokenizer)),
+        None => (logged, logged_tokenizer),
+    };
     let (tokens, source, billed) = match raw.tokens {
-        RawTokens::Reported(t) => (t, TokenSource::Reported, true),
+        RawTokens::Reported(t) => match (retarget, tokenizer) {
+            (Some(_), Some(to)) => {
+                let (t, s) = rescale(t, logged_tokenizer, to);
+                (t, s, true)
+            }
+            _ => (t, TokenSource::Reported, true),
+        },
         RawTokens::Text(t) => {
             let (t, s) = count_text(&t, tokenizer);
             (t, s, true)
@@ -144,9 +186,12 @@ fn finish_call(raw: RawCall, table: &PriceTable) -> Call {
 
 type LineResult = Result<(&'static str, Vec<Call>), LineError>;
 
-fn process(bytes: &[u8], table: &PriceTable) -> LineResult {
+fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
     let (format, raws) = input::parse_line(bytes)?;
-    Ok((format, raws.into_iter().map(|r| finish_call(r, table)).collect()))
+    Ok((
+        format,
+        raws.into_iter().map(|r| finish_call(r, table, retarget)).collect(),
+    ))
 }
 
 fn file_label(path: &Path) -> String {
@@ -160,6 +205,9 @@ fn file_label(path: &Path) -> String {
 impl Engine<'_> {
     pub fn run(&self, paths: &[PathBuf], diag: &mut Diag) -> Analysis {
         let mut fold = Fold::new(self.table, self.by, self.filter.clone());
+        if self.trace {
+            fold = fold.with_trace();
+        }
         let (files, errors) = input::expand_paths(paths);
         for (p, e) in errors {
             diag.error(&format!("{}: cannot read directory: {e}", p.display()));
@@ -193,7 +241,7 @@ impl Engine<'_> {
                     batch
                         .lines
                         .par_iter()
-                        .map(|l| process(batch.bytes(l), self.table))
+                        .map(|l| process(batch.bytes(l), self.table, self.retarget))
                         .collect()
                 });
                 for (line, result) in batch.lines.iter().zip(results) {

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::engine::{Call, GroupBy, TokenSource};
 use crate::input::{SkipReason, Stream};
 use crate::pricing::{PriceTable, Resolution, Tokens};
+use crate::project::Traced;
 
 /// What is billed at one price: a model, one of its dated rows, batch or not, long-context tier or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,6 +86,8 @@ pub struct Stats {
     pub filtered_out: u64,
     pub skipped: BTreeMap<SkipReason, u64>,
     pub lines_by_format: BTreeMap<&'static str, u64>,
+    /// Distinct sessions among the counted calls (a line without a session counts under its file's name).
+    pub sessions: u64,
 }
 
 impl Stats {
@@ -127,6 +130,8 @@ pub struct Analysis {
     /// Calls whose model has no price, by the name the log gave.
     pub unpriced: BTreeMap<String, (Sums, Resolution)>,
     pub stats: Stats,
+    /// Every counted call's session and size, in input order, when asked for (to fit session shapes).
+    pub trace: Option<Vec<Traced>>,
 }
 
 pub struct Fold<'a> {
@@ -138,6 +143,7 @@ pub struct Fold<'a> {
     keyed: HashMap<String, Placed>,
     provisional: Vec<Placed>,
     finals: HashSet<String>,
+    sessions: HashSet<String>,
 }
 
 impl<'a> Fold<'a> {
@@ -151,7 +157,14 @@ impl<'a> Fold<'a> {
             keyed: HashMap::new(),
             provisional: Vec::new(),
             finals: HashSet::new(),
+            sessions: HashSet::new(),
         }
+    }
+
+    /// Keeps each counted call's session and size, for `project --from`.
+    pub fn with_trace(mut self) -> Self {
+        self.analysis.trace = Some(Vec::new());
+        self
     }
 
     /// Takes one call in input order.
@@ -197,6 +210,7 @@ impl<'a> Fold<'a> {
         if self.by == GroupBy::Call {
             self.analysis.groups.sort_by_key(|g| g.first);
         }
+        self.analysis.stats.sessions = self.sessions.len() as u64;
         self.analysis
     }
 
@@ -217,6 +231,17 @@ impl<'a> Fold<'a> {
             }
         }
         stats.calls += 1;
+        let session = call.session.clone().unwrap_or_else(|| p.session_fallback.clone());
+        if let Some(trace) = &mut self.analysis.trace {
+            trace.push(Traced {
+                session: session.clone(),
+                prompt: call.tokens.prompt(),
+                output: call.tokens.output,
+            });
+        }
+        if !self.sessions.contains(&session) {
+            self.sessions.insert(session.clone());
+        }
         let model_idx = match call.resolution {
             Resolution::Found(i) => i,
             ref other => {
@@ -243,7 +268,7 @@ impl<'a> Fold<'a> {
         let group_key = match self.by {
             GroupBy::Model => model.full_id(),
             GroupBy::Provider => model.provider.clone(),
-            GroupBy::Session => call.session.clone().unwrap_or_else(|| p.session_fallback.clone()),
+            GroupBy::Session => session,
             GroupBy::Day => call.timestamp.map_or_else(
                 || "unknown".to_string(),
                 |t| t.with_timezone(&self.filter.timezone).date_naive().to_string(),

@@ -12,6 +12,7 @@ mod fold;
 mod input;
 mod output;
 mod pricing;
+mod project;
 mod report;
 mod tokenize;
 
@@ -26,6 +27,18 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Analyze(args) => cmd::analyze::run(AnalyzeConfig::new(args)?),
         Command::Count(args) => cmd::count::run(args),
+        Command::Project(args) => {
+            let (table, args) = config::project(args)?;
+            cmd::project::run(&table, args)
+        }
+        Command::Compare(args) => {
+            let (table, args) = config::compare(args)?;
+            cmd::compare::run(&table, args)
+        }
+        Command::Markup(args) => {
+            let (table, args) = config::markup(args)?;
+            cmd::markup::run(&table, args)
+        }
         Command::Pricing(PricingCommand::List {
             provider,
             format,

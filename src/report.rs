@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::engine::GroupBy;
 use crate::fold::{Analysis, BucketKey, Stats, Sums};
-use crate::pricing::{PriceTable, Range, Resolution, marginal_cost};
+use crate::pricing::{Plan, PriceTable, Range, Resolution, marginal_cost};
 
 /// US dollars, exact. Serialised as a JSON number; displayed without trailing zeros.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -55,6 +55,9 @@ pub struct Row {
     pub markup_high: Option<f64>,
     pub token_tax_usd_low: Option<Usd>,
     pub token_tax_usd_high: Option<Usd>,
+    /// Token tax as a share of the cost of the calls with an estimate (0.9 = 90%).
+    pub token_tax_share_low: Option<f64>,
+    pub token_tax_share_high: Option<f64>,
     /// The part of `cost_usd` for models with no marginal-cost estimate (left out of markup and token tax).
     pub cost_without_estimate_usd: Usd,
     pub counted_calls: u64,
@@ -101,6 +104,7 @@ pub struct Summary {
     pub unreadable_files: u64,
     pub lines: u64,
     pub calls: u64,
+    pub sessions: u64,
     pub priced_calls: u64,
     pub unpriced_calls: u64,
     pub skipped_lines: u64,
@@ -124,6 +128,7 @@ impl Summary {
             unreadable_files: s.unreadable_files,
             lines: s.lines,
             calls: s.calls,
+            sessions: s.sessions,
             priced_calls: s.priced_calls,
             unpriced_calls: s.unpriced_calls,
             skipped_lines: s.skipped_lines(),
@@ -137,6 +142,47 @@ impl Summary {
     }
 }
 
+/// Where a flat-rate plan becomes cheaper than these logs' usage at list prices.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlanBreakEven {
+    pub id: String,
+    pub name: String,
+    pub monthly_usd: Usd,
+    pub included_usd: Option<Usd>,
+    pub sessions: u64,
+    pub cost_usd_per_session: Option<Usd>,
+    /// Sessions a month, like these logs' average one, above which the plan is cheaper.
+    pub break_even_sessions_per_month: Option<f64>,
+    pub cost_usd_per_million_tokens: Option<Usd>,
+    /// Tokens a month, at these logs' average price per token, above which the plan is cheaper.
+    pub break_even_tokens_per_month: Option<f64>,
+}
+
+impl PlanBreakEven {
+    pub fn new(plan: &Plan, totals: &Row, sessions: u64) -> Self {
+        let tokens =
+            totals.input_tokens + totals.cached_input_tokens + totals.cache_write_tokens + totals.output_tokens;
+        let cost = totals.cost_usd.0;
+        let per_session = (sessions > 0).then(|| cost / Decimal::from(sessions));
+        let per_token = (tokens > 0).then(|| cost / Decimal::from(tokens));
+        let over = |d: Option<Decimal>| {
+            d.filter(|d| *d > Decimal::ZERO)
+                .and_then(|d| (plan.monthly_usd / d).to_f64())
+        };
+        PlanBreakEven {
+            id: plan.id.clone(),
+            name: plan.name.clone(),
+            monthly_usd: Usd(plan.monthly_usd),
+            included_usd: plan.included_usd.map(Usd),
+            sessions,
+            cost_usd_per_session: per_session.map(Usd),
+            break_even_sessions_per_month: over(per_session),
+            cost_usd_per_million_tokens: per_token.map(|t| Usd(t * Decimal::from(1_000_000))),
+            break_even_tokens_per_month: over(per_token),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
     pub by: &'static str,
@@ -145,6 +191,8 @@ pub struct Report {
     pub unpriced: Vec<UnpricedRow>,
     pub pricing: PricingInfo,
     pub summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanBreakEven>,
 }
 
 /// Dollar and token sums of one group, before they become a `Row`.
@@ -175,6 +223,12 @@ impl Acc {
         }
     }
 
+    fn share(&self, tax: Decimal) -> Option<f64> {
+        (self.covered_cost > Decimal::ZERO)
+            .then(|| (tax / self.covered_cost).to_f64())
+            .flatten()
+    }
+
     fn row(&self, key: String) -> Row {
         let t = &self.sums.tokens;
         let ratio = |m: Decimal| (m > Decimal::ZERO).then(|| (self.covered_cost / m).to_f64()).flatten();
@@ -197,6 +251,8 @@ impl Acc {
             markup_high: self.marginal.and_then(|m| ratio(m.low)),
             token_tax_usd_low: self.marginal.map(|m| Usd(self.covered_cost - m.high)),
             token_tax_usd_high: self.marginal.map(|m| Usd(self.covered_cost - m.low)),
+            token_tax_share_low: self.marginal.and_then(|m| self.share(self.covered_cost - m.high)),
+            token_tax_share_high: self.marginal.and_then(|m| self.share(self.covered_cost - m.low)),
             cost_without_estimate_usd: Usd(self.cost - self.covered_cost),
             counted_calls: self.sums.sources[1],
             estimated_calls: self.sums.sources[2],
@@ -284,5 +340,6 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
             marginal_estimates,
         },
         summary: Summary::of(&a.stats),
+        plan: None,
     }
 }

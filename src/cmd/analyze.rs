@@ -8,6 +8,7 @@ use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
 use crate::output::table::{count_of, thousands};
+use crate::report::PlanBreakEven;
 use crate::{output, report};
 
 pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
@@ -18,9 +19,15 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
         by: cfg.by,
         filter: cfg.filter.clone(),
         pool,
+        trace: false,
+        retarget: None,
     };
     let analysis = engine.run(&cfg.inputs, &mut diag);
-    let report = report::build(&analysis, &cfg.table, cfg.by);
+    let mut report = report::build(&analysis, &cfg.table, cfg.by);
+    report.plan = cfg
+        .plan
+        .as_ref()
+        .map(|p| PlanBreakEven::new(p, &report.totals, report.summary.sessions));
     for u in &report.unpriced {
         let tokens = u.input_tokens + u.cached_input_tokens + u.cache_write_tokens + u.output_tokens;
         diag.warn(&format!(

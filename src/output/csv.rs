@@ -8,7 +8,7 @@ use crate::report::{Report, Row, Usd};
 
 pub struct Csv;
 
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 18] = [
     "calls",
     "input_tokens",
     "cached_input_tokens",
@@ -22,6 +22,8 @@ const COLUMNS: [&str; 16] = [
     "markup_high",
     "token_tax_usd_low",
     "token_tax_usd_high",
+    "token_tax_share_low",
+    "token_tax_share_high",
     "cost_without_estimate_usd",
     "counted_calls",
     "estimated_calls",
@@ -54,6 +56,8 @@ fn cells(r: &Row, per_call: bool) -> Vec<String> {
         opt(r.markup_high),
         usd(r.token_tax_usd_low),
         usd(r.token_tax_usd_high),
+        opt(r.token_tax_share_low),
+        opt(r.token_tax_share_high),
         r.cost_without_estimate_usd.to_string(),
         r.counted_calls.to_string(),
         r.estimated_calls.to_string(),

@@ -2,7 +2,7 @@
 //! JSON formats carry full precision.
 
 use comfy_table::{CellAlignment, ContentArrangement, Table as Grid, presets};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use std::io::Write;
 
 use super::Render;
@@ -27,25 +27,26 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Dollars for reading: cents from $100 up, four decimals from a cent up, and two significant digits below a
-/// cent, so a small figure is never shown as a false zero.
+/// Dollars for reading: cents from $1 up, four decimals from a cent up, and two significant digits below a
+/// cent, so a small figure is never shown as a false zero. Halves round away from zero, as people round money.
 pub fn usd(u: Usd) -> String {
     let d = u.0;
     let abs = d.abs();
     let mut dp = 4;
-    if abs >= Decimal::from(100) {
+    if abs >= Decimal::ONE {
         dp = 2;
     } else if !abs.is_zero() {
         while dp < 12 && abs < Decimal::new(1, dp - 1) {
             dp += 1;
         }
     }
-    let sign = if d.is_sign_negative() && !d.round_dp(dp).is_zero() {
+    let rounded = abs.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    let sign = if d.is_sign_negative() && !rounded.is_zero() {
         "-"
     } else {
         ""
     };
-    format!("{sign}${:.*}", dp as usize, abs.round_dp(dp))
+    format!("{sign}${:.*}", dp as usize, rounded)
 }
 
 fn range<T>(lo: Option<T>, hi: Option<T>, f: impl Fn(T) -> String) -> String {
@@ -111,6 +112,21 @@ impl Render for Table {
             w,
             "Marginal cost, markup and token tax are estimates, shown low-high; n/a: no estimate for that model."
         )?;
+        if let (Some(lo), Some(hi), Some(slo), Some(shi)) = (
+            t.token_tax_usd_low,
+            t.token_tax_usd_high,
+            t.token_tax_share_low,
+            t.token_tax_share_high,
+        ) {
+            writeln!(
+                w,
+                "Token tax (paid minus estimated marginal cost): {}-{}, {:.0}%-{:.0}% of what was paid for models with an estimate.",
+                usd(lo),
+                usd(hi),
+                slo * 100.0,
+                shi * 100.0
+            )?;
+        }
         if t.cost_without_estimate_usd.0 > rust_decimal::Decimal::ZERO {
             writeln!(
                 w,
@@ -127,6 +143,19 @@ impl Render for Table {
                 } else {
                     format!("{} calls have", thousands(t.estimated_calls))
                 }
+            )?;
+        }
+        if let Some(p) = &report.plan {
+            let at = |v: Option<f64>, what: &str| v.map_or("n/a".to_string(), |v| format!("{v:.1} {what}"));
+            writeln!(
+                w,
+                "{} ({} a month) is cheaper above {} or {} a month, at these logs' average of {} per session and {} per 1M tokens.",
+                p.name,
+                usd(p.monthly_usd),
+                at(p.break_even_sessions_per_month, "sessions"),
+                at(p.break_even_tokens_per_month.map(|t| t / 1e6), "M tokens"),
+                p.cost_usd_per_session.map_or("n/a".into(), usd),
+                p.cost_usd_per_million_tokens.map_or("n/a".into(), usd),
             )?;
         }
         for u in &report.unpriced {
@@ -160,6 +189,8 @@ mod tests {
     fn dollars_keep_two_significant_digits_below_a_cent() {
         let u = |s: &str| usd(Usd(s.parse().unwrap()));
         assert_eq!(u("1234.567"), "$1234.57");
+        assert_eq!(u("20"), "$20.00");
+        assert_eq!(u("0.13625"), "$0.1363");
         assert_eq!(u("0.0387098"), "$0.0387");
         assert_eq!(u("0.00003606"), "$0.000036");
         assert_eq!(u("0.0000048"), "$0.0000048");

@@ -117,6 +117,7 @@ mod tests {
                 rates: rates("6", "22.5"),
             }),
             source: String::new(),
+            output_listed: true,
         }
     }
 

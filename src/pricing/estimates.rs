@@ -46,7 +46,7 @@ impl Loader {
         let r = |l: &mut Self, key: &str, v: Option<RangeDef>, zero: bool| {
             v.and_then(|v| l.range(name, cx.line(span, key), key, v, zero))
         };
-        let (input, output) = match (&def.hardware, def.input) {
+        let (input, output, derivation) = match (&def.hardware, def.input) {
             (Some(hw), None) if def.output.is_none() && def.output_ratio.is_none() => {
                 let line = cx.line(span, "hardware");
                 let gpu = r(self, "gpu_hourly_usd", Some(hw.gpu_hourly_usd), false);
@@ -79,7 +79,26 @@ impl Loader {
                     low: per_m(gpu.low, tout.high, util.high),
                     high: per_m(gpu.high, tout.low, util.low),
                 };
-                (Some(input), Some(output))
+                let how = format!(
+                    "{}: {} GPUs x ${}-{} per GPU-hour / (tokens per second x 3600 x utilisation {}-{}) x 1e6\n\
+                     input:  {}-{} tokens/s -> ${}-{} per 1M\n\
+                     output: {}-{} tokens/s -> ${}-{} per 1M",
+                    hw.description.as_deref().unwrap_or("hardware"),
+                    hw.gpus,
+                    gpu.low,
+                    gpu.high,
+                    util.low,
+                    util.high,
+                    tin.low,
+                    tin.high,
+                    input.low.round_dp(4),
+                    input.high.round_dp(4),
+                    tout.low,
+                    tout.high,
+                    output.low.round_dp(4),
+                    output.high.round_dp(4),
+                );
+                (Some(input), Some(output), Some(how))
             }
             (None, Some(i)) => {
                 let input = r(self, "input", Some(i), true);
@@ -99,7 +118,7 @@ impl Loader {
                         None
                     }
                 };
-                (input, output)
+                (input, output, None)
             }
             _ => {
                 let msg = format!(
@@ -107,7 +126,7 @@ impl Loader {
                     def.id
                 );
                 self.problem(name, span.0 + 1, msg);
-                (None, None)
+                (None, None, None)
             }
         };
         if self.problems.len() > before {
@@ -119,6 +138,7 @@ impl Loader {
             output: output?,
             source: def.source.clone().unwrap_or_default(),
             as_of: as_of?,
+            derivation,
         })
     }
 }

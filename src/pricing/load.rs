@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use super::lines::{Span, YamlLines};
-use super::schema::{LongContextDef, MarginalDef, ModelDef, PriceDef, ProviderDef, RangeDef};
+use super::schema::{LongContextDef, MarginalDef, ModelDef, PlanDef, PriceDef, ProfileDef, ProviderDef, RangeDef};
 use super::{LongContext, Model, PriceRow, PriceTable, Provider, Rates, Tokenizer};
 use crate::tokenize::Encoding;
 
@@ -29,7 +29,10 @@ const BUNDLED: &[(&str, &str)] = &[
     ("pricing/groq.yaml", include_str!("../../pricing/groq.yaml")),
     ("pricing/bedrock.yaml", include_str!("../../pricing/bedrock.yaml")),
     ("pricing/deepinfra.yaml", include_str!("../../pricing/deepinfra.yaml")),
+    ("pricing/article.yaml", include_str!("../../pricing/article.yaml")),
     ("pricing/marginal.yaml", include_str!("../../pricing/marginal.yaml")),
+    ("pricing/profiles.yaml", include_str!("../../pricing/profiles.yaml")),
+    ("pricing/plans.yaml", include_str!("../../pricing/plans.yaml")),
 ];
 
 /// One thing wrong with a pricing file, at its line (1-based).
@@ -198,11 +201,25 @@ impl Loader {
                 }
                 "models" => models = self.seq::<ModelDef>(&cx, v, "models"),
                 "marginal" => marginal = self.seq::<MarginalDef>(&cx, v, "marginal"),
+                "profiles" => {
+                    for (def, span) in self.seq::<ProfileDef>(&cx, v, "profiles") {
+                        if let Some(p) = self.profile(&cx, &def, span) {
+                            self.table.profiles.insert(p.id.clone(), p);
+                        }
+                    }
+                }
+                "plans" => {
+                    for (def, span) in self.seq::<PlanDef>(&cx, v, "plans") {
+                        if let Some(p) = self.plan(&cx, &def, span) {
+                            self.table.plans.insert(p.id.clone(), p);
+                        }
+                    }
+                }
                 _ => self.problem(
                     name,
                     at.0 + 1,
                     format!(
-                        "unknown field `{key}`, expected one of `provider`, `models`, `cache_read_factor`, `marginal`"
+                        "unknown field `{key}`, expected one of `provider`, `models`, `cache_read_factor`, `marginal`, `profiles`, `plans`"
                     ),
                 ),
             }
@@ -275,12 +292,16 @@ impl Loader {
             );
         }
         let p = self.table.providers.entry(def.id.clone()).or_insert_with(|| Provider {
+            illustrative: false,
             name: def.id.clone(),
             batch_factor: Decimal::ONE,
             estimate_ratio: 1.0,
         });
         if let Some(n) = &def.name {
             p.name = n.clone();
+        }
+        if let Some(i) = def.illustrative {
+            p.illustrative = i;
         }
         let (batch, ratio) = (def.batch_factor, def.estimate_ratio);
         if let Some(b) = batch {
@@ -404,15 +425,16 @@ impl Loader {
         if def.prices.is_empty() {
             self.problem(name, span.0 + 1, format!("model `{}` has no `prices` rows", def.id));
         }
-        let batch_default = self
-            .table
-            .providers
-            .get(provider)
-            .map_or(Decimal::ONE, |p| p.batch_factor);
+        let provider_def = self.table.providers.get(provider).cloned().unwrap_or(Provider {
+            name: provider.to_string(),
+            batch_factor: Decimal::ONE,
+            estimate_ratio: 1.0,
+            illustrative: false,
+        });
         let row_spans = cx.items(span, "prices", def.prices.len());
         let mut prices: Vec<PriceRow> = Vec::new();
         for (row, rspan) in def.prices.iter().zip(row_spans) {
-            if let Some(r) = self.row(cx, row, rspan, batch_default) {
+            if let Some(r) = self.row(cx, row, rspan, &provider_def) {
                 if let Some(dup) = prices.iter().find(|p| p.as_of == r.as_of) {
                     let msg = format!("two price rows of `{}` start on {}", def.id, dup.as_of);
                     self.problem(name, cx.line(rspan, "as_of"), msg);
@@ -445,9 +467,16 @@ impl Loader {
         })
     }
 
-    fn row(&mut self, cx: &FileCx, def: &PriceDef, span: Span, batch_default: Decimal) -> Option<PriceRow> {
+    fn row(&mut self, cx: &FileCx, def: &PriceDef, span: Span, provider: &Provider) -> Option<PriceRow> {
         let as_of = self.date(cx.name, cx.line(span, "as_of"), def.as_of.as_deref());
-        let rates = self.rates(cx, span, None, RateFields::of_row(def));
+        let mut fields = RateFields::of_row(def);
+        // An illustrative source may quote an input price alone; such rows never price a log.
+        let output_listed = fields.output.is_some() || !provider.illustrative;
+        if !output_listed {
+            fields.output = Some(0.0);
+        }
+        let rates = self.rates(cx, span, None, fields);
+        let batch_default = provider.batch_factor;
         let batch_factor = match def.batch_factor {
             None => Some(batch_default),
             Some(b) => {
@@ -476,6 +505,7 @@ impl Loader {
             batch_factor: batch_factor?,
             long_context,
             source: def.source.clone().unwrap_or_default(),
+            output_listed,
         })
     }
 

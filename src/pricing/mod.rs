@@ -7,6 +7,7 @@ mod cost;
 mod estimates;
 mod lines;
 mod load;
+mod plans;
 mod resolve;
 mod schema;
 
@@ -18,6 +19,7 @@ use crate::tokenize::Encoding;
 
 pub use cost::{Tokens, marginal_cost};
 pub use load::{Problem, load};
+pub use plans::{Plan, Profile};
 pub use resolve::Resolution;
 
 /// A low-high range of dollars per million tokens (or of a plain factor).
@@ -42,6 +44,8 @@ pub struct Provider {
     /// Fraction of list price paid for batch requests.
     pub batch_factor: Decimal,
     pub estimate_ratio: f64,
+    /// Reference prices only: never matched to a logged model name.
+    pub illustrative: bool,
 }
 
 /// Per-bucket prices in USD per million tokens.
@@ -69,6 +73,8 @@ pub struct PriceRow {
     pub batch_factor: Decimal,
     pub long_context: Option<LongContext>,
     pub source: String,
+    /// False when the source gives no output price (illustrative rows only): `rates.output` is then meaningless.
+    pub output_listed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +96,11 @@ impl Model {
         format!("{}/{}", self.provider, self.id)
     }
 
+    /// The index of the row in force on `date`, if any row had started by then.
+    pub fn row_in_force(&self, date: NaiveDate) -> Option<usize> {
+        self.prices.iter().rposition(|r| r.as_of <= date)
+    }
+
     /// The index of the price row in force on `date`; the newest row when the call has no date, the earliest
     /// when the call predates every row.
     pub fn row_at(&self, date: Option<NaiveDate>) -> usize {
@@ -108,6 +119,8 @@ pub struct Marginal {
     pub output: Range,
     pub source: String,
     pub as_of: NaiveDate,
+    /// How a hardware-derived range was computed, for `markup --explain`.
+    pub derivation: Option<String>,
 }
 
 /// The whole price table: every provider, model and estimate, validated and indexed for lookup.
@@ -118,6 +131,8 @@ pub struct PriceTable {
     pub marginal: BTreeMap<String, Marginal>,
     /// Fraction of the input estimate that a cached input token costs to serve.
     pub cache_read_factor: Option<Range>,
+    pub profiles: BTreeMap<String, Profile>,
+    pub plans: BTreeMap<String, Plan>,
     /// Where the table came from: "bundled", then each override path.
     pub layers: Vec<String>,
     names: HashMap<String, Vec<usize>>,

@@ -42,6 +42,9 @@ impl PriceTable {
         self.names.clear();
         self.patterns.clear();
         for (i, m) in self.models.iter().enumerate() {
+            if self.providers.get(&m.provider).is_some_and(|p| p.illustrative) {
+                continue;
+            }
             for n in std::iter::once(&m.id).chain(&m.aliases) {
                 self.names.entry(n.to_lowercase()).or_default().push(i);
             }

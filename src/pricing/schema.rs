@@ -14,6 +14,8 @@ pub struct ProviderDef {
     pub batch_factor: Option<f64>,
     /// Multiplier on an o200k_base count that estimates this provider's token count.
     pub estimate_ratio: Option<f64>,
+    /// Reference prices (e.g. a published article's figures): shown by `markup`, never used to price a log.
+    pub illustrative: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,12 +80,39 @@ pub struct MarginalDef {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HardwareDef {
-    /// Read by people, not by tokencost: what hardware the figures are for.
-    #[allow(dead_code)]
+    /// What hardware the figures are for.
     pub description: Option<String>,
     pub gpus: u32,
     pub gpu_hourly_usd: RangeDef,
     pub utilization: RangeDef,
     pub input_tokens_per_second: RangeDef,
     pub output_tokens_per_second: RangeDef,
+}
+
+/// An agent-session shape for `tokencost project`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileDef {
+    pub id: String,
+    pub description: Option<String>,
+    pub calls: u64,
+    pub base_prompt_tokens: u64,
+    pub growth_tokens_per_call: u64,
+    pub output_tokens_per_call: u64,
+    pub source: Option<String>,
+}
+
+/// A flat-rate subscription plan.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDef {
+    pub id: String,
+    pub name: Option<String>,
+    pub monthly_usd: f64,
+    /// Usage at list price the plan includes each month, where it states one.
+    pub included_usd: Option<f64>,
+    /// The plan's fair-use terms, in words.
+    pub fair_use: Option<String>,
+    pub source: Option<String>,
+    pub as_of: Option<String>,
 }

@@ -1,0 +1,211 @@
+//! `tokencost markup`: list price beside estimated marginal cost, per model, as of a date.
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+use std::io::Write;
+
+use super::with_output;
+use crate::error::Exit;
+use crate::output::Format;
+use crate::pricing::{PriceTable, Range};
+
+/// One model's markup: list price over the marginal-cost estimate, low .. high.
+#[derive(Debug, Serialize)]
+pub struct MarkupRow {
+    pub provider: String,
+    pub model: String,
+    /// The date the price row came into force.
+    pub as_of: String,
+    pub input_usd_per_m: f64,
+    /// None when the price source quotes no output price.
+    pub output_usd_per_m: Option<f64>,
+    pub marginal_input_usd_per_m_low: f64,
+    pub marginal_input_usd_per_m_high: f64,
+    pub marginal_output_usd_per_m_low: f64,
+    pub marginal_output_usd_per_m_high: f64,
+    pub input_markup_low: f64,
+    pub input_markup_high: f64,
+    pub output_markup_low: Option<f64>,
+    pub output_markup_high: Option<f64>,
+    pub estimate: String,
+    pub estimate_source: String,
+    pub price_source: String,
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(f64::NAN)
+}
+
+/// price / high .. price / low; none when an estimate is zero.
+fn markup(price: Decimal, m: Range) -> Option<(f64, f64)> {
+    (m.low > Decimal::ZERO).then(|| (f(price / m.high), f(price / m.low)))
+}
+
+/// Every model with a marginal-cost estimate and a price in force on `date`, dearest markup first.
+pub fn rows(table: &PriceTable, date: NaiveDate, provider: Option<&str>) -> Vec<MarkupRow> {
+    let mut rows = Vec::new();
+    for m in &table.models {
+        if provider.is_some_and(|p| p != m.provider) {
+            continue;
+        }
+        let (Some(est), Some(r)) = (table.marginal_for(m), m.row_in_force(date)) else {
+            continue;
+        };
+        let row = &m.prices[r];
+        let Some((in_lo, in_hi)) = markup(row.rates.input, est.input) else {
+            continue;
+        };
+        let out = row
+            .output_listed
+            .then(|| markup(row.rates.output, est.output))
+            .flatten();
+        rows.push(MarkupRow {
+            provider: m.provider.clone(),
+            model: m.id.clone(),
+            as_of: row.as_of.to_string(),
+            input_usd_per_m: f(row.rates.input),
+            output_usd_per_m: row.output_listed.then(|| f(row.rates.output)),
+            marginal_input_usd_per_m_low: f(est.input.low),
+            marginal_input_usd_per_m_high: f(est.input.high),
+            marginal_output_usd_per_m_low: f(est.output.low),
+            marginal_output_usd_per_m_high: f(est.output.high),
+            input_markup_low: in_lo,
+            input_markup_high: in_hi,
+            output_markup_low: out.map(|o| o.0),
+            output_markup_high: out.map(|o| o.1),
+            estimate: est.id.clone(),
+            estimate_source: est.source.clone(),
+            price_source: row.source.clone(),
+        });
+    }
+    rows.sort_by(|a, b| {
+        b.input_markup_high
+            .total_cmp(&a.input_markup_high)
+            .then_with(|| (&a.provider, &a.model).cmp(&(&b.provider, &b.model)))
+    });
+    rows
+}
+
+/// `10.0x-16.7x`: one decimal, as markups are quoted.
+pub fn fmt_markup(lo: f64, hi: f64) -> String {
+    format!("{lo:.1}x-{hi:.1}x")
+}
+
+fn money(v: f64) -> String {
+    format!(
+        "${}",
+        Decimal::from_f64_retain(v).map_or(v.to_string(), |d| d.round_dp(4).normalize().to_string())
+    )
+}
+
+pub struct MarkupArgs {
+    pub as_of: NaiveDate,
+    pub provider: Option<String>,
+    pub format: Format,
+    pub explain: bool,
+}
+
+pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
+    let rows = rows(table, args.as_of, args.provider.as_deref());
+    if rows.is_empty() {
+        anyhow::bail!(
+            "no model with a price in force on {} and a marginal-cost estimate",
+            args.as_of
+        );
+    }
+    with_output(None, |w| match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *w, &rows)?;
+            writeln!(w)?;
+            Ok(())
+        }
+        Format::Csv => {
+            let mut out = csv::Writer::from_writer(w);
+            for r in &rows {
+                out.serialize(r)?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Format::Table => table_out(w, &rows, table, &args),
+    })?;
+    Ok(Exit::Success)
+}
+
+fn table_out(w: &mut dyn Write, rows: &[MarkupRow], table: &PriceTable, args: &MarkupArgs) -> Result<()> {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header([
+            "model",
+            "price as of",
+            "input $/1M",
+            "output $/1M",
+            "marginal input (est.)",
+            "marginal output (est.)",
+            "input markup",
+            "output markup",
+        ]);
+    for r in rows {
+        t.add_row([
+            format!("{}/{}", r.provider, r.model),
+            r.as_of.clone(),
+            money(r.input_usd_per_m),
+            r.output_usd_per_m.map_or("n/a".into(), money),
+            format!(
+                "{}-{}",
+                money(r.marginal_input_usd_per_m_low),
+                money(r.marginal_input_usd_per_m_high)
+            ),
+            format!(
+                "{}-{}",
+                money(r.marginal_output_usd_per_m_low),
+                money(r.marginal_output_usd_per_m_high)
+            ),
+            fmt_markup(r.input_markup_low, r.input_markup_high),
+            match (r.output_markup_low, r.output_markup_high) {
+                (Some(lo), Some(hi)) => fmt_markup(lo, hi),
+                _ => "n/a".into(),
+            },
+        ]);
+    }
+    for i in 2..8 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(w, "{t}")?;
+    writeln!(
+        w,
+        "List prices in force on {}. Marginal costs are estimates; markup = price / marginal cost, from price / high to price / low.",
+        args.as_of
+    )?;
+    if !args.explain {
+        writeln!(w, "--explain shows each estimate's source and derivation.")?;
+        return Ok(());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for r in rows {
+        if !seen.insert(r.estimate.clone()) {
+            continue;
+        }
+        let e = &table.marginal[&r.estimate];
+        writeln!(w, "\n{} (as of {}): {}", e.id, e.as_of, e.source)?;
+        match &e.derivation {
+            Some(d) => writeln!(w, "  {}", d.replace('\n', "\n  "))?,
+            None => writeln!(
+                w,
+                "  input ${}-{} per 1M, output ${}-{} per 1M, as given",
+                e.input.low.normalize(),
+                e.input.high.normalize(),
+                e.output.low.normalize(),
+                e.output.high.normalize()
+            )?,
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! `tokencost project`: what an agent session will cost on each model before it runs, per session and per month,
+//! beside its estimated marginal cost, and the break-even against a flat-rate plan.
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+use std::io::Write;
+
+use super::with_output;
+use crate::diag::Diag;
+use crate::engine::{Engine, GroupBy};
+use crate::error::Exit;
+use crate::fold::Filter;
+use crate::output::Format;
+use crate::output::table::{thousands, usd};
+use crate::pricing::{Plan, PriceTable, Resolution};
+use crate::project::{Fitted, Shape, fit, project};
+use crate::report::Usd;
+
+/// Where the session shape came from, with the shapes to project.
+pub enum ShapeSource {
+    Given {
+        label: String,
+        shape: Shape,
+    },
+    /// Logs to fit the shape from.
+    Logs {
+        paths: Vec<std::path::PathBuf>,
+        threads: usize,
+    },
+}
+
+pub struct ProjectArgs {
+    pub source: ShapeSource,
+    pub cache: bool,
+    pub models: Option<Vec<String>>,
+    pub sessions_per_month: Option<u64>,
+    pub plan: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub format: Format,
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    model: String,
+    /// `p50` or `p90` for fitted shapes, else `given`.
+    shape: &'static str,
+    price_as_of: String,
+    input_tokens: u64,
+    cached_input_tokens: u64,
+    cache_write_tokens: u64,
+    output_tokens: u64,
+    cost_usd_per_session: Usd,
+    marginal_cost_usd_low: Option<Usd>,
+    marginal_cost_usd_high: Option<Usd>,
+    markup_low: Option<f64>,
+    markup_high: Option<f64>,
+    cost_usd_per_month: Option<Usd>,
+    /// Sessions a month above which the plan's flat rate is cheaper than list prices.
+    plan_break_even_sessions: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct PlanOut {
+    id: String,
+    name: String,
+    monthly_usd: Usd,
+    included_usd: Option<Usd>,
+    fair_use: Option<String>,
+    source: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Output {
+    shape_source: String,
+    shapes: Vec<(&'static str, Shape)>,
+    cache: bool,
+    sessions_per_month: Option<u64>,
+    plan: Option<PlanOut>,
+    rows: Vec<Row>,
+}
+
+fn ratio(a: Decimal, b: Decimal) -> Option<f64> {
+    (b > Decimal::ZERO).then(|| (a / b).to_f64()).flatten()
+}
+
+/// The models to project: those named (which must have a price), else every model with a price that can price logs.
+fn models(table: &PriceTable, names: &Option<Vec<String>>) -> Result<Vec<usize>> {
+    let Some(names) = names else {
+        return Ok((0..table.models.len())
+            .filter(|&i| {
+                !table
+                    .providers
+                    .get(&table.models[i].provider)
+                    .is_some_and(|p| p.illustrative)
+            })
+            .collect());
+    };
+    names
+        .iter()
+        .map(|n| match table.resolve(n) {
+            Resolution::Found(i) => Ok(i),
+            Resolution::Ambiguous(c) => bail!("model `{n}` is ambiguous: {}", c.join(", ")),
+            Resolution::Unknown => bail!("no price for model `{n}` (see `tokencost pricing list`)"),
+        })
+        .collect()
+}
+
+pub fn plan<'a>(table: &'a PriceTable, id: &Option<String>) -> Result<Option<&'a Plan>> {
+    match id {
+        None => Ok(None),
+        Some(id) => table.plans.get(id).map(Some).ok_or_else(|| {
+            let known: Vec<&str> = table.plans.keys().map(String::as_str).collect();
+            anyhow::anyhow!("no plan `{id}`; known: {}", known.join(", "))
+        }),
+    }
+}
+
+/// Reads the logs (as `analyze` does) and fits a session shape to their sessions.
+fn fit_logs(table: &PriceTable, paths: &[std::path::PathBuf], threads: usize) -> Result<(Fitted, Exit)> {
+    let mut diag = Diag::new(false);
+    let engine = Engine {
+        table,
+        by: GroupBy::Session,
+        filter: Filter::default(),
+        pool: rayon::ThreadPoolBuilder::new().num_threads(threads).build()?,
+        trace: true,
+        retarget: None,
+    };
+    let analysis = engine.run(paths, &mut diag);
+    let exit = if diag.errors > 0 { Exit::Failure } else { Exit::Success };
+    match analysis.trace.as_deref().and_then(fit) {
+        Some(f) => Ok((f, exit)),
+        None => bail!("no calls in the logs to fit a session shape to"),
+    }
+}
+
+pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
+    let plan = plan(table, &args.plan)?;
+    let mut exit = Exit::Success;
+    let (label, shapes): (String, Vec<(&'static str, Shape)>) = match &args.source {
+        ShapeSource::Given { label, shape } => (label.clone(), vec![("given", *shape)]),
+        ShapeSource::Logs { paths, threads } => {
+            let (f, e) = fit_logs(table, paths, *threads)?;
+            exit = e;
+            (
+                format!("fitted from {} logged sessions: median and 90th percentile", f.sessions),
+                vec![("p50", f.p50), ("p90", f.p90)],
+            )
+        }
+    };
+    let mut rows = Vec::new();
+    for i in models(table, &args.models)? {
+        let model = table.model(i);
+        let row_idx = match args.as_of {
+            Some(d) => match model.row_in_force(d) {
+                Some(r) => r,
+                None => continue,
+            },
+            None => model.prices.len() - 1,
+        };
+        let row = &model.prices[row_idx];
+        for (name, shape) in &shapes {
+            let p = project(table, model, row, shape, args.cache);
+            let month = args.sessions_per_month.map(|n| Usd(p.cost * Decimal::from(n)));
+            rows.push(Row {
+                model: model.full_id(),
+                shape: name,
+                price_as_of: row.as_of.to_string(),
+                input_tokens: p.tokens.input,
+                cached_input_tokens: p.tokens.cache_read,
+                cache_write_tokens: p.tokens.cache_write_5m + p.tokens.cache_write_1h,
+                output_tokens: p.tokens.output,
+                cost_usd_per_session: Usd(p.cost),
+                marginal_cost_usd_low: p.marginal.map(|m| Usd(m.low)),
+                marginal_cost_usd_high: p.marginal.map(|m| Usd(m.high)),
+                markup_low: p.marginal.and_then(|m| ratio(p.cost, m.high)),
+                markup_high: p.marginal.and_then(|m| ratio(p.cost, m.low)),
+                cost_usd_per_month: month,
+                plan_break_even_sessions: plan.and_then(|pl| ratio(pl.monthly_usd, p.cost)),
+            });
+        }
+    }
+    if rows.is_empty() {
+        bail!("no model has a price in force on that date");
+    }
+    rows.sort_by(|a, b| (a.shape, a.cost_usd_per_session, &a.model).cmp(&(b.shape, b.cost_usd_per_session, &b.model)));
+    let out = Output {
+        shape_source: label,
+        shapes,
+        cache: args.cache,
+        sessions_per_month: args.sessions_per_month,
+        plan: plan.map(|p| PlanOut {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            monthly_usd: Usd(p.monthly_usd),
+            included_usd: p.included_usd.map(Usd),
+            fair_use: p.fair_use.clone(),
+            source: p.source.clone(),
+        }),
+        rows,
+    };
+    with_output(None, |w| match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *w, &out)?;
+            writeln!(w)?;
+            Ok(())
+        }
+        Format::Csv => {
+            let mut c = csv::Writer::from_writer(w);
+            for r in &out.rows {
+                c.serialize(r)?;
+            }
+            c.flush()?;
+            Ok(())
+        }
+        Format::Table => render(w, &out),
+    })?;
+    Ok(exit)
+}
+
+fn describe(s: &Shape) -> String {
+    format!(
+        "{} calls, base prompt {} tokens, +{} per call, {} output tokens per call",
+        thousands(s.calls),
+        thousands(s.base_prompt_tokens),
+        thousands(s.growth_tokens_per_call),
+        thousands(s.output_tokens_per_call)
+    )
+}
+
+fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
+    writeln!(w, "Session shape ({}):", out.shape_source)?;
+    for (name, s) in &out.shapes {
+        writeln!(w, "  {name}: {}", describe(s))?;
+    }
+    writeln!(
+        w,
+        "Prompt caching: {}",
+        if out.cache {
+            "on (each call reads the previous prompt from the cache)"
+        } else {
+            "off"
+        }
+    )?;
+    let mut t = Table::new();
+    let mut header = vec![
+        "model",
+        "shape",
+        "prompt tokens",
+        "output tokens",
+        "per session",
+        "marginal (est.)",
+        "markup (est.)",
+    ];
+    if let Some(n) = out.sessions_per_month {
+        header.push(if n == 1 { "per month (1 session)" } else { "per month" });
+    }
+    if out.plan.is_some() {
+        header.push("plan break-even");
+    }
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header);
+    for r in &out.rows {
+        let mut cells = vec![
+            r.model.clone(),
+            r.shape.to_string(),
+            thousands(r.input_tokens + r.cached_input_tokens + r.cache_write_tokens),
+            thousands(r.output_tokens),
+            usd(r.cost_usd_per_session),
+            match (r.marginal_cost_usd_low, r.marginal_cost_usd_high) {
+                (Some(l), Some(h)) => format!("{}-{}", usd(l), usd(h)),
+                _ => "n/a".into(),
+            },
+            match (r.markup_low, r.markup_high) {
+                (Some(l), Some(h)) => format!("{l:.1}x-{h:.1}x"),
+                _ => "n/a".into(),
+            },
+        ];
+        if out.sessions_per_month.is_some() {
+            cells.push(r.cost_usd_per_month.map_or("n/a".into(), usd));
+        }
+        if out.plan.is_some() {
+            cells.push(
+                r.plan_break_even_sessions
+                    .map_or("n/a".into(), |s| format!("{s:.1} sessions/month")),
+            );
+        }
+        t.add_row(cells);
+    }
+    for i in 2..10 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(w, "{t}")?;
+    if let Some(n) = out.sessions_per_month {
+        writeln!(w, "Per month: {} sessions at list prices.", thousands(n))?;
+    }
+    if let Some(p) = &out.plan {
+        writeln!(
+            w,
+            "{} costs {} a month: above the break-even, the flat rate is cheaper than paying list prices.{}",
+            p.name,
+            usd(p.monthly_usd),
+            p.fair_use
+                .as_ref()
+                .map(|f| format!(" Its terms: {f}."))
+                .unwrap_or_default()
+        )?;
+    }
+    writeln!(w, "Marginal cost and markup are estimates, shown low-high.")?;
+    Ok(())
+}
