@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 const EXIT_CODES: &str = "Exit codes:
   0  success (skipped lines and unpriced models are warned about on stderr)
+  1  a budget was overrun (analyze --budget, --session-budget, --model-budget, --monthly-budget)
+  3  analyze --strict: a model without a price, or a line that could not be read
   2  bad usage, an input that could not be read, or invalid pricing";
 
 /// What your LLM logs cost at list price, what serving them cost, and the markup between.
@@ -39,6 +41,16 @@ pub enum FormatArg {
     Json,
 }
 
+/// `analyze` also writes Markdown.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormatArg {
+    Table,
+    Csv,
+    Json,
+    /// A report for a pull-request comment or a CI job summary.
+    Markdown,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ByArg {
     Model,
@@ -70,7 +82,7 @@ pub struct AnalyzeArgs {
     pub inputs: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: FormatArg,
+    pub format: ReportFormatArg,
     /// Write the report to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -95,6 +107,24 @@ pub struct AnalyzeArgs {
     /// Show where this flat-rate plan becomes cheaper than the logged usage at list prices.
     #[arg(long, value_name = "NAME")]
     pub plan: Option<String>,
+    /// Fail (exit 1) if the logs cost more than this, in USD.
+    #[arg(long, value_name = "USD")]
+    pub budget: Option<f64>,
+    /// Fail (exit 1) if any session costs more than this, in USD.
+    #[arg(long, value_name = "USD")]
+    pub session_budget: Option<f64>,
+    /// Fail (exit 1) if a model costs more than this, in USD (repeatable).
+    #[arg(long, value_name = "MODEL=USD")]
+    pub model_budget: Vec<String>,
+    /// Fail (exit 1) if the logs, scaled to 30 days from the time they span, cost more than this (a projection).
+    #[arg(long, value_name = "USD")]
+    pub monthly_budget: Option<f64>,
+    /// Budgets and pricing from this YAML file (default: tokencost.yaml in the current directory, if any).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Fail (exit 3) when a model has no price or a line cannot be read, instead of warning.
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub pricing: PricingArgs,
 }

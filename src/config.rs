@@ -3,10 +3,17 @@
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::path::PathBuf;
+use std::str::FromStr;
 
+use crate::budget::Budgets;
 use crate::cli::{
     AnalyzeArgs, ByArg, CompareCliArgs, EncodingArg, FormatArg, MarkupCliArgs, PricingArgs, ProjectCliArgs,
+    ReportFormatArg,
 };
 use crate::cmd::compare::CompareArgs;
 use crate::cmd::markup::MarkupArgs;
@@ -15,7 +22,7 @@ use crate::engine::GroupBy;
 use crate::error::PricingError;
 use crate::fold::Filter;
 use crate::output::Format;
-use crate::pricing::{self, Plan, PriceTable};
+use crate::pricing::{self, Plan, PriceTable, Resolution};
 use crate::project::Shape;
 use crate::tokenize::Encoding;
 
@@ -28,7 +35,59 @@ pub struct AnalyzeConfig {
     pub quiet: bool,
     pub filter: Filter,
     pub plan: Option<Plan>,
+    pub budgets: Budgets,
+    pub strict: bool,
+    /// Print budget overruns as GitHub Actions `::error::` annotations too.
+    pub annotate: bool,
     pub table: PriceTable,
+}
+
+/// `tokencost.yaml`: budgets and pricing kept with a repository. Flags override it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    budget: Option<f64>,
+    session_budget: Option<f64>,
+    #[serde(default)]
+    model_budgets: BTreeMap<String, f64>,
+    monthly_budget: Option<f64>,
+    /// Price files or directories, relative to the config file, layered under any `--pricing`.
+    #[serde(default)]
+    pricing: Vec<PathBuf>,
+    strict: Option<bool>,
+}
+
+/// The config file named by `--config`, else `tokencost.yaml` in the current directory when there is one.
+fn file_config(explicit: Option<&Path>) -> Result<(FileConfig, Option<PathBuf>)> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let default = PathBuf::from("tokencost.yaml");
+            if !default.is_file() {
+                return Ok((FileConfig::default(), None));
+            }
+            default
+        }
+    };
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read config {}", path.display()))?;
+    let mut cfg: FileConfig = match serde_yaml::from_str(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            let line = e.location().map_or(1, |l| l.line());
+            bail!("{}:{line}: {e}", path.display());
+        }
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    cfg.pricing = cfg.pricing.iter().map(|p| dir.join(p)).collect();
+    Ok((cfg, Some(path)))
+}
+
+/// A budget in USD: finite and not negative.
+fn usd(what: &str, v: f64) -> Result<Decimal> {
+    if !v.is_finite() || v < 0.0 {
+        bail!("{what} must be an amount of 0 or more, got {v}");
+    }
+    Decimal::from_str(&v.to_string()).with_context(|| format!("{what} is too large: {v}"))
 }
 
 /// A `--since`/`--until` bound: an RFC 3339 instant, or a date taken at midnight in `tz` (the next midnight when
@@ -57,6 +116,17 @@ impl From<FormatArg> for Format {
             FormatArg::Table => Format::Table,
             FormatArg::Csv => Format::Csv,
             FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<ReportFormatArg> for Format {
+    fn from(f: ReportFormatArg) -> Format {
+        match f {
+            ReportFormatArg::Table => Format::Table,
+            ReportFormatArg::Csv => Format::Csv,
+            ReportFormatArg::Json => Format::Json,
+            ReportFormatArg::Markdown => Format::Markdown,
         }
     }
 }
@@ -219,7 +289,49 @@ impl AnalyzeConfig {
                 .transpose()?,
             timezone,
         };
-        let table = price_table(&args.pricing).context("cannot load price tables")?;
+        let (file, file_path) = file_config(args.config.as_deref())?;
+        let mut layers = file.pricing.clone();
+        layers.extend(args.pricing.pricing.iter().cloned());
+        let table = price_table(&PricingArgs { pricing: layers }).context("cannot load price tables")?;
+        let from_file = |what: &str| match &file_path {
+            Some(p) => format!("{what} in {}", p.display()),
+            None => what.to_string(),
+        };
+        let pick = |flag: Option<f64>, key: &str, fallback: Option<f64>| -> Result<Option<Decimal>> {
+            match (flag, fallback) {
+                (Some(v), _) => usd(&format!("--{}", key.replace('_', "-")), v).map(Some),
+                (None, Some(v)) => usd(&from_file(key), v).map(Some),
+                (None, None) => Ok(None),
+            }
+        };
+        let mut model_limits: BTreeMap<String, f64> = file.model_budgets.clone();
+        for m in &args.model_budget {
+            let Some((name, v)) = m.rsplit_once('=') else {
+                bail!("--model-budget `{m}` must be MODEL=USD");
+            };
+            let v: f64 = v
+                .trim()
+                .parse()
+                .with_context(|| format!("--model-budget `{m}`: `{v}` is not a number"))?;
+            model_limits.insert(name.trim().to_string(), v);
+        }
+        let mut models = Vec::new();
+        for (name, v) in model_limits {
+            let idx = match table.resolve(&name) {
+                Resolution::Found(i) => i,
+                Resolution::Ambiguous(c) => {
+                    bail!("model budget for `{name}`: ambiguous model, one of {}", c.join(", "))
+                }
+                Resolution::Unknown => bail!("model budget for `{name}`: no such model in the price tables"),
+            };
+            models.push((name.clone(), idx, usd(&format!("the budget for `{name}`"), v)?));
+        }
+        let budgets = Budgets {
+            total: pick(args.budget, "budget", file.budget)?,
+            session: pick(args.session_budget, "session_budget", file.session_budget)?,
+            models,
+            monthly: pick(args.monthly_budget, "monthly_budget", file.monthly_budget)?,
+        };
         Ok(AnalyzeConfig {
             inputs: args.inputs,
             format: args.format.into(),
@@ -229,6 +341,9 @@ impl AnalyzeConfig {
             quiet: args.quiet,
             filter,
             plan: crate::cmd::project::plan(&table, &args.plan)?.cloned(),
+            budgets,
+            strict: args.strict || file.strict.unwrap_or(false),
+            annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             table,
         })
     }

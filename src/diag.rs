@@ -54,6 +54,11 @@ impl Diag {
         self.file_problems = 0;
     }
 
+    /// A message shown even under `--quiet` (a broken budget is the run's verdict).
+    pub fn always(&self, msg: &str) {
+        self.say(msg);
+    }
+
     pub fn info(&self, msg: &str) {
         if !self.quiet {
             self.say(msg);

@@ -83,6 +83,8 @@ pub struct Engine<'a> {
     pub trace: bool,
     /// Price every call as if it had been made on this model (`compare`).
     pub retarget: Option<usize>,
+    /// Also sum calls by session and by model (for budgets).
+    pub side_groups: bool,
 }
 
 /// Counts a call's text. Exact for OpenAI encodings and plain text; otherwise an o200k_base count scaled by the
@@ -207,6 +209,9 @@ impl Engine<'_> {
         let mut fold = Fold::new(self.table, self.by, self.filter.clone());
         if self.trace {
             fold = fold.with_trace();
+        }
+        if self.side_groups {
+            fold = fold.with_side_groups();
         }
         let (files, errors) = input::expand_paths(paths);
         for (p, e) in errors {

@@ -5,8 +5,12 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Success = 0,
+    /// A budget was overrun.
+    Overrun = 1,
     /// Bad usage, an input that could not be read, or invalid pricing.
     Failure = 2,
+    /// `--strict`: some calls could not be priced or some lines could not be read.
+    Strict = 3,
 }
 
 impl From<Exit> for ExitCode {

@@ -88,6 +88,9 @@ pub struct Stats {
     pub lines_by_format: BTreeMap<&'static str, u64>,
     /// Distinct sessions among the counted calls (a line without a session counts under its file's name).
     pub sessions: u64,
+    /// The earliest and latest timestamps of the counted calls.
+    pub first_call: Option<DateTime<Utc>>,
+    pub last_call: Option<DateTime<Utc>>,
 }
 
 impl Stats {
@@ -132,6 +135,15 @@ pub struct Analysis {
     pub stats: Stats,
     /// Every counted call's session and size, in input order, when asked for (to fit session shapes).
     pub trace: Option<Vec<Traced>>,
+    /// Priced sums per session and per model whatever `--by` is, when asked for (for budgets).
+    pub side: Option<SideGroups>,
+}
+
+/// Buckets of priced sums, by session and by model.
+#[derive(Debug, Default)]
+pub struct SideGroups {
+    pub sessions: BTreeMap<String, BTreeMap<BucketKey, Sums>>,
+    pub models: BTreeMap<usize, BTreeMap<BucketKey, Sums>>,
 }
 
 pub struct Fold<'a> {
@@ -159,6 +171,12 @@ impl<'a> Fold<'a> {
             finals: HashSet::new(),
             sessions: HashSet::new(),
         }
+    }
+
+    /// Also sums every call by session and by model, for budgets.
+    pub fn with_side_groups(mut self) -> Self {
+        self.analysis.side = Some(SideGroups::default());
+        self
     }
 
     /// Keeps each counted call's session and size, for `project --from`.
@@ -242,6 +260,10 @@ impl<'a> Fold<'a> {
         if !self.sessions.contains(&session) {
             self.sessions.insert(session.clone());
         }
+        if let Some(t) = call.timestamp {
+            stats.first_call = Some(stats.first_call.map_or(t, |f| f.min(t)));
+            stats.last_call = Some(stats.last_call.map_or(t, |l| l.max(t)));
+        }
         let model_idx = match call.resolution {
             Resolution::Found(i) => i,
             ref other => {
@@ -265,6 +287,20 @@ impl<'a> Fold<'a> {
             batch: call.batch,
             long: model.prices[row].is_long(call.tokens.prompt()),
         };
+        if let Some(side) = &mut self.analysis.side {
+            side.sessions
+                .entry(session.clone())
+                .or_default()
+                .entry(key)
+                .or_default()
+                .add(&call.tokens, call.source);
+            side.models
+                .entry(model_idx)
+                .or_default()
+                .entry(key)
+                .or_default()
+                .add(&call.tokens, call.source);
+        }
         let group_key = match self.by {
             GroupBy::Model => model.full_id(),
             GroupBy::Provider => model.provider.clone(),

@@ -2,6 +2,7 @@
 //!
 //! The pipeline: cli -> config -> (pricing, input) -> engine -> report -> output.
 
+mod budget;
 mod cli;
 mod cmd;
 mod config;

@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use crate::budget::BudgetResult;
 use crate::engine::GroupBy;
 use crate::fold::{Analysis, BucketKey, Stats, Sums};
 use crate::pricing::{Plan, PriceTable, Range, Resolution, marginal_cost};
@@ -193,6 +194,8 @@ pub struct Report {
     pub summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanBreakEven>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub budgets: Vec<BudgetResult>,
 }
 
 /// Dollar and token sums of one group, before they become a `Row`.
@@ -204,11 +207,21 @@ struct Acc {
     marginal: Option<Range>,
 }
 
+/// The list-price cost of one bucket of sums.
+pub fn bucket_cost(table: &PriceTable, key: &BucketKey, sums: &Sums) -> Decimal {
+    let row = &table.model(key.model).prices[key.row];
+    row.cost(&sums.tokens, key.long, key.batch)
+}
+
+/// The list-price cost of many buckets.
+pub fn buckets_cost(table: &PriceTable, buckets: &BTreeMap<BucketKey, Sums>) -> Decimal {
+    buckets.iter().map(|(k, s)| bucket_cost(table, k, s)).sum()
+}
+
 impl Acc {
     fn add_bucket(&mut self, table: &PriceTable, key: &BucketKey, sums: &Sums) {
         let model = table.model(key.model);
-        let row = &model.prices[key.row];
-        let cost = row.cost(&sums.tokens, key.long, key.batch);
+        let cost = bucket_cost(table, key, sums);
         self.sums.merge(sums);
         self.cost += cost;
         if let Some(m) = table.marginal_for(model) {
@@ -341,5 +354,6 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
         },
         summary: Summary::of(&a.stats),
         plan: None,
+        budgets: Vec::new(),
     }
 }

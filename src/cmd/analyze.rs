@@ -3,11 +3,12 @@
 use anyhow::Result;
 
 use super::with_output;
+use crate::budget;
 use crate::config::AnalyzeConfig;
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
-use crate::output::table::{count_of, thousands};
+use crate::output::table::{count_of, thousands, usd};
 use crate::report::PlanBreakEven;
 use crate::{output, report};
 
@@ -20,6 +21,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
         filter: cfg.filter.clone(),
         pool,
         trace: false,
+        side_groups: !cfg.budgets.is_empty(),
         retarget: None,
     };
     let analysis = engine.run(&cfg.inputs, &mut diag);
@@ -37,6 +39,9 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
             count_of(u.calls, "call"),
             thousands(tokens)
         ));
+    }
+    if !cfg.budgets.is_empty() {
+        report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost_usd.0);
     }
     with_output(cfg.output.as_deref(), |w| {
         output::renderer(cfg.format).render(&report, w)
@@ -65,5 +70,43 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
         }
     }
     diag.info(&line);
-    Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })
+    Ok(verdict(&cfg, &report, &diag))
+}
+
+/// Names each broken budget on stderr (and as a GitHub Actions annotation), and picks the exit code: an input
+/// that could not be read beats a `--strict` failure, which beats an overrun.
+fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
+    let mut overrun = false;
+    for b in report.budgets.iter().filter(|b| b.over) {
+        overrun = true;
+        let msg = b.message();
+        diag.always(&format!("tokencost: {msg}"));
+        for o in &b.offenders {
+            diag.always(&format!("  {}: {}", o.name, usd(o.cost_usd)));
+        }
+        if let Some(n) = &b.note {
+            diag.always(&format!("  ({n})"));
+        }
+        if cfg.annotate {
+            diag.always(&format!("::error title=tokencost budget::{msg}"));
+        }
+    }
+    let s = &report.summary;
+    let strict_failure = cfg.strict && (s.unpriced_calls > 0 || s.skipped_lines > 0);
+    if strict_failure {
+        diag.always(&format!(
+            "tokencost: --strict: {} without a price and {} that could not be read",
+            count_of(s.unpriced_calls, "call"),
+            count_of(s.skipped_lines, "line")
+        ));
+    }
+    if diag.errors > 0 {
+        Exit::Failure
+    } else if strict_failure {
+        Exit::Strict
+    } else if overrun {
+        Exit::Overrun
+    } else {
+        Exit::Success
+    }
 }

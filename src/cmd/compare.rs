@@ -47,6 +47,7 @@ fn run_once(table: &PriceTable, args: &CompareArgs, retarget: Option<usize>, dia
         filter: Filter::default(),
         pool: rayon::ThreadPoolBuilder::new().num_threads(args.threads).build()?,
         trace: false,
+        side_groups: false,
         retarget,
     };
     let analysis = engine.run(&args.inputs, diag);
@@ -128,7 +129,7 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
             c.flush()?;
             Ok(())
         }
-        Format::Table => {
+        Format::Table | Format::Markdown => {
             let mut t = Table::new();
             t.load_style(presets::UTF8_FULL_CONDENSED)
                 .set_content_arrangement(ContentArrangement::Disabled)

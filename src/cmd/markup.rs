@@ -131,7 +131,7 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
             out.flush()?;
             Ok(())
         }
-        Format::Table => table_out(w, &rows, table, &args),
+        Format::Table | Format::Markdown => table_out(w, &rows, table, &args),
     })?;
     Ok(Exit::Success)
 }

@@ -128,6 +128,7 @@ fn fit_logs(table: &PriceTable, paths: &[std::path::PathBuf], threads: usize) ->
         filter: Filter::default(),
         pool: rayon::ThreadPoolBuilder::new().num_threads(threads).build()?,
         trace: true,
+        side_groups: false,
         retarget: None,
     };
     let analysis = engine.run(paths, &mut diag);
@@ -217,7 +218,7 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
             c.flush()?;
             Ok(())
         }
-        Format::Table => render(w, &out),
+        Format::Table | Format::Markdown => render(w, &out),
     })?;
     Ok(exit)
 }

@@ -2,6 +2,7 @@
 
 mod csv;
 mod json;
+mod markdown;
 pub mod table;
 
 use std::io::Write;
@@ -13,6 +14,7 @@ pub enum Format {
     Table,
     Csv,
     Json,
+    Markdown,
 }
 
 pub trait Render {
@@ -24,5 +26,6 @@ pub fn renderer(format: Format) -> Box<dyn Render> {
         Format::Table => Box::new(table::Table),
         Format::Csv => Box::new(csv::Csv),
         Format::Json => Box::new(json::Json),
+        Format::Markdown => Box::new(markdown::Markdown),
     }
 }

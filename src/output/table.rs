@@ -56,7 +56,7 @@ fn range<T>(lo: Option<T>, hi: Option<T>, f: impl Fn(T) -> String) -> String {
     }
 }
 
-fn cells(r: &Row) -> Vec<String> {
+pub fn cells(r: &Row) -> Vec<String> {
     vec![
         r.key.clone(),
         thousands(r.calls),

@@ -1,0 +1,171 @@
+//! Budgets: limits on what the logs cost, checked once the report is priced. An overrun names the budget, its
+//! limit, the actual figure and the biggest contributors; the exit code says so.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::fold::Analysis;
+use crate::output::table::usd;
+use crate::pricing::PriceTable;
+use crate::report::{Usd, buckets_cost};
+
+/// The limits a run checks, in USD.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Budgets {
+    pub total: Option<Decimal>,
+    pub session: Option<Decimal>,
+    /// (the name as given, the model it resolved to, the limit)
+    pub models: Vec<(String, usize, Decimal)>,
+    pub monthly: Option<Decimal>,
+}
+
+impl Budgets {
+    pub fn is_empty(&self) -> bool {
+        self.total.is_none() && self.session.is_none() && self.models.is_empty() && self.monthly.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Offender {
+    pub name: String,
+    pub cost_usd: Usd,
+}
+
+/// One budget and how the logs fared against it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BudgetResult {
+    /// `total`, `session`, `model` or `monthly`.
+    pub kind: &'static str,
+    pub subject: String,
+    pub limit_usd: Usd,
+    /// For `session`, the dearest session; for `monthly`, the projection.
+    pub actual_usd: Option<Usd>,
+    pub over: bool,
+    /// The figure is a projection (monthly budgets).
+    pub projected: bool,
+    pub offenders: Vec<Offender>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl BudgetResult {
+    /// One line for stderr: what was broken, by how much.
+    pub fn message(&self) -> String {
+        let actual = self.actual_usd.map_or("n/a".into(), usd);
+        match self.kind {
+            "session" => format!(
+                "session budget {} exceeded: the dearest session cost {actual}",
+                usd(self.limit_usd)
+            ),
+            "monthly" => format!(
+                "monthly budget {} exceeded: the logs project to {actual} a month (a projection over 30 days)",
+                usd(self.limit_usd)
+            ),
+            "model" => format!(
+                "budget {} for {} exceeded: it cost {actual}",
+                usd(self.limit_usd),
+                self.subject
+            ),
+            _ => format!("total budget {} exceeded: the logs cost {actual}", usd(self.limit_usd)),
+        }
+    }
+}
+
+/// The dearest entries first, at most `n`.
+fn top(mut v: Vec<Offender>, n: usize) -> Vec<Offender> {
+    v.sort_by(|a, b| b.cost_usd.cmp(&a.cost_usd).then_with(|| a.name.cmp(&b.name)));
+    v.truncate(n);
+    v
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+/// Offenders listed per budget.
+const TOP: usize = 3;
+
+pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> Vec<BudgetResult> {
+    let Some(side) = &a.side else {
+        return Vec::new();
+    };
+    let models: Vec<Offender> = side
+        .models
+        .iter()
+        .map(|(m, buckets)| Offender {
+            name: table.model(*m).full_id(),
+            cost_usd: Usd(buckets_cost(table, buckets)),
+        })
+        .collect();
+    let sessions: Vec<Offender> = side
+        .sessions
+        .iter()
+        .map(|(s, buckets)| Offender {
+            name: s.clone(),
+            cost_usd: Usd(buckets_cost(table, buckets)),
+        })
+        .collect();
+    let mut out = Vec::new();
+    let result = |kind, subject: String, limit: Decimal, actual: Option<Decimal>, offenders| BudgetResult {
+        kind,
+        subject,
+        limit_usd: Usd(limit),
+        actual_usd: actual.map(Usd),
+        over: actual.is_some_and(|x| x > limit),
+        projected: kind == "monthly",
+        offenders,
+        note: None,
+    };
+    if let Some(limit) = b.total {
+        out.push(result(
+            "total",
+            "all calls".into(),
+            limit,
+            Some(total),
+            top(models.clone(), TOP),
+        ));
+    }
+    if let Some(limit) = b.session {
+        let over: Vec<Offender> = sessions.iter().filter(|s| s.cost_usd.0 > limit).cloned().collect();
+        let dearest = sessions.iter().map(|s| s.cost_usd.0).max();
+        let mut r = result(
+            "session",
+            "every session".into(),
+            limit,
+            dearest,
+            top(over.clone(), TOP),
+        );
+        if over.len() > TOP {
+            r.note = Some(format!("{} sessions over the budget", over.len()));
+        }
+        out.push(r);
+    }
+    for (name, idx, limit) in &b.models {
+        let cost = side.models.get(idx).map_or(Decimal::ZERO, |bk| buckets_cost(table, bk));
+        out.push(result(
+            "model",
+            format!("{name} ({})", table.model(*idx).full_id()),
+            *limit,
+            Some(cost),
+            Vec::new(),
+        ));
+    }
+    if let Some(limit) = b.monthly {
+        let span = match (a.stats.first_call, a.stats.last_call) {
+            (Some(f), Some(l)) => Some((l - f).num_seconds()),
+            _ => None,
+        };
+        let projected = span.map(|s| {
+            // Logs covering less than a day are taken as a day's usage, not extrapolated from minutes.
+            total * Decimal::from(30 * SECONDS_PER_DAY) / Decimal::from(s.max(SECONDS_PER_DAY))
+        });
+        let mut r = result("monthly", "30 days".into(), limit, projected, top(models.clone(), TOP));
+        r.note = Some(match span {
+            Some(s) => format!(
+                "{} over {:.1} days, scaled to 30 days",
+                usd(Usd(total)),
+                (s.max(SECONDS_PER_DAY) as f64) / 86_400.0
+            ),
+            None => "no timestamps in the logs: nothing to project from".into(),
+        });
+        out.push(r);
+    }
+    out
+}
