@@ -152,11 +152,13 @@ pub struct PlanBreakEven {
     pub included_usd: Option<Usd>,
     pub sessions: u64,
     pub cost_usd_per_session: Option<Usd>,
-    /// Sessions a month, like these logs' average one, above which the plan is cheaper.
+    /// Sessions a month, like these logs' average one, from which the plan is cheaper (null: never).
     pub break_even_sessions_per_month: Option<f64>,
+    /// Where the plan's included usage runs out, if it includes only so much.
+    pub cheaper_until_sessions_per_month: Option<f64>,
     pub cost_usd_per_million_tokens: Option<Usd>,
-    /// Tokens a month, at these logs' average price per token, above which the plan is cheaper.
     pub break_even_tokens_per_month: Option<f64>,
+    pub cheaper_until_tokens_per_month: Option<f64>,
 }
 
 impl PlanBreakEven {
@@ -166,10 +168,8 @@ impl PlanBreakEven {
         let cost = totals.cost_usd.0;
         let per_session = (sessions > 0).then(|| cost / Decimal::from(sessions));
         let per_token = (tokens > 0).then(|| cost / Decimal::from(tokens));
-        let over = |d: Option<Decimal>| {
-            d.filter(|d| *d > Decimal::ZERO)
-                .and_then(|d| (plan.monthly_usd / d).to_f64())
-        };
+        let by_session = per_session.and_then(|c| plan.cheaper_range(c));
+        let by_token = per_token.and_then(|c| plan.cheaper_range(c));
         PlanBreakEven {
             id: plan.id.clone(),
             name: plan.name.clone(),
@@ -177,9 +177,11 @@ impl PlanBreakEven {
             included_usd: plan.included_usd.map(Usd),
             sessions,
             cost_usd_per_session: per_session.map(Usd),
-            break_even_sessions_per_month: over(per_session),
+            break_even_sessions_per_month: by_session.map(|r| r.0),
+            cheaper_until_sessions_per_month: by_session.and_then(|r| r.1),
             cost_usd_per_million_tokens: per_token.map(|t| Usd(t * Decimal::from(1_000_000))),
-            break_even_tokens_per_month: over(per_token),
+            break_even_tokens_per_month: by_token.map(|r| r.0),
+            cheaper_until_tokens_per_month: by_token.and_then(|r| r.1),
         }
     }
 }

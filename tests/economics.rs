@@ -87,15 +87,16 @@ fn project_writes_the_sum_out() {
         "--sessions-per-month",
         "1000",
         "--plan",
-        "cursor-pro",
+        "perplexity-pro",
     ]);
     let row = &r["rows"][0];
     assert_eq!(row["input_tokens"], 42_500);
     assert_eq!(row["output_tokens"], 3_000);
     close(&row["cost_usd_per_session"], 0.13625);
     close(&row["cost_usd_per_month"], 136.25);
-    // Cursor Pro at $20 a month: 20 / 0.13625 = 146.8 sessions.
+    // Perplexity Pro at $20 a month, no usage cap in dollars: cheaper above 20 / 0.13625 = 146.8 sessions.
     close(&row["plan_break_even_sessions"], 20.0 / 0.13625);
+    assert!(row["plan_cheaper_until_sessions"].is_null());
     // Marginal (gpt-4o estimate): 42,500 x $0.30-0.50 + 3,000 x $0.42-1.60 = $0.01401-0.02605 per session.
     close(&row["marginal_cost_usd_low"], (42_500.0 * 0.30 + 3_000.0 * 0.42) / 1e6);
     close(&row["marginal_cost_usd_high"], (42_500.0 * 0.50 + 3_000.0 * 1.60) / 1e6);
@@ -173,17 +174,25 @@ fn project_profiles_and_fitting() {
 fn analyze_shows_token_tax_share_and_plan_break_even() {
     // fixtures/hand.jsonl: $0.004385 paid for calls with an estimate, marginal $0.00030006-0.0007118, so the tax
     // is (0.004385 - 0.0007118) / 0.004385 = 83.8% to (0.004385 - 0.00030006) / 0.004385 = 93.2% of it.
-    let r = json(&["analyze", "fixtures/hand.jsonl", "--plan", "replit-core"]);
+    let r = json(&["analyze", "fixtures/hand.jsonl", "--plan", "perplexity-pro"]);
     close(&r["totals"]["token_tax_share_low"], (0.004385 - 0.0007118) / 0.004385);
     close(&r["totals"]["token_tax_share_high"], (0.004385 - 0.00030006) / 0.004385);
     // Sessions: s1, s2 (acme-llm-1 is unpriced but still a call of s2) and hand.jsonl (lines without a session):
-    // $0.0387098 / 3 per session; Replit Core $25: 25 / (0.0387098 / 3) = 1937.5 sessions.
+    // $0.0387098 / 3 per session; Perplexity Pro $20: 20 / (0.0387098 / 3) = 1550.0 sessions.
     assert_eq!(r["plan"]["sessions"], 3);
-    close(&r["plan"]["break_even_sessions_per_month"], 25.0 / (0.0387098 / 3.0));
-    let table = run(&["analyze", "fixtures/hand.jsonl", "--plan", "replit-core"]);
+    close(&r["plan"]["break_even_sessions_per_month"], 20.0 / (0.0387098 / 3.0));
+    let table = run(&["analyze", "fixtures/hand.jsonl", "--plan", "perplexity-pro"]);
     assert!(table.contains("84%-93% of what was paid"), "{table}");
     assert!(
-        table.contains("Replit Core ($25.00 a month) is cheaper above 1937.5 sessions"),
+        table.contains("Perplexity Pro ($20.00 a month) is cheaper than list prices above 1550.0 sessions"),
+        "{table}"
+    );
+    // Replit Core includes $25 of usage for its $25: at list prices it is never the cheaper way to pay.
+    let r = json(&["analyze", "fixtures/hand.jsonl", "--plan", "replit-core"]);
+    assert!(r["plan"]["break_even_sessions_per_month"].is_null());
+    let table = run(&["analyze", "fixtures/hand.jsonl", "--plan", "replit-core"]);
+    assert!(
+        table.contains("Replit Core ($25.00 a month, $25.00 of usage included) is never cheaper than list prices"),
         "{table}"
     );
 }

@@ -59,8 +59,10 @@ struct Row {
     markup_low: Option<f64>,
     markup_high: Option<f64>,
     cost_usd_per_month: Option<Usd>,
-    /// Sessions a month above which the plan's flat rate is cheaper than list prices.
+    /// Sessions a month from which the plan's flat rate is cheaper than list prices (null: never).
     plan_break_even_sessions: Option<f64>,
+    /// Where the plan's included usage runs out, if it includes only so much.
+    plan_cheaper_until_sessions: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -167,6 +169,7 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
         for (name, shape) in &shapes {
             let p = project(table, model, row, shape, args.cache);
             let month = args.sessions_per_month.map(|n| Usd(p.cost * Decimal::from(n)));
+            let range = plan.and_then(|pl| pl.cheaper_range(p.cost));
             rows.push(Row {
                 model: model.full_id(),
                 shape: name,
@@ -181,7 +184,8 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
                 markup_low: p.marginal.and_then(|m| ratio(p.cost, m.high)),
                 markup_high: p.marginal.and_then(|m| ratio(p.cost, m.low)),
                 cost_usd_per_month: month,
-                plan_break_even_sessions: plan.and_then(|pl| ratio(pl.monthly_usd, p.cost)),
+                plan_break_even_sessions: range.map(|r| r.0),
+                plan_cheaper_until_sessions: range.and_then(|r| r.1),
             });
         }
     }
@@ -286,10 +290,8 @@ fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
             cells.push(r.cost_usd_per_month.map_or("n/a".into(), usd));
         }
         if out.plan.is_some() {
-            cells.push(
-                r.plan_break_even_sessions
-                    .map_or("n/a".into(), |s| format!("{s:.1} sessions/month")),
-            );
+            let range = r.plan_break_even_sessions.map(|f| (f, r.plan_cheaper_until_sessions));
+            cells.push(Plan::describe(range, "sessions/month"));
         }
         t.add_row(cells);
     }
@@ -305,9 +307,12 @@ fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
     if let Some(p) = &out.plan {
         writeln!(
             w,
-            "{} costs {} a month: above the break-even, the flat rate is cheaper than paying list prices.{}",
+            "{} costs {} a month{}; the break-even column says where it is cheaper than paying list prices.{}",
             p.name,
             usd(p.monthly_usd),
+            p.included_usd
+                .map(|i| format!(" and includes {} of usage", usd(i)))
+                .unwrap_or_default(),
             p.fair_use
                 .as_ref()
                 .map(|f| format!(" Its terms: {f}."))

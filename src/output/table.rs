@@ -6,6 +6,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::io::Write;
 
 use super::Render;
+use crate::pricing::Plan;
 use crate::report::{Report, Row, Usd};
 
 pub struct Table;
@@ -146,17 +147,37 @@ impl Render for Table {
             )?;
         }
         if let Some(p) = &report.plan {
-            let at = |v: Option<f64>, what: &str| v.map_or("n/a".to_string(), |v| format!("{v:.1} {what}"));
-            writeln!(
-                w,
-                "{} ({} a month) is cheaper above {} or {} a month, at these logs' average of {} per session and {} per 1M tokens.",
-                p.name,
-                usd(p.monthly_usd),
-                at(p.break_even_sessions_per_month, "sessions"),
-                at(p.break_even_tokens_per_month.map(|t| t / 1e6), "M tokens"),
+            let included = p
+                .included_usd
+                .map(|i| format!(", {} of usage included", usd(i)))
+                .unwrap_or_default();
+            let average = format!(
+                "these logs' average of {} per session and {} per 1M tokens",
                 p.cost_usd_per_session.map_or("n/a".into(), usd),
                 p.cost_usd_per_million_tokens.map_or("n/a".into(), usd),
-            )?;
+            );
+            match p.break_even_sessions_per_month {
+                None => writeln!(
+                    w,
+                    "{} ({} a month{included}) is never cheaper than list prices, at {average}.",
+                    p.name,
+                    usd(p.monthly_usd)
+                )?,
+                Some(from) => {
+                    let sessions = Some((from, p.cheaper_until_sessions_per_month));
+                    let tokens = p
+                        .break_even_tokens_per_month
+                        .map(|f| (f / 1e6, p.cheaper_until_tokens_per_month.map(|t| t / 1e6)));
+                    writeln!(
+                        w,
+                        "{} ({} a month{included}) is cheaper than list prices {} or {} a month, at {average}.",
+                        p.name,
+                        usd(p.monthly_usd),
+                        Plan::describe(sessions, "sessions"),
+                        Plan::describe(tokens, "M tokens"),
+                    )?
+                }
+            }
         }
         for u in &report.unpriced {
             writeln!(

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use super::lines::Span;
 use super::load::{FileCx, Loader, to_decimal};
@@ -29,6 +30,32 @@ pub struct Plan {
     pub fair_use: Option<String>,
     pub source: String,
     pub as_of: NaiveDate,
+}
+
+impl Plan {
+    /// Where the flat rate beats list prices for usage that costs `unit_cost` a unit (a session, a token): from
+    /// `monthly / unit_cost` units a month, and when the plan includes only so much usage, until that runs out at
+    /// `included / unit_cost`. None when it never does: the included usage is worth no more than the price.
+    pub fn cheaper_range(&self, unit_cost: Decimal) -> Option<(f64, Option<f64>)> {
+        if unit_cost <= Decimal::ZERO {
+            return None;
+        }
+        let from = (self.monthly_usd / unit_cost).to_f64()?;
+        match self.included_usd {
+            None => Some((from, None)),
+            Some(inc) if inc > self.monthly_usd => Some((from, (inc / unit_cost).to_f64())),
+            Some(_) => None,
+        }
+    }
+
+    /// The range in words: "above 146.8 sessions", "from 10.0 to 12.5 sessions", "never".
+    pub fn describe(range: Option<(f64, Option<f64>)>, unit: &str) -> String {
+        match range {
+            None => "never".into(),
+            Some((from, None)) => format!("above {from:.1} {unit}"),
+            Some((from, Some(to))) => format!("from {from:.1} to {to:.1} {unit}"),
+        }
+    }
 }
 
 /// Sessions longer than this are not agent sessions but a mistake in a profile.
