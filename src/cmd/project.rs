@@ -15,7 +15,7 @@ use crate::engine::{Engine, GroupBy};
 use crate::error::Exit;
 use crate::fold::Filter;
 use crate::output::Format;
-use crate::output::table::{thousands, usd};
+use crate::output::table::{count_of, thousands, usd};
 use crate::pricing::{Plan, PriceTable, Resolution};
 use crate::project::{Fitted, Shape, fit, project};
 use crate::report::Usd;
@@ -150,7 +150,7 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
             let (f, e) = fit_logs(table, paths, *threads)?;
             exit = e;
             (
-                format!("fitted from {} logged sessions: median and 90th percentile", f.sessions),
+                format!("fitted from {}: median and 90th percentile", count_of(f.sessions, "logged session")),
                 vec![("p50", f.p50), ("p90", f.p90)],
             )
         }
