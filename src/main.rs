@@ -1,28 +1,15 @@
 //! tokencost: what logged LLM calls cost at list price, beside the estimated cost of serving them.
 //!
-//! The pipeline: cli -> config -> (pricing, input) -> engine -> report -> output.
-
-mod budget;
-mod cli;
-mod cmd;
-mod config;
-mod diag;
-mod engine;
-mod error;
-mod fold;
-mod input;
-mod output;
-mod pricing;
-mod project;
-mod report;
-mod tokenize;
+//! `main` reads as the pipeline: parse the command line, validate it into a config, run the command, exit with
+//! its code.
 
 use clap::Parser;
 use std::process::ExitCode;
 
-use cli::{Cli, Command, PricingCommand};
-use config::AnalyzeConfig;
-use error::Exit;
+use tokencost::cli::{Cli, Command, PricingCommand};
+use tokencost::config::{self, AnalyzeConfig};
+use tokencost::cmd;
+use tokencost::error::Exit;
 
 fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
