@@ -7,8 +7,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 use tokencost::cli::{Cli, Command, PricingCommand};
-use tokencost::config::{self, AnalyzeConfig};
 use tokencost::cmd;
+use tokencost::config::{self, AnalyzeConfig};
 use tokencost::error::Exit;
 
 fn run(cli: Cli) -> anyhow::Result<Exit> {

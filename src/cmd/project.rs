@@ -150,7 +150,10 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
             let (f, e) = fit_logs(table, paths, *threads)?;
             exit = e;
             (
-                format!("fitted from {}: median and 90th percentile", count_of(f.sessions, "logged session")),
+                format!(
+                    "fitted from {}: median and 90th percentile",
+                    count_of(f.sessions, "logged session")
+                ),
                 vec![("p50", f.p50), ("p90", f.p90)],
             )
         }

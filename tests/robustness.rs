@@ -1,0 +1,388 @@
+//! Bad input never crashes, never loses data, never lies: each malformed input end to end through the binary,
+//! determinism across thread counts, order-independent money (a property test), and privacy.
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use proptest::prelude::*;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A good line: gpt-4o, 1,000 input tokens at $2.50/M = $0.0025.
+const GOOD: &str = r#"{"model":"gpt-4o","usage":{"input_tokens":1000,"output_tokens":0}}"#;
+
+struct Run {
+    code: i32,
+    report: Value,
+    stderr: String,
+}
+
+fn analyze(paths: &[&Path], extra: &[&str]) -> Run {
+    let out = cargo_bin_cmd!("tokencost")
+        .arg("analyze")
+        .args(paths)
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        report: serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();
+    p
+}
+
+fn cost(r: &Run) -> f64 {
+    r.report["totals"]["cost_usd"].as_f64().unwrap()
+}
+
+#[test]
+fn a_truncated_last_line_is_reported_and_the_rest_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    // A log still being written: its last line stops mid-object, without a newline.
+    let p = file(
+        dir.path(),
+        "live.jsonl",
+        format!("{GOOD}\n{GOOD}\n{{\"model\":\"gpt-4o\",\"usa").as_bytes(),
+    );
+    let r = analyze(&[&p], &[]);
+    assert_eq!(r.code, 0);
+    assert!((cost(&r) - 0.005).abs() < 1e-12);
+    assert!(
+        r.stderr.contains(&format!("{}:3: invalid JSON", p.display())),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_bad_line_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = format!("{GOOD}\n").into_bytes();
+    bytes.extend_from_slice(b"{\"model\":\"gpt-4o\",\"prompt\":\"\xff\xfe\"}\n");
+    bytes.extend_from_slice(format!("{GOOD}\n").as_bytes());
+    let p = file(dir.path(), "latin1.jsonl", &bytes);
+    let r = analyze(&[&p], &[]);
+    assert_eq!(r.code, 0);
+    assert!((cost(&r) - 0.005).abs() < 1e-12);
+    assert!(
+        r.stderr.contains(&format!("{}:2: invalid JSON", p.display())),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_50_mb_line_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let pad = "x".repeat(50 << 20);
+    let text = format!(
+        "{{\"model\":\"gpt-4o\",\"usage\":{{\"input_tokens\":1000,\"output_tokens\":0}},\"note\":\"{pad}\"}}\n{GOOD}\n"
+    );
+    let p = file(dir.path(), "huge.jsonl", text.as_bytes());
+    let r = analyze(&[&p], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!((cost(&r) - 0.005).abs() < 1e-12);
+    assert_eq!(r.report["summary"]["lines"], 2);
+}
+
+#[test]
+fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    let inside = format!(
+        "{{\"model\":\"gpt-4o\",\"messages\":{}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let p = file(
+        dir.path(),
+        "deep.jsonl",
+        format!("{deep}\n{inside}\n{GOOD}\n").as_bytes(),
+    );
+    let r = analyze(&[&p], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!((cost(&r) - 0.0025).abs() < 1e-12);
+    assert_eq!(r.report["summary"]["skipped_lines"], 2);
+    assert!(r.stderr.contains("recursion limit exceeded"), "{}", r.stderr);
+}
+
+#[test]
+fn an_empty_file_is_an_empty_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = file(dir.path(), "empty.jsonl", b"");
+    let r = analyze(&[&p], &[]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.report["totals"]["calls"], 0);
+    assert_eq!(cost(&r), 0.0);
+    assert_eq!(r.report["summary"]["files"], 1);
+}
+
+#[test]
+fn binary_garbage_is_reported_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A deterministic pseudo-random byte stream with NULs, newlines and high bytes.
+    let mut x: u32 = 0x9e37_79b9;
+    let garbage: Vec<u8> = (0..100_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect();
+    let mut bytes = format!("{GOOD}\n").into_bytes();
+    bytes.extend_from_slice(&garbage);
+    bytes.extend_from_slice(format!("\n{GOOD}\n").as_bytes());
+    let p = file(dir.path(), "garbage.jsonl", &bytes);
+    let r = analyze(&[&p], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!((cost(&r) - 0.005).abs() < 1e-12);
+    let skipped = r.report["summary"]["skipped_lines"].as_u64().unwrap();
+    assert!(skipped > 100, "{skipped}");
+    assert!(r.stderr.contains("more bad lines not shown"), "{}", r.stderr);
+}
+
+#[test]
+fn an_unreadable_file_inside_a_directory_fails_the_run_but_not_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    file(dir.path(), "a.jsonl", format!("{GOOD}\n").as_bytes());
+    // A link to nowhere cannot be opened, whoever runs the tests (permissions do not stop root).
+    std::os::unix::fs::symlink(dir.path().join("missing-target"), dir.path().join("b.jsonl")).unwrap();
+    file(dir.path(), "c.jsonl", format!("{GOOD}\n").as_bytes());
+    let r = analyze(&[dir.path()], &[]);
+    assert_eq!(r.code, 2);
+    assert!((cost(&r) - 0.005).abs() < 1e-12);
+    assert!(r.stderr.contains("b.jsonl: cannot read"), "{}", r.stderr);
+}
+
+#[test]
+fn impossible_token_counts_and_missing_models_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        GOOD,
+        r#"{"model":"gpt-4o","usage":{"input_tokens":-1}}"#,
+        r#"{"model":"gpt-4o","usage":{"input_tokens":1e30}}"#,
+        r#"{"model":"gpt-4o","usage":{"output_tokens":"12"}}"#,
+        r#"{"model":"gpt-4o","usage":{"output_tokens":2.5}}"#,
+        r#"{"object":"chat.completion","usage":{"prompt_tokens":10,"completion_tokens":1}}"#,
+        r#"{"usage":{"input_tokens":5}}"#,
+        r#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5","usage":{"input_tokens":99999999999999}}"#,
+    ];
+    let p = file(dir.path(), "bad-numbers.jsonl", (lines.join("\n") + "\n").as_bytes());
+    let r = analyze(&[&p], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!((cost(&r) - 0.0025).abs() < 1e-12);
+    let at = |n: usize, what: &str| {
+        let want = format!("{}:{n}: {what}", p.display());
+        assert!(r.stderr.contains(&want), "no `{want}` in\n{}", r.stderr);
+    };
+    at(
+        2,
+        "`input_tokens` must be a whole number of tokens from 0 to 10000000000, got -1",
+    );
+    at(
+        3,
+        "`input_tokens` must be a whole number of tokens from 0 to 10000000000, got 1e+30",
+    );
+    at(
+        4,
+        "`output_tokens` must be a whole number of tokens from 0 to 10000000000, got a string",
+    );
+    at(
+        5,
+        "`output_tokens` must be a whole number of tokens from 0 to 10000000000, got 2.5",
+    );
+    // Line 6 names no model, line 7 is no known shape, line 8 claims more tokens than any call has: all skipped
+    // (the first five per file are shown).
+    assert_eq!(r.report["summary"]["skipped_lines"], 7);
+    let r = analyze(&[&p], &["--strict"]);
+    assert_eq!(r.code, 3);
+}
+
+#[test]
+fn a_missing_model_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = file(
+        dir.path(),
+        "no-model.jsonl",
+        b"{\"object\":\"chat.completion\",\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1}}\n{\"usage\":{\"input_tokens\":5}}\n",
+    );
+    let r = analyze(&[&p], &[]);
+    assert!(
+        r.stderr.contains(&format!("{}:1: no `model`", p.display())),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("{}:2: not a log line of any known format", p.display())),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn every_format_is_byte_identical_across_thread_counts() {
+    let inputs = ["fixtures/formats", "fixtures/hand.jsonl", "fixtures/sample.jsonl"];
+    for format in ["table", "csv", "json", "markdown"] {
+        for by in ["model", "session", "day", "call"] {
+            let run = |threads: &str| {
+                let out = cargo_bin_cmd!("tokencost")
+                    .arg("analyze")
+                    .args(inputs)
+                    .args(["--format", format, "--by", by, "--threads", threads])
+                    .output()
+                    .unwrap();
+                out.stdout
+            };
+            let one = run("1");
+            assert!(!one.is_empty());
+            assert_eq!(one, run("2"), "{format} --by {by}");
+            assert_eq!(one, run("8"), "{format} --by {by}");
+            assert_eq!(one, run("1"), "{format} --by {by}: a second run");
+        }
+    }
+}
+
+/// The canary stands in every prompt, completion, system and tool field of every format, and in fields where
+/// it does not belong (a token count): it must never be printed.
+#[test]
+fn no_prompt_text_in_any_output_or_error() {
+    const C: &str = "CANARY-b41d";
+    let lines = vec![
+        format!(
+            r#"{{"model":"gpt-4o","messages":[{{"role":"system","content":"{C}"}},{{"role":"user","name":"{C}","content":[{{"type":"text","text":"{C}"}}]}}],"prompt":"{C}","completion":"{C}"}}"#
+        ),
+        format!(
+            r#"[{{"model":"gpt-4o","messages":[{{"role":"user","content":"{C}"}}],"tools":[{{"type":"function","function":{{"name":"{C}","description":"{C}"}}}}]}},{{"object":"chat.completion","model":"gpt-4o","choices":[{{"message":{{"content":"{C}","tool_calls":[{{"function":{{"name":"{C}","arguments":"{C}"}}}}]}}}}]}}]"#
+        ),
+        format!(
+            r#"{{"object":"response","model":"gpt-4.1","instructions":"{C}","output":[{{"type":"message","content":[{{"type":"output_text","text":"{C}"}}]}}],"usage":{{"input_tokens":5,"output_tokens":5}}}}"#
+        ),
+        format!(
+            r#"{{"custom_id":"c1","method":"POST","url":"/v1/chat/completions","body":{{"model":"gpt-4o-mini","messages":[{{"role":"user","content":"{C}"}}]}}}}"#
+        ),
+        format!(
+            r#"{{"custom_id":"a1","params":{{"model":"claude-haiku-4-5","system":"{C}","messages":[{{"role":"user","content":[{{"type":"text","text":"{C}"}},{{"type":"tool_result","content":"{C}"}}]}}]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{{"type":"text","text":"{C}"}},{{"type":"thinking","thinking":"{C}"}}],"usage":{{"input_tokens":1,"output_tokens":1}}}}"#
+        ),
+        format!(
+            r#"{{"type":"assistant","sessionId":"s","timestamp":"2025-01-01T00:00:00Z","message":{{"id":"m1","model":"claude-haiku-4-5","content":[{{"type":"text","text":"{C}"}}],"usage":{{"input_tokens":1,"output_tokens":1}}}},"cwd":"{C}"}}"#
+        ),
+        format!(
+            r#"{{"type":"user","sessionId":"s","timestamp":"2025-01-01T00:00:00Z","message":{{"role":"user","content":"{C}"}}}}"#
+        ),
+        format!(
+            r#"{{"type":"result","session_id":"s2","result":"{C}","modelUsage":{{"claude-haiku-4-5":{{"inputTokens":1,"outputTokens":1}}}}}}"#
+        ),
+        format!(
+            r#"{{"key":"k","request":{{"contents":[{{"parts":[{{"text":"{C}"}}]}}],"systemInstruction":{{"parts":[{{"text":"{C}"}}]}}}}}}"#
+        ),
+        format!(
+            r#"{{"candidates":[{{"content":{{"parts":[{{"text":"{C}"}}]}}}}],"usageMetadata":{{"promptTokenCount":3,"candidatesTokenCount":1}},"modelVersion":"gemini-2.5-flash"}}"#
+        ),
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"attributes":[{{"key":"gen_ai.request.model","value":{{"stringValue":"gpt-4o"}}}},{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":"3"}}}},{{"key":"gen_ai.prompt.0.content","value":{{"stringValue":"{C}"}}}},{{"key":"gen_ai.input.messages","value":{{"stringValue":"{C}"}}}}]}}]}}]}}]}}"#
+        ),
+        // Where it does not belong: in token counts, a timestamp, a batch flag, or as a whole line.
+        format!(r#"{{"model":"gpt-4o","usage":{{"input_tokens":"{C}"}}}}"#),
+        format!(r#"{{"model":"gpt-4o","timestamp":"{C}","prompt":"x"}}"#),
+        format!(r#"{{"model":"gpt-4o","batch":"{C}","prompt":"x"}}"#),
+        format!(r#"{{"object":"chat.completion","model":"gpt-4o","usage":{{"prompt_tokens":"{C}"}}}}"#),
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"attributes":[{{"key":"gen_ai.request.model","value":{{"stringValue":"gpt-4o"}}}},{{"key":"gen_ai.usage.input_tokens","value":{{"stringValue":"{C}"}}}}]}}]}}]}}]}}"#
+        ),
+        format!(r#"{{"{C}":"{C}"}}"#),
+        format!("{C} {C}"),
+        format!(r#"{{"model":"gpt-4o","prompt":"{C}"#),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let p = file(dir.path(), "private.jsonl", (lines.join("\n") + "\n").as_bytes());
+    for format in ["table", "csv", "json", "markdown"] {
+        for by in ["model", "call", "session", "day"] {
+            let out = cargo_bin_cmd!("tokencost")
+                .args(["analyze", p.to_str().unwrap(), "--format", format, "--by", by])
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            assert!(!text.contains(C), "--format {format} --by {by}:\n{text}");
+        }
+    }
+    for cmd in [
+        vec!["compare", "--models", "gpt-4"],
+        vec!["project", "--models", "gpt-4o", "--from"],
+    ] {
+        let out = cargo_bin_cmd!("tokencost").args(&cmd).arg(&p).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        assert!(!text.contains(C), "{cmd:?}:\n{text}");
+    }
+}
+
+/// Random calls on models with long-context tiers, dated prices, cache buckets and batch rates.
+fn calls() -> impl Strategy<Value = Vec<String>> {
+    let models = prop::sample::select(vec![
+        "gpt-4o",
+        "gpt-4o-mini",
+        "claude-sonnet-4-5",
+        "claude-3-5-haiku-20241022",
+        "gemini-2.5-pro",
+        "deepseek-chat",
+        "unpriced-model",
+    ]);
+    let call = (
+        models,
+        0u64..300_000,
+        0u64..50_000,
+        0u64..5_000,
+        0u64..20_000,
+        0u32..800,
+        any::<bool>(),
+        0u8..4,
+    );
+    prop::collection::vec(call, 1..40).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (m, input, cached, write, output, day, batch, session))| {
+                format!(
+                    r#"{{"model":"{m}","session":"s{session}","timestamp":"{}","batch":{batch},"usage":{{"input_tokens":{input},"cached_input_tokens":{cached},"cache_write_tokens":{write},"output_tokens":{output}}},"n":{i}}}"#,
+                    chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(u64::from(day))
+                )
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Totals are exact: they do not depend on the order calls are read in.
+    #[test]
+    fn money_does_not_depend_on_order(lines in calls(), seed in any::<u64>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let a = file(dir.path(), "a.jsonl", (lines.join("\n") + "\n").as_bytes());
+        let mut shuffled = lines.clone();
+        let mut s = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        let b = file(dir.path(), "b.jsonl", (shuffled.join("\n") + "\n").as_bytes());
+        for by in ["model", "session", "day"] {
+            let ra = analyze(&[&a], &["--by", by, "--quiet"]);
+            let rb = analyze(&[&b], &["--by", by, "--quiet"]);
+            prop_assert_eq!(&ra.report["totals"], &rb.report["totals"]);
+            prop_assert_eq!(&ra.report["groups"], &rb.report["groups"]);
+            prop_assert_eq!(&ra.report["unpriced"], &rb.report["unpriced"]);
+        }
+    }
+}
