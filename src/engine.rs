@@ -186,9 +186,10 @@ fn finish_call(raw: RawCall, table: &PriceTable, retarget: Option<usize>) -> Cal
     }
 }
 
-type LineResult = Result<(&'static str, Vec<Call>), LineError>;
+pub type LineResult = Result<(&'static str, Vec<Call>), LineError>;
 
-fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
+/// One line through parsing, model lookup and counting: the work each worker thread does.
+pub fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
     let (format, raws) = input::parse_line(bytes)?;
     Ok((
         format,

@@ -1,0 +1,40 @@
+//! A whole file (plain or gzip) through the engine, every grouping, and every output format: must never panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+use tokencost::diag::Diag;
+use tokencost::engine::{Engine, GroupBy};
+use tokencost::fold::Filter;
+use tokencost::output::{Format, renderer};
+use tokencost::pricing::{self, PriceTable};
+use tokencost::report;
+
+fn table() -> &'static PriceTable {
+    static TABLE: OnceLock<PriceTable> = OnceLock::new();
+    TABLE.get_or_init(|| pricing::load(&[]).expect("bundled tables"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let path = std::env::temp_dir().join(format!("tokencost-fuzz-{}.jsonl", std::process::id()));
+    if std::fs::write(&path, data).is_err() {
+        return;
+    }
+    let mut diag = Diag::new(true);
+    for by in [GroupBy::Model, GroupBy::Session, GroupBy::Day, GroupBy::Call] {
+        let engine = Engine {
+            table: table(),
+            by,
+            filter: Filter::default(),
+            pool: rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap(),
+            trace: true,
+            side_groups: true,
+            retarget: None,
+        };
+        let analysis = engine.run(std::slice::from_ref(&path), &mut diag);
+        let r = report::build(&analysis, table(), by);
+        for f in [Format::Table, Format::Csv, Format::Json, Format::Markdown] {
+            let _ = renderer(f).render(&r, &mut std::io::sink());
+        }
+    }
+});

@@ -1,0 +1,365 @@
+//! Exact OpenAI token counting, equal to tiktoken's `encode_ordinary` (special-token strings count as plain text).
+//!
+//! Counters are built lazily, one per worker thread: a single tiktoken-rs encoder shared by rayon threads gives no
+//! speed-up (its internals contend), one per worker does. A run whose logs all carry usage never builds one.
+//! Agent logs re-send the whole conversation on every call, so each thread also remembers the count of every
+//! distinct chat message it has seen (keyed by a 128-bit hash of the message and the encoding).
+
+mod fast;
+
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use fast::Counter;
+
+/// The BPE encodings tokencost counts exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Encoding {
+    O200kBase,
+    Cl100kBase,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::O200kBase => "o200k_base",
+            Encoding::Cl100kBase => "cl100k_base",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Encoding> {
+        match s {
+            "o200k_base" => Some(Encoding::O200kBase),
+            "cl100k_base" => Some(Encoding::Cl100kBase),
+            _ => None,
+        }
+    }
+}
+
+/// Whether counts are cached (pieces and whole messages). Off only to measure or check the uncached path.
+static CACHE: AtomicBool = AtomicBool::new(true);
+
+pub fn set_cache(on: bool) {
+    CACHE.store(on, Ordering::Relaxed);
+}
+
+/// Distinct messages remembered per thread before the memory starts over.
+const MESSAGE_CACHE_LIMIT: usize = 1 << 20;
+
+#[derive(Default)]
+struct ThreadState {
+    counters: [Option<Counter>; 2],
+    messages: FxHashMap<u128, u64>,
+}
+
+thread_local! {
+    static STATE: RefCell<ThreadState> = RefCell::new(ThreadState::default());
+}
+
+fn with_counter<R>(enc: Encoding, f: impl FnOnce(&mut Counter, &mut FxHashMap<u128, u64>) -> R) -> R {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let ThreadState { counters, messages } = &mut *s;
+        let counter = counters[enc as usize].get_or_insert_with(|| Counter::new(enc));
+        counter.cache = CACHE.load(Ordering::Relaxed);
+        f(counter, messages)
+    })
+}
+
+/// Tokens in `text`, as tiktoken's `encode_ordinary` counts them.
+pub fn count(enc: Encoding, text: &str) -> u64 {
+    if text.is_empty() {
+        return 0;
+    }
+    with_counter(enc, |c, _| c.count(text))
+}
+
+/// One chat message as OpenAI frames it for counting: every string field is encoded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChatMessage {
+    pub role: String,
+    pub content: String,
+    pub name: Option<String>,
+    /// Other string fields of the message (e.g. `tool_call_id`), encoded like the rest.
+    pub extra: Vec<String>,
+}
+
+/// Tokens per message, per `name`, and the reply priming, from OpenAI's cookbook
+/// ("How to count tokens with tiktoken", gpt-3.5-turbo-0125 / gpt-4 / gpt-4o family).
+const TOKENS_PER_MESSAGE: u64 = 3;
+const TOKENS_PER_NAME: u64 = 1;
+const REPLY_PRIMING: u64 = 3;
+
+impl ChatMessage {
+    /// Identifies the message and the encoding: fields are length-prefixed so no two messages share a key.
+    fn key(&self, enc: Encoding) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&[enc as u8]);
+        let fields = [Some(&self.role), Some(&self.content), self.name.as_ref()];
+        for f in fields.into_iter().chain(self.extra.iter().map(Some)) {
+            match f {
+                Some(s) => {
+                    h.update(&(s.len() as u64 + 1).to_le_bytes());
+                    h.update(s.as_bytes());
+                }
+                None => h.update(&0u64.to_le_bytes()),
+            }
+        }
+        h.digest128()
+    }
+
+    fn tokens(&self, c: &mut Counter) -> u64 {
+        let mut n = TOKENS_PER_MESSAGE + c.count(&self.role) + c.count(&self.content);
+        if let Some(name) = &self.name {
+            n += TOKENS_PER_NAME + c.count(name);
+        }
+        n + self.extra.iter().map(|s| c.count(s)).sum::<u64>()
+    }
+}
+
+/// The prompt tokens of a chat request: framing plus every encoded field, plus the reply priming.
+pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
+    with_counter(enc, |c, cache| {
+        let mut n = REPLY_PRIMING;
+        for m in messages {
+            n += if c.cache {
+                let key = m.key(enc);
+                match cache.get(&key) {
+                    Some(&t) => t,
+                    None => {
+                        let t = m.tokens(c);
+                        if cache.len() >= MESSAGE_CACHE_LIMIT {
+                            cache.clear();
+                        }
+                        cache.insert(key, t);
+                        t
+                    }
+                }
+            } else {
+                m.tokens(c)
+            };
+        }
+        n
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of the reference counts (made with OpenAI's Python tiktoken), both encodings, texts and chats.
+    #[test]
+    fn matches_tiktoken_on_every_reference_row() {
+        let reference = include_str!("../../fixtures/token-counts.jsonl");
+        let mut checked = 0;
+        for line in reference.lines() {
+            let row: serde_json::Value = serde_json::from_str(line).unwrap();
+            for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+                let want = row[enc.name()].as_u64().unwrap();
+                let got = match row["kind"].as_str().unwrap() {
+                    "text" => count(enc, row["text"].as_str().unwrap()),
+                    "chat" => {
+                        let mut inexact = false;
+                        let msgs = crate::input::chat_messages(&row["messages"], &mut inexact).unwrap();
+                        assert!(!inexact);
+                        count_chat(enc, &msgs)
+                    }
+                    k => panic!("unknown kind {k}"),
+                };
+                assert_eq!(got, want, "{} {}", row["id"], enc.name());
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 2 * reference.lines().count());
+        assert!(checked >= 600);
+    }
+
+    /// Strings built to hit every branch of the split patterns: whitespace runs of every kind before letters,
+    /// digits and punctuation; contractions in both cases; combining marks; letters of every case class; scripts
+    /// without spaces; emoji; long runs. Each is counted by tiktoken-rs itself and by the fast path, cached and not.
+    fn random_texts(n: usize, seed: u64) -> Vec<String> {
+        const POOL: &[&str] = &[
+            " ",
+            "  ",
+            "   ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\r",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{2009}",
+            "\u{85}",
+            "\u{2028}",
+            " \n ",
+            "a",
+            "b",
+            "z",
+            "A",
+            "Z",
+            "Hello",
+            "WORLD",
+            "mIxEd",
+            "ǅ",
+            "ǈ",
+            "ʰ",
+            "ª",
+            "é",
+            "e\u{301}",
+            "\u{301}",
+            "\u{94d}",
+            "'s",
+            "'S",
+            "'t",
+            "'re",
+            "'VE",
+            "'m",
+            "'ll",
+            "'d",
+            "'x",
+            "’s",
+            "'",
+            "\"",
+            "0",
+            "7",
+            "42",
+            "1234",
+            "12345",
+            "٣",
+            "٤٥",
+            "१२",
+            "½",
+            "Ⅻ",
+            "!",
+            "?",
+            ".",
+            ",",
+            ";",
+            "/",
+            "//",
+            "\\",
+            "-",
+            "_",
+            "(",
+            ")",
+            "{",
+            "}",
+            "<|endoftext|>",
+            "<|im_start|>",
+            "東京",
+            "の",
+            "天気",
+            "价格",
+            "Стоимость",
+            "падает",
+            "تكلفة",
+            "मॉडल",
+            "ไทย",
+            "한국어",
+            "🚀",
+            "👩‍💻",
+            "🇫🇷",
+            "\u{fe0f}",
+            "\u{200d}",
+            "\u{0}",
+            "\u{7f}",
+            "\u{ffff}",
+            "xxxxxxxxxxxxxxxxxxxxxxxx",
+        ];
+        let mut x = seed | 1;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        (0..n)
+            .map(|_| {
+                let len = (next() % 40) as usize;
+                (0..len).map(|_| POOL[(next() % POOL.len() as u64) as usize]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_path_equals_tiktoken_on_random_multilingual_text() {
+        let texts = random_texts(50_000, 0x5eed);
+        for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+            let reference = match enc {
+                Encoding::O200kBase => tiktoken_rs::o200k_base_singleton(),
+                Encoding::Cl100kBase => tiktoken_rs::cl100k_base_singleton(),
+            };
+            let mut cached = Counter::new(enc);
+            let mut uncached = Counter::new(enc);
+            uncached.cache = false;
+            for t in &texts {
+                let want = reference.encode_ordinary(t).len() as u64;
+                assert_eq!(cached.count(t), want, "{} {t:?}", enc.name());
+                assert_eq!(uncached.count(t), want, "{} {t:?}", enc.name());
+            }
+            // A second pass runs on warm caches.
+            for t in &texts {
+                assert_eq!(
+                    cached.count(t),
+                    reference.encode_ordinary(t).len() as u64,
+                    "{} {t:?}",
+                    enc.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_pieces_go_to_tiktoken() {
+        // One piece of 200,000 letters: tiktoken's own merge handles it in O(n log n).
+        let text = "a".repeat(200_000);
+        let want = tiktoken_rs::o200k_base_singleton().encode_ordinary(&text).len() as u64;
+        assert_eq!(count(Encoding::O200kBase, &text), want);
+    }
+
+    #[test]
+    fn cached_and_uncached_chat_counts_agree() {
+        let msgs: Vec<ChatMessage> = random_texts(200, 7)
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| ChatMessage {
+                role: ["system", "user", "assistant"][i % 3].into(),
+                content: t,
+                name: (i % 5 == 0).then(|| "alice".to_string()),
+                extra: Vec::new(),
+            })
+            .collect();
+        for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+            set_cache(true);
+            let warm = (count_chat(enc, &msgs), count_chat(enc, &msgs));
+            set_cache(false);
+            let cold = count_chat(enc, &msgs);
+            set_cache(true);
+            assert_eq!((warm.0, warm.1), (cold, cold));
+        }
+    }
+
+    #[test]
+    fn special_token_text_is_plain_text() {
+        // encode_ordinary splits "<|endoftext|>" into ordinary pieces instead of one special token.
+        assert!(count(Encoding::Cl100kBase, "<|endoftext|>") > 1);
+        assert!(count(Encoding::O200kBase, "<|endoftext|>") > 1);
+    }
+
+    #[test]
+    fn chat_framing_is_three_per_message_plus_three() {
+        let m = ChatMessage {
+            role: "user".into(),
+            content: String::new(),
+            ..Default::default()
+        };
+        // "user" is one token in both encodings.
+        assert_eq!(count_chat(Encoding::O200kBase, std::slice::from_ref(&m)), 3 + 1 + 3);
+        let named = ChatMessage {
+            name: Some("bob".into()),
+            ..m
+        };
+        assert_eq!(count_chat(Encoding::O200kBase, &[named]), 3 + 1 + 1 + 1 + 3);
+    }
+}
