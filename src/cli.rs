@@ -125,6 +125,9 @@ pub struct AnalyzeArgs {
     /// Fail (exit 3) when a model has no price or a line cannot be read, instead of warning.
     #[arg(long)]
     pub strict: bool,
+    /// Count every piece and message afresh (for benchmarks: the counts are the same).
+    #[arg(long, hide = true)]
+    pub no_cache: bool,
     #[command(flatten)]
     pub pricing: PricingArgs,
 }

@@ -37,6 +37,8 @@ pub struct AnalyzeConfig {
     pub plan: Option<Plan>,
     pub budgets: Budgets,
     pub strict: bool,
+    /// Count without the piece and message caches.
+    pub no_cache: bool,
     /// Print budget overruns as GitHub Actions `::error::` annotations too.
     pub annotate: bool,
     pub table: PriceTable,
@@ -343,6 +345,7 @@ impl AnalyzeConfig {
             plan: crate::cmd::project::plan(&table, &args.plan)?.cloned(),
             budgets,
             strict: args.strict || file.strict.unwrap_or(false),
+            no_cache: args.no_cache,
             annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             table,
         })

@@ -14,6 +14,7 @@ use crate::{output, report};
 
 pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     let mut diag = Diag::new(cfg.quiet);
+    crate::tokenize::set_cache(!cfg.no_cache);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(cfg.threads).build()?;
     let engine = Engine {
         table: &cfg.table,

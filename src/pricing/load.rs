@@ -68,6 +68,13 @@ pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
     l.finish()
 }
 
+/// Validates one YAML text on its own, without the bundled tables (estimate references must resolve within it).
+pub fn load_text(name: &str, text: &str) -> Result<PriceTable, Vec<Problem>> {
+    let mut l = Loader::default();
+    l.add_file(name, text);
+    l.finish()
+}
+
 #[derive(Clone)]
 pub(super) struct Origin {
     file: String,

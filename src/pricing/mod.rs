@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::tokenize::Encoding;
 
 pub use cost::{Tokens, marginal_cost};
-pub use load::{Problem, load};
+pub use load::{Problem, load, load_text};
 pub use plans::{Plan, Profile};
 pub use resolve::Resolution;
 

@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""tokencost's benchmark: generates its corpora deterministically, runs tokencost against the baselines, and
+prints medians, ratios and peak RSS.
+
+  python3 bench/run.py [--quick] [--runs N] [--only claude,count,agent,memory]
+
+Benchmarks
+  claude  a Claude Code projects directory (~300 MB, ~400k lines): `tokencost analyze` against ccusage 20.0.24
+          (`ccusage claude daily --offline --json`), same totals required.
+  count   multilingual documents that must be counted: `tokencost analyze` of a log of native prompt lines,
+          --threads 1 and 2, against Python tiktoken `encode_ordinary_batch(num_threads=2)` on the same texts.
+  agent   100-call agent sessions that re-send their history: `tokencost analyze` with and without its count caches.
+  memory  peak RSS on the Claude Code corpus and on one three times its size.
+
+Baselines are installed into bench/work when missing (npm for ccusage, pip for tiktoken, whose o200k_base vocabulary
+is taken from the tiktoken-rs crate so nothing is downloaded at run time) and skipped with a message when they cannot
+be. Wall times are medians of alternating runs; peak RSS is the child's maximum resident set size.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "bench", "work")
+BIN = os.path.join(ROOT, "target", "release", "tokencost")
+
+# ---------------------------------------------------------------------------------------------------- corpora
+
+WORDS = {
+    "en": "the cost of inference keeps falling while list prices stay sticky agents resend the whole conversation on "
+    "every call tokens cache markup provider marginal budget session model prompt completion output input invoice "
+    "rounding total tax refund customer ticket billing account error retry timeout deploy build test".split(),
+    "code": "fn main() { let x = vec![1, 2, 3]; } def cost(tokens: int) -> float: return tokens * 2.5 / 1e6 "
+    "SELECT model, SUM(input_tokens) FROM calls GROUP BY model; if (err != nil) { return err } const y = await f();"
+    .split(),
+    "ja": "東京 の 天気 は 晴れ です 明日 は 雨 が 降る でしょう 価格 は 下がり 続けて いる".split(),
+    "zh": "价格 不断 下降 但是 每个 令牌 的 价格 仍然 很高 模型 推理 成本".split(),
+    "ru": "Стоимость вычислений падает а цены остаются прежними модель токен".split(),
+    "ar": "تكلفة الاستدلال تنخفض بسرعة كبيرة النموذج الرمز".split(),
+    "hi": "मॉडल की कीमत प्रति टोकन तय होती है लागत".split(),
+}
+
+
+def text(rng, n_words):
+    """English and code most of the time, another language one time in five."""
+    lang = rng.choice(["ja", "zh", "ru", "ar", "hi"]) if rng.random() < 0.2 else rng.choice(["en", "en", "code"])
+    words = WORDS[lang]
+    out = []
+    for i in range(n_words):
+        out.append(rng.choice(words))
+        if i % 17 == 16:
+            out.append("\n")
+    return " ".join(out)
+
+
+def gen_claude(path, megabytes, seed=1):
+    """A ~/.claude/projects tree: sessions of user lines (with tool results) and assistant lines, each assistant
+    message written once per content block with the same usage, as Claude Code writes them."""
+    if os.path.exists(path):
+        return
+    rng = random.Random(seed)
+    target = int(megabytes * 1e6)
+    written = 0
+    models = ["claude-sonnet-4-5-20250929"] * 6 + ["claude-opus-4-1-20250805", "claude-haiku-4-5-20251001"]
+    s = 0
+    tmp = path + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    while written < target:
+        project = os.path.join(tmp, "projects", f"-home-dev-project-{s % 25}")
+        os.makedirs(project, exist_ok=True)
+        session = f"{seed:08x}-{s:04x}-4000-8000-{s:012x}"
+        ts = 1_750_000_000 + s * 3_600
+        lines = []
+        parent = None
+        for turn in range(rng.randint(60, 140)):
+            uuid = f"u-{s}-{turn}"
+            content = [{"type": "tool_result", "tool_use_id": f"toolu_{s}_{turn}", "content": text(rng, rng.randint(20, 400))}]
+            lines.append({"parentUuid": parent, "isSidechain": False, "userType": "external", "cwd": "/home/dev/p",
+                          "sessionId": session, "version": "2.0.30", "gitBranch": "main", "type": "user",
+                          "message": {"role": "user", "content": content}, "uuid": uuid,
+                          "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts + turn * 20))})
+            parent = uuid
+            msg_id = f"msg_{s:05d}{turn:04d}"
+            usage = {"input_tokens": rng.randint(1, 50), "cache_creation_input_tokens": rng.randint(0, 3000),
+                     "cache_read_input_tokens": rng.randint(1000, 80000), "output_tokens": rng.randint(20, 1500),
+                     "service_tier": "standard"}
+            usage["cache_creation"] = {"ephemeral_5m_input_tokens": usage["cache_creation_input_tokens"],
+                                       "ephemeral_1h_input_tokens": 0}
+            model = rng.choice(models)
+            for block in range(rng.randint(1, 3)):
+                uuid = f"a-{s}-{turn}-{block}"
+                lines.append({"parentUuid": parent, "isSidechain": False, "userType": "external", "cwd": "/home/dev/p",
+                              "sessionId": session, "version": "2.0.30", "gitBranch": "main",
+                              "message": {"id": msg_id, "type": "message", "role": "assistant", "model": model,
+                                          "content": [{"type": "text", "text": text(rng, rng.randint(5, 60))}],
+                                          "stop_reason": None, "stop_sequence": None, "usage": usage},
+                              "requestId": f"req_{s:05d}{turn:04d}", "type": "assistant", "uuid": uuid,
+                              "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts + turn * 20 + 5))})
+                parent = uuid
+        lines.append({"type": "summary", "summary": "session summary", "leafUuid": parent})
+        data = "".join(json.dumps(l, ensure_ascii=False, separators=(",", ":")) + "\n" for l in lines)
+        with open(os.path.join(project, session + ".jsonl"), "w", encoding="utf-8") as f:
+            f.write(data)
+        written += len(data.encode())
+        s += 1
+    os.rename(tmp, path)
+
+
+def gen_docs(path_jsonl, path_texts, megabytes, seed=2):
+    """Documents to count, as one JSON list (for tiktoken) and as native log lines (for tokencost)."""
+    if os.path.exists(path_jsonl):
+        return
+    rng = random.Random(seed)
+    docs, size = [], 0
+    while size < megabytes * 1e6:
+        d = text(rng, rng.randint(50, 1500))
+        docs.append(d)
+        size += len(d.encode())
+    with open(path_texts, "w", encoding="utf-8") as f:
+        json.dump(docs, f, ensure_ascii=False)
+    with open(path_jsonl, "w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps({"model": "gpt-4o", "prompt": d}, ensure_ascii=False) + "\n")
+
+
+def gen_agent(path, sessions, seed=3):
+    """OpenAI chat requests without usage from 100-call agent sessions: call k re-sends the whole history."""
+    if os.path.exists(path):
+        return
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as f:
+        for s in range(sessions):
+            history = [{"role": "system", "content": text(rng, 300)}, {"role": "user", "content": text(rng, 80)}]
+            for k in range(100):
+                f.write(json.dumps({"model": "gpt-4o", "user": f"agent-{s}", "messages": history},
+                                   ensure_ascii=False) + "\n")
+                history = history + [{"role": "assistant", "content": text(rng, rng.randint(20, 200))},
+                                     {"role": "tool", "tool_call_id": f"call_{s}_{k}", "content": text(rng, rng.randint(30, 300))}]
+
+
+# ---------------------------------------------------------------------------------------------------- running
+
+
+def measure(cmd, env=None, stdout=subprocess.DEVNULL):
+    """Wall seconds and peak RSS (MB) of one run; raises on failure."""
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    err = p.stderr.read().decode(errors="replace")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise RuntimeError(f"{cmd[0]} exited {code}: {err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def medians(runs, cmds):
+    """Runs each named command `runs` times, alternating; returns name -> (median wall, max RSS)."""
+    times = {name: [] for name in cmds}
+    rss = {name: 0.0 for name in cmds}
+    for _ in range(runs):
+        for name, (cmd, env) in cmds.items():
+            w, r = measure(cmd, env)
+            times[name].append(w)
+            rss[name] = max(rss[name], r)
+    return {name: (statistics.median(times[name]), rss[name]) for name in cmds}
+
+
+def du(path):
+    total = 0
+    for d, _, files in os.walk(path):
+        total += sum(os.path.getsize(os.path.join(d, f)) for f in files)
+    return total
+
+
+def lines_in(path):
+    n = 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            with open(os.path.join(d, f), "rb") as fh:
+                n += sum(1 for _ in fh)
+    return n
+
+
+def ccusage():
+    """The ccusage binary, installed into bench/work/npm when missing; None when npm cannot install it."""
+    prefix = os.path.join(WORK, "npm")
+    exe = os.path.join(prefix, "node_modules", ".bin", "ccusage")
+    if not os.path.exists(exe) and shutil.which("npm"):
+        subprocess.run(["npm", "install", "--prefix", prefix, "--no-audit", "--no-fund", "ccusage@20.0.24"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return exe if os.path.exists(exe) else None
+
+
+def tiktoken_env():
+    """An environment where `import tiktoken` works offline, or None."""
+    target = os.path.join(WORK, "py")
+    env = dict(os.environ, PYTHONPATH=target)
+    probe = [sys.executable, "-c", "import tiktoken"]
+    if subprocess.run(probe, env=env, capture_output=True).returncode != 0:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", target, "tiktoken"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if subprocess.run(probe, env=env, capture_output=True).returncode != 0:
+        return None
+    # tiktoken caches its vocabulary under the SHA-1 of its URL; the same file ships inside tiktoken-rs.
+    meta = json.loads(subprocess.run(["cargo", "metadata", "--format-version", "1"], cwd=ROOT,
+                                     capture_output=True, text=True).stdout)
+    crate = next(p for p in meta["packages"] if p["name"] == "tiktoken-rs")
+    asset = os.path.join(os.path.dirname(crate["manifest_path"]), "assets", "o200k_base.tiktoken")
+    cache = os.path.join(WORK, "tiktoken-cache")
+    os.makedirs(cache, exist_ok=True)
+    url = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
+    shutil.copy(asset, os.path.join(cache, hashlib.sha1(url.encode()).hexdigest()))
+    env["TIKTOKEN_CACHE_DIR"] = cache
+    return env
+
+
+TIKTOKEN_SCRIPT = """
+import json, sys, time, tiktoken
+docs = json.load(open(sys.argv[1], encoding="utf-8"))
+enc = tiktoken.get_encoding("o200k_base")
+start = time.perf_counter()
+n = sum(len(t) for t in enc.encode_ordinary_batch(docs, num_threads=int(sys.argv[2])))
+print(json.dumps({"tokens": n, "seconds": time.perf_counter() - start}))
+"""
+
+
+def tokencost_json(args):
+    out = subprocess.run([BIN, "analyze", *args, "--format", "json", "--quiet"], capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def bench_claude(runs, scale, results):
+    corpus = os.path.join(WORK, f"claude-{scale}mb")
+    gen_claude(corpus, scale)
+    size, lines = du(corpus), lines_in(corpus)
+    print(f"\nClaude Code directory: {size / 1e6:.0f} MB, {lines:,} lines")
+    mine = tokencost_json([corpus])["totals"]
+    cmds = {"tokencost": ([BIN, "analyze", corpus, "--format", "json", "--quiet"], None)}
+    exe = ccusage()
+    if exe:
+        env = dict(os.environ, CLAUDE_CONFIG_DIR=corpus)
+        out = subprocess.run([exe, "claude", "daily", "--offline", "--json"], env=env, capture_output=True, text=True)
+        theirs = json.loads(out.stdout)["totals"]
+        same = (theirs["inputTokens"], theirs["outputTokens"], theirs["cacheCreationTokens"], theirs["cacheReadTokens"]) == (
+            mine["input_tokens"], mine["output_tokens"], mine["cache_write_tokens"], mine["cached_input_tokens"])
+        print(f"  totals: tokencost input {mine['input_tokens']:,} output {mine['output_tokens']:,} cache write "
+              f"{mine['cache_write_tokens']:,} cache read {mine['cached_input_tokens']:,}; ccusage "
+              f"{'identical' if same else 'DIFFERENT: ' + json.dumps(theirs)}")
+        cmds["ccusage"] = ([exe, "claude", "daily", "--offline", "--json"], env)
+    else:
+        print("  ccusage: not installed (npm unavailable), skipped")
+    m = medians(runs, cmds)
+    for name, (w, r) in m.items():
+        print(f"  {name:10} {w:7.2f} s  {size / 1e6 / w:7.1f} MB/s  peak RSS {r:6.1f} MB")
+    if "ccusage" in m:
+        print(f"  tokencost is {m['ccusage'][0] / m['tokencost'][0]:.1f}x faster than ccusage")
+    results["claude"] = {"bytes": size, "lines": lines, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
+
+
+def bench_count(runs, megabytes, results):
+    jsonl = os.path.join(WORK, f"docs-{megabytes}mb.jsonl")
+    texts = os.path.join(WORK, f"docs-{megabytes}mb.json")
+    gen_docs(jsonl, texts, megabytes)
+    text_bytes = sum(len(d.encode()) for d in json.load(open(texts, encoding="utf-8")))
+    print(f"\nCounting: {text_bytes / 1e6:.0f} MB of text in {sum(1 for _ in open(jsonl, 'rb')):,} documents")
+    mine = tokencost_json([jsonl])["totals"]["input_tokens"]
+    cmds = {f"tokencost --threads {t}": ([BIN, "analyze", jsonl, "--format", "json", "--quiet", "--threads", str(t)], None)
+            for t in (1, 2)}
+    m = medians(runs, cmds)
+    rows = {k: v[0] for k, v in m.items()}
+    env = tiktoken_env()
+    if env:
+        script = os.path.join(WORK, "tiktoken_count.py")
+        with open(script, "w") as f:
+            f.write(TIKTOKEN_SCRIPT)
+        for threads in (1, 2):
+            walls = []
+            for _ in range(runs):
+                out = json.loads(subprocess.run([sys.executable, script, texts, str(threads)], env=env,
+                                                capture_output=True, text=True).stdout)
+                walls.append(out["seconds"])
+            rows[f"tiktoken (Python) {threads} thread{'s' if threads > 1 else ''}"] = statistics.median(walls)
+        same = out["tokens"] == mine
+        print(f"  tokens: tokencost {mine:,}, tiktoken {out['tokens']:,}: {'identical' if same else 'DIFFERENT'}")
+    else:
+        print("  Python tiktoken: not installable here, skipped")
+    for name, w in rows.items():
+        print(f"  {name:32} {w:7.2f} s  {text_bytes / 1e6 / w:7.1f} MB/s of text")
+    two = rows["tokencost --threads 2"]
+    print(f"  tokencost 2 threads / 1 thread: {rows['tokencost --threads 1'] / two:.2f}x")
+    if env:
+        print(f"  tokencost 2 threads / tiktoken 2 threads: {rows['tiktoken (Python) 2 threads'] / two:.2f}x "
+              "(tiktoken timed inside Python, without start-up; tokencost end to end)")
+    results["count"] = {"text_bytes": text_bytes, "seconds": rows}
+
+
+def bench_agent(runs, sessions, results):
+    log = os.path.join(WORK, f"agent-{sessions}.jsonl")
+    gen_agent(log, sessions)
+    size = os.path.getsize(log)
+    print(f"\nAgent sessions: {sessions} sessions of 100 calls, {size / 1e6:.0f} MB of requests re-sending their history")
+    a = tokencost_json([log])["totals"]["input_tokens"]
+    b = tokencost_json([log, "--no-cache"])["totals"]["input_tokens"]
+    print(f"  tokens: cached {a:,}, uncached {b:,}: {'identical' if a == b else 'DIFFERENT'}")
+    m = medians(runs, {
+        "cached": ([BIN, "analyze", log, "--format", "json", "--quiet"], None),
+        "uncached": ([BIN, "analyze", log, "--format", "json", "--quiet", "--no-cache"], None),
+    })
+    for name, (w, r) in m.items():
+        print(f"  {name:10} {w:7.2f} s  peak RSS {r:6.1f} MB")
+    print(f"  the message cache makes it {m['uncached'][0] / m['cached'][0]:.1f}x faster")
+    results["agent"] = {"bytes": size, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
+
+
+def bench_memory(scale, results):
+    small = os.path.join(WORK, f"claude-{scale}mb")
+    big = os.path.join(WORK, f"claude-{scale * 3}mb")
+    gen_claude(small, scale)
+    gen_claude(big, scale * 3, seed=4)
+    print("\nPeak memory against input size")
+    rows = {}
+    for path in (small, big):
+        w, r = measure([BIN, "analyze", path, "--format", "json", "--quiet"])
+        rows[path] = r
+        print(f"  {du(path) / 1e6:7.0f} MB of logs: peak RSS {r:6.1f} MB ({w:.1f} s)")
+    results["memory"] = rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="small corpora, to try the script")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--only", default="claude,count,agent,memory")
+    args = ap.parse_args()
+    os.makedirs(WORK, exist_ok=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    only = set(args.only.split(","))
+    results = {}
+    print(f"machine: {os.cpu_count()} cores; runs per measurement: {args.runs}")
+    if "claude" in only:
+        bench_claude(args.runs, 30 if args.quick else 300, results)
+    if "count" in only:
+        bench_count(args.runs, 8 if args.quick else 80, results)
+    if "agent" in only:
+        bench_agent(args.runs, 4 if args.quick else 20, results)
+    if "memory" in only:
+        bench_memory(30 if args.quick else 300, results)
+    with open(os.path.join(WORK, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
