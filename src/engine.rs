@@ -8,13 +8,16 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diag;
 use crate::fold::{Analysis, Filter, Fold, Placed};
-use crate::input::{self, Dedup, LineError, LineReader, RawCall, RawTokens, Stream, TextCall};
+use crate::input::{self, Batch, Dedup, LineError, LineReader, RawCall, RawTokens, Stream, TextCall};
 use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
 use crate::tokenize::{self, Encoding};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Lines and bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 const BATCH_LINES: usize = 8192;
-const BATCH_BYTES: usize = 16 << 20;
+const BATCH_BYTES: usize = 4 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -85,6 +88,93 @@ pub struct Engine<'a> {
     pub retarget: Option<usize>,
     /// Also sum calls by session and by model (for budgets).
     pub side_groups: bool,
+    /// Draw a progress bar on stderr (only when it is a terminal).
+    pub progress: bool,
+}
+
+impl<'a> Engine<'a> {
+    /// An engine on `threads` workers, with every option off.
+    pub fn new(table: &'a PriceTable, by: GroupBy, threads: usize) -> anyhow::Result<Self> {
+        Ok(Engine {
+            table,
+            by,
+            filter: Filter::default(),
+            pool: rayon::ThreadPoolBuilder::new().num_threads(threads).build()?,
+            trace: false,
+            retarget: None,
+            side_groups: false,
+            progress: false,
+        })
+    }
+}
+
+/// What the reader thread hands to the folding thread, in input order.
+enum Read {
+    Opened { label: String, session_fallback: String },
+    Batch { file_no: usize, batch: Batch },
+    Failed(String),
+    Closed { label: String },
+}
+
+/// Reads every file in turn, in bounded batches, into `tx`; stops early when the receiver is gone.
+fn read_all(files: &[PathBuf], tx: &SyncSender<Read>) {
+    for (file_no, path) in files.iter().enumerate() {
+        let label = file_label(path);
+        let mut reader = match LineReader::open(path) {
+            Ok(r) => r,
+            Err(e) => {
+                if tx.send(Read::Failed(format!("{label}: cannot read: {e}"))).is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let session_fallback = path
+            .file_name()
+            .map_or(label.clone(), |n| n.to_string_lossy().into_owned());
+        if tx
+            .send(Read::Opened {
+                label: label.clone(),
+                session_fallback,
+            })
+            .is_err()
+        {
+            return;
+        }
+        loop {
+            let msg = match reader.next_batch(BATCH_LINES, BATCH_BYTES) {
+                Ok(Some(batch)) => Read::Batch { file_no, batch },
+                Ok(None) => break,
+                Err(e) => Read::Failed(format!("{label}: read failed after line {}: {e}", reader.lines_read())),
+            };
+            let failed = matches!(msg, Read::Failed(_));
+            if tx.send(msg).is_err() {
+                return;
+            }
+            if failed {
+                break;
+            }
+        }
+        if tx.send(Read::Closed { label }).is_err() {
+            return;
+        }
+    }
+}
+
+fn progress_bar(files: &[PathBuf]) -> ProgressBar {
+    let total: u64 = files
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg} ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 /// Counts a call's text. Exact for OpenAI encodings and plain text; otherwise an o200k_base count scaled by the
@@ -206,6 +296,8 @@ fn file_label(path: &Path) -> String {
 }
 
 impl Engine<'_> {
+    /// Reads `paths` on one thread while the workers parse and count the previous batch, and folds the results in
+    /// input order. At most a few batches are in memory at once, whatever the input's size.
     pub fn run(&self, paths: &[PathBuf], diag: &mut Diag) -> Analysis {
         let mut fold = Fold::new(self.table, self.by, self.filter.clone());
         if self.trace {
@@ -219,61 +311,69 @@ impl Engine<'_> {
             diag.error(&format!("{}: cannot read directory: {e}", p.display()));
             fold.analysis.stats.unreadable_files += 1;
         }
-        for (file_no, path) in files.iter().enumerate() {
-            let label = file_label(path);
-            let mut reader = match LineReader::open(path) {
-                Ok(r) => r,
-                Err(e) => {
-                    diag.error(&format!("{label}: cannot read: {e}"));
-                    fold.analysis.stats.unreadable_files += 1;
-                    continue;
-                }
-            };
-            fold.analysis.stats.files += 1;
-            let session_fallback = path
-                .file_name()
-                .map_or(label.clone(), |n| n.to_string_lossy().into_owned());
-            loop {
-                let batch = match reader.next_batch(BATCH_LINES, BATCH_BYTES) {
-                    Ok(Some(b)) => b,
-                    Ok(None) => break,
-                    Err(e) => {
-                        diag.error(&format!("{label}: read failed after line {}: {e}", reader.lines_read()));
-                        fold.analysis.stats.unreadable_files += 1;
-                        break;
+        let bar = (self.progress && !diag.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&files));
+        let (tx, rx) = sync_channel::<Read>(2);
+        std::thread::scope(|scope| {
+            scope.spawn(move || read_all(&files, &tx));
+            let (mut label, mut session_fallback) = (String::new(), String::new());
+            for msg in rx {
+                match msg {
+                    Read::Opened {
+                        label: l,
+                        session_fallback: s,
+                    } => {
+                        fold.analysis.stats.files += 1;
+                        (label, session_fallback) = (l, s);
                     }
-                };
-                let results: Vec<LineResult> = self.pool.install(|| {
-                    batch
-                        .lines
-                        .par_iter()
-                        .map(|l| process(batch.bytes(l), self.table, self.retarget))
-                        .collect()
-                });
-                for (line, result) in batch.lines.iter().zip(results) {
-                    fold.analysis.stats.lines += 1;
-                    match result {
-                        Ok((format, calls)) => {
-                            *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
-                            for (n, call) in calls.into_iter().enumerate() {
-                                fold.push(Placed {
-                                    call,
-                                    place: (file_no, line.number, n),
-                                    file: label.clone(),
-                                    session_fallback: session_fallback.clone(),
-                                });
-                            }
-                        }
-                        Err(e) => {
-                            *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
-                            diag.line_problem(&label, line.number, &e.message);
+                    Read::Failed(e) => {
+                        diag.error(&e);
+                        fold.analysis.stats.unreadable_files += 1;
+                    }
+                    Read::Closed { label } => diag.end_file(&label),
+                    Read::Batch { file_no, batch } => {
+                        self.fold_batch(&mut fold, diag, file_no, &label, &session_fallback, &batch);
+                        if let Some(b) = &bar {
+                            b.inc(batch.buf.len() as u64);
+                            b.set_message(format!("{} lines", fold.analysis.stats.lines));
                         }
                     }
                 }
             }
-            diag.end_file(&label);
+        });
+        if let Some(b) = bar {
+            b.finish_and_clear();
         }
         fold.finish()
+    }
+
+    fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, file_no: usize, label: &str, fallback: &str, batch: &Batch) {
+        let results: Vec<LineResult> = self.pool.install(|| {
+            batch
+                .lines
+                .par_iter()
+                .map(|l| process(batch.bytes(l), self.table, self.retarget))
+                .collect()
+        });
+        for (line, result) in batch.lines.iter().zip(results) {
+            fold.analysis.stats.lines += 1;
+            match result {
+                Ok((format, calls)) => {
+                    *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
+                    for (n, call) in calls.into_iter().enumerate() {
+                        fold.push(Placed {
+                            call,
+                            place: (file_no, line.number, n),
+                            file: label.to_string(),
+                            session_fallback: fallback.to_string(),
+                        });
+                    }
+                }
+                Err(e) => {
+                    *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
+                    diag.line_problem(label, line.number, &e.message);
+                }
+            }
+        }
     }
 }
 

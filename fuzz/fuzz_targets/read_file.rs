@@ -5,7 +5,6 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use tokencost::diag::Diag;
 use tokencost::engine::{Engine, GroupBy};
-use tokencost::fold::Filter;
 use tokencost::output::{Format, renderer};
 use tokencost::pricing::{self, PriceTable};
 use tokencost::report;
@@ -22,15 +21,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut diag = Diag::new(true);
     for by in [GroupBy::Model, GroupBy::Session, GroupBy::Day, GroupBy::Call] {
-        let engine = Engine {
-            table: table(),
-            by,
-            filter: Filter::default(),
-            pool: rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap(),
-            trace: true,
-            side_groups: true,
-            retarget: None,
-        };
+        let mut engine = Engine::new(table(), by, 1).unwrap();
+        engine.trace = true;
+        engine.side_groups = true;
         let analysis = engine.run(std::slice::from_ref(&path), &mut diag);
         let r = report::build(&analysis, table(), by);
         for f in [Format::Table, Format::Csv, Format::Json, Format::Markdown] {

@@ -15,16 +15,10 @@ use crate::{output, report};
 pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     let mut diag = Diag::new(cfg.quiet);
     crate::tokenize::set_cache(!cfg.no_cache);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(cfg.threads).build()?;
-    let engine = Engine {
-        table: &cfg.table,
-        by: cfg.by,
-        filter: cfg.filter.clone(),
-        pool,
-        trace: false,
-        side_groups: !cfg.budgets.is_empty(),
-        retarget: None,
-    };
+    let mut engine = Engine::new(&cfg.table, cfg.by, cfg.threads)?;
+    engine.filter = cfg.filter.clone();
+    engine.side_groups = !cfg.budgets.is_empty();
+    engine.progress = true;
     let analysis = engine.run(&cfg.inputs, &mut diag);
     let mut report = report::build(&analysis, &cfg.table, cfg.by);
     report.plan = cfg

@@ -16,7 +16,6 @@ use super::with_output;
 use crate::diag::Diag;
 use crate::engine::{Engine, GroupBy};
 use crate::error::Exit;
-use crate::fold::Filter;
 use crate::output::Format;
 use crate::output::table::{thousands, usd};
 use crate::pricing::{PriceTable, Resolution};
@@ -41,15 +40,8 @@ struct Ranked {
 }
 
 fn run_once(table: &PriceTable, args: &CompareArgs, retarget: Option<usize>, diag: &mut Diag) -> Result<Row> {
-    let engine = Engine {
-        table,
-        by: GroupBy::Model,
-        filter: Filter::default(),
-        pool: rayon::ThreadPoolBuilder::new().num_threads(args.threads).build()?,
-        trace: false,
-        side_groups: false,
-        retarget,
-    };
+    let mut engine = Engine::new(table, GroupBy::Model, args.threads)?;
+    engine.retarget = retarget;
     let analysis = engine.run(&args.inputs, diag);
     Ok(report::build(&analysis, table, GroupBy::Model).totals)
 }

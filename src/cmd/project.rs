@@ -13,7 +13,6 @@ use super::with_output;
 use crate::diag::Diag;
 use crate::engine::{Engine, GroupBy};
 use crate::error::Exit;
-use crate::fold::Filter;
 use crate::output::Format;
 use crate::output::table::{count_of, thousands, usd};
 use crate::pricing::{Plan, PriceTable, Resolution};
@@ -124,15 +123,8 @@ pub fn plan<'a>(table: &'a PriceTable, id: &Option<String>) -> Result<Option<&'a
 /// Reads the logs (as `analyze` does) and fits a session shape to their sessions.
 fn fit_logs(table: &PriceTable, paths: &[std::path::PathBuf], threads: usize) -> Result<(Fitted, Exit)> {
     let mut diag = Diag::new(false);
-    let engine = Engine {
-        table,
-        by: GroupBy::Session,
-        filter: Filter::default(),
-        pool: rayon::ThreadPoolBuilder::new().num_threads(threads).build()?,
-        trace: true,
-        side_groups: false,
-        retarget: None,
-    };
+    let mut engine = Engine::new(table, GroupBy::Session, threads)?;
+    engine.trace = true;
     let analysis = engine.run(paths, &mut diag);
     let exit = if diag.errors > 0 { Exit::Failure } else { Exit::Success };
     match analysis.trace.as_deref().and_then(fit) {

@@ -25,7 +25,7 @@ use crate::tokenize::ChatMessage;
 pub use detect::parse_line;
 #[cfg(test)]
 pub use fields::chat_messages;
-pub use read::{LineReader, expand_paths};
+pub use read::{Batch, LineReader, expand_paths};
 
 /// One logged call as its format describes it, before tokens are counted or prices looked up.
 #[derive(Debug, Clone, PartialEq)]
