@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diag;
-use crate::fold::{Analysis, Filter, Fold, Placed};
+use crate::fold::{Analysis, FileNames, Filter, Fold, Placed};
 use crate::input::{self, Batch, Dedup, LineError, LineReader, RawCall, RawTokens, Stream, TextCall};
 use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
 use crate::tokenize::{self, Encoding};
@@ -110,7 +110,7 @@ impl<'a> Engine<'a> {
 
 /// What the reader thread hands to the folding thread, in input order.
 enum Read {
-    Opened { label: String, session_fallback: String },
+    Opened { file_no: usize, names: FileNames },
     Batch { file_no: usize, batch: Batch },
     Failed(String),
     Closed { label: String },
@@ -132,13 +132,11 @@ fn read_all(files: &[PathBuf], tx: &SyncSender<Read>) {
         let session_fallback = path
             .file_name()
             .map_or(label.clone(), |n| n.to_string_lossy().into_owned());
-        if tx
-            .send(Read::Opened {
-                label: label.clone(),
-                session_fallback,
-            })
-            .is_err()
-        {
+        let names = FileNames {
+            label: label.clone(),
+            session_fallback,
+        };
+        if tx.send(Read::Opened { file_no, names }).is_err() {
             return;
         }
         loop {
@@ -315,15 +313,13 @@ impl Engine<'_> {
         let (tx, rx) = sync_channel::<Read>(2);
         std::thread::scope(|scope| {
             scope.spawn(move || read_all(&files, &tx));
-            let (mut label, mut session_fallback) = (String::new(), String::new());
+            let mut label = String::new();
             for msg in rx {
                 match msg {
-                    Read::Opened {
-                        label: l,
-                        session_fallback: s,
-                    } => {
+                    Read::Opened { file_no, names } => {
                         fold.analysis.stats.files += 1;
-                        (label, session_fallback) = (l, s);
+                        label = names.label.clone();
+                        fold.file(file_no, names);
                     }
                     Read::Failed(e) => {
                         diag.error(&e);
@@ -331,7 +327,7 @@ impl Engine<'_> {
                     }
                     Read::Closed { label } => diag.end_file(&label),
                     Read::Batch { file_no, batch } => {
-                        self.fold_batch(&mut fold, diag, file_no, &label, &session_fallback, &batch);
+                        self.fold_batch(&mut fold, diag, file_no, &label, &batch);
                         if let Some(b) = &bar {
                             b.inc(batch.buf.len() as u64);
                             b.set_message(format!("{} lines", fold.analysis.stats.lines));
@@ -346,7 +342,7 @@ impl Engine<'_> {
         fold.finish()
     }
 
-    fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, file_no: usize, label: &str, fallback: &str, batch: &Batch) {
+    fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, file_no: usize, label: &str, batch: &Batch) {
         let results: Vec<LineResult> = self.pool.install(|| {
             batch
                 .lines
@@ -363,8 +359,6 @@ impl Engine<'_> {
                         fold.push(Placed {
                             call,
                             place: (file_no, line.number, n),
-                            file: label.to_string(),
-                            session_fallback: fallback.to_string(),
                         });
                     }
                 }

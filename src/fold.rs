@@ -117,13 +117,17 @@ impl Default for Filter {
     }
 }
 
-/// A call read from a place, with the names it is reported under.
+/// A call and where it was read.
 #[derive(Debug, Clone)]
 pub struct Placed {
     pub call: Call,
     pub place: Place,
-    pub file: String,
-    /// The group for `--by session` when the log names no session: the file's name.
+}
+
+/// A file's names: its label in reports, and the session its lines without one fall under (its file name).
+#[derive(Debug, Clone)]
+pub struct FileNames {
+    pub label: String,
     pub session_fallback: String,
 }
 
@@ -156,6 +160,8 @@ pub struct Fold<'a> {
     provisional: Vec<Placed>,
     finals: HashSet<String>,
     sessions: HashSet<String>,
+    /// Names of the files read, by file number (kept once, not with every call).
+    files: Vec<FileNames>,
 }
 
 impl<'a> Fold<'a> {
@@ -170,7 +176,22 @@ impl<'a> Fold<'a> {
             provisional: Vec::new(),
             finals: HashSet::new(),
             sessions: HashSet::new(),
+            files: Vec::new(),
         }
+    }
+
+    /// Registers file number `file_no`'s names before its calls are pushed.
+    pub fn file(&mut self, file_no: usize, names: FileNames) {
+        if self.files.len() <= file_no {
+            self.files.resize(
+                file_no + 1,
+                FileNames {
+                    label: String::new(),
+                    session_fallback: String::new(),
+                },
+            );
+        }
+        self.files[file_no] = names;
     }
 
     /// Also sums every call by session and by model, for budgets.
@@ -249,7 +270,8 @@ impl<'a> Fold<'a> {
             }
         }
         stats.calls += 1;
-        let session = call.session.clone().unwrap_or_else(|| p.session_fallback.clone());
+        let names = &self.files[p.place.0];
+        let session = call.session.clone().unwrap_or_else(|| names.session_fallback.clone());
         if let Some(trace) = &mut self.analysis.trace {
             trace.push(Traced {
                 session: session.clone(),
@@ -309,8 +331,8 @@ impl<'a> Fold<'a> {
                 || "unknown".to_string(),
                 |t| t.with_timezone(&self.filter.timezone).date_naive().to_string(),
             ),
-            GroupBy::Call if p.place.2 > 0 => format!("{}:{}#{}", p.file, p.place.1, p.place.2 + 1),
-            GroupBy::Call => format!("{}:{}", p.file, p.place.1),
+            GroupBy::Call if p.place.2 > 0 => format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1),
+            GroupBy::Call => format!("{}:{}", names.label, p.place.1),
         };
         let groups = &mut self.analysis.groups;
         let gi = *self.index.entry(group_key.clone()).or_insert_with(|| {
@@ -325,7 +347,7 @@ impl<'a> Fold<'a> {
         let g = &mut groups[gi];
         if self.by == GroupBy::Call {
             g.call = Some(CallInfo {
-                file: p.file.clone(),
+                file: self.files[p.place.0].label.clone(),
                 line: p.place.1,
                 model: call.model.clone(),
                 source: call.source,
