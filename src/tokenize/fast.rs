@@ -7,12 +7,18 @@
 //! - Each worker thread keeps a cache of piece -> token count: natural text repeats its pieces (words) all the
 //!   time, and the byte-pair merge of a piece is the other half of the cost.
 
+use base64::Engine as _;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
-use tiktoken_rs::{CoreBPE, Rank};
+use tiktoken_rs::Rank;
 
-use super::Encoding;
+use super::{Encoding, merge};
+
+/// OpenAI's vocabulary files, byte for byte (SHA-256 446a9538... for o200k_base, 223921b7... for cl100k_base): the
+/// same ones tiktoken downloads and tiktoken-rs embeds, read here directly so that a count starts in milliseconds.
+const O200K_VOCAB: &str = include_str!("vocab/o200k_base.tiktoken");
+const CL100K_VOCAB: &str = include_str!("vocab/cl100k_base.tiktoken");
 
 /// The pattern alternative that needs a look-ahead, and what the emulation keeps of it.
 const LOOKAHEAD: &str = r"\s+(?!\S)|";
@@ -20,7 +26,7 @@ const LOOKAHEAD: &str = r"\s+(?!\S)|";
 /// cl100k_base's pattern as OpenAI published it (tiktoken-rs carries an equivalent possessive form).
 const CL100K_PAT: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
-/// Pieces this long skip the cache and go to tiktoken's own merge, which is O(n log n) on long input.
+/// Pieces this long skip the cache and take the O(n log n) merge.
 const LONG_PIECE: usize = 100;
 /// Entries per thread before the piece cache starts over: bounds memory on text with endless new pieces.
 const CACHE_LIMIT: usize = 1 << 18;
@@ -30,14 +36,6 @@ const CACHE_LIMIT: usize = 1 << 18;
 pub struct Vocab {
     ranks: FxHashMap<Vec<u8>, Rank>,
     split: Regex,
-    bpe: &'static CoreBPE,
-}
-
-fn reference(enc: Encoding) -> &'static CoreBPE {
-    match enc {
-        Encoding::O200kBase => tiktoken_rs::o200k_base_singleton(),
-        Encoding::Cl100kBase => tiktoken_rs::cl100k_base_singleton(),
-    }
 }
 
 fn pattern(enc: Encoding) -> String {
@@ -54,25 +52,22 @@ fn pattern(enc: Encoding) -> String {
 
 impl Vocab {
     fn build(enc: Encoding) -> Vocab {
-        let bpe = reference(enc);
-        // The ranks are read back from tiktoken-rs's own tables, so both counters share one vocabulary.
-        let mut ranks = FxHashMap::default();
-        let mut misses = 0;
-        let mut rank: Rank = 0;
-        while misses < 1024 {
-            match bpe.decode_bytes(&[rank]) {
-                Ok(bytes) => {
-                    ranks.insert(bytes, rank);
-                    misses = 0;
-                }
-                Err(_) => misses += 1,
-            }
-            rank += 1;
+        let file = match enc {
+            Encoding::O200kBase => O200K_VOCAB,
+            Encoding::Cl100kBase => CL100K_VOCAB,
+        };
+        let mut ranks = FxHashMap::with_capacity_and_hasher(file.len() / 16, Default::default());
+        for line in file.lines() {
+            // "<base64 bytes> <rank>": the file is part of the binary, so a malformed line is a build mistake.
+            let (b64, rank) = line.split_once(' ').expect("vocabulary line");
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .expect("vocabulary base64");
+            ranks.insert(bytes, rank.parse().expect("vocabulary rank"));
         }
         Vocab {
             ranks,
             split: Regex::new(&pattern(enc)).expect("the encodings' patterns compile without the look-ahead"),
-            bpe,
         }
     }
 
@@ -112,7 +107,7 @@ impl Counter {
             return 1;
         }
         if bytes.len() >= LONG_PIECE {
-            return self.vocab.bpe.encode_ordinary(piece).len() as u64;
+            return merge::count_large(&self.vocab.ranks, bytes);
         }
         if self.cache
             && let Some(&n) = self.pieces.get(bytes)

@@ -6,6 +6,7 @@
 //! distinct chat message it has seen (keyed by a 128-bit hash of the message and the encoding).
 
 mod fast;
+mod merge;
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
@@ -311,11 +312,22 @@ mod tests {
     }
 
     #[test]
-    fn long_pieces_go_to_tiktoken() {
-        // One piece of 200,000 letters: tiktoken's own merge handles it in O(n log n).
-        let text = "a".repeat(200_000);
-        let want = tiktoken_rs::o200k_base_singleton().encode_ordinary(&text).len() as u64;
-        assert_eq!(count(Encoding::O200kBase, &text), want);
+    fn long_pieces_take_the_heap_merge() {
+        // Single pieces of 100 to 200,000 bytes (letters, and mixed letter runs), counted in O(n log n).
+        let reference = tiktoken_rs::o200k_base_singleton();
+        let mut texts: Vec<String> = vec!["a".repeat(200_000), "ab".repeat(5_000), "xyzzy".repeat(400)];
+        texts.extend(
+            random_texts(300, 11)
+                .into_iter()
+                .map(|t| t.replace([' ', '\n', '\t'], "").repeat(20)),
+        );
+        for t in texts {
+            assert_eq!(
+                count(Encoding::O200kBase, &t),
+                reference.encode_ordinary(&t).len() as u64,
+                "{t:.80}"
+            );
+        }
     }
 
     #[test]
