@@ -1,4 +1,5 @@
-//! One log line through format detection, parsing, model lookup and token counting: must never panic.
+//! One log line through format detection, parsing, model lookup and token counting: must never panic, and the
+//! fast path for Claude Code lines must read every line exactly as the general path does.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,4 +13,7 @@ fn table() -> &'static PriceTable {
 
 fuzz_target!(|data: &[u8]| {
     let _ = tokencost::engine::process(data, table(), None);
+    if !data.iter().all(u8::is_ascii_whitespace) {
+        assert_eq!(tokencost::input::parse_line(data), tokencost::input::parse_value(data));
+    }
 });

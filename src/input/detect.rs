@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{
     LineError, Parsed, RawCall, SkipReason, anthropic, claude_code, claude_stream, gemini, native, openai_batch,
-    openai_chat, openai_responses, otel,
+    openai_chat, openai_responses, otel, probe,
 };
 
 struct Format {
@@ -108,6 +108,14 @@ pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErro
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(("blank", Vec::new()));
     }
+    if probe::claude_code_without_call(bytes) {
+        return Ok(("claude-code", Vec::new()));
+    }
+    parse_value(bytes)
+}
+
+/// The general path: the whole line as a JSON value, through every format's detector in order.
+pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineError> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| LineError {
         reason: SkipReason::InvalidJson,
         // serde_json's messages name a position and a category, never the text itself.

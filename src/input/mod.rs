@@ -15,6 +15,7 @@ mod openai_batch;
 mod openai_chat;
 mod openai_responses;
 mod otel;
+mod probe;
 mod read;
 
 use chrono::{DateTime, Utc};
@@ -22,7 +23,7 @@ use chrono::{DateTime, Utc};
 use crate::pricing::Tokens;
 use crate::tokenize::ChatMessage;
 
-pub use detect::parse_line;
+pub use detect::{parse_line, parse_value};
 #[cfg(test)]
 pub use fields::chat_messages;
 pub use read::{Batch, LineReader, expand_paths};
