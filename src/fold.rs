@@ -156,7 +156,8 @@ pub struct Fold<'a> {
     filter: Filter,
     pub analysis: Analysis,
     index: HashMap<String, usize>,
-    keyed: HashMap<String, Placed>,
+    /// Calls that may be written more than once, by a 128-bit hash of their key, with the rank of the copy kept.
+    keyed: HashMap<u128, ((u8, u8, u64), Placed)>,
     provisional: Vec<Placed>,
     finals: HashSet<String>,
     sessions: HashSet<String>,
@@ -207,23 +208,23 @@ impl<'a> Fold<'a> {
     }
 
     /// Takes one call in input order.
-    pub fn push(&mut self, p: Placed) {
+    pub fn push(&mut self, mut p: Placed) {
         if let Some(Stream::Final(scope)) = &p.call.stream {
             self.finals.insert(scope.clone());
         }
-        match &p.call.dedup {
+        match p.call.dedup.take() {
             Some(d) => {
-                let key = d.key.clone();
+                let key = xxhash_rust::xxh3::xxh3_128(d.key.as_bytes());
                 match self.keyed.get_mut(&key) {
                     Some(kept) => {
                         self.analysis.stats.duplicates += 1;
                         // Strictly better only: on a tie the copy read first stays.
-                        if p.call.dedup.as_ref().map(|d| d.rank) > kept.call.dedup.as_ref().map(|d| d.rank) {
-                            *kept = p;
+                        if d.rank > kept.0 {
+                            *kept = (d.rank, p);
                         }
                     }
                     None => {
-                        self.keyed.insert(key, p);
+                        self.keyed.insert(key, (d.rank, p));
                     }
                 }
             }
@@ -234,7 +235,7 @@ impl<'a> Fold<'a> {
 
     /// Adds the calls that waited for the whole input, and returns the analysis.
     pub fn finish(mut self) -> Analysis {
-        let mut waiting: Vec<Placed> = self.keyed.drain().map(|(_, p)| p).collect();
+        let mut waiting: Vec<Placed> = self.keyed.drain().map(|(_, (_, p))| p).collect();
         waiting.append(&mut self.provisional);
         waiting.sort_by_key(|p| p.place);
         for p in waiting {

@@ -14,18 +14,32 @@ fn table() -> &'static PriceTable {
     TABLE.get_or_init(|| pricing::load(&[]).expect("bundled tables"))
 }
 
+/// One engine per grouping for the whole run: worker threads outlive every input, so their per-thread caches are
+/// not mistaken for leaks.
+fn engines() -> &'static [Engine<'static>] {
+    static ENGINES: OnceLock<Vec<Engine<'static>>> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        [GroupBy::Model, GroupBy::Session, GroupBy::Day, GroupBy::Call]
+            .into_iter()
+            .map(|by| {
+                let mut e = Engine::new(table(), by, 1).expect("a thread pool");
+                e.trace = true;
+                e.side_groups = true;
+                e
+            })
+            .collect()
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let path = std::env::temp_dir().join(format!("tokencost-fuzz-{}.jsonl", std::process::id()));
     if std::fs::write(&path, data).is_err() {
         return;
     }
     let mut diag = Diag::new(true);
-    for by in [GroupBy::Model, GroupBy::Session, GroupBy::Day, GroupBy::Call] {
-        let mut engine = Engine::new(table(), by, 1).unwrap();
-        engine.trace = true;
-        engine.side_groups = true;
+    for engine in engines() {
         let analysis = engine.run(std::slice::from_ref(&path), &mut diag);
-        let r = report::build(&analysis, table(), by);
+        let r = report::build(&analysis, table(), engine.by);
         for f in [Format::Table, Format::Csv, Format::Json, Format::Markdown] {
             let _ = renderer(f).render(&r, &mut std::io::sink());
         }
