@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use std::path::PathBuf;
 
-use super::with_output;
+use super::{with_output, write_json};
 use crate::diag::Diag;
 use crate::engine::{Engine, GroupBy};
 use crate::error::Exit;
@@ -81,11 +81,7 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
             .then_with(|| a.model.cmp(&b.model))
     });
     with_output(None, |w| match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *w, &rows)?;
-            writeln!(w)?;
-            Ok(())
-        }
+        Format::Json => write_json(w, &rows),
         Format::Csv => {
             let mut c = csv::Writer::from_writer(w);
             c.write_record([

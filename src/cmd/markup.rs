@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use std::io::Write;
 
-use super::with_output;
+use super::{with_output, write_csv, write_json};
 use crate::error::Exit;
 use crate::output::Format;
 use crate::pricing::{PriceTable, Range};
@@ -118,19 +118,8 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
         );
     }
     with_output(None, |w| match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *w, &rows)?;
-            writeln!(w)?;
-            Ok(())
-        }
-        Format::Csv => {
-            let mut out = csv::Writer::from_writer(w);
-            for r in &rows {
-                out.serialize(r)?;
-            }
-            out.flush()?;
-            Ok(())
-        }
+        Format::Json => write_json(w, &rows),
+        Format::Csv => write_csv(w, &rows),
         Format::Table | Format::Markdown => table_out(w, &rows, table, &args),
     })?;
     Ok(Exit::Success)

@@ -4,7 +4,7 @@ use anyhow::Result;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::with_output;
+use super::{with_output, write_json};
 use crate::cli::{FormatArg, PricingArgs};
 use crate::config::price_table;
 use crate::error::Exit;
@@ -81,11 +81,7 @@ pub fn list(provider: Option<String>, format: FormatArg, args: &PricingArgs) -> 
         );
     }
     with_output(None, |w| match format {
-        FormatArg::Json => {
-            serde_json::to_writer_pretty(&mut *w, &rows)?;
-            writeln!(w)?;
-            Ok(())
-        }
+        FormatArg::Json => write_json(w, &rows),
         FormatArg::Csv => {
             let mut out = csv::Writer::from_writer(w);
             out.write_record([

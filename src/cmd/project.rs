@@ -9,7 +9,7 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use std::io::Write;
 
-use super::with_output;
+use super::{with_output, write_csv, write_json};
 use crate::diag::Diag;
 use crate::engine::{Engine, GroupBy};
 use crate::error::Exit;
@@ -204,19 +204,8 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
         rows,
     };
     with_output(None, |w| match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *w, &out)?;
-            writeln!(w)?;
-            Ok(())
-        }
-        Format::Csv => {
-            let mut c = csv::Writer::from_writer(w);
-            for r in &out.rows {
-                c.serialize(r)?;
-            }
-            c.flush()?;
-            Ok(())
-        }
+        Format::Json => write_json(w, &out),
+        Format::Csv => write_csv(w, &out.rows),
         Format::Table | Format::Markdown => render(w, &out),
     })?;
     Ok(exit)

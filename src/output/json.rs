@@ -3,14 +3,13 @@
 use std::io::Write;
 
 use super::Render;
+use crate::cmd::write_json;
 use crate::report::Report;
 
 pub struct Json;
 
 impl Render for Json {
     fn render(&self, report: &Report, w: &mut dyn Write) -> anyhow::Result<()> {
-        serde_json::to_writer_pretty(&mut *w, report)?;
-        writeln!(w)?;
-        Ok(())
+        write_json(w, report)
     }
 }

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::Render;
-use super::table::{cells, count_of, thousands, usd};
+use super::table::{cells, count_of, header, thousands, usd};
 use crate::report::Report;
 
 pub struct Markdown;
@@ -48,21 +48,7 @@ impl Render for Markdown {
             )?;
         }
         writeln!(w, ".\n")?;
-        let header: Vec<String> = [
-            r.by,
-            "calls",
-            "input",
-            "cached input",
-            "cache write",
-            "output",
-            "cost",
-            "marginal (est.)",
-            "markup (est.)",
-            "token tax (est.)",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let header: Vec<String> = header(r.by).into_iter().map(String::from).collect();
         row(w, &header)?;
         writeln!(w, "|---|{}", "--:|".repeat(header.len() - 1))?;
         for g in &r.groups {

@@ -57,6 +57,22 @@ fn range<T>(lo: Option<T>, hi: Option<T>, f: impl Fn(T) -> String) -> String {
     }
 }
 
+/// The column titles, after the group key's, shared with the Markdown renderer; `cells` fills them.
+pub fn header(by: &str) -> Vec<&str> {
+    let columns = [
+        "calls",
+        "input",
+        "cached input",
+        "cache write",
+        "output",
+        "cost",
+        "marginal (est.)",
+        "markup (est.)",
+        "token tax (est.)",
+    ];
+    std::iter::once(by).chain(columns).collect()
+}
+
 pub fn cells(r: &Row) -> Vec<String> {
     vec![
         r.key.clone(),
@@ -77,18 +93,7 @@ impl Render for Table {
         let mut grid = Grid::new();
         grid.load_style(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(vec![
-                report.by,
-                "calls",
-                "input",
-                "cached input",
-                "cache write",
-                "output",
-                "cost",
-                "marginal (est.)",
-                "markup (est.)",
-                "token tax (est.)",
-            ]);
+            .set_header(header(report.by));
         for r in &report.groups {
             grid.add_row(cells(r));
         }
