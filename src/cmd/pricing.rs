@@ -31,6 +31,56 @@ struct Listed {
     source: String,
 }
 
+const CSV_HEADER: [&str; 13] = [
+    "provider",
+    "model",
+    "as_of",
+    "input",
+    "output",
+    "cached_input",
+    "cache_write_5m",
+    "cache_write_1h",
+    "batch_factor",
+    "long_context",
+    "tokenizer",
+    "marginal_estimate",
+    "source",
+];
+const TABLE_HEADER: [&str; 12] = [
+    "provider",
+    "model",
+    "as of",
+    "input",
+    "output",
+    "cached",
+    "write 5m",
+    "write 1h",
+    "batch",
+    "long context",
+    "tokenizer",
+    "marginal est.",
+];
+
+impl Listed {
+    /// The fields both listings show, in order; `none` stands for an absent value.
+    fn cells(&self, none: &str) -> Vec<String> {
+        vec![
+            self.provider.clone(),
+            self.model.clone(),
+            self.as_of.clone(),
+            self.input.clone(),
+            self.output.clone(),
+            self.cached_input.clone(),
+            self.cache_write_5m.clone(),
+            self.cache_write_1h.clone(),
+            self.batch_factor.clone(),
+            self.long_context.clone().unwrap_or_else(|| none.to_string()),
+            self.tokenizer.clone(),
+            self.marginal_estimate.clone().unwrap_or_else(|| none.to_string()),
+        ]
+    }
+}
+
 fn listed(m: &Model) -> Listed {
     let row = &m.prices[m.prices.len() - 1];
     let r = &row.rates;
@@ -41,7 +91,12 @@ fn listed(m: &Model) -> Listed {
         patterns: m.patterns.clone(),
         as_of: row.as_of.to_string(),
         input: r.input.normalize().to_string(),
-        output: r.output.normalize().to_string(),
+        // An illustrative source may give no output price: never shown as a zero.
+        output: if row.output_listed {
+            r.output.normalize().to_string()
+        } else {
+            "n/a".into()
+        },
         cached_input: r.cached_input.normalize().to_string(),
         cache_write_5m: r.cache_write_5m.normalize().to_string(),
         cache_write_1h: r.cache_write_1h.normalize().to_string(),
@@ -84,37 +139,11 @@ pub fn list(provider: Option<String>, format: FormatArg, args: &PricingArgs) -> 
         FormatArg::Json => write_json(w, &rows),
         FormatArg::Csv => {
             let mut out = csv::Writer::from_writer(w);
-            out.write_record([
-                "provider",
-                "model",
-                "as_of",
-                "input",
-                "output",
-                "cached_input",
-                "cache_write_5m",
-                "cache_write_1h",
-                "batch_factor",
-                "long_context",
-                "tokenizer",
-                "marginal_estimate",
-                "source",
-            ])?;
+            out.write_record(CSV_HEADER)?;
             for r in &rows {
-                out.write_record([
-                    &r.provider,
-                    &r.model,
-                    &r.as_of,
-                    &r.input,
-                    &r.output,
-                    &r.cached_input,
-                    &r.cache_write_5m,
-                    &r.cache_write_1h,
-                    &r.batch_factor,
-                    r.long_context.as_deref().unwrap_or(""),
-                    &r.tokenizer,
-                    r.marginal_estimate.as_deref().unwrap_or(""),
-                    &r.source,
-                ])?;
+                let mut cells = r.cells("");
+                cells.push(r.source.clone());
+                out.write_record(cells)?;
             }
             out.flush()?;
             Ok(())
@@ -123,35 +152,9 @@ pub fn list(provider: Option<String>, format: FormatArg, args: &PricingArgs) -> 
             let mut t = Table::new();
             t.load_style(presets::UTF8_FULL_CONDENSED)
                 .set_content_arrangement(ContentArrangement::Disabled)
-                .set_header([
-                    "provider",
-                    "model",
-                    "as of",
-                    "input",
-                    "output",
-                    "cached",
-                    "write 5m",
-                    "write 1h",
-                    "batch",
-                    "long context",
-                    "tokenizer",
-                    "marginal est.",
-                ]);
+                .set_header(TABLE_HEADER);
             for r in &rows {
-                t.add_row([
-                    &r.provider,
-                    &r.model,
-                    &r.as_of,
-                    &r.input,
-                    &r.output,
-                    &r.cached_input,
-                    &r.cache_write_5m,
-                    &r.cache_write_1h,
-                    &r.batch_factor,
-                    r.long_context.as_deref().unwrap_or("-"),
-                    &r.tokenizer,
-                    r.marginal_estimate.as_deref().unwrap_or("-"),
-                ]);
+                t.add_row(r.cells("-"));
             }
             for i in 3..9 {
                 if let Some(c) = t.column_mut(i) {
