@@ -132,6 +132,20 @@ fn anthropic_message_batches() {
     // Requests alone: counted from their text, labelled as estimates.
     let req = report(&[&format!("{F}/anthropic_batch/requests.jsonl")]);
     assert_eq!(req["totals"]["estimated_calls"], 2);
+    // Every output says so.
+    for format in ["table", "markdown"] {
+        let out = cargo_bin_cmd!("tokencost")
+            .args([
+                "analyze",
+                &format!("{F}/anthropic_batch/requests.jsonl"),
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("2 calls have estimated token counts"), "{format}: {text}");
+    }
 }
 
 // claude_code/ (the session transcript and its subagent file, read recursively), claude-sonnet-4-5:

@@ -96,6 +96,17 @@ impl Render for Markdown {
                 )?;
             }
         }
+        if t.estimated_calls > 0 {
+            writeln!(
+                w,
+                "\n{} estimated token counts (no usage logged and no exact tokenizer for their content).",
+                if t.estimated_calls == 1 {
+                    "1 call has".to_string()
+                } else {
+                    format!("{} calls have", thousands(t.estimated_calls))
+                }
+            )?;
+        }
         if s.skipped_lines > 0 {
             writeln!(
                 w,
