@@ -131,6 +131,98 @@ pub struct FileNames {
     pub session_fallback: String,
 }
 
+/// Names kept once each: the model and session names of the calls that wait for the end of the input.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    fn id(&mut self, s: String) -> u32 {
+        if let Some(&id) = self.ids.get(&s) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(s.clone());
+        self.ids.insert(s, id);
+        id
+    }
+
+    fn name(&self, id: u32) -> String {
+        self.names[id as usize].clone()
+    }
+}
+
+/// A waiting call in a compact form: with many distinct responses in a long history, these entries are most of
+/// what the fold holds, so names are interned and nothing is stored twice.
+struct Kept {
+    /// File, line and position, narrowed: no log has four billion files or lines.
+    place: (u32, u32, u32),
+    model: u32,
+    session: Option<u32>,
+    /// Most calls resolve to a model; the rare unpriced one keeps its reason boxed.
+    model_idx: Result<usize, Box<Resolution>>,
+    timestamp: Option<DateTime<Utc>>,
+    tokens: Tokens,
+    stream: Option<(bool, u32)>,
+    batch: bool,
+    billed: bool,
+    source: TokenSource,
+}
+
+impl Kept {
+    fn pack(p: Placed, names: &mut Interner) -> Kept {
+        let c = p.call;
+        Kept {
+            place: (p.place.0 as u32, p.place.1 as u32, p.place.2 as u32),
+            model: names.id(c.model),
+            session: c.session.map(|s| names.id(s)),
+            model_idx: match c.resolution {
+                Resolution::Found(i) => Ok(i),
+                other => Err(Box::new(other)),
+            },
+            timestamp: c.timestamp,
+            tokens: c.tokens,
+            stream: c.stream.map(|s| match s {
+                Stream::Final(scope) => (true, names.id(scope)),
+                Stream::Provisional(scope) => (false, names.id(scope)),
+            }),
+            batch: c.batch,
+            billed: c.billed,
+            source: c.source,
+        }
+    }
+
+    fn unpack(self, names: &Interner) -> Placed {
+        Placed {
+            place: (self.place.0 as usize, u64::from(self.place.1), self.place.2 as usize),
+            call: Call {
+                model: names.name(self.model),
+                resolution: match self.model_idx {
+                    Ok(i) => Resolution::Found(i),
+                    Err(r) => *r,
+                },
+                session: self.session.map(|s| names.name(s)),
+                timestamp: self.timestamp,
+                batch: self.batch,
+                tokens: self.tokens,
+                source: self.source,
+                billed: self.billed,
+                dedup: None,
+                stream: self.stream.map(|(fin, scope)| {
+                    let scope = names.name(scope);
+                    if fin {
+                        Stream::Final(scope)
+                    } else {
+                        Stream::Provisional(scope)
+                    }
+                }),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub groups: Vec<Group>,
@@ -157,7 +249,10 @@ pub struct Fold<'a> {
     pub analysis: Analysis,
     index: HashMap<String, usize>,
     /// Calls that may be written more than once, by a 128-bit hash of their key, with the rank of the copy kept.
-    keyed: HashMap<u128, ((u8, u8, u64), Placed)>,
+    keyed: HashMap<u128, u32>,
+    /// The best copy so far of each keyed call, with its rank, indexed from `keyed`.
+    kept: Vec<((u8, u8, u64), Kept)>,
+    names: Interner,
     provisional: Vec<Placed>,
     finals: HashSet<String>,
     sessions: HashSet<String>,
@@ -174,6 +269,8 @@ impl<'a> Fold<'a> {
             analysis: Analysis::default(),
             index: HashMap::new(),
             keyed: HashMap::new(),
+            kept: Vec::new(),
+            names: Interner::default(),
             provisional: Vec::new(),
             finals: HashSet::new(),
             sessions: HashSet::new(),
@@ -215,16 +312,18 @@ impl<'a> Fold<'a> {
         match p.call.dedup.take() {
             Some(d) => {
                 let key = xxhash_rust::xxh3::xxh3_128(d.key.as_bytes());
-                match self.keyed.get_mut(&key) {
-                    Some(kept) => {
+                match self.keyed.get(&key) {
+                    Some(&i) => {
                         self.analysis.stats.duplicates += 1;
                         // Strictly better only: on a tie the copy read first stays.
-                        if d.rank > kept.0 {
-                            *kept = (d.rank, p);
+                        if d.rank > self.kept[i as usize].0 {
+                            self.kept[i as usize] = (d.rank, Kept::pack(p, &mut self.names));
                         }
                     }
                     None => {
-                        self.keyed.insert(key, (d.rank, p));
+                        self.keyed.insert(key, self.kept.len() as u32);
+                        let kept = Kept::pack(p, &mut self.names);
+                        self.kept.push((d.rank, kept));
                     }
                 }
             }
@@ -235,10 +334,14 @@ impl<'a> Fold<'a> {
 
     /// Adds the calls that waited for the whole input, and returns the analysis.
     pub fn finish(mut self) -> Analysis {
-        let mut waiting: Vec<Placed> = self.keyed.drain().map(|(_, (_, p))| p).collect();
-        waiting.append(&mut self.provisional);
-        waiting.sort_by_key(|p| p.place);
-        for p in waiting {
+        let mut names = std::mem::take(&mut self.names);
+        self.keyed = HashMap::new();
+        let mut waiting: Vec<Kept> = std::mem::take(&mut self.kept).into_iter().map(|(_, k)| k).collect();
+        waiting.extend(self.provisional.drain(..).map(|p| Kept::pack(p, &mut names)));
+        waiting.sort_by_key(|k| k.place);
+        // Unpacked one at a time: the compact entries are the peak of memory, not a second full copy.
+        for k in waiting {
+            let p = k.unpack(&names);
             if let Some(Stream::Provisional(scope)) = &p.call.stream
                 && self.finals.contains(scope)
             {
