@@ -310,24 +310,11 @@ impl Engine<'_> {
             fold.analysis.stats.unreadable_files += 1;
         }
         let bar = (self.progress && !diag.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&files));
-        // Three stages: one thread reads, the pool parses and counts batch k+1 while this thread folds batch k.
-        let (tx, rx) = sync_channel::<Read>(1);
-        let (tx_done, rx_done) = sync_channel::<(Read, Vec<LineResult>)>(1);
+        let (tx, rx) = sync_channel::<Read>(2);
         std::thread::scope(|scope| {
             scope.spawn(move || read_all(&files, &tx));
-            scope.spawn(move || {
-                for msg in rx {
-                    let results = match &msg {
-                        Read::Batch { batch, .. } => self.process_batch(batch),
-                        _ => Vec::new(),
-                    };
-                    if tx_done.send((msg, results)).is_err() {
-                        return;
-                    }
-                }
-            });
             let mut label = String::new();
-            for (msg, results) in rx_done {
+            for msg in rx {
                 match msg {
                     Read::Opened { file_no, names } => {
                         fold.analysis.stats.files += 1;
@@ -340,7 +327,7 @@ impl Engine<'_> {
                     }
                     Read::Closed { label } => diag.end_file(&label),
                     Read::Batch { file_no, batch } => {
-                        fold_batch(&mut fold, diag, file_no, &label, &batch, results);
+                        self.fold_batch(&mut fold, diag, file_no, &label, &batch);
                         if let Some(b) = &bar {
                             b.inc(batch.buf.len() as u64);
                             b.set_message(format!("{} lines", fold.analysis.stats.lines));
@@ -355,35 +342,30 @@ impl Engine<'_> {
         fold.finish()
     }
 
-    /// Every line of a batch through parsing, lookup and counting, on the pool, in order.
-    fn process_batch(&self, batch: &Batch) -> Vec<LineResult> {
-        self.pool.install(|| {
+    fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, file_no: usize, label: &str, batch: &Batch) {
+        let results: Vec<LineResult> = self.pool.install(|| {
             batch
                 .lines
                 .par_iter()
                 .map(|l| process(batch.bytes(l), self.table, self.retarget))
                 .collect()
-        })
-    }
-}
-
-/// Adds a processed batch to the fold, in input order, reporting its bad lines.
-fn fold_batch(fold: &mut Fold, diag: &mut Diag, file_no: usize, label: &str, batch: &Batch, results: Vec<LineResult>) {
-    for (line, result) in batch.lines.iter().zip(results) {
-        fold.analysis.stats.lines += 1;
-        match result {
-            Ok((format, calls)) => {
-                *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
-                for (n, call) in calls.into_iter().enumerate() {
-                    fold.push(Placed {
-                        call,
-                        place: (file_no, line.number, n),
-                    });
+        });
+        for (line, result) in batch.lines.iter().zip(results) {
+            fold.analysis.stats.lines += 1;
+            match result {
+                Ok((format, calls)) => {
+                    *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
+                    for (n, call) in calls.into_iter().enumerate() {
+                        fold.push(Placed {
+                            call,
+                            place: (file_no, line.number, n),
+                        });
+                    }
                 }
-            }
-            Err(e) => {
-                *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
-                diag.line_problem(label, line.number, &e.message);
+                Err(e) => {
+                    *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
+                    diag.line_problem(label, line.number, &e.message);
+                }
             }
         }
     }
