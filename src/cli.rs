@@ -6,10 +6,10 @@ use std::path::PathBuf;
 const EXIT_CODES: &str = "Exit codes:
   0  success (skipped lines and unpriced models are warned about on stderr)
   1  a budget was overrun (analyze --budget, --session-budget, --model-budget, --monthly-budget)
-  3  analyze --strict: a model without a price, or a line that could not be read
-  2  bad usage, an input that could not be read, or invalid pricing";
+  2  bad usage, an input that could not be read, or invalid pricing
+  3  analyze --strict: a model without a price, or a line that could not be read";
 
-/// What your LLM logs cost at list price, what serving them cost, and the markup between.
+/// What your LLM logs cost at list price, what serving them plausibly cost (an estimate), and the markup between.
 #[derive(Debug, Parser)]
 #[command(name = "tokencost", version, after_help = EXIT_CODES)]
 pub struct Cli {
