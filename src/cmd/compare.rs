@@ -117,6 +117,7 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
             c.flush()?;
             Ok(())
         }
+        // Markdown is offered by `analyze` only; these commands take table, CSV or JSON.
         Format::Table | Format::Markdown => {
             let mut t = Table::new();
             t.load_style(presets::UTF8_FULL_CONDENSED)

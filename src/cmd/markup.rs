@@ -120,6 +120,7 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
     with_output(None, |w| match args.format {
         Format::Json => write_json(w, &rows),
         Format::Csv => write_csv(w, &rows),
+        // Markdown is offered by `analyze` only; these commands take table, CSV or JSON.
         Format::Table | Format::Markdown => table_out(w, &rows, table, &args),
     })?;
     Ok(Exit::Success)

@@ -206,6 +206,7 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
     with_output(None, |w| match args.format {
         Format::Json => write_json(w, &out),
         Format::Csv => write_csv(w, &out.rows),
+        // Markdown is offered by `analyze` only; these commands take table, CSV or JSON.
         Format::Table | Format::Markdown => render(w, &out),
     })?;
     Ok(exit)
