@@ -12,7 +12,7 @@ Benchmarks
   agent   100-call agent sessions that re-send their history: `tokencost analyze` with and without its count caches.
   memory  peak RSS on the Claude Code corpus and on one three times its size.
 
-Baselines are installed into bench/work when missing (npm for ccusage, pip for tiktoken, whose o200k_base vocabulary
+Baselines are installed into bench/scratch when missing (npm for ccusage, pip for tiktoken, whose o200k_base vocabulary
 is taken from the tiktoken-rs crate so nothing is downloaded at run time) and skipped with a message when they cannot
 be. Wall times are medians of alternating runs; peak RSS is the child's maximum resident set size.
 """
@@ -29,7 +29,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.join(ROOT, "bench", "work")
+WORK = os.path.join(ROOT, "bench", "scratch")
 BIN = os.path.join(ROOT, "target", "release", "tokencost")
 
 # ---------------------------------------------------------------------------------------------------- corpora
@@ -205,7 +205,7 @@ def lines_in(path):
 
 
 def ccusage():
-    """The ccusage binary, installed into bench/work/npm when missing; None when npm cannot install it."""
+    """The ccusage binary, installed into bench/scratch/npm when missing; None when npm cannot install it."""
     prefix = os.path.join(WORK, "npm")
     exe = os.path.join(prefix, "node_modules", ".bin", "ccusage")
     if not os.path.exists(exe) and shutil.which("npm"):
