@@ -2,6 +2,19 @@
 //!
 //! The pipeline: cli -> config -> (pricing, input) -> engine -> fold -> report -> output. The binary in `main.rs`
 //! drives it; the library exists so that fuzz targets and property tests can reach the same code.
+//!
+//! ```
+//! use tokencost::pricing::{self, Resolution};
+//! use tokencost::tokenize::{self, Encoding};
+//!
+//! // The bundled tables resolve a dated snapshot name to its entry...
+//! let table = pricing::load(&[]).expect("the bundled tables are valid");
+//! let Resolution::Found(i) = table.resolve("gpt-4o-2024-08-06") else { panic!("no price") };
+//! assert_eq!(table.model(i).full_id(), "openai/gpt-4o-2024-08-06");
+//! // ...and counting equals tiktoken's `encode_ordinary` (13 tokens, as OpenAI's tiktoken counts this text).
+//! let text = "The marginal cost of inference keeps falling while list prices stay sticky.";
+//! assert_eq!(tokenize::count(Encoding::O200kBase, text), 13);
+//! ```
 
 pub mod budget;
 pub mod cli;
