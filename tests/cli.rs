@@ -1,8 +1,10 @@
 //! End-to-end tests of the real binary. Expected figures are worked out by hand in each test, from the prices in
 //! `pricing/` and the token counts in `fixtures/token-counts.jsonl` (made with OpenAI's own tiktoken).
 
+mod common;
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
+use common::{close, keys};
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
@@ -43,11 +45,6 @@ fn group<'a>(report: &'a Value, key: &str) -> &'a Value {
         .iter()
         .find(|g| g["key"] == key)
         .unwrap_or_else(|| panic!("no group {key} in {report:#}"))
-}
-
-fn close(v: &Value, want: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!((got - want).abs() <= want.abs() * 1e-12, "got {got}, want {want}");
 }
 
 const HAND: &str = "fixtures/hand.jsonl";
@@ -210,12 +207,7 @@ fn groups_by_session_day_provider_and_call() {
     close(&group(&r, "hand.jsonl")["cost_usd"], 0.004 + 0.0000048);
 
     let r = json(&["analyze", HAND, "--by", "day"]);
-    let days: Vec<&str> = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["key"].as_str().unwrap())
-        .collect();
+    let days: Vec<&str> = keys(&r);
     // created 1724858089 = 2024-08-28, 1730000000 = 2024-10-27 (UTC); the gpt-4o line has no timestamp.
     assert_eq!(
         days,

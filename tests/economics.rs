@@ -1,6 +1,8 @@
 //! Markup, token tax, projections, plans and what-if repricing, end to end, with the arithmetic written out.
 
+mod common;
 use assert_cmd::cargo::cargo_bin_cmd;
+use common::close;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> String {
@@ -12,14 +14,6 @@ fn json(args: &[&str]) -> Value {
     let mut a = args.to_vec();
     a.extend(["--format", "json"]);
     serde_json::from_str(&run(&a)).unwrap()
-}
-
-fn close(v: &Value, want: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!(
-        (got - want).abs() <= want.abs() * 1e-12 + 1e-15,
-        "got {got}, want {want}"
-    );
 }
 
 /// The seed table: list price as of mid-2024 over the article's marginal estimate.

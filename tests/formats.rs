@@ -1,7 +1,9 @@
 //! Every log format end to end, on fixtures of real shape with our own content. Each expected total is worked out
 //! by hand below from the bundled prices (USD per 1M tokens); "per 1M" sums are divided by 1,000,000.
 
+mod common;
 use assert_cmd::cargo::cargo_bin_cmd;
+use common::{close, keys};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -14,14 +16,6 @@ fn report(args: &[&str]) -> Value {
         .assert()
         .success();
     serde_json::from_slice(&out.get_output().stdout).unwrap()
-}
-
-fn close(v: &Value, want: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!(
-        (got - want).abs() <= want.abs() * 1e-12 + 1e-15,
-        "got {got}, want {want}"
-    );
 }
 
 fn total(path: &str) -> Value {
@@ -225,12 +219,7 @@ fn opentelemetry_genai_spans() {
     let r = report(&[&format!("{F}/otel.jsonl"), "--by", "session"]);
     close(&r["totals"]["cost_usd"], (2750.0 + 9.0 + 16878.0) / 1e6);
     assert_eq!(r["totals"]["calls"], 3);
-    let keys: Vec<&str> = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["key"].as_str().unwrap())
-        .collect();
+    let keys: Vec<&str> = keys(&r);
     assert!(keys.contains(&"conv-ot-1") && keys.contains(&"sess-ot-2"), "{keys:?}");
 }
 
@@ -349,12 +338,7 @@ fn since_until_and_timezone() {
         "--timezone",
         "Pacific/Auckland",
     ]);
-    let days: Vec<&str> = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["key"].as_str().unwrap())
-        .collect();
+    let days: Vec<&str> = keys(&r);
     // 2024-10-27T03:33:20Z -> 16:33 NZDT; 2025-01-01T00:00Z -> 13:00; 2025-10-08T17:20:05Z -> 2025-10-09 06:20 NZDT
     assert_eq!(days, ["2024-10-27", "2025-01-01", "2025-10-09"]);
     cargo_bin_cmd!("tokencost")
