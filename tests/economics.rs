@@ -62,27 +62,37 @@ fn markup_explains_hardware_estimates() {
     );
 }
 
+/// The session of the projection tests: 10 calls, base 2,000, growth 500, 300 output tokens per call.
+const SHAPE: &[&str] = &[
+    "project",
+    "--calls",
+    "10",
+    "--base-prompt",
+    "2000",
+    "--growth",
+    "500",
+    "--output",
+    "300",
+];
+
 /// 10 calls, base 2,000, growth 500 per step, 300 output per call, on GPT-4o's newest price ($2.50 / $10):
 /// input sum_{k=0..9} (2000 + 500k) = 42,500 tokens -> $0.10625; output 3,000 -> $0.03; $0.13625 per session.
 #[test]
 fn project_writes_the_sum_out() {
-    let r = json(&[
-        "project",
-        "--calls",
-        "10",
-        "--base-prompt",
-        "2000",
-        "--growth",
-        "500",
-        "--output",
-        "300",
-        "--models",
-        "gpt-4o",
-        "--sessions-per-month",
-        "1000",
-        "--plan",
-        "perplexity-pro",
-    ]);
+    let r = json(
+        &[
+            SHAPE,
+            &[
+                "--models",
+                "gpt-4o",
+                "--sessions-per-month",
+                "1000",
+                "--plan",
+                "perplexity-pro",
+            ],
+        ]
+        .concat(),
+    );
     let row = &r["rows"][0];
     assert_eq!(row["input_tokens"], 42_500);
     assert_eq!(row["output_tokens"], 3_000);
@@ -101,19 +111,7 @@ fn project_writes_the_sum_out() {
 /// -> $0.0108; output 3,000 -> $0.045; total $0.080175 (without caching: 42,500 x $3 + $0.045 = $0.1725).
 #[test]
 fn project_with_prompt_caching() {
-    let args = [
-        "project",
-        "--calls",
-        "10",
-        "--base-prompt",
-        "2000",
-        "--growth",
-        "500",
-        "--output",
-        "300",
-        "--models",
-        "claude-sonnet-4-5",
-    ];
+    let args = [SHAPE, &["--models", "claude-sonnet-4-5"]].concat();
     let cached = json(&[&args[..], &["--cache"]].concat());
     let row = &cached["rows"][0];
     assert_eq!(

@@ -5,7 +5,6 @@
 //! way and is otherwise scaled by the tokenizers' ratios to o200k_base, and labelled as estimated.
 
 use anyhow::{Result, bail};
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -17,7 +16,7 @@ use crate::diag::Diag;
 use crate::engine::{Engine, GroupBy};
 use crate::error::Exit;
 use crate::output::Format;
-use crate::output::table::{thousands, usd};
+use crate::output::table::{grid, right_align, thousands, usd, usd_range};
 use crate::pricing::{PriceTable, Resolution};
 use crate::report::{self, Row, Usd};
 
@@ -119,19 +118,16 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
         }
         // Markdown is offered by `analyze` only; these commands take table, CSV or JSON.
         Format::Table | Format::Markdown => {
-            let mut t = Table::new();
-            t.load_style(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Disabled)
-                .set_header([
-                    "model",
-                    "calls",
-                    "prompt tokens",
-                    "output tokens",
-                    "cost",
-                    "vs logged",
-                    "marginal (est.)",
-                    "estimated counts",
-                ]);
+            let mut t = grid([
+                "model",
+                "calls",
+                "prompt tokens",
+                "output tokens",
+                "cost",
+                "vs logged",
+                "marginal (est.)",
+                "estimated counts",
+            ]);
             for r in &rows {
                 let x = &r.totals;
                 t.add_row([
@@ -141,18 +137,11 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
                     thousands(x.output_tokens),
                     usd(x.cost_usd),
                     r.relative_cost.map_or("n/a".into(), |v| format!("{v:.2}x")),
-                    match (x.marginal_cost_usd_low, x.marginal_cost_usd_high) {
-                        (Some(l), Some(h)) => format!("{}-{}", usd(l), usd(h)),
-                        _ => "n/a".into(),
-                    },
+                    usd_range(x.marginal_cost_usd_low, x.marginal_cost_usd_high),
                     format!("{} of {}", thousands(x.estimated_calls), thousands(x.calls)),
                 ]);
             }
-            for i in 1..8 {
-                if let Some(c) = t.column_mut(i) {
-                    c.set_cell_alignment(CellAlignment::Right);
-                }
-            }
+            right_align(&mut t, 1..8);
             writeln!(w, "{t}")?;
             writeln!(
                 w,

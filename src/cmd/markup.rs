@@ -2,7 +2,6 @@
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -11,6 +10,7 @@ use std::io::Write;
 use super::{with_output, write_csv, write_json};
 use crate::error::Exit;
 use crate::output::Format;
+use crate::output::table::{grid, markup_range, right_align};
 use crate::pricing::{PriceTable, Range};
 
 /// One model's markup: list price over the marginal-cost estimate, low .. high.
@@ -90,11 +90,6 @@ pub fn rows(table: &PriceTable, date: NaiveDate, provider: Option<&str>) -> Vec<
     rows
 }
 
-/// `10.0x-16.7x`: one decimal, as markups are quoted.
-pub fn fmt_markup(lo: f64, hi: f64) -> String {
-    format!("{lo:.1}x-{hi:.1}x")
-}
-
 fn money(v: f64) -> String {
     format!(
         "${}",
@@ -127,19 +122,16 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
 }
 
 fn table_out(w: &mut dyn Write, rows: &[MarkupRow], table: &PriceTable, args: &MarkupArgs) -> Result<()> {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header([
-            "model",
-            "price as of",
-            "input $/1M",
-            "output $/1M",
-            "marginal input (est.)",
-            "marginal output (est.)",
-            "input markup",
-            "output markup",
-        ]);
+    let mut t = grid([
+        "model",
+        "price as of",
+        "input $/1M",
+        "output $/1M",
+        "marginal input (est.)",
+        "marginal output (est.)",
+        "input markup",
+        "output markup",
+    ]);
     for r in rows {
         t.add_row([
             format!("{}/{}", r.provider, r.model),
@@ -156,18 +148,11 @@ fn table_out(w: &mut dyn Write, rows: &[MarkupRow], table: &PriceTable, args: &M
                 money(r.marginal_output_usd_per_m_low),
                 money(r.marginal_output_usd_per_m_high)
             ),
-            fmt_markup(r.input_markup_low, r.input_markup_high),
-            match (r.output_markup_low, r.output_markup_high) {
-                (Some(lo), Some(hi)) => fmt_markup(lo, hi),
-                _ => "n/a".into(),
-            },
+            markup_range(Some(r.input_markup_low), Some(r.input_markup_high)),
+            markup_range(r.output_markup_low, r.output_markup_high),
         ]);
     }
-    for i in 2..8 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    right_align(&mut t, 2..8);
     writeln!(w, "{t}")?;
     writeln!(
         w,

@@ -1,13 +1,13 @@
 //! `tokencost pricing list` and `tokencost pricing check`.
 
 use anyhow::Result;
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use super::{with_output, write_json};
 use crate::cli::{FormatArg, PricingArgs};
 use crate::config::price_table;
 use crate::error::Exit;
+use crate::output::table::{grid, right_align};
 use crate::pricing::{self, Model, Tokenizer};
 
 /// One model's current price row, as listed.
@@ -149,18 +149,11 @@ pub fn list(provider: Option<String>, format: FormatArg, args: &PricingArgs) -> 
             Ok(())
         }
         FormatArg::Table => {
-            let mut t = Table::new();
-            t.load_style(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Disabled)
-                .set_header(TABLE_HEADER);
+            let mut t = grid(TABLE_HEADER);
             for r in &rows {
                 t.add_row(r.cells("-"));
             }
-            for i in 3..9 {
-                if let Some(c) = t.column_mut(i) {
-                    c.set_cell_alignment(CellAlignment::Right);
-                }
-            }
+            right_align(&mut t, 3..9);
             writeln!(w, "{t}")?;
             writeln!(
                 w,

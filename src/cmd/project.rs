@@ -3,7 +3,6 @@
 
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -14,7 +13,7 @@ use crate::diag::Diag;
 use crate::engine::{Engine, GroupBy};
 use crate::error::Exit;
 use crate::output::Format;
-use crate::output::table::{count_of, thousands, usd};
+use crate::output::table::{count_of, grid, markup_range, right_align, thousands, usd, usd_range};
 use crate::pricing::{Plan, PriceTable, Resolution};
 use crate::project::{Fitted, Shape, fit, project};
 use crate::report::Usd;
@@ -236,7 +235,6 @@ fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
             "off"
         }
     )?;
-    let mut t = Table::new();
     let mut header = vec![
         "model",
         "shape",
@@ -252,9 +250,7 @@ fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
     if out.plan.is_some() {
         header.push("plan break-even");
     }
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header);
+    let mut t = grid(header);
     for r in &out.rows {
         let mut cells = vec![
             r.model.clone(),
@@ -262,14 +258,8 @@ fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
             thousands(r.input_tokens + r.cached_input_tokens + r.cache_write_tokens),
             thousands(r.output_tokens),
             usd(r.cost_usd_per_session),
-            match (r.marginal_cost_usd_low, r.marginal_cost_usd_high) {
-                (Some(l), Some(h)) => format!("{}-{}", usd(l), usd(h)),
-                _ => "n/a".into(),
-            },
-            match (r.markup_low, r.markup_high) {
-                (Some(l), Some(h)) => format!("{l:.1}x-{h:.1}x"),
-                _ => "n/a".into(),
-            },
+            usd_range(r.marginal_cost_usd_low, r.marginal_cost_usd_high),
+            markup_range(r.markup_low, r.markup_high),
         ];
         if out.sessions_per_month.is_some() {
             cells.push(r.cost_usd_per_month.map_or("n/a".into(), usd));
@@ -280,11 +270,7 @@ fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
         }
         t.add_row(cells);
     }
-    for i in 2..10 {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    right_align(&mut t, 2..10);
     writeln!(w, "{t}")?;
     if let Some(n) = out.sessions_per_month {
         writeln!(w, "Per month: {} sessions at list prices.", thousands(n))?;

@@ -57,6 +57,34 @@ fn range<T>(lo: Option<T>, hi: Option<T>, f: impl Fn(T) -> String) -> String {
     }
 }
 
+/// A low-high dollar range, or `n/a` when there is no estimate.
+pub fn usd_range(lo: Option<Usd>, hi: Option<Usd>) -> String {
+    range(lo, hi, usd)
+}
+
+/// A markup range as markups are quoted, one decimal: `10.0x-16.7x`, or `n/a`.
+pub fn markup_range(lo: Option<f64>, hi: Option<f64>) -> String {
+    range(lo, hi, |m| format!("{m:.1}x"))
+}
+
+/// A terminal table in the style every command uses.
+pub fn grid<T: Into<comfy_table::Row>>(header: T) -> Grid {
+    let mut g = Grid::new();
+    g.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header);
+    g
+}
+
+/// Numbers read best right-aligned.
+pub fn right_align(g: &mut Grid, columns: std::ops::Range<usize>) {
+    for i in columns {
+        if let Some(c) = g.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
 /// The column titles, after the group key's, shared with the Markdown renderer; `cells` fills them.
 pub fn header(by: &str) -> Vec<&str> {
     let columns = [
@@ -82,27 +110,20 @@ pub fn cells(r: &Row) -> Vec<String> {
         thousands(r.cache_write_tokens),
         thousands(r.output_tokens),
         usd(r.cost_usd),
-        range(r.marginal_cost_usd_low, r.marginal_cost_usd_high, usd),
-        range(r.markup_low, r.markup_high, |m| format!("{m:.1}x")),
-        range(r.token_tax_usd_low, r.token_tax_usd_high, usd),
+        usd_range(r.marginal_cost_usd_low, r.marginal_cost_usd_high),
+        markup_range(r.markup_low, r.markup_high),
+        usd_range(r.token_tax_usd_low, r.token_tax_usd_high),
     ]
 }
 
 impl Render for Table {
     fn render(&self, report: &Report, w: &mut dyn Write) -> anyhow::Result<()> {
-        let mut grid = Grid::new();
-        grid.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(header(report.by));
+        let mut grid = grid(header(report.by));
         for r in &report.groups {
             grid.add_row(cells(r));
         }
         grid.add_row(cells(&report.totals));
-        for i in 1..10 {
-            if let Some(col) = grid.column_mut(i) {
-                col.set_cell_alignment(CellAlignment::Right);
-            }
-        }
+        right_align(&mut grid, 1..10);
         writeln!(w, "{grid}")?;
         let t = &report.totals;
         let dates: Vec<&str> = report.pricing.prices.iter().map(|p| p.as_of.as_str()).collect();
