@@ -9,7 +9,8 @@ const SHOWN_PER_FILE: u64 = 5;
 #[derive(Debug, Default)]
 pub struct Diag {
     pub quiet: bool,
-    file_problems: u64,
+    /// Bad lines so far in each file not yet ended (a batch may hold the lines of several files).
+    file_problems: std::collections::HashMap<String, u64>,
     pub errors: u64,
 }
 
@@ -40,18 +41,19 @@ impl Diag {
 
     /// A line that was skipped.
     pub fn line_problem(&mut self, file: &str, line: u64, msg: &str) {
-        self.file_problems += 1;
-        if self.file_problems <= SHOWN_PER_FILE && !self.quiet {
+        let seen = self.file_problems.entry(file.to_string()).or_default();
+        *seen += 1;
+        if *seen <= SHOWN_PER_FILE && !self.quiet {
             self.say(&format!("{file}:{line}: {msg}"));
         }
     }
 
     pub fn end_file(&mut self, file: &str) {
-        if self.file_problems > SHOWN_PER_FILE {
-            let more = self.file_problems - SHOWN_PER_FILE;
+        let seen = self.file_problems.remove(file).unwrap_or(0);
+        if seen > SHOWN_PER_FILE {
+            let more = seen - SHOWN_PER_FILE;
             self.warn(&format!("{file}: {more} more bad lines not shown"));
         }
-        self.file_problems = 0;
     }
 
     /// A message shown even under `--quiet` (a broken budget is the run's verdict).

@@ -13,10 +13,9 @@ use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
 use crate::tokenize::{self, Encoding};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
-/// Lines and bytes read per batch: big enough to keep every core busy, small enough to bound memory.
-const BATCH_LINES: usize = 8192;
+/// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 const BATCH_BYTES: usize = 4 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,16 +107,36 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// What the reader thread hands to the folding thread, in input order.
+/// What the reader thread hands to the folding thread, in input order: a file is opened before any batch holds its
+/// lines, and closed after the last such batch.
 enum Read {
     Opened { file_no: usize, names: FileNames },
-    Batch { file_no: usize, batch: Batch },
+    Batch(Batch),
     Failed(String),
     Closed { label: String },
 }
 
-/// Reads every file in turn, in bounded batches, into `tx`; stops early when the receiver is gone.
-fn read_all(files: &[PathBuf], tx: &SyncSender<Read>) {
+/// Reads every file in turn into batches of about `BATCH_BYTES` (several small files share one), into `tx`; stops
+/// early when the receiver is gone. Buffers of batches that are done with come back through `recycled`.
+fn read_all(files: &[PathBuf], tx: &SyncSender<Read>, recycled: &Receiver<Vec<u8>>) {
+    let fresh = || Batch {
+        buf: recycled.try_recv().unwrap_or_default(),
+        lines: Vec::new(),
+    };
+    let mut batch = fresh();
+    // Files whose lines are all in `batch`, closed once it is sent.
+    let mut ended: Vec<String> = Vec::new();
+    // Sends the batch (when it holds lines) and then closes the files it ends; false when the receiver is gone.
+    let flush = |batch: &mut Batch, ended: &mut Vec<String>| -> bool {
+        if !batch.lines.is_empty() {
+            let full = std::mem::replace(batch, fresh());
+            if tx.send(Read::Batch(full)).is_err() {
+                return false;
+            }
+        }
+        batch.buf.clear();
+        ended.drain(..).all(|label| tx.send(Read::Closed { label }).is_ok())
+    };
     for (file_no, path) in files.iter().enumerate() {
         let label = file_label(path);
         let mut reader = match LineReader::open(path) {
@@ -140,23 +159,32 @@ fn read_all(files: &[PathBuf], tx: &SyncSender<Read>) {
             return;
         }
         loop {
-            let msg = match reader.next_batch(BATCH_LINES, BATCH_BYTES) {
-                Ok(Some(batch)) => Read::Batch { file_no, batch },
-                Ok(None) => break,
-                Err(e) => Read::Failed(format!("{label}: read failed after line {}: {e}", reader.lines_read())),
-            };
-            let failed = matches!(msg, Read::Failed(_));
-            if tx.send(msg).is_err() {
-                return;
+            match reader.fill(&mut batch, file_no, BATCH_BYTES) {
+                Ok(false) => {
+                    if batch.buf.len() >= BATCH_BYTES && !flush(&mut batch, &mut ended) {
+                        return;
+                    }
+                }
+                Ok(true) => {
+                    ended.push(label);
+                    if batch.buf.len() >= BATCH_BYTES && !flush(&mut batch, &mut ended) {
+                        return;
+                    }
+                    break;
+                }
+                Err(e) => {
+                    // The lines read before the failure are still used.
+                    let msg = format!("{label}: read failed after line {}: {e}", reader.lines_read());
+                    ended.push(label);
+                    if !flush(&mut batch, &mut ended) || tx.send(Read::Failed(msg)).is_err() {
+                        return;
+                    }
+                    break;
+                }
             }
-            if failed {
-                break;
-            }
-        }
-        if tx.send(Read::Closed { label }).is_err() {
-            return;
         }
     }
+    flush(&mut batch, &mut ended);
 }
 
 fn progress_bar(files: &[PathBuf]) -> ProgressBar {
@@ -311,14 +339,16 @@ impl Engine<'_> {
         }
         let bar = (self.progress && !diag.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&files));
         let (tx, rx) = sync_channel::<Read>(2);
+        let (recycle, recycled) = channel::<Vec<u8>>();
         std::thread::scope(|scope| {
-            scope.spawn(move || read_all(&files, &tx));
-            let mut label = String::new();
+            scope.spawn(move || read_all(&files, &tx, &recycled));
+            let mut labels: Vec<String> = Vec::new();
             for msg in rx {
                 match msg {
                     Read::Opened { file_no, names } => {
                         fold.analysis.stats.files += 1;
-                        label = names.label.clone();
+                        labels.resize(labels.len().max(file_no + 1), String::new());
+                        labels[file_no] = names.label.clone();
                         fold.file(file_no, names);
                     }
                     Read::Failed(e) => {
@@ -326,12 +356,14 @@ impl Engine<'_> {
                         fold.analysis.stats.unreadable_files += 1;
                     }
                     Read::Closed { label } => diag.end_file(&label),
-                    Read::Batch { file_no, batch } => {
-                        self.fold_batch(&mut fold, diag, file_no, &label, &batch);
+                    Read::Batch(batch) => {
+                        self.fold_batch(&mut fold, diag, &labels, &batch);
                         if let Some(b) = &bar {
                             b.inc(batch.buf.len() as u64);
                             b.set_message(format!("{} lines", fold.analysis.stats.lines));
                         }
+                        // The reader may be gone already; the buffer is then simply dropped.
+                        let _ = recycle.send(batch.buf);
                     }
                 }
             }
@@ -342,7 +374,7 @@ impl Engine<'_> {
         fold.finish()
     }
 
-    fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, file_no: usize, label: &str, batch: &Batch) {
+    fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, labels: &[String], batch: &Batch) {
         let results: Vec<LineResult> = self.pool.install(|| {
             batch
                 .lines
@@ -358,13 +390,13 @@ impl Engine<'_> {
                     for (n, call) in calls.into_iter().enumerate() {
                         fold.push(Placed {
                             call,
-                            place: (file_no, line.number, n),
+                            place: (line.file, line.number, n),
                         });
                     }
                 }
                 Err(e) => {
                     *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
-                    diag.line_problem(label, line.number, &e.message);
+                    diag.line_problem(&labels[line.file], line.number, &e.message);
                 }
             }
         }

@@ -16,22 +16,44 @@ const NAMESPACE: &str = "anthropic-batch";
 
 /// Normalised buckets from an Anthropic `usage` object.
 pub fn usage(u: &Value) -> Result<Tokens, LineError> {
-    let created = tokens(u, "cache_creation_input_tokens")?;
-    let w5 = tokens(u, "cache_creation.ephemeral_5m_input_tokens")?;
-    let w1 = tokens(u, "cache_creation.ephemeral_1h_input_tokens")?;
-    // The breakdown is authoritative when it accounts for the writes; otherwise all writes are 5-minute ones.
-    let (w5, w1) = if w5 + w1 > 0 || created == 0 {
-        (w5, w1)
-    } else {
-        (created, 0)
-    };
-    Ok(Tokens {
+    Ok(Usage {
         input: tokens(u, "input_tokens")?,
+        cache_created: tokens(u, "cache_creation_input_tokens")?,
+        cache_5m: tokens(u, "cache_creation.ephemeral_5m_input_tokens")?,
+        cache_1h: tokens(u, "cache_creation.ephemeral_1h_input_tokens")?,
         cache_read: tokens(u, "cache_read_input_tokens")?,
-        cache_write_5m: w5,
-        cache_write_1h: w1,
         output: tokens(u, "output_tokens")?,
-    })
+    }
+    .normalise())
+}
+
+/// The counts of an Anthropic `usage` object as written (absent or null: 0).
+#[derive(Debug, Default)]
+pub struct Usage {
+    pub input: u64,
+    pub cache_created: u64,
+    pub cache_5m: u64,
+    pub cache_1h: u64,
+    pub cache_read: u64,
+    pub output: u64,
+}
+
+impl Usage {
+    pub fn normalise(&self) -> Tokens {
+        // The breakdown is authoritative when it accounts for the writes; otherwise all writes are 5-minute ones.
+        let (w5, w1) = if self.cache_5m + self.cache_1h > 0 || self.cache_created == 0 {
+            (self.cache_5m, self.cache_1h)
+        } else {
+            (self.cache_created, 0)
+        };
+        Tokens {
+            input: self.input,
+            cache_read: self.cache_read,
+            cache_write_5m: w5,
+            cache_write_1h: w1,
+            output: self.output,
+        }
+    }
 }
 
 pub fn is_batch_tier(u: &Value) -> bool {

@@ -108,8 +108,8 @@ pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErro
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(("blank", Vec::new()));
     }
-    if probe::claude_code_without_call(bytes) {
-        return Ok(("claude-code", Vec::new()));
+    if let Some(calls) = probe::claude_code(bytes) {
+        return Ok(("claude-code", calls));
     }
     parse_value(bytes)
 }

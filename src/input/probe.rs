@@ -1,130 +1,393 @@
-//! A fast path for the bulk of Claude Code transcripts: user, tool-result, summary and other lines that are not
-//! calls. They are read with a typed probe that keeps a few keys and skips every value without building it, instead
-//! of a full `serde_json::Value`. The probe only ever answers "this is a Claude Code line that holds no call"; every
-//! other line, and any line the probe cannot read, takes the general path, so results are identical (a test and a
-//! fuzz target check it).
+//! A fast path for Claude Code transcripts, the bulk of most users' logs. A line is read by a typed probe that
+//! borrows the few keys it needs and checks every other value without building it, instead of building a whole
+//! `serde_json::Value`. The probe answers only for lines it reads with certainty, and then exactly as the general
+//! path would; every other line (another format, an unexpected type, an escaped string, a duplicate key, a count out
+//! of range) goes down the general path. A test and a fuzz target check that the two agree.
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
-/// A key's presence, whatever its value (null included), without keeping the value.
-#[derive(Default)]
-struct Seen(bool);
+use super::anthropic::Usage;
+use super::fields::MAX_TOKENS;
+use super::{Dedup, RawCall, RawTokens};
 
-impl<'de> Deserialize<'de> for Seen {
+/// Any JSON value, read and dropped. Unlike `IgnoredAny` it parses numbers and strings as the general path does,
+/// so a value that path rejects (a number out of range) is rejected here too.
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        IgnoredAny::deserialize(d)?;
-        Ok(Seen(true))
+        d.deserialize_any(SkipVisitor)
     }
 }
 
-/// Whether a value is an object, without keeping it.
-#[derive(Default, PartialEq)]
-enum Shape {
+struct SkipVisitor;
+
+impl<'de> Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        // Keys are strings whatever they say; only their syntax matters here.
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value::<Skip>()?;
+        }
+        Ok(Skip)
+    }
+}
+
+/// An object key, as its index in a list of known keys (`None` for any other key). The list is a `match` on the
+/// key (compiled to a comparison of lengths, then bytes), not a linear search.
+struct KeyIn(fn(&str) -> Option<usize>);
+
+impl<'de> DeserializeSeed<'de> for KeyIn {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIn {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Option<usize>, E> {
+        Ok((self.0)(v))
+    }
+}
+
+/// Reads an object's entries: `read(i, map)` reads the value of `keys[i]`; other values are skipped. A known key
+/// written twice is an error (the general path would keep the last copy): the line then takes that path.
+fn entries<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    keys: fn(&str) -> Option<usize>,
+    mut read: impl FnMut(usize, &mut A) -> Result<(), A::Error>,
+) -> Result<(), A::Error> {
+    let mut seen = 0u64;
+    while let Some(k) = map.next_key_seed(KeyIn(keys))? {
+        match k {
+            Some(i) => {
+                if seen & (1 << i) != 0 {
+                    return Err(de::Error::custom("duplicate key"));
+                }
+                seen |= 1 << i;
+                read(i, map)?;
+            }
+            None => {
+                map.next_value::<Skip>()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Implements `Deserialize` for a type read from a JSON object only (never from an array, as derived structs
+/// would also be): `$read` fills a default value from the map's entries.
+macro_rules! object_only {
+    ($ty:ident, $read:expr) => {
+        impl<'de> Deserialize<'de> for $ty<'de> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = $ty<'de>;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<$ty<'de>, A::Error> {
+                        let mut out = $ty::default();
+                        $read(&mut out, &mut map)?;
+                        Ok(out)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+}
+
+/// The keys that decide what a transcript line holds, and the keys of every format detected before Claude Code
+/// (any of them sends the line down the general path). A key's presence counts even when its value is null.
+#[derive(Default)]
+struct Probe<'a> {
+    kind: Option<&'a str>,
+    message: Message<'a>,
+    timestamp: Option<Option<&'a str>>,
+    session_id: Option<Option<&'a str>>,
+    is_sidechain: Option<bool>,
+    is_api_error: Option<bool>,
+    /// `requestId`, `costUSD` or `parentUuid` (each marks a transcript entry) is present.
+    entry_key: bool,
+    leaf_uuid: bool,
+    /// A key of a format detected earlier is present.
+    earlier: bool,
+}
+
+fn probe_key(key: &str) -> Option<usize> {
+    match key {
+        "type" => Some(0),
+        "message" => Some(1),
+        "timestamp" => Some(2),
+        "sessionId" => Some(3),
+        "isSidechain" => Some(4),
+        "isApiErrorMessage" => Some(5),
+        "requestId" => Some(6),
+        "costUSD" => Some(7),
+        "parentUuid" => Some(8),
+        "leafUuid" => Some(9),
+        "resourceSpans" => Some(10),
+        "custom_id" => Some(11),
+        "key" => Some(12),
+        "usageMetadata" => Some(13),
+        "candidates" => Some(14),
+        "session_id" => Some(15),
+        _ => None,
+    }
+}
+fn read_probe<'de, A: MapAccess<'de>>(p: &mut Probe<'de>, map: &mut A) -> Result<(), A::Error> {
+    entries(map, probe_key, |i, map| {
+        match i {
+            0 => p.kind = map.next_value()?,
+            1 => p.message = map.next_value()?,
+            2 => p.timestamp = Some(map.next_value()?),
+            3 => p.session_id = Some(map.next_value()?),
+            4 => p.is_sidechain = map.next_value()?,
+            5 => p.is_api_error = map.next_value()?,
+            6..=8 => {
+                map.next_value::<Skip>()?;
+                p.entry_key = true;
+            }
+            9 => {
+                map.next_value::<Skip>()?;
+                p.leaf_uuid = true;
+            }
+            _ => {
+                map.next_value::<Skip>()?;
+                p.earlier = true;
+            }
+        }
+        Ok(())
+    })
+}
+
+object_only!(Probe, read_probe);
+
+/// A transcript line's `message`: the fields of an assistant message when it is an object.
+#[derive(Default)]
+enum Message<'a> {
     #[default]
     Absent,
-    Object,
+    Object(MessageFields<'a>),
     Other,
 }
 
-impl<'de> Deserialize<'de> for Shape {
+#[derive(Default)]
+struct MessageFields<'a> {
+    id: Option<&'a str>,
+    model: Option<&'a str>,
+    usage: Option<UsageFields<'a>>,
+}
+
+fn message_key(key: &str) -> Option<usize> {
+    match key {
+        "id" => Some(0),
+        "model" => Some(1),
+        "usage" => Some(2),
+        _ => None,
+    }
+}
+
+fn read_message<'de, A: MapAccess<'de>>(m: &mut MessageFields<'de>, map: &mut A) -> Result<(), A::Error> {
+    entries(map, message_key, |i, map| {
+        match i {
+            0 => m.id = map.next_value()?,
+            1 => m.model = map.next_value()?,
+            _ => m.usage = map.next_value()?,
+        }
+        Ok(())
+    })
+}
+
+impl<'de> Deserialize<'de> for Message<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Shape;
+            type Value = Message<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any value")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Shape::Object)
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Message<'de>, A::Error> {
+                let mut m = MessageFields::default();
+                read_message(&mut m, &mut map)?;
+                Ok(Message::Object(m))
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Shape::Other)
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Message<'de>, A::Error> {
+                SkipVisitor.visit_seq(seq).map(|_| Message::Other)
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-                Ok(Shape::Other)
+            fn visit_bool<E>(self, _: bool) -> Result<Message<'de>, E> {
+                Ok(Message::Other)
             }
-            fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-                Ok(Shape::Other)
+            fn visit_i64<E>(self, _: i64) -> Result<Message<'de>, E> {
+                Ok(Message::Other)
             }
-            fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-                Ok(Shape::Other)
+            fn visit_u64<E>(self, _: u64) -> Result<Message<'de>, E> {
+                Ok(Message::Other)
             }
-            fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-                Ok(Shape::Other)
+            fn visit_f64<E>(self, _: f64) -> Result<Message<'de>, E> {
+                Ok(Message::Other)
             }
-            fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
-                Ok(Shape::Other)
+            fn visit_str<E>(self, _: &str) -> Result<Message<'de>, E> {
+                Ok(Message::Other)
             }
-            fn visit_unit<E>(self) -> Result<Shape, E> {
-                Ok(Shape::Other)
+            fn visit_unit<E>(self) -> Result<Message<'de>, E> {
+                Ok(Message::Other)
             }
         }
         d.deserialize_any(V)
     }
 }
 
-/// The keys that decide whether a line is a Claude Code line without a call, and the keys of every format that is
-/// detected before Claude Code (any of them sends the line down the general path).
-#[derive(Deserialize)]
-struct Probe<'a> {
-    #[serde(rename = "type", default, borrow)]
-    kind: Option<&'a str>,
-    #[serde(default)]
-    message: Shape,
-    #[serde(default)]
-    timestamp: Seen,
-    #[serde(default, rename = "sessionId")]
-    session_id: Seen,
-    #[serde(default, rename = "requestId")]
-    request_id: Seen,
-    #[serde(default, rename = "costUSD")]
-    cost_usd: Seen,
-    #[serde(default, rename = "parentUuid")]
-    parent_uuid: Seen,
-    #[serde(default, rename = "leafUuid")]
-    leaf_uuid: Seen,
-    #[serde(default, rename = "resourceSpans")]
-    resource_spans: Seen,
-    #[serde(default)]
-    custom_id: Seen,
-    #[serde(default)]
-    key: Seen,
-    #[serde(default, rename = "usageMetadata")]
-    usage_metadata: Seen,
-    #[serde(default)]
-    candidates: Seen,
-    #[serde(default, rename = "session_id")]
-    session_id_snake: Seen,
+/// An Anthropic `usage` object's counts (absent or null: `None`) and tier.
+#[derive(Default)]
+struct UsageFields<'a> {
+    counts: [Option<u64>; 6],
+    service_tier: Option<&'a str>,
 }
 
-/// True when `bytes` is certainly a Claude Code transcript line that holds no call.
-pub fn claude_code_without_call(bytes: &[u8]) -> bool {
-    // serde would also read a struct from an array, field by field; only objects can be transcript lines.
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return false;
+fn usage_key(key: &str) -> Option<usize> {
+    match key {
+        "input_tokens" => Some(0),
+        "cache_creation_input_tokens" => Some(1),
+        "cache_read_input_tokens" => Some(2),
+        "output_tokens" => Some(3),
+        "cache_creation" => Some(4),
+        "service_tier" => Some(5),
+        _ => None,
     }
-    let Ok(p) = serde_json::from_slice::<Probe>(bytes) else {
-        return false;
+}
+fn read_usage<'de, A: MapAccess<'de>>(u: &mut UsageFields<'de>, map: &mut A) -> Result<(), A::Error> {
+    entries(map, usage_key, |i, map| {
+        match i {
+            0..=3 => u.counts[i] = map.next_value()?,
+            4 => {
+                if let Some(c) = map.next_value::<Option<CacheCreation>>()? {
+                    u.counts[4] = c.counts[0];
+                    u.counts[5] = c.counts[1];
+                }
+            }
+            _ => u.service_tier = map.next_value()?,
+        }
+        Ok(())
+    })
+}
+
+object_only!(UsageFields, read_usage);
+
+#[derive(Default)]
+struct CacheCreation<'a> {
+    counts: [Option<u64>; 2],
+    _borrows: std::marker::PhantomData<&'a ()>,
+}
+
+fn cache_key(key: &str) -> Option<usize> {
+    match key {
+        "ephemeral_5m_input_tokens" => Some(0),
+        "ephemeral_1h_input_tokens" => Some(1),
+        _ => None,
+    }
+}
+
+fn read_cache_creation<'de, A: MapAccess<'de>>(c: &mut CacheCreation<'de>, map: &mut A) -> Result<(), A::Error> {
+    entries(map, cache_key, |i, map| {
+        c.counts[i] = map.next_value()?;
+        Ok(())
+    })
+}
+
+object_only!(CacheCreation, read_cache_creation);
+
+impl UsageFields<'_> {
+    /// The normalised usage; `None` when a count is out of range (the general path names the problem).
+    fn tokens(&self) -> Option<crate::pricing::Tokens> {
+        let mut n = [0u64; 6];
+        for (out, c) in n.iter_mut().zip(self.counts) {
+            *out = match c {
+                Some(t) if t > MAX_TOKENS => return None,
+                t => t.unwrap_or(0),
+            };
+        }
+        let usage = Usage {
+            input: n[0],
+            cache_created: n[1],
+            cache_read: n[2],
+            output: n[3],
+            cache_5m: n[4],
+            cache_1h: n[5],
+        };
+        Some(usage.normalise())
+    }
+}
+
+/// The calls of a Claude Code transcript line (none for user, summary and other lines), or `None` when the line
+/// must take the general path.
+pub fn claude_code(bytes: &[u8]) -> Option<Vec<RawCall>> {
+    let p = serde_json::from_slice::<Probe>(bytes).ok()?;
+    let summary = p.kind == Some("summary") && p.leaf_uuid;
+    let entry =
+        p.timestamp.is_some() && matches!(p.message, Message::Object(_)) && (p.session_id.is_some() || p.entry_key);
+    if p.earlier || !(summary || entry) {
+        return None;
+    }
+    let Message::Object(msg) = p.message else {
+        return Some(Vec::new());
     };
-    let earlier = [
-        &p.resource_spans,
-        &p.custom_id,
-        &p.key,
-        &p.usage_metadata,
-        &p.candidates,
-        &p.session_id_snake,
-    ];
-    if earlier.iter().any(|s| s.0) {
-        return false;
+    let usage = match msg.usage {
+        Some(u) if p.kind == Some("assistant") && p.is_api_error != Some(true) => u,
+        _ => return Some(Vec::new()),
+    };
+    // A missing or blank model is an error, which the general path words.
+    let model = msg.model.filter(|m| !m.trim().is_empty())?;
+    if model == "<synthetic>" {
+        return Some(Vec::new());
     }
-    let ids = [&p.session_id, &p.request_id, &p.cost_usd, &p.parent_uuid];
-    let summary = p.kind == Some("summary") && p.leaf_uuid.0;
-    let entry = p.timestamp.0 && p.message == Shape::Object && ids.iter().any(|s| s.0);
-    (summary || entry) && p.kind != Some("assistant")
+    let tokens = usage.tokens()?;
+    let timestamp = match p.timestamp.flatten() {
+        Some(t) => Some(DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc)),
+        None => None,
+    };
+    let mut call = RawCall::new(model.to_string(), RawTokens::Reported(tokens));
+    call.batch = usage.service_tier == Some("batch");
+    call.dedup = msg
+        .id
+        .map(|id| Dedup::response(id, &tokens, p.is_sidechain == Some(true)));
+    call.session = p.session_id.flatten().map(str::to_string);
+    call.timestamp = timestamp;
+    Some(vec![call])
 }
 
 #[cfg(test)]
@@ -143,6 +406,7 @@ mod tests {
                 lines.extend(std::fs::read(&p).unwrap().split(|&b| b == b'\n').map(<[u8]>::to_vec));
             }
         }
+        let fixture_lines = lines.len();
         for tricky in [
             r#"["user", {}, 1, 1, 1, 1, 1, 1]"#,
             r#"{"type":"user","timestamp":"t","message":{},"sessionId":"s","custom_id":"c"}"#,
@@ -155,12 +419,49 @@ mod tests {
             r#"{"type":7,"timestamp":"t","message":{},"sessionId":"s"}"#,
             r#"{"timestamp":"t","message":{"usage":{}},"requestId":"r"}"#,
             r#"{"type":"user","timestamp":"t","message":{},"sessionId":"s","model":"gpt-4o","messages":[]}"#,
+            r#"{"type":"user","timestamp":"t","message":{"content":"x"},"sessionId":"s","x":1e400}"#,
+            r#"{"type":"user","timestamp":"t","message":{"content":[{"n":-1e999}]},"sessionId":"s"}"#,
+            r#"{"type":"user","timestamp":"t","message":{"content":"\ud800"},"sessionId":"s"}"#,
+            r#"{"type":"user","timestamp":"t","message":{"content":{"\udc00":1}},"sessionId":"s"}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"claude-sonnet-4-5","usage":[1,2]}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"claude-sonnet-4-5","usage":{"input_tokens":5,"cache_creation":[1]}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"claude-sonnet-4-5","usage":{"input_tokens":5,"input_tokens":6}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"claude-sonnet-4-5","usage":{"input_tokens":5,"cache_creation_input_tokens":7,"cache_creation":{"ephemeral_5m_input_tokens":null}}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"claude-sonnet-4-5","usage":{"input_tokens":10000000001}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"claude-sonnet-4-5","usage":{"output_tokens":2.5}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":" ","usage":{}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"<synthetic>","usage":{}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","isApiErrorMessage":true,"message":{"model":"m","usage":{}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":null,"isSidechain":true,"message":{"id":"msg_1","model":"m","usage":{"service_tier":"batch","output_tokens":3}}}"#,
+            r#"{"type":"assistant","timestamp":"yesterday","sessionId":"s","message":{"model":"m","usage":{}}}"#,
+            r#"{"type":"assistant","timestamp":null,"parentUuid":null,"message":{"model":"m","usage":null}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"m","id":7,"usage":{}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"m\u0031","usage":{}}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"m","usage":{}},"message":{}}"#,
+            r#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"m","usage":{}},"candidates":[]}"#,
         ] {
             lines.push(tricky.as_bytes().to_vec());
         }
+        // Invalid UTF-8 inside a value no key needs.
+        lines.push(
+            b"{\"type\":\"user\",\"timestamp\":\"t\",\"message\":{\"content\":\"a\xff\"},\"sessionId\":\"s\"}".to_vec(),
+        );
         assert!(lines.len() > 100);
-        for l in lines.iter().filter(|l| !l.iter().all(u8::is_ascii_whitespace)) {
-            assert_eq!(parse_line(l), parse_value(l), "{}", String::from_utf8_lossy(l));
+        let (mut transcript, mut fast) = (0, 0);
+        for (n, l) in lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+        {
+            let general = parse_value(l);
+            assert_eq!(parse_line(l), general, "{}", String::from_utf8_lossy(l));
+            // The probe does answer, for every line of the transcript fixtures (read before the tricky lines).
+            if n < fixture_lines && matches!(general, Ok(("claude-code", _))) {
+                transcript += 1;
+                fast += usize::from(super::claude_code(l).is_some());
+            }
         }
+        assert!(transcript >= 9);
+        assert_eq!(fast, transcript);
     }
 }

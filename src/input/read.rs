@@ -4,7 +4,7 @@
 
 use flate2::bufread::MultiGzDecoder;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -50,14 +50,16 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, io::Err
     }
 }
 
-/// One line of a batch: its 1-based number in the file and its bytes in the batch buffer.
+/// One line of a batch: its file (an index into the files read), its 1-based number in the file and its bytes in
+/// the batch buffer.
 #[derive(Debug, Clone)]
 pub struct Line {
+    pub file: usize,
     pub number: u64,
     pub range: Range<usize>,
 }
 
-/// Whole lines read together: one buffer, many slices of it.
+/// Whole lines read together, of one file or of several small ones: one buffer, many slices of it.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub buf: Vec<u8>,
@@ -71,25 +73,48 @@ impl Batch {
 }
 
 pub struct LineReader {
-    reader: Box<dyn BufRead + Send>,
+    reader: Box<dyn Read + Send>,
+    /// The start of a line whose end has not been read yet.
+    carry: Vec<u8>,
+    eof: bool,
     next_number: u64,
 }
+
+/// Bytes asked of the reader at a time.
+const READ_CHUNK: usize = 1 << 20;
 
 impl LineReader {
     /// Opens a file, or stdin for `-`.
     pub fn open(path: &Path) -> io::Result<Self> {
-        let inner: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        let mut inner: Box<dyn Read + Send> = if path.as_os_str() == "-" {
             Box::new(io::stdin())
         } else {
             Box::new(File::open(path)?)
         };
-        let mut buffered = BufReader::with_capacity(1 << 20, inner);
-        let reader: Box<dyn BufRead + Send> = if buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-            Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(buffered)))
+        // The first bytes say whether the input is gzip; they are read again as the start of the data.
+        let mut head = vec![0u8; 2];
+        let mut got = 0;
+        while got < head.len() {
+            match inner.read(&mut head[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        head.truncate(got);
+        let (reader, carry): (Box<dyn Read + Send>, Vec<u8>) = if head == [0x1f, 0x8b] {
+            let raw = BufReader::with_capacity(1 << 20, io::Cursor::new(head).chain(inner));
+            (Box::new(MultiGzDecoder::new(raw)), Vec::new())
         } else {
-            Box::new(buffered)
+            (inner, head)
         };
-        Ok(LineReader { reader, next_number: 1 })
+        Ok(LineReader {
+            reader,
+            carry,
+            eof: false,
+            next_number: 1,
+        })
     }
 
     /// How many lines have been read so far.
@@ -97,26 +122,94 @@ impl LineReader {
         self.next_number - 1
     }
 
-    /// Reads up to `max_lines` lines or about `max_bytes` bytes (a longer line is still read whole).
-    /// `Ok(None)` at the end of the input.
-    pub fn next_batch(&mut self, max_lines: usize, max_bytes: usize) -> io::Result<Option<Batch>> {
-        let mut batch = Batch::default();
-        while batch.lines.len() < max_lines && batch.buf.len() < max_bytes {
-            let start = batch.buf.len();
-            let n = self.reader.read_until(b'\n', &mut batch.buf)?;
-            if n == 0 {
-                break;
-            }
-            let mut end = batch.buf.len();
-            while end > start && matches!(batch.buf[end - 1], b'\n' | b'\r') {
+    /// Appends whole lines of this input to `batch` until it holds about `max_bytes` (a longer line is still read
+    /// whole) or the input ends; true at the end of the input. Reading goes straight into the batch's buffer.
+    pub fn fill(&mut self, batch: &mut Batch, file: usize, max_bytes: usize) -> io::Result<bool> {
+        let begin = batch.buf.len();
+        batch.buf.reserve(max_bytes.saturating_sub(begin) + READ_CHUNK);
+        batch.buf.append(&mut self.carry);
+        let buf = &mut batch.buf;
+        let (mut searched, mut has_end) = (begin, false);
+        while !self.eof && (buf.len() < max_bytes || !has_end) {
+            // `read_to_end` reads into the spare capacity without zeroing it first.
+            let n = self.reader.by_ref().take(READ_CHUNK as u64).read_to_end(buf)?;
+            self.eof = n == 0;
+            has_end = has_end || memchr::memchr(b'\n', &buf[searched..]).is_some();
+            searched = buf.len();
+        }
+        // Whole lines stay; the start of an unfinished one waits for the next batch (at the end it is a line).
+        let whole = if self.eof {
+            buf.len()
+        } else {
+            memchr::memrchr(b'\n', &buf[begin..]).map_or(begin, |i| begin + i + 1)
+        };
+        self.carry = buf.split_off(whole);
+        let mut start = begin;
+        while start < whole {
+            let next = memchr::memchr(b'\n', &buf[start..whole]).map_or(whole, |i| start + i + 1);
+            let mut end = next;
+            while end > start && matches!(buf[end - 1], b'\n' | b'\r') {
                 end -= 1;
             }
             batch.lines.push(Line {
+                file,
                 number: self.next_number,
                 range: start..end,
             });
             self.next_number += 1;
+            start = next;
         }
-        Ok((!batch.lines.is_empty()).then_some(batch))
+        Ok(self.eof)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Reads `files` as the engine does, with tiny batches: every line whole, once, numbered within its file.
+    fn lines_of(files: &[&[u8]], max_bytes: usize) -> Vec<(usize, u64, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = Vec::new();
+        let mut batch = Batch::default();
+        let mut take = |batch: &mut Batch| {
+            for l in &batch.lines {
+                out.push((l.file, l.number, String::from_utf8(batch.bytes(l).to_vec()).unwrap()));
+            }
+            *batch = Batch::default();
+        };
+        for (file, content) in files.iter().enumerate() {
+            let path = dir.path().join(format!("{file}.jsonl"));
+            let mut f = File::create(&path).unwrap();
+            if file == 2 {
+                let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
+                gz.write_all(content).unwrap();
+                gz.finish().unwrap();
+            } else {
+                f.write_all(content).unwrap();
+            }
+            let mut reader = LineReader::open(&path).unwrap();
+            while !reader.fill(&mut batch, file, max_bytes).unwrap() {
+                if batch.buf.len() >= max_bytes {
+                    take(&mut batch);
+                }
+            }
+        }
+        take(&mut batch);
+        out
+    }
+
+    #[test]
+    fn batches_split_only_between_lines() {
+        let files: [&[u8]; 4] = [b"a\nbb\r\nccc", b"", b"dddd\n\neeeee\n", b"f\n"];
+        let want: Vec<(usize, u64, String)> = [(0, 1, "a"), (0, 2, "bb"), (0, 3, "ccc"), (2, 1, "dddd")]
+            .into_iter()
+            .chain([(2, 2, ""), (2, 3, "eeeee"), (3, 1, "f")])
+            .map(|(f, n, s)| (f, n, s.to_string()))
+            .collect();
+        for max_bytes in [1, 2, 3, 5, 8, 64, 1 << 20] {
+            assert_eq!(lines_of(&files, max_bytes), want, "batches of {max_bytes} bytes");
+        }
     }
 }
