@@ -78,6 +78,32 @@ fn invalid_utf8_is_a_bad_line_not_a_crash() {
 }
 
 #[test]
+fn a_cut_emoji_or_an_enormous_number_loses_no_call() {
+    let dir = tempfile::tempdir().unwrap();
+    // JavaScript writes a string cut inside an emoji with a lone surrogate escape; a number beyond f64 is still
+    // JSON. Neither is in a field a price needs, so neither may cost the call.
+    let transcript = concat!(
+        r#"{"type":"user","timestamp":"2025-10-01T10:00:00Z","sessionId":"s","parentUuid":null,"#,
+        r#""message":{"role":"user","content":[{"type":"tool_result","content":"cut \ud83d"}]},"n":1e400}"#,
+        "\n",
+        r#"{"type":"assistant","timestamp":"2025-10-01T10:00:05Z","sessionId":"s","requestId":"r","#,
+        r#""message":{"id":"msg_1","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"\udc00"}],"#,
+        r#""usage":{"input_tokens":1000,"output_tokens":0}},"n":-1e999}"#,
+        "\n",
+    );
+    // A request whose text is counted: "hi \ud83d" reads as "hi \u{fffd}", 2 o200k_base tokens (tiktoken).
+    let request = r#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi \ud83d"}]}"#;
+    let a = file(dir.path(), "session.jsonl", transcript.as_bytes());
+    let b = file(dir.path(), "requests.jsonl", format!("{request}\n").as_bytes());
+    let r = analyze(&[&a, &b], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.report["totals"]["calls"], 2, "{}", r.stderr);
+    // Sonnet 4.5: 1,000 x $3/M = $0.003; gpt-4o: 3 + (3 + "user" 1 + 2) = 9 tokens x $2.50/M = $0.0000225.
+    assert_eq!(r.report["totals"]["input_tokens"], 1009);
+    assert!((cost(&r) - 0.0030225).abs() < 1e-12, "{}", cost(&r));
+}
+
+#[test]
 fn a_50_mb_line_is_read_whole() {
     let dir = tempfile::tempdir().unwrap();
     let pad = "x".repeat(50 << 20);

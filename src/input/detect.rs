@@ -116,7 +116,8 @@ pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErro
 
 /// The general path: the whole line as a JSON value, through every format's detector in order.
 pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineError> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| LineError {
+    let repaired = repair_surrogates(bytes);
+    let v: Value = serde_json::from_slice(repaired.as_deref().unwrap_or(bytes)).map_err(|e| LineError {
         reason: SkipReason::InvalidJson,
         // serde_json's messages name a position and a category, never the text itself.
         message: format!("invalid JSON: {e}"),
@@ -127,5 +128,63 @@ pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErr
             reason: SkipReason::UnknownShape,
             message: "not a log line of any known format".into(),
         }),
+    }
+}
+
+/// A copy of `bytes` with every lone UTF-16 surrogate escape (`\ud83d` without its pair) written as `\ufffd`, or
+/// `None` when there is none. JavaScript's `JSON.stringify` writes them for a string cut inside an emoji; serde_json
+/// rejects them, and a whole logged call would be lost for one cut character. Lengths are kept, so error positions
+/// still point into the original line.
+fn repair_surrogates(bytes: &[u8]) -> Option<Vec<u8>> {
+    let has = |b: &[u8]| memchr::memmem::find(b, b"\\ud").is_some() || memchr::memmem::find(b, b"\\uD").is_some();
+    if !has(bytes) {
+        return None;
+    }
+    let unit = |at: usize| -> Option<u16> {
+        let esc = bytes.get(at..at + 6)?;
+        if esc[0] != b'\\' || esc[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&esc[2..]).ok()?, 16).ok()
+    };
+    let mut out = bytes.to_vec();
+    let mut i = 0;
+    let mut changed = false;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => {
+                out[i..i + 6].copy_from_slice(b"\\ufffd");
+                changed = true;
+                i += 6;
+            }
+            // Any other escape, `\\` included, is two bytes or more that cannot start another escape.
+            _ => i += 2,
+        }
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repair_surrogates;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let fix = |s: &str| repair_surrogates(s.as_bytes()).map(|b| String::from_utf8(b).unwrap());
+        assert_eq!(fix(r#"{"a":"x\ud83d"}"#).as_deref(), Some(r#"{"a":"x\ufffd"}"#));
+        assert_eq!(
+            fix(r#"{"a":"\uDC00\ud83d\ude00"}"#).as_deref(),
+            Some(r#"{"a":"\ufffd\ud83d\ude00"}"#)
+        );
+        assert_eq!(fix(r#"{"a":"\ud83d\ude00"}"#), None, "a pair is kept");
+        assert_eq!(fix(r#"{"a":"\\ud83d"}"#), None, "an escaped backslash, then text");
+        assert_eq!(fix(r#"{"a":"\u0041\ud8"}"#), None, "cut short: left to the parser");
+        let v: serde_json::Value = serde_json::from_slice(&repair_surrogates(br#"["\ud83d!"]"#).unwrap()).unwrap();
+        assert_eq!(v[0], "\u{fffd}!");
     }
 }

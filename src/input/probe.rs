@@ -1,8 +1,12 @@
 //! A fast path for Claude Code transcripts, the bulk of most users' logs. A line is read by a typed probe that
-//! borrows the few keys it needs and checks every other value without building it, instead of building a whole
+//! borrows the few keys it needs and skips every other value without building it, instead of building a whole
 //! `serde_json::Value`. The probe answers only for lines it reads with certainty, and then exactly as the general
 //! path would; every other line (another format, an unexpected type, an escaped string, a duplicate key, a count out
 //! of range) goes down the general path. A test and a fuzz target check that the two agree.
+//!
+//! Skipping checks a value's syntax but not what the general path could not represent either way: numbers beyond
+//! `f64` and lone UTF-16 surrogate escapes. The general path accepts those too (numbers are kept as written; lone
+//! surrogates, which JavaScript writes for a cut emoji, are read as U+FFFD), so both read such lines alike.
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -12,54 +16,6 @@ use std::fmt;
 use super::anthropic::Usage;
 use super::fields::MAX_TOKENS;
 use super::{Dedup, RawCall, RawTokens};
-
-/// Any JSON value, read and dropped. Unlike `IgnoredAny` it parses numbers and strings as the general path does,
-/// so a value that path rejects (a number out of range) is rejected here too.
-struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(SkipVisitor)
-    }
-}
-
-struct SkipVisitor;
-
-impl<'de> Visitor<'de> for SkipVisitor {
-    type Value = Skip;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_unit<E>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        // Keys are strings whatever they say; only their syntax matters here.
-        while map.next_key::<IgnoredAny>()?.is_some() {
-            map.next_value::<Skip>()?;
-        }
-        Ok(Skip)
-    }
-}
 
 /// An object key, as its index in a list of known keys (`None` for any other key). The list is a `match` on the
 /// key (compiled to a comparison of lengths, then bytes), not a linear search.
@@ -100,7 +56,7 @@ fn entries<'de, A: MapAccess<'de>>(
                 read(i, map)?;
             }
             None => {
-                map.next_value::<Skip>()?;
+                map.next_value::<IgnoredAny>()?;
             }
         }
     }
@@ -179,15 +135,15 @@ fn read_probe<'de, A: MapAccess<'de>>(p: &mut Probe<'de>, map: &mut A) -> Result
             4 => p.is_sidechain = map.next_value()?,
             5 => p.is_api_error = map.next_value()?,
             6..=8 => {
-                map.next_value::<Skip>()?;
+                map.next_value::<IgnoredAny>()?;
                 p.entry_key = true;
             }
             9 => {
-                map.next_value::<Skip>()?;
+                map.next_value::<IgnoredAny>()?;
                 p.leaf_uuid = true;
             }
             _ => {
-                map.next_value::<Skip>()?;
+                map.next_value::<IgnoredAny>()?;
                 p.earlier = true;
             }
         }
@@ -246,8 +202,9 @@ impl<'de> Deserialize<'de> for Message<'de> {
                 read_message(&mut m, &mut map)?;
                 Ok(Message::Object(m))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Message<'de>, A::Error> {
-                SkipVisitor.visit_seq(seq).map(|_| Message::Other)
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Message<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Message::Other)
             }
             fn visit_bool<E>(self, _: bool) -> Result<Message<'de>, E> {
                 Ok(Message::Other)
@@ -356,6 +313,8 @@ impl UsageFields<'_> {
 /// The calls of a Claude Code transcript line (none for user, summary and other lines), or `None` when the line
 /// must take the general path.
 pub fn claude_code(bytes: &[u8]) -> Option<Vec<RawCall>> {
+    // Skipped strings are not checked for UTF-8 by serde_json; the whole line is, at once, as the general path would.
+    simdutf8::basic::from_utf8(bytes).ok()?;
     let p = serde_json::from_slice::<Probe>(bytes).ok()?;
     let summary = p.kind == Some("summary") && p.leaf_uuid;
     let entry =
