@@ -8,7 +8,8 @@
 //!   time, and the byte-pair merge of a piece is the other half of the cost.
 
 use base64::Engine as _;
-use regex::Regex;
+use regex_automata::meta::{Cache, Regex};
+use regex_automata::{Anchored, Input};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 use tiktoken_rs::Rank;
@@ -31,8 +32,8 @@ const LONG_PIECE: usize = 100;
 /// Entries per thread before the piece cache starts over: bounds memory on text with endless new pieces.
 const CACHE_LIMIT: usize = 1 << 18;
 
-/// What every thread shares: the vocabulary and the compiled split pattern (each thread clones the pattern so
-/// that threads never wait on its scratch space).
+/// What every thread shares: the vocabulary and the compiled split pattern (each thread has its own scratch space
+/// for the pattern, so that threads never wait on each other).
 pub struct Vocab {
     ranks: FxHashMap<Vec<u8>, Rank>,
     split: Regex,
@@ -84,7 +85,7 @@ impl Vocab {
 /// One thread's counter for one encoding.
 pub struct Counter {
     vocab: &'static Vocab,
-    split: Regex,
+    split: Cache,
     pieces: FxHashMap<Box<[u8]>, u32>,
     /// Off to measure, or to check, the uncached path.
     pub cache: bool,
@@ -95,7 +96,7 @@ impl Counter {
         let vocab = Vocab::get(enc);
         Counter {
             vocab,
-            split: vocab.split.clone(),
+            split: vocab.split.create_cache(),
             pieces: FxHashMap::default(),
             cache: true,
         }
@@ -128,10 +129,21 @@ impl Counter {
     pub fn count(&mut self, text: &str) -> u64 {
         let mut n = 0;
         let mut at = 0;
+        let re = &self.vocab.split;
         while at < text.len() {
-            let Some(m) = self.split.find_at(text, at) else { break };
+            // Pieces follow each other without gaps (every character belongs to one), so the next one is searched
+            // anchored where the last ended: a forward scan alone, with no reverse scan to find where it starts.
+            let anchored = Input::new(text).range(at..).anchored(Anchored::Yes);
+            let found = re.search_with(&mut self.split, &anchored);
+            let m = match found {
+                Some(m) => m,
+                None => match re.search_with(&mut self.split, &Input::new(text).range(at..)) {
+                    Some(m) => m,
+                    None => break,
+                },
+            };
             let mut end = m.end();
-            let piece = m.as_str();
+            let piece = &text[m.range()];
             // The emulated look-ahead: a run of two or more whitespace characters, followed by a non-space,
             // leaves its last character to the next piece.
             if end < text.len() && piece.chars().all(char::is_whitespace) && !piece.contains(['\r', '\n']) {
