@@ -7,7 +7,7 @@
 //! - Each worker thread keeps a cache of piece -> token count: natural text repeats its pieces (words) all the
 //!   time, and the byte-pair merge of a piece is the other half of the cost.
 
-use base64::Engine as _;
+use regex_automata::hybrid::dfa::{self, DFA};
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::{Anchored, Input};
 use rustc_hash::FxHashMap;
@@ -37,6 +37,32 @@ const CACHE_LIMIT: usize = 1 << 18;
 pub struct Vocab {
     ranks: FxHashMap<Vec<u8>, Rank>,
     split: Regex,
+    /// The same pattern as a lazy DFA alone: an anchored search needs only the end of a match, which a forward
+    /// scan gives without the general engine's dispatch.
+    forward: DFA,
+}
+
+/// Standard base64 with padding, as the vocabulary files are written; a hand-rolled loop because decoding 200,000
+/// short tokens is most of building a vocabulary, and a general decoder's checks cost more than the decoding.
+fn base64_decode(text: &[u8]) -> Vec<u8> {
+    let value = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => 0,
+        }
+    };
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    for quad in text.chunks(4) {
+        let pad = quad.iter().filter(|&&c| c == b'=').count();
+        let n = quad.iter().fold(0u32, |n, &c| (n << 6) | value(c));
+        let n = n << (6 * (4 - quad.len()));
+        out.extend_from_slice(&n.to_be_bytes()[1..4 - pad.min(2)]);
+    }
+    out
 }
 
 fn pattern(enc: Encoding) -> String {
@@ -58,17 +84,19 @@ impl Vocab {
             Encoding::Cl100kBase => CL100K_VOCAB,
         };
         let mut ranks = FxHashMap::with_capacity_and_hasher(file.len() / 16, Default::default());
-        for line in file.lines() {
+        for line in file.as_bytes().split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             // "<base64 bytes> <rank>": the file is part of the binary, so a malformed line is a build mistake.
-            let (b64, rank) = line.split_once(' ').expect("vocabulary line");
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(b64)
-                .expect("vocabulary base64");
-            ranks.insert(bytes, rank.parse().expect("vocabulary rank"));
+            let space = memchr::memchr(b' ', line).expect("vocabulary line");
+            let rank = line[space + 1..]
+                .iter()
+                .fold(0, |n: Rank, d| n * 10 + Rank::from(d - b'0'));
+            ranks.insert(base64_decode(&line[..space]), rank);
         }
+        let pat = pattern(enc);
         Vocab {
             ranks,
-            split: Regex::new(&pattern(enc)).expect("the encodings' patterns compile without the look-ahead"),
+            split: Regex::new(&pat).expect("the encodings' patterns compile without the look-ahead"),
+            forward: DFA::new(&pat).expect("the encodings' patterns compile to a lazy DFA"),
         }
     }
 
@@ -86,6 +114,9 @@ impl Vocab {
 pub struct Counter {
     vocab: &'static Vocab,
     split: Cache,
+    forward: dfa::Cache,
+    /// Pieces of up to 15 bytes, packed with their length into the key.
+    short: FxHashMap<u128, u32>,
     pieces: FxHashMap<Box<[u8]>, u32>,
     /// Off to measure, or to check, the uncached path.
     pub cache: bool,
@@ -97,6 +128,8 @@ impl Counter {
         Counter {
             vocab,
             split: vocab.split.create_cache(),
+            forward: vocab.forward.create_cache(),
+            short: FxHashMap::default(),
             pieces: FxHashMap::default(),
             cache: true,
         }
@@ -104,6 +137,30 @@ impl Counter {
 
     fn piece(&mut self, piece: &str) -> u64 {
         let bytes = piece.as_bytes();
+        // Short pieces, most of any text, are cached by value: no pointer to follow, no bytes to compare.
+        if bytes.len() < 16 {
+            let mut packed = [0u8; 16];
+            packed[..bytes.len()].copy_from_slice(bytes);
+            packed[15] = bytes.len() as u8;
+            let key = u128::from_le_bytes(packed);
+            if self.cache
+                && let Some(&n) = self.short.get(&key)
+            {
+                return u64::from(n);
+            }
+            let n = if self.vocab.ranks.contains_key(bytes) {
+                1
+            } else {
+                tiktoken_rs::byte_pair_split(bytes, &self.vocab.ranks).len() as u32
+            };
+            if self.cache {
+                if self.short.len() >= CACHE_LIMIT {
+                    self.short.clear();
+                }
+                self.short.insert(key, n);
+            }
+            return u64::from(n);
+        }
         if self.vocab.ranks.contains_key(bytes) {
             return 1;
         }
@@ -134,25 +191,24 @@ impl Counter {
             // Pieces follow each other without gaps (every character belongs to one), so the next one is searched
             // anchored where the last ended: a forward scan alone, with no reverse scan to find where it starts.
             let anchored = Input::new(text).range(at..).anchored(Anchored::Yes);
-            let found = re.search_with(&mut self.split, &anchored);
-            let m = match found {
-                Some(m) => m,
-                None => match re.search_with(&mut self.split, &Input::new(text).range(at..)) {
-                    Some(m) => m,
+            let (start, mut end) = match self.vocab.forward.try_search_fwd(&mut self.forward, &anchored) {
+                Ok(Some(m)) => (at, m.offset()),
+                // No piece starts here (not seen with these patterns), or the DFA gave up: the general engine.
+                _ => match re.search_with(&mut self.split, &Input::new(text).range(at..)) {
+                    Some(m) => (m.start(), m.end()),
                     None => break,
                 },
             };
-            let mut end = m.end();
-            let piece = &text[m.range()];
+            let piece = &text[start..end];
             // The emulated look-ahead: a run of two or more whitespace characters, followed by a non-space,
             // leaves its last character to the next piece.
             if end < text.len() && piece.chars().all(char::is_whitespace) && !piece.contains(['\r', '\n']) {
                 let mut chars = piece.char_indices();
                 if let (Some(_), Some((last, _))) = (chars.nth(1), piece.char_indices().next_back()) {
-                    end = m.start() + last;
+                    end = start + last;
                 }
             }
-            n += self.piece(&text[m.start()..end]);
+            n += self.piece(&text[start..end]);
             at = end;
         }
         n
