@@ -264,7 +264,7 @@ fn rescale(t: Tokens, from: Option<Tokenizer>, to: Tokenizer) -> (Tokens, TokenS
 }
 
 fn finish_call(raw: RawCall, table: &PriceTable, retarget: Option<usize>) -> Call {
-    let logged = table.resolve(&raw.model);
+    let logged = table.resolve_cached(&raw.model);
     let logged_tokenizer = match &logged {
         Resolution::Found(i) => Some(table.model(*i).tokenizer),
         _ => None,

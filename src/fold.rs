@@ -6,7 +6,8 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 use crate::engine::{Call, GroupBy, TokenSource};
 use crate::input::{SkipReason, Stream};
@@ -267,13 +268,13 @@ impl<'a> Fold<'a> {
             by,
             filter,
             analysis: Analysis::default(),
-            index: HashMap::new(),
-            keyed: HashMap::new(),
+            index: HashMap::default(),
+            keyed: HashMap::default(),
             kept: Vec::new(),
             names: Interner::default(),
             provisional: Vec::new(),
-            finals: HashSet::new(),
-            sessions: HashSet::new(),
+            finals: HashSet::default(),
+            sessions: HashSet::default(),
             files: Vec::new(),
         }
     }
@@ -311,7 +312,7 @@ impl<'a> Fold<'a> {
         }
         match p.call.dedup.take() {
             Some(d) => {
-                let key = xxhash_rust::xxh3::xxh3_128(d.key.as_bytes());
+                let key = d.key;
                 match self.keyed.get(&key) {
                     Some(&i) => {
                         self.analysis.stats.duplicates += 1;
@@ -335,7 +336,7 @@ impl<'a> Fold<'a> {
     /// Adds the calls that waited for the whole input, and returns the analysis.
     pub fn finish(mut self) -> Analysis {
         let mut names = std::mem::take(&mut self.names);
-        self.keyed = HashMap::new();
+        self.keyed = HashMap::default();
         let mut waiting: Vec<Kept> = std::mem::take(&mut self.kept).into_iter().map(|(_, k)| k).collect();
         waiting.extend(self.provisional.drain(..).map(|p| Kept::pack(p, &mut names)));
         waiting.sort_by_key(|k| k.place);

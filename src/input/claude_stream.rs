@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::fields::{string, tokens};
-use super::{Dedup, LineError, Parsed, RawCall, RawTokens, Stream, anthropic};
+use super::{LineError, Parsed, RawCall, RawTokens, Stream, anthropic};
 use crate::pricing::Tokens;
 
 pub fn detect(v: &Value) -> bool {
@@ -31,10 +31,7 @@ pub fn parse(v: &Value) -> Parsed {
                 return Ok(Vec::new());
             };
             // Keyed apart from transcripts: a stream's provisional lines must never stand in for another log's copy.
-            call.dedup = call.dedup.map(|d| Dedup {
-                key: format!("stream-{}", d.key),
-                rank: d.rank,
-            });
+            call.dedup = call.dedup.map(|d| d.within("stream"));
             call.session = Some(session);
             call.stream = Some(Stream::Provisional(scope));
             Ok(vec![call])

@@ -71,9 +71,20 @@ pub enum RawTokens {
 /// Identity of a response for de-duplication, and how complete this copy of it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dedup {
-    pub key: String,
+    /// A 128-bit hash of the key's namespace and id: computed where the line is parsed, so the folding thread only
+    /// compares numbers, and nothing is kept of the id itself.
+    pub key: u128,
     /// Higher wins; on a tie the first line read is kept.
     pub rank: (u8, u8, u64),
+}
+
+fn dedup_key(namespace: &str, id: &[u8]) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(namespace.as_bytes());
+    // Never in UTF-8 text: namespace and id cannot run into each other.
+    h.update(&[0xff]);
+    h.update(id);
+    h.digest128()
 }
 
 impl Dedup {
@@ -82,7 +93,7 @@ impl Dedup {
     pub fn response(id: &str, tokens: &Tokens, replay: bool) -> Dedup {
         let total = tokens.prompt().saturating_add(tokens.output);
         Dedup {
-            key: format!("id:{id}"),
+            key: dedup_key("id", id.as_bytes()),
             rank: (2, u8::from(!replay), total),
         }
     }
@@ -90,8 +101,16 @@ impl Dedup {
     /// A batch request (`outcome` false) or its result (`outcome` true), joined by the batch's custom id.
     pub fn batch(namespace: &str, custom_id: &str, outcome: bool) -> Dedup {
         Dedup {
-            key: format!("{namespace}:{custom_id}"),
+            key: dedup_key(namespace, custom_id.as_bytes()),
             rank: (1 + u8::from(outcome), 1, 0),
+        }
+    }
+
+    /// The same identity, kept apart from every other namespace's.
+    pub fn within(self, namespace: &str) -> Dedup {
+        Dedup {
+            key: dedup_key(namespace, &self.key.to_le_bytes()),
+            rank: self.rank,
         }
     }
 }

@@ -137,6 +137,8 @@ pub struct PriceTable {
     pub layers: Vec<String>,
     names: HashMap<String, Vec<usize>>,
     patterns: Vec<(String, usize)>,
+    /// Changes whenever the index is rebuilt: what a thread's cache of resolved names is valid for.
+    generation: u64,
 }
 
 impl PriceTable {

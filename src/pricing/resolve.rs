@@ -2,6 +2,10 @@
 //! table entry, by the rules the YAML states: exact id or alias first, then `provider/` qualification, then
 //! `*` patterns (the pattern with the most literal characters wins). Names compare case-insensitively.
 
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::PriceTable;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +43,8 @@ fn literal_len(pattern: &str) -> usize {
 impl PriceTable {
     /// Rebuilds the lookup index after the model list changed.
     pub(crate) fn index(&mut self) {
+        static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+        self.generation = GENERATIONS.fetch_add(1, Ordering::Relaxed);
         self.names.clear();
         self.patterns.clear();
         for (i, m) in self.models.iter().enumerate() {
@@ -52,6 +58,26 @@ impl PriceTable {
                 self.patterns.push((p.to_lowercase(), i));
             }
         }
+    }
+
+    /// `resolve`, remembered per thread: a log names a handful of models over and over, and patterns are tried
+    /// one by one.
+    pub fn resolve_cached(&self, name: &str) -> Resolution {
+        thread_local! {
+            static RESOLVED: RefCell<(u64, FxHashMap<String, Resolution>)> = RefCell::default();
+        }
+        RESOLVED.with_borrow_mut(|(generation, cache)| {
+            if *generation != self.generation || cache.len() >= 4096 {
+                cache.clear();
+                *generation = self.generation;
+            }
+            if let Some(r) = cache.get(name) {
+                return r.clone();
+            }
+            let r = self.resolve(name);
+            cache.insert(name.to_string(), r.clone());
+            r
+        })
     }
 
     pub fn resolve(&self, name: &str) -> Resolution {
