@@ -136,8 +136,8 @@ pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErr
 /// rejects them, and a whole logged call would be lost for one cut character. Lengths are kept, so error positions
 /// still point into the original line.
 fn repair_surrogates(bytes: &[u8]) -> Option<Vec<u8>> {
-    let has = |b: &[u8]| memchr::memmem::find(b, b"\\ud").is_some() || memchr::memmem::find(b, b"\\uD").is_some();
-    if !has(bytes) {
+    let surrogate = |at: usize| matches!(bytes.get(at + 2), Some(b'd' | b'D'));
+    if !memchr::memmem::find_iter(bytes, b"\\u").any(surrogate) {
         return None;
     }
     let unit = |at: usize| -> Option<u16> {

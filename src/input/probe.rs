@@ -122,6 +122,8 @@ fn probe_key(key: &str) -> Option<usize> {
         "usageMetadata" => Some(13),
         "candidates" => Some(14),
         "session_id" => Some(15),
+        // Keys of other formats' lines, never at the top of a transcript line: the probe stops there.
+        "model" | "messages" | "prompt" | "input" | "object" | "choices" | "contents" => Some(16),
         _ => None,
     }
 }
@@ -142,10 +144,11 @@ fn read_probe<'de, A: MapAccess<'de>>(p: &mut Probe<'de>, map: &mut A) -> Result
                 map.next_value::<IgnoredAny>()?;
                 p.leaf_uuid = true;
             }
-            _ => {
+            10..=15 => {
                 map.next_value::<IgnoredAny>()?;
                 p.earlier = true;
             }
+            _ => return Err(de::Error::custom("not a transcript line")),
         }
         Ok(())
     })
@@ -313,9 +316,9 @@ impl UsageFields<'_> {
 /// The calls of a Claude Code transcript line (none for user, summary and other lines), or `None` when the line
 /// must take the general path.
 pub fn claude_code(bytes: &[u8]) -> Option<Vec<RawCall>> {
+    let p = serde_json::from_slice::<Probe>(bytes).ok()?;
     // Skipped strings are not checked for UTF-8 by serde_json; the whole line is, at once, as the general path would.
     simdutf8::basic::from_utf8(bytes).ok()?;
-    let p = serde_json::from_slice::<Probe>(bytes).ok()?;
     let summary = p.kind == Some("summary") && p.leaf_uuid;
     let entry =
         p.timestamp.is_some() && matches!(p.message, Message::Object(_)) && (p.session_id.is_some() || p.entry_key);
