@@ -62,14 +62,16 @@ def text(rng, n_words):
 
 
 def gen_claude(path, megabytes, seed=1):
-    """A ~/.claude/projects tree: sessions of user lines (with tool results) and assistant lines, each assistant
-    message written once per content block with the same usage, as Claude Code writes them."""
+    """A ~/.claude/projects tree shaped like a working agent's: about 400k lines per 300 MB. User lines carry tool
+    results (mostly short, some whole files); each assistant message is written once per content block (text or
+    tool_use, each line repeating the same usage: one response, counted once); a summary line ends each session."""
     if os.path.exists(path):
         return
     rng = random.Random(seed)
     target = int(megabytes * 1e6)
     written = 0
     models = ["claude-sonnet-4-5-20250929"] * 6 + ["claude-opus-4-1-20250805", "claude-haiku-4-5-20251001"]
+    tools = ["Bash", "Read", "Edit", "Grep", "Write"]
     s = 0
     tmp = path + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -80,11 +82,13 @@ def gen_claude(path, megabytes, seed=1):
         ts = 1_750_000_000 + s * 3_600
         lines = []
         parent = None
+        common = {"isSidechain": False, "userType": "external", "cwd": "/home/dev/p", "sessionId": session,
+                  "version": "2.0.30", "gitBranch": "main"}
         for turn in range(rng.randint(60, 140)):
             uuid = f"u-{s}-{turn}"
-            content = [{"type": "tool_result", "tool_use_id": f"toolu_{s}_{turn}", "content": text(rng, rng.randint(20, 400))}]
-            lines.append({"parentUuid": parent, "isSidechain": False, "userType": "external", "cwd": "/home/dev/p",
-                          "sessionId": session, "version": "2.0.30", "gitBranch": "main", "type": "user",
+            size = rng.randint(3, 30) if rng.random() < 0.8 else rng.randint(100, 400)
+            content = [{"type": "tool_result", "tool_use_id": f"toolu_{s}_{turn}", "content": text(rng, size)}]
+            lines.append({"parentUuid": parent, **common, "type": "user",
                           "message": {"role": "user", "content": content}, "uuid": uuid,
                           "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts + turn * 20))})
             parent = uuid
@@ -95,13 +99,17 @@ def gen_claude(path, megabytes, seed=1):
             usage["cache_creation"] = {"ephemeral_5m_input_tokens": usage["cache_creation_input_tokens"],
                                        "ephemeral_1h_input_tokens": 0}
             model = rng.choice(models)
-            for block in range(rng.randint(1, 3)):
+            for block in range(rng.randint(1, 4)):
                 uuid = f"a-{s}-{turn}-{block}"
-                lines.append({"parentUuid": parent, "isSidechain": False, "userType": "external", "cwd": "/home/dev/p",
-                              "sessionId": session, "version": "2.0.30", "gitBranch": "main",
+                if block == 0 or rng.random() < 0.4:
+                    part = {"type": "text", "text": text(rng, rng.randint(3, 30))}
+                else:
+                    part = {"type": "tool_use", "id": f"toolu_{s}_{turn}_{block}", "name": rng.choice(tools),
+                            "input": {"command": text(rng, rng.randint(3, 12)), "description": "step"}}
+                lines.append({"parentUuid": parent, **common,
                               "message": {"id": msg_id, "type": "message", "role": "assistant", "model": model,
-                                          "content": [{"type": "text", "text": text(rng, rng.randint(5, 60))}],
-                                          "stop_reason": None, "stop_sequence": None, "usage": usage},
+                                          "content": [part], "stop_reason": None, "stop_sequence": None,
+                                          "usage": usage},
                               "requestId": f"req_{s:05d}{turn:04d}", "type": "assistant", "uuid": uuid,
                               "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ts + turn * 20 + 5))})
                 parent = uuid
@@ -112,6 +120,27 @@ def gen_claude(path, megabytes, seed=1):
         written += len(data.encode())
         s += 1
     os.rename(tmp, path)
+
+
+def copy_claude(src, dst, copies):
+    """`copies` copies of a Claude Code tree, each with its own message, request and session ids: a large input
+    with that many times the distinct responses, made in seconds."""
+    if os.path.exists(dst):
+        return
+    tmp = dst + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for root, _, files in os.walk(src):
+        for name in files:
+            data = open(os.path.join(root, name), "rb").read()
+            out_dir = os.path.join(tmp, os.path.relpath(root, src))
+            os.makedirs(out_dir, exist_ok=True)
+            for k in range(copies):
+                tag = f"c{k}".encode()
+                copy = (data.replace(b'"msg_', b'"msg_' + tag).replace(b'"req_', b'"req_' + tag)
+                        .replace(b'"sessionId":"', b'"sessionId":"' + tag))
+                with open(os.path.join(out_dir, f"c{k}-{name}"), "wb") as f:
+                    f.write(copy)
+    os.rename(tmp, dst)
 
 
 def gen_docs(path_jsonl, path_texts, megabytes, seed=2):
@@ -253,7 +282,7 @@ def tokencost_json(args):
 
 
 def bench_claude(runs, scale, results):
-    corpus = os.path.join(WORK, f"claude-{scale}mb")
+    corpus = os.path.join(WORK, f"claude-v2-{scale}mb")
     gen_claude(corpus, scale)
     size, lines = du(corpus), lines_in(corpus)
     print(f"\nClaude Code directory: {size / 1e6:.0f} MB, {lines:,} lines")
@@ -336,13 +365,18 @@ def bench_agent(runs, sessions, results):
 
 
 def bench_memory(scale, results):
-    small = os.path.join(WORK, f"claude-{scale}mb")
-    big = os.path.join(WORK, f"claude-{scale * 3}mb")
+    """Peak RSS for 1x, 3x and 10x the Claude Code directory (the larger ones are copies with their own ids, so
+    the responses waiting for de-duplication grow tenfold too)."""
+    small = os.path.join(WORK, f"claude-v2-{scale}mb")
     gen_claude(small, scale)
-    gen_claude(big, scale * 3, seed=4)
+    paths = [small]
+    for copies in (3, 10):
+        big = os.path.join(WORK, f"claude-v2-{scale}mb-x{copies}")
+        copy_claude(small, big, copies)
+        paths.append(big)
     print("\nPeak memory against input size")
     rows = {}
-    for path in (small, big):
+    for path in paths:
         w, r = measure([BIN, "analyze", path, "--format", "json", "--quiet"])
         rows[path] = r
         print(f"  {du(path) / 1e6:7.0f} MB of logs: peak RSS {r:6.1f} MB ({w:.1f} s)")

@@ -128,6 +128,10 @@ pub struct AnalyzeArgs {
     /// Count every piece and message afresh (for benchmarks: the counts are the same).
     #[arg(long, hide = true)]
     pub no_cache: bool,
+    /// Hold at most this many waiting responses in memory before writing them to a temporary file (for tests: the
+    /// results are the same).
+    #[arg(long, hide = true, value_name = "N")]
+    pub spill_after: Option<usize>,
     #[command(flatten)]
     pub pricing: PricingArgs,
 }

@@ -39,6 +39,8 @@ pub struct AnalyzeConfig {
     pub strict: bool,
     /// Count without the piece and message caches.
     pub no_cache: bool,
+    /// Waiting responses held in memory before they go to a temporary file (default: the fold's own bound).
+    pub spill_after: Option<usize>,
     /// Print budget overruns as GitHub Actions `::error::` annotations too.
     pub annotate: bool,
     pub table: PriceTable,
@@ -346,6 +348,7 @@ impl AnalyzeConfig {
             budgets,
             strict: args.strict || file.strict.unwrap_or(false),
             no_cache: args.no_cache,
+            spill_after: args.spill_after,
             annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             table,
         })

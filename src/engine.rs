@@ -89,6 +89,8 @@ pub struct Engine<'a> {
     pub side_groups: bool,
     /// Draw a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Waiting responses held in memory before they go to a temporary file, when not the fold's default.
+    pub spill_at: Option<usize>,
 }
 
 impl<'a> Engine<'a> {
@@ -103,6 +105,7 @@ impl<'a> Engine<'a> {
             retarget: None,
             side_groups: false,
             progress: false,
+            spill_at: None,
         })
     }
 }
@@ -332,6 +335,9 @@ impl Engine<'_> {
         if self.side_groups {
             fold = fold.with_side_groups();
         }
+        if let Some(n) = self.spill_at {
+            fold.spill_at = n;
+        }
         let (files, errors) = input::expand_paths(paths);
         for (p, e) in errors {
             diag.error(&format!("{}: cannot read directory: {e}", p.display()));
@@ -371,7 +377,18 @@ impl Engine<'_> {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        fold.finish()
+        let analysis = fold.finish();
+        if let Some(e) = &analysis.stats.spill_error {
+            diag.warn(&format!(
+                "cannot write to a temporary file ({e}): responses are de-duplicated in memory instead"
+            ));
+        }
+        if let Some(e) = &analysis.stats.spill_lost {
+            diag.error(&format!(
+                "cannot read back a temporary file ({e}): some calls are missing"
+            ));
+        }
+        analysis
     }
 
     fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, labels: &[String], batch: &Batch) {

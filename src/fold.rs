@@ -13,6 +13,7 @@ use crate::engine::{Call, GroupBy, TokenSource};
 use crate::input::{SkipReason, Stream};
 use crate::pricing::{PriceTable, Resolution, Tokens};
 use crate::project::Traced;
+use crate::spill;
 
 /// What is billed at one price: a model, one of its dated rows, batch or not, long-context tier or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,6 +93,10 @@ pub struct Stats {
     /// The earliest and latest timestamps of the counted calls.
     pub first_call: Option<DateTime<Utc>>,
     pub last_call: Option<DateTime<Utc>>,
+    /// Why waiting copies could not be written to temporary files (they stayed in memory: results are exact).
+    pub spill_error: Option<String>,
+    /// Why copies written to temporary files could not be read back (results are incomplete).
+    pub spill_lost: Option<String>,
 }
 
 impl Stats {
@@ -195,6 +200,106 @@ impl Kept {
         }
     }
 
+    /// The fixed-size record of a kept copy, after its key and rank. An unpriced model is written as "not found"
+    /// and resolved again from its name when read back (a name always resolves the same way).
+    fn encode(&self, key: u128, rank: (u8, u8, u64)) -> spill::Record {
+        let mut r = [0u8; spill::RECORD];
+        let mut at = 0;
+        let mut put = |bytes: &[u8]| {
+            r[at..at + bytes.len()].copy_from_slice(bytes);
+            at += bytes.len();
+        };
+        put(&key.to_le_bytes());
+        put(&[rank.0, rank.1]);
+        put(&rank.2.to_le_bytes());
+        for n in [self.place.0, self.place.1, self.place.2, self.model] {
+            put(&n.to_le_bytes());
+        }
+        put(&self.session.unwrap_or(u32::MAX).to_le_bytes());
+        let idx = self.model_idx.as_ref().map_or(u32::MAX, |&i| i as u32);
+        put(&idx.to_le_bytes());
+        match self.timestamp {
+            Some(t) => {
+                put(&[1]);
+                put(&t.timestamp().to_le_bytes());
+                put(&t.timestamp_subsec_nanos().to_le_bytes());
+            }
+            None => put(&[0; 13]),
+        }
+        let t = &self.tokens;
+        for n in [t.input, t.cache_read, t.cache_write_5m, t.cache_write_1h, t.output] {
+            put(&n.to_le_bytes());
+        }
+        match self.stream {
+            Some((fin, scope)) => {
+                put(&[1 + u8::from(fin)]);
+                put(&scope.to_le_bytes());
+            }
+            None => put(&[0; 5]),
+        }
+        put(&[u8::from(self.batch), u8::from(self.billed), self.source as u8]);
+        r
+    }
+
+    fn decode(r: &spill::Record, table: &PriceTable, names: &Interner) -> ((u8, u8, u64), Kept) {
+        let mut at = 16;
+        let mut take = |n: usize| {
+            at += n;
+            &r[at - n..at]
+        };
+        let u32_of = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let u64_of = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+        let flags = take(2);
+        let rank = (flags[0], flags[1], u64_of(take(8)));
+        let place = (u32_of(take(4)), u32_of(take(4)), u32_of(take(4)));
+        let model = u32_of(take(4));
+        let session = Some(u32_of(take(4))).filter(|&s| s != u32::MAX);
+        let model_idx = match u32_of(take(4)) {
+            u32::MAX => Err(Box::new(table.resolve(&names.names[model as usize]))),
+            i => Ok(i as usize),
+        };
+        let has_time = take(1)[0] == 1;
+        let secs = i64::from_le_bytes(take(8).try_into().unwrap_or_default());
+        let nanos = u32_of(take(4));
+        let timestamp = if has_time {
+            DateTime::from_timestamp(secs, nanos)
+        } else {
+            None
+        };
+        let mut n = [0u64; 5];
+        for x in &mut n {
+            *x = u64_of(take(8));
+        }
+        let stream_kind = take(1)[0];
+        let scope = u32_of(take(4));
+        let stream = (stream_kind > 0).then_some((stream_kind == 2, scope));
+        let tail = take(3);
+        let source = match tail[2] {
+            0 => TokenSource::Reported,
+            1 => TokenSource::Counted,
+            _ => TokenSource::Estimated,
+        };
+        let kept = Kept {
+            place,
+            model,
+            session,
+            model_idx,
+            timestamp,
+            tokens: Tokens {
+                input: n[0],
+                cache_read: n[1],
+                cache_write_5m: n[2],
+                cache_write_1h: n[3],
+                output: n[4],
+            },
+            stream,
+            batch: tail[0] == 1,
+            billed: tail[1] == 1,
+            source,
+        };
+        (rank, kept)
+    }
+
     fn unpack(self, names: &Interner) -> Placed {
         Placed {
             place: (self.place.0 as usize, u64::from(self.place.1), self.place.2 as usize),
@@ -243,6 +348,10 @@ pub struct SideGroups {
     pub models: BTreeMap<usize, BTreeMap<BucketKey, Sums>>,
 }
 
+/// Waiting copies held in memory (about 150 bytes each with their index) before they are written out: keeps them
+/// under 20 MB whatever the input's size.
+const SPILL_AT: usize = 1 << 17;
+
 pub struct Fold<'a> {
     table: &'a PriceTable,
     by: GroupBy,
@@ -259,6 +368,11 @@ pub struct Fold<'a> {
     sessions: HashSet<String>,
     /// Names of the files read, by file number (kept once, not with every call).
     files: Vec<FileNames>,
+    /// Waiting copies held in memory before they are written out as a sorted run.
+    pub spill_at: usize,
+    runs: Vec<std::fs::File>,
+    /// Counted calls' places, sessions and sizes, put back in input order at the end.
+    trace: Vec<(Place, Traced)>,
 }
 
 impl<'a> Fold<'a> {
@@ -276,6 +390,9 @@ impl<'a> Fold<'a> {
             finals: HashSet::default(),
             sessions: HashSet::default(),
             files: Vec::new(),
+            spill_at: SPILL_AT,
+            runs: Vec::new(),
+            trace: Vec::new(),
         }
     }
 
@@ -325,6 +442,9 @@ impl<'a> Fold<'a> {
                         self.keyed.insert(key, self.kept.len() as u32);
                         let kept = Kept::pack(p, &mut self.names);
                         self.kept.push((d.rank, kept));
+                        if self.kept.len() >= self.spill_at {
+                            self.spill();
+                        }
                     }
                 }
             }
@@ -333,29 +453,106 @@ impl<'a> Fold<'a> {
         }
     }
 
+    /// Writes the waiting copies out as one run sorted by key, and forgets them. If the run cannot be written,
+    /// they stay in memory (the result is the same, only memory grows) and the run says so.
+    fn spill(&mut self) {
+        let mut order: Vec<(u128, u32)> = self.keyed.drain().collect();
+        order.sort_unstable();
+        let kept = &self.kept;
+        match spill::write_run(order.iter().map(|&(key, i)| {
+            let (rank, k) = &kept[i as usize];
+            k.encode(key, *rank)
+        })) {
+            Ok(file) => {
+                self.runs.push(file);
+                self.kept.clear();
+            }
+            Err(e) => {
+                self.keyed = order.into_iter().collect();
+                self.spill_at = usize::MAX;
+                self.analysis.stats.spill_error = Some(e.to_string());
+            }
+        }
+    }
+
+    /// Adds one waiting copy, unless a stream's final line replaced it.
+    fn add_waiting(&mut self, k: Kept, names: &Interner) {
+        let p = k.unpack(names);
+        if let Some(Stream::Provisional(scope)) = &p.call.stream
+            && self.finals.contains(scope)
+        {
+            self.analysis.stats.superseded += 1;
+            return;
+        }
+        self.add(p);
+    }
+
     /// Adds the calls that waited for the whole input, and returns the analysis.
     pub fn finish(mut self) -> Analysis {
         let mut names = std::mem::take(&mut self.names);
+        if !self.runs.is_empty() {
+            self.spill();
+            self.merge_runs(&names);
+        }
         self.keyed = HashMap::default();
         let mut waiting: Vec<Kept> = std::mem::take(&mut self.kept).into_iter().map(|(_, k)| k).collect();
         waiting.extend(self.provisional.drain(..).map(|p| Kept::pack(p, &mut names)));
         waiting.sort_by_key(|k| k.place);
         // Unpacked one at a time: the compact entries are the peak of memory, not a second full copy.
         for k in waiting {
-            let p = k.unpack(&names);
-            if let Some(Stream::Provisional(scope)) = &p.call.stream
-                && self.finals.contains(scope)
-            {
-                self.analysis.stats.superseded += 1;
-                continue;
-            }
-            self.add(p);
+            self.add_waiting(k, &names);
         }
         if self.by == GroupBy::Call {
             self.analysis.groups.sort_by_key(|g| g.first);
         }
+        if let Some(trace) = &mut self.analysis.trace {
+            self.trace.sort_by_key(|(place, _)| *place);
+            trace.extend(self.trace.drain(..).map(|(_, t)| t));
+        }
         self.analysis.stats.sessions = self.sessions.len() as u64;
         self.analysis
+    }
+
+    /// Adds the best copy of every key in the runs: the highest rank, and on a tie the copy read first, exactly
+    /// as if every copy had been held in memory (sums do not depend on the order calls are added in). Copies still
+    /// in memory, when the last run could not be written, compete too and leave memory when they lose or win.
+    fn merge_runs(&mut self, names: &Interner) {
+        let runs = std::mem::take(&mut self.runs);
+        let mut copies = Vec::new();
+        let mut taken = HashSet::default();
+        let result = spill::Merge::new(runs).and_then(|mut merge| {
+            while merge.next_key(&mut copies)? {
+                let key = spill::key(&copies[0]);
+                let mut candidates: Vec<((u8, u8, u64), Kept)> =
+                    copies.iter().map(|r| Kept::decode(r, self.table, names)).collect();
+                if let Some(i) = self.keyed.remove(&key) {
+                    let (rank, k) = &self.kept[i as usize];
+                    candidates.push(Kept::decode(&k.encode(key, *rank), self.table, names));
+                    taken.insert(i);
+                }
+                self.analysis.stats.duplicates += candidates.len() as u64 - 1;
+                let best = candidates
+                    .into_iter()
+                    .max_by(|(ra, a), (rb, b)| ra.cmp(rb).then(b.place.cmp(&a.place)));
+                if let Some((_, k)) = best {
+                    self.add_waiting(k, names);
+                }
+            }
+            Ok(())
+        });
+        if !taken.is_empty() {
+            let kept = std::mem::take(&mut self.kept);
+            self.kept = kept
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !taken.contains(&(*i as u32)))
+                .map(|(_, k)| k)
+                .collect();
+        }
+        if let Err(e) = result {
+            // Copies not read back are lost: the run must fail, not report less than was logged.
+            self.analysis.stats.spill_lost = Some(e.to_string());
+        }
     }
 
     fn add(&mut self, p: Placed) {
@@ -377,12 +574,15 @@ impl<'a> Fold<'a> {
         stats.calls += 1;
         let names = &self.files[p.place.0];
         let session = call.session.clone().unwrap_or_else(|| names.session_fallback.clone());
-        if let Some(trace) = &mut self.analysis.trace {
-            trace.push(Traced {
-                session: session.clone(),
-                prompt: call.tokens.prompt(),
-                output: call.tokens.output,
-            });
+        if self.analysis.trace.is_some() {
+            self.trace.push((
+                p.place,
+                Traced {
+                    session: session.clone(),
+                    prompt: call.tokens.prompt(),
+                    output: call.tokens.output,
+                },
+            ));
         }
         if !self.sessions.contains(&session) {
             self.sessions.insert(session.clone());
@@ -450,6 +650,8 @@ impl<'a> Fold<'a> {
             groups.len() - 1
         });
         let g = &mut groups[gi];
+        // Calls that waited are added after the rest: the group's first call is the earliest read.
+        g.first = g.first.min(p.place);
         if self.by == GroupBy::Call {
             g.call = Some(CallInfo {
                 file: self.files[p.place.0].label.clone(),

@@ -29,4 +29,5 @@ pub mod output;
 pub mod pricing;
 pub mod project;
 pub mod report;
+pub mod spill;
 pub mod tokenize;

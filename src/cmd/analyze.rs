@@ -19,6 +19,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     engine.filter = cfg.filter.clone();
     engine.side_groups = !cfg.budgets.is_empty();
     engine.progress = true;
+    engine.spill_at = cfg.spill_after.map(|n| n.max(1));
     let analysis = engine.run(&cfg.inputs, &mut diag);
     let mut report = report::build(&analysis, &cfg.table, cfg.by);
     report.plan = cfg
