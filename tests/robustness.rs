@@ -279,6 +279,42 @@ fn every_format_is_byte_identical_across_thread_counts() {
 /// The canary stands in every prompt, completion, system and tool field of every format, and in fields where
 /// it does not belong (a token count): it must never be printed.
 #[test]
+fn responses_written_to_temporary_files_give_the_same_report() {
+    // Past a bound, responses waiting for de-duplication go to sorted runs on disk and are merged back at the end;
+    // a bound of 1 or 2 makes a run of almost every response, and copies of one response land in different runs.
+    let inputs = [
+        "fixtures/formats",
+        "fixtures/hand.jsonl",
+        "fixtures/sample.jsonl",
+        "fixtures/formats",
+    ];
+    for by in ["model", "session", "day", "call"] {
+        let run = |extra: &[&str]| {
+            let out = cargo_bin_cmd!("tokencost")
+                .arg("analyze")
+                .args(inputs)
+                .args(["--format", "json", "--by", by])
+                .args(extra)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0));
+            (out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+        };
+        let (memory, summary) = run(&[]);
+        let report: Value = serde_json::from_slice(&memory).unwrap();
+        assert!(
+            report["summary"]["duplicate_lines"].as_u64().unwrap_or(0) > 10,
+            "{report}"
+        );
+        for bound in ["1", "2", "5"] {
+            let (spilled, spilled_summary) = run(&["--spill-after", bound]);
+            assert_eq!(memory, spilled, "--by {by} --spill-after {bound}");
+            assert_eq!(summary, spilled_summary, "--by {by} --spill-after {bound}");
+        }
+    }
+}
+
+#[test]
 fn no_prompt_text_in_any_output_or_error() {
     const C: &str = "CANARY-b41d";
     let lines = vec![
