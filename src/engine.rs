@@ -13,6 +13,7 @@ use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
 use crate::tokenize::{self, Encoding};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
@@ -63,9 +64,9 @@ impl TokenSource {
 /// A call after counting and lookup, ready to be folded.
 #[derive(Debug, Clone)]
 pub struct Call {
-    pub model: String,
+    pub model: Arc<str>,
     pub resolution: Resolution,
-    pub session: Option<String>,
+    pub session: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
     pub batch: bool,
     pub tokens: Tokens,
@@ -119,37 +120,56 @@ enum Read {
     Closed { label: String },
 }
 
-/// Reads every file in turn into batches of about `BATCH_BYTES` (several small files share one), into `tx`; stops
-/// early when the receiver is gone. Buffers of batches that are done with come back through `recycled`.
-fn read_all(files: &[PathBuf], tx: &SyncSender<Read>, recycled: &Receiver<Vec<u8>>) {
-    let fresh = || Batch {
-        buf: recycled.try_recv().unwrap_or_default(),
-        lines: Vec::new(),
-    };
-    let mut batch = fresh();
-    // Files whose lines are all in `batch`, closed once it is sent.
-    let mut ended: Vec<String> = Vec::new();
-    // Sends the batch (when it holds lines) and then closes the files it ends; false when the receiver is gone.
-    let flush = |batch: &mut Batch, ended: &mut Vec<String>| -> bool {
-        if !batch.lines.is_empty() {
-            let full = std::mem::replace(batch, fresh());
-            if tx.send(Read::Batch(full)).is_err() {
-                return false;
-            }
+/// Small messages sent at once, so that the channel's bound counts batches, not files opened.
+const MAX_EVENTS: usize = 1024;
+
+/// The reader thread's state: the batch being filled, and the messages to send with it.
+struct Reader<'a> {
+    tx: &'a SyncSender<Vec<Read>>,
+    recycled: &'a Receiver<Vec<u8>>,
+    batch: Batch,
+    out: Vec<Read>,
+    /// Files whose lines are all in `batch`, closed once it is sent.
+    ended: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn fresh(&self) -> Batch {
+        Batch {
+            buf: self.recycled.try_recv().unwrap_or_default(),
+            lines: Vec::new(),
         }
-        batch.buf.clear();
-        ended.drain(..).all(|label| tx.send(Read::Closed { label }).is_ok())
-    };
-    for (file_no, path) in files.iter().enumerate() {
+    }
+
+    /// Queues a message; sends the queue when it is long. False when the receiver is gone.
+    fn event(&mut self, msg: Read) -> bool {
+        self.out.push(msg);
+        self.out.len() < MAX_EVENTS || self.send()
+    }
+
+    /// Sends the batch, when it holds lines, with the messages before it and the files it ends.
+    fn flush(&mut self) -> bool {
+        if !self.batch.lines.is_empty() {
+            let fresh = self.fresh();
+            let full = std::mem::replace(&mut self.batch, fresh);
+            self.out.push(Read::Batch(full));
+        }
+        self.batch.buf.clear();
+        let ended = std::mem::take(&mut self.ended);
+        self.out.extend(ended.into_iter().map(|label| Read::Closed { label }));
+        self.send()
+    }
+
+    fn send(&mut self) -> bool {
+        self.out.is_empty() || self.tx.send(std::mem::take(&mut self.out)).is_ok()
+    }
+
+    /// Reads one file into batches; false when the receiver is gone.
+    fn file(&mut self, file_no: usize, path: &Path) -> bool {
         let label = file_label(path);
         let mut reader = match LineReader::open(path) {
             Ok(r) => r,
-            Err(e) => {
-                if tx.send(Read::Failed(format!("{label}: cannot read: {e}"))).is_err() {
-                    return;
-                }
-                continue;
-            }
+            Err(e) => return self.event(Read::Failed(format!("{label}: cannot read: {e}"))),
         };
         let session_fallback = path
             .file_name()
@@ -158,36 +178,50 @@ fn read_all(files: &[PathBuf], tx: &SyncSender<Read>, recycled: &Receiver<Vec<u8
             label: label.clone(),
             session_fallback,
         };
-        if tx.send(Read::Opened { file_no, names }).is_err() {
-            return;
+        if !self.event(Read::Opened { file_no, names }) {
+            return false;
         }
         loop {
-            match reader.fill(&mut batch, file_no, BATCH_BYTES) {
-                Ok(false) => {
-                    if batch.buf.len() >= BATCH_BYTES && !flush(&mut batch, &mut ended) {
-                        return;
+            match reader.fill(&mut self.batch, file_no, BATCH_BYTES) {
+                Ok(done) => {
+                    if done {
+                        self.ended.push(label.clone());
                     }
-                }
-                Ok(true) => {
-                    ended.push(label);
-                    if batch.buf.len() >= BATCH_BYTES && !flush(&mut batch, &mut ended) {
-                        return;
+                    if self.batch.buf.len() >= BATCH_BYTES && !self.flush() {
+                        return false;
                     }
-                    break;
+                    if done {
+                        return true;
+                    }
                 }
                 Err(e) => {
                     // The lines read before the failure are still used.
                     let msg = format!("{label}: read failed after line {}: {e}", reader.lines_read());
-                    ended.push(label);
-                    if !flush(&mut batch, &mut ended) || tx.send(Read::Failed(msg)).is_err() {
-                        return;
-                    }
-                    break;
+                    self.ended.push(label);
+                    return self.flush() && self.event(Read::Failed(msg));
                 }
             }
         }
     }
-    flush(&mut batch, &mut ended);
+}
+
+/// Reads every file in turn into batches of about `BATCH_BYTES` (several small files share one), into `tx`; stops
+/// early when the receiver is gone. Buffers of batches that are done with come back through `recycled`.
+fn read_all(files: &[PathBuf], tx: &SyncSender<Vec<Read>>, recycled: &Receiver<Vec<u8>>) {
+    let mut r = Reader {
+        tx,
+        recycled,
+        batch: Batch::default(),
+        out: Vec::new(),
+        ended: Vec::new(),
+    };
+    r.batch = r.fresh();
+    for (file_no, path) in files.iter().enumerate() {
+        if !r.file(file_no, path) {
+            return;
+        }
+    }
+    r.flush();
 }
 
 fn progress_bar(files: &[PathBuf]) -> ProgressBar {
@@ -344,12 +378,12 @@ impl Engine<'_> {
             fold.analysis.stats.unreadable_files += 1;
         }
         let bar = (self.progress && !diag.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&files));
-        let (tx, rx) = sync_channel::<Read>(2);
+        let (tx, rx) = sync_channel::<Vec<Read>>(2);
         let (recycle, recycled) = channel::<Vec<u8>>();
         std::thread::scope(|scope| {
             scope.spawn(move || read_all(&files, &tx, &recycled));
             let mut labels: Vec<String> = Vec::new();
-            for msg in rx {
+            for msg in rx.into_iter().flatten() {
                 match msg {
                     Read::Opened { file_no, names } => {
                         fold.analysis.stats.files += 1;

@@ -7,7 +7,9 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::engine::{Call, GroupBy, TokenSource};
 use crate::input::{SkipReason, Stream};
@@ -140,22 +142,23 @@ pub struct FileNames {
 /// Names kept once each: the model and session names of the calls that wait for the end of the input.
 #[derive(Default)]
 struct Interner {
-    ids: HashMap<String, u32>,
-    names: Vec<String>,
+    ids: HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
 }
 
 impl Interner {
-    fn id(&mut self, s: String) -> u32 {
-        if let Some(&id) = self.ids.get(&s) {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
             return id;
         }
         let id = self.names.len() as u32;
-        self.names.push(s.clone());
-        self.ids.insert(s, id);
+        let name: Arc<str> = s.into();
+        self.names.push(name.clone());
+        self.ids.insert(name, id);
         id
     }
 
-    fn name(&self, id: u32) -> String {
+    fn name(&self, id: u32) -> Arc<str> {
         self.names[id as usize].clone()
     }
 }
@@ -182,8 +185,8 @@ impl Kept {
         let c = p.call;
         Kept {
             place: (p.place.0 as u32, p.place.1 as u32, p.place.2 as u32),
-            model: names.id(c.model),
-            session: c.session.map(|s| names.id(s)),
+            model: names.id(&c.model),
+            session: c.session.map(|s| names.id(&s)),
             model_idx: match c.resolution {
                 Resolution::Found(i) => Ok(i),
                 other => Err(Box::new(other)),
@@ -191,8 +194,8 @@ impl Kept {
             timestamp: c.timestamp,
             tokens: c.tokens,
             stream: c.stream.map(|s| match s {
-                Stream::Final(scope) => (true, names.id(scope)),
-                Stream::Provisional(scope) => (false, names.id(scope)),
+                Stream::Final(scope) => (true, names.id(&scope)),
+                Stream::Provisional(scope) => (false, names.id(&scope)),
             }),
             batch: c.batch,
             billed: c.billed,
@@ -317,7 +320,7 @@ impl Kept {
                 billed: self.billed,
                 dedup: None,
                 stream: self.stream.map(|(fin, scope)| {
-                    let scope = names.name(scope);
+                    let scope = names.name(scope).to_string();
                     if fin {
                         Stream::Final(scope)
                     } else {
@@ -573,19 +576,19 @@ impl<'a> Fold<'a> {
         }
         stats.calls += 1;
         let names = &self.files[p.place.0];
-        let session = call.session.clone().unwrap_or_else(|| names.session_fallback.clone());
+        let session: &str = call.session.as_deref().unwrap_or(&names.session_fallback);
         if self.analysis.trace.is_some() {
             self.trace.push((
                 p.place,
                 Traced {
-                    session: session.clone(),
+                    session: session.to_string(),
                     prompt: call.tokens.prompt(),
                     output: call.tokens.output,
                 },
             ));
         }
-        if !self.sessions.contains(&session) {
-            self.sessions.insert(session.clone());
+        if !self.sessions.contains(session) {
+            self.sessions.insert(session.to_string());
         }
         if let Some(t) = call.timestamp {
             stats.first_call = Some(stats.first_call.map_or(t, |f| f.min(t)));
@@ -598,7 +601,7 @@ impl<'a> Fold<'a> {
                 let e = self
                     .analysis
                     .unpriced
-                    .entry(call.model.clone())
+                    .entry(call.model.to_string())
                     .or_insert_with(|| (Sums::default(), other.clone()));
                 e.0.add(&call.tokens, call.source);
                 return;
@@ -615,9 +618,12 @@ impl<'a> Fold<'a> {
             long: model.prices[row].is_long(call.tokens.prompt()),
         };
         if let Some(side) = &mut self.analysis.side {
+            if !side.sessions.contains_key(session) {
+                side.sessions.insert(session.to_string(), BTreeMap::new());
+            }
             side.sessions
-                .entry(session.clone())
-                .or_default()
+                .get_mut(session)
+                .expect("inserted above")
                 .entry(key)
                 .or_default()
                 .add(&call.tokens, call.source);
@@ -628,27 +634,31 @@ impl<'a> Fold<'a> {
                 .or_default()
                 .add(&call.tokens, call.source);
         }
-        let group_key = match self.by {
-            GroupBy::Model => model.full_id(),
-            GroupBy::Provider => model.provider.clone(),
-            GroupBy::Session => session,
-            GroupBy::Day => call.timestamp.map_or_else(
+        let group_key: Cow<str> = match self.by {
+            GroupBy::Model => Cow::Owned(model.full_id()),
+            GroupBy::Provider => Cow::Borrowed(&model.provider),
+            GroupBy::Session => Cow::Borrowed(session),
+            GroupBy::Day => Cow::Owned(call.timestamp.map_or_else(
                 || "unknown".to_string(),
                 |t| t.with_timezone(&self.filter.timezone).date_naive().to_string(),
-            ),
-            GroupBy::Call if p.place.2 > 0 => format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1),
-            GroupBy::Call => format!("{}:{}", names.label, p.place.1),
+            )),
+            GroupBy::Call if p.place.2 > 0 => Cow::Owned(format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1)),
+            GroupBy::Call => Cow::Owned(format!("{}:{}", names.label, p.place.1)),
         };
         let groups = &mut self.analysis.groups;
-        let gi = *self.index.entry(group_key.clone()).or_insert_with(|| {
-            groups.push(Group {
-                key: group_key,
-                first: p.place,
-                buckets: BTreeMap::new(),
-                call: None,
-            });
-            groups.len() - 1
-        });
+        let gi = match self.index.get(group_key.as_ref()) {
+            Some(&gi) => gi,
+            None => {
+                groups.push(Group {
+                    key: group_key.to_string(),
+                    first: p.place,
+                    buckets: BTreeMap::new(),
+                    call: None,
+                });
+                self.index.insert(group_key.into_owned(), groups.len() - 1);
+                groups.len() - 1
+            }
+        };
         let g = &mut groups[gi];
         // Calls that waited are added after the rest: the group's first call is the earliest read.
         g.first = g.first.min(p.place);
@@ -656,7 +666,7 @@ impl<'a> Fold<'a> {
             g.call = Some(CallInfo {
                 file: self.files[p.place.0].label.clone(),
                 line: p.place.1,
-                model: call.model.clone(),
+                model: call.model.to_string(),
                 source: call.source,
             });
         }

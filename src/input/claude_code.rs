@@ -7,6 +7,7 @@
 //! The session is `sessionId`; `costUSD` (old versions) is ignored in favour of the price tables.
 
 use serde_json::Value;
+use std::sync::Arc;
 
 use super::fields::{string, timestamp};
 use super::{Parsed, anthropic};
@@ -35,7 +36,7 @@ pub fn parse(v: &Value) -> Parsed {
     let Some(mut call) = anthropic::message_call(msg, replay)? else {
         return Ok(Vec::new());
     };
-    call.session = string(v, "sessionId")?;
+    call.session = string(v, "sessionId")?.map(Arc::from);
     call.timestamp = timestamp(v, "timestamp")?;
     Ok(vec![call])
 }

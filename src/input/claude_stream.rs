@@ -32,7 +32,7 @@ pub fn parse(v: &Value) -> Parsed {
             };
             // Keyed apart from transcripts: a stream's provisional lines must never stand in for another log's copy.
             call.dedup = call.dedup.map(|d| d.within("stream"));
-            call.session = Some(session);
+            call.session = Some(session.into());
             call.stream = Some(Stream::Provisional(scope));
             Ok(vec![call])
         }
@@ -50,7 +50,7 @@ pub fn parse(v: &Value) -> Parsed {
                     output: tokens(u, "outputTokens")?,
                 };
                 let mut call = RawCall::new(model.clone(), RawTokens::Reported(t));
-                call.session = Some(session.clone());
+                call.session = Some(session.as_str().into());
                 call.stream = Some(Stream::Final(scope.clone()));
                 calls.push(call);
             }

@@ -19,6 +19,7 @@ mod probe;
 mod read;
 
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 use crate::pricing::Tokens;
 use crate::tokenize::ChatMessage;
@@ -28,11 +29,31 @@ pub use detect::{parse_line, parse_value};
 pub use fields::chat_messages;
 pub use read::{Batch, LineReader, expand_paths};
 
+/// A shared copy of a model or session name: the names a thread saw last are handed out again instead of copied,
+/// so a transcript's thousands of calls cost no allocation for the three models and one session they name.
+pub fn shared(name: &str) -> Arc<str> {
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<Arc<str>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    RECENT.with_borrow_mut(|recent| {
+        if let Some(a) = recent.iter().find(|a| ***a == *name) {
+            return a.clone();
+        }
+        let a: Arc<str> = name.into();
+        if recent.len() >= 16 {
+            recent.remove(0);
+        }
+        recent.push(a.clone());
+        a
+    })
+}
+
 /// One logged call as its format describes it, before tokens are counted or prices looked up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawCall {
-    pub model: String,
-    pub session: Option<String>,
+    /// Shared, not copied: a log names a few models and sessions over and over (see `names`).
+    pub model: Arc<str>,
+    pub session: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
     /// Billed at the provider's batch rate.
     pub batch: bool,
@@ -44,9 +65,9 @@ pub struct RawCall {
 }
 
 impl RawCall {
-    pub fn new(model: String, tokens: RawTokens) -> Self {
+    pub fn new(model: impl Into<Arc<str>>, tokens: RawTokens) -> Self {
         RawCall {
-            model,
+            model: model.into(),
             session: None,
             timestamp: None,
             batch: false,

@@ -10,6 +10,7 @@
 //! Without `usage`, `messages` (chat framing) and `prompt` (plain text) are counted as input, `completion` as output.
 
 use serde_json::Value;
+use std::sync::Arc;
 
 use super::fields::{self, chat_messages, string, timestamp, tokens};
 use super::{LineError, Parsed, RawCall, RawTokens, TextCall};
@@ -60,7 +61,7 @@ pub fn parse(v: &Value) -> Parsed {
         Some(_) => return Err(LineError::bad("`batch` must be true or false")),
     };
     let mut call = RawCall::new(fields::model(v)?, tokens);
-    call.session = string(v, "session")?;
+    call.session = string(v, "session")?.map(Arc::from);
     call.timestamp = timestamp(v, "timestamp")?;
     call.batch = batch;
     Ok(vec![call])

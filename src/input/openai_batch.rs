@@ -6,6 +6,7 @@
 //! its request as not billed.
 
 use serde_json::Value;
+use std::sync::Arc;
 
 use super::fields::{self, string};
 use super::{Dedup, LineError, Parsed, RawCall, RawTokens, TextCall, openai_chat, openai_responses};
@@ -44,7 +45,7 @@ pub fn parse_input(v: &Value) -> Parsed {
         t
     };
     let mut call = RawCall::new(fields::model(body)?, RawTokens::Text(text));
-    call.session = openai_chat::session(body)?;
+    call.session = openai_chat::session(body)?.map(Arc::from);
     call.batch = true;
     call.dedup = Some(Dedup::batch(NAMESPACE, &custom_id(v)?, false));
     Ok(vec![call])

@@ -8,6 +8,7 @@
 //! `completion_tokens` includes reasoning tokens and is all billed as output.
 
 use serde_json::Value;
+use std::sync::Arc;
 
 use super::fields::{self, chat_messages, string, timestamp, tokens};
 use super::{Dedup, LineError, Parsed, RawCall, RawTokens, TextCall, openai_responses};
@@ -112,7 +113,7 @@ fn dedup(resp: &Value, t: &Tokens) -> Option<Dedup> {
 
 pub fn parse_request(v: &Value) -> Parsed {
     let mut call = RawCall::new(fields::model(v)?, RawTokens::Text(request_text(v)?));
-    call.session = session(v)?;
+    call.session = session(v)?.map(Arc::from);
     Ok(vec![call])
 }
 
@@ -162,7 +163,7 @@ pub fn parse_pair(v: &Value) -> Parsed {
     // The response names the snapshot that served the call; the request, the alias asked for.
     let model = fields::model(resp).or_else(|_| fields::model(req))?;
     let mut call = RawCall::new(model, tokens);
-    call.session = session(req)?;
+    call.session = session(req)?.map(Arc::from);
     call.timestamp = timestamp(resp, "created")?;
     call.batch = batch_tier(resp);
     call.dedup = dedup;

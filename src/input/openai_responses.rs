@@ -5,6 +5,7 @@
 //! The session is the response's `conversation.id`, else `metadata.session_id`, else `user`.
 
 use serde_json::Value;
+use std::sync::Arc;
 
 use super::fields::{self, string, timestamp, tokens};
 use super::{Dedup, LineError, Parsed, RawCall, RawTokens, TextCall, openai_chat};
@@ -87,7 +88,7 @@ pub fn response_call(v: &Value) -> Result<Option<RawCall>, LineError> {
     let t = usage(u)?;
     let mut call = RawCall::new(fields::model(v)?, RawTokens::Reported(t));
     call.timestamp = timestamp(v, "created_at")?;
-    call.session = session(v)?;
+    call.session = session(v)?.map(Arc::from);
     call.batch = v.get("service_tier").and_then(Value::as_str) == Some("batch");
     call.dedup = v
         .get("id")
@@ -105,13 +106,13 @@ pub fn parse_pair(req: &Value, resp: &Value) -> Parsed {
         let mut call = response_call(resp)?.into_iter().collect::<Vec<_>>();
         for c in &mut call {
             if c.session.is_none() {
-                c.session = session(req)?;
+                c.session = session(req)?.map(Arc::from);
             }
         }
         return Ok(call);
     }
     let mut call = RawCall::new(fields::model(req)?, RawTokens::Text(request_text(req)?));
-    call.session = session(req)?;
+    call.session = session(req)?.map(Arc::from);
     Ok(vec![call])
 }
 

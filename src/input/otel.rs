@@ -96,7 +96,7 @@ fn span_call(span: &Value) -> Result<Option<RawCall>, LineError> {
     call.session = a
         .get("gen_ai.conversation.id")
         .or_else(|| a.get("traceloop.association.properties.session_id"))
-        .cloned();
+        .map(|s| s.as_str().into());
     let start = span.get("startTimeUnixNano").and_then(|s| match s {
         Value::String(s) => s.parse::<i64>().ok(),
         Value::Number(n) => n.as_i64(),

@@ -15,7 +15,7 @@ use std::fmt;
 
 use super::anthropic::Usage;
 use super::fields::MAX_TOKENS;
-use super::{Dedup, RawCall, RawTokens};
+use super::{Dedup, RawCall, RawTokens, shared};
 
 /// An object key, as its index in a list of known keys (`None` for any other key). The list is a `match` on the
 /// key (compiled to a comparison of lengths, then bytes), not a linear search.
@@ -342,12 +342,12 @@ pub fn claude_code(bytes: &[u8]) -> Option<Vec<RawCall>> {
         Some(t) => Some(DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc)),
         None => None,
     };
-    let mut call = RawCall::new(model.to_string(), RawTokens::Reported(tokens));
+    let mut call = RawCall::new(shared(model), RawTokens::Reported(tokens));
     call.batch = usage.service_tier == Some("batch");
     call.dedup = msg
         .id
         .map(|id| Dedup::response(id, &tokens, p.is_sidechain == Some(true)));
-    call.session = p.session_id.flatten().map(str::to_string);
+    call.session = p.session_id.flatten().map(shared);
     call.timestamp = timestamp;
     Some(vec![call])
 }
