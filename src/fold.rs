@@ -376,6 +376,8 @@ pub struct Fold<'a> {
     runs: Vec<std::fs::File>,
     /// Counted calls' places, sessions and sizes, put back in input order at the end.
     trace: Vec<(Place, Traced)>,
+    /// Each model's `provider/id`, the group key of `--by model`, made once.
+    model_keys: Vec<Option<String>>,
 }
 
 impl<'a> Fold<'a> {
@@ -396,6 +398,7 @@ impl<'a> Fold<'a> {
             spill_at: SPILL_AT,
             runs: Vec::new(),
             trace: Vec::new(),
+            model_keys: Vec::new(),
         }
     }
 
@@ -635,7 +638,16 @@ impl<'a> Fold<'a> {
                 .add(&call.tokens, call.source);
         }
         let group_key: Cow<str> = match self.by {
-            GroupBy::Model => Cow::Owned(model.full_id()),
+            GroupBy::Model => {
+                if self.model_keys.len() <= model_idx {
+                    self.model_keys.resize(model_idx + 1, None);
+                }
+                Cow::Borrowed(
+                    self.model_keys[model_idx]
+                        .get_or_insert_with(|| model.full_id())
+                        .as_str(),
+                )
+            }
             GroupBy::Provider => Cow::Borrowed(&model.provider),
             GroupBy::Session => Cow::Borrowed(session),
             GroupBy::Day => Cow::Owned(call.timestamp.map_or_else(
