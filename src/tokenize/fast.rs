@@ -65,6 +65,18 @@ fn base64_decode(text: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The "<base64 bytes> <rank>" lines of a vocabulary file. The file is part of the binary, so a malformed line is
+/// a build mistake.
+fn entries(file: &[u8]) -> impl Iterator<Item = (Vec<u8>, Rank)> + '_ {
+    file.split(|&b| b == b'\n').filter(|l| !l.is_empty()).map(|line| {
+        let space = memchr::memchr(b' ', line).expect("vocabulary line");
+        let rank = line[space + 1..]
+            .iter()
+            .fold(0, |n: Rank, d| n * 10 + Rank::from(d - b'0'));
+        (base64_decode(&line[..space]), rank)
+    })
+}
+
 fn pattern(enc: Encoding) -> String {
     let full = match enc {
         Encoding::O200kBase => tiktoken_rs::O200K_BASE_PAT_STR,
@@ -82,22 +94,28 @@ impl Vocab {
         let file = match enc {
             Encoding::O200kBase => O200K_VOCAB,
             Encoding::Cl100kBase => CL100K_VOCAB,
-        };
-        let mut ranks = FxHashMap::with_capacity_and_hasher(file.len() / 16, Default::default());
-        for line in file.as_bytes().split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-            // "<base64 bytes> <rank>": the file is part of the binary, so a malformed line is a build mistake.
-            let space = memchr::memchr(b' ', line).expect("vocabulary line");
-            let rank = line[space + 1..]
-                .iter()
-                .fold(0, |n: Rank, d| n * 10 + Rank::from(d - b'0'));
-            ranks.insert(base64_decode(&line[..space]), rank);
         }
+        .as_bytes();
+        // The other worker threads wait for the vocabulary: a helper thread decodes the second half of the file and
+        // compiles the patterns meanwhile.
+        let mid = memchr::memchr(b'\n', &file[file.len() / 2..]).map_or(file.len(), |i| file.len() / 2 + i + 1);
         let pat = pattern(enc);
-        Vocab {
-            ranks,
-            split: Regex::new(&pat).expect("the encodings' patterns compile without the look-ahead"),
-            forward: DFA::new(&pat).expect("the encodings' patterns compile to a lazy DFA"),
-        }
+        let mut ranks = FxHashMap::with_capacity_and_hasher(file.len() / 16, Default::default());
+        let (second, split, forward) = std::thread::scope(|s| {
+            let second = s.spawn(|| entries(&file[mid..]).collect::<Vec<_>>());
+            let patterns = s.spawn(|| {
+                (
+                    Regex::new(&pat).expect("the encodings' patterns compile without the look-ahead"),
+                    DFA::new(&pat).expect("the encodings' patterns compile to a lazy DFA"),
+                )
+            });
+            ranks.extend(entries(&file[..mid]));
+            let second = second.join().expect("vocabulary thread");
+            let (split, forward) = patterns.join().expect("pattern thread");
+            (second, split, forward)
+        });
+        ranks.extend(second);
+        Vocab { ranks, split, forward }
     }
 
     pub fn get(enc: Encoding) -> &'static Vocab {
