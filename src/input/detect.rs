@@ -123,6 +123,7 @@ pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErr
         message: format!("invalid JSON: {e}"),
     })?;
     match FORMATS.iter().find(|f| (f.detect)(&v)) {
+        Some(f) if f.name == "openai-request" => Ok((f.name, openai_chat::parse_request_owned(v)?)),
         Some(f) => Ok((f.name, (f.parse)(&v)?)),
         None => Err(LineError {
             reason: SkipReason::UnknownShape,

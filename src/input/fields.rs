@@ -87,9 +87,10 @@ pub fn timestamp(v: &Value, key: &str) -> Result<Option<DateTime<Utc>>, LineErro
 }
 
 /// The text of a message `content`: a string, or the `text` of each text part. Other parts make it inexact.
-fn content_text(v: &Value, out: &mut String, inexact: &mut bool) {
+fn content_text(v: Value, out: &mut String, inexact: &mut bool) {
     match v {
-        Value::String(s) => out.push_str(s),
+        Value::String(s) if out.is_empty() => *out = s,
+        Value::String(s) => out.push_str(&s),
         Value::Array(parts) => {
             *inexact = true;
             for p in parts {
@@ -104,26 +105,27 @@ fn content_text(v: &Value, out: &mut String, inexact: &mut bool) {
 }
 
 /// OpenAI-style chat messages, as the counter frames them. Sets `inexact` when a message carries parts that
-/// cannot be counted exactly offline (images, audio, tool calls).
-pub fn chat_messages(v: &Value, inexact: &mut bool) -> Result<Vec<ChatMessage>, LineError> {
-    let Some(list) = v.as_array() else {
-        return Err(LineError::bad(format!("`messages` must be an array, got {}", kind(v))));
+/// cannot be counted exactly offline (images, audio, tool calls). Takes the messages' value so that their text is
+/// moved, not copied: agent logs re-send long conversations on every call.
+pub fn chat_messages(v: Value, inexact: &mut bool) -> Result<Vec<ChatMessage>, LineError> {
+    let Value::Array(list) = v else {
+        return Err(LineError::bad(format!("`messages` must be an array, got {}", kind(&v))));
     };
     let mut out = Vec::with_capacity(list.len());
     for m in list {
-        let Some(obj) = m.as_object() else {
+        let Value::Object(obj) = m else {
             return Err(LineError::bad(format!(
                 "each message must be an object, got {}",
-                kind(m)
+                kind(&m)
             )));
         };
         let mut msg = ChatMessage::default();
         for (k, val) in obj {
             match (k.as_str(), val) {
-                ("role", Value::String(s)) => msg.role = s.clone(),
+                ("role", Value::String(s)) => msg.role = s,
                 ("content", c) => content_text(c, &mut msg.content, inexact),
-                ("name", Value::String(s)) => msg.name = Some(s.clone()),
-                (_, Value::String(s)) => msg.extra.push(s.clone()),
+                ("name", Value::String(s)) => msg.name = Some(s),
+                (_, Value::String(s)) => msg.extra.push(s),
                 (_, Value::Null) => {}
                 (_, other) => {
                     *inexact = true;

@@ -50,7 +50,7 @@ pub fn parse(v: &Value) -> Parsed {
                 ..TextCall::default()
             };
             if let Some(m) = v.get("messages").filter(|m| !m.is_null()) {
-                call.messages = chat_messages(m, &mut call.inexact)?;
+                call.messages = chat_messages(m.clone(), &mut call.inexact)?;
             }
             RawTokens::Text(call)
         }

@@ -72,7 +72,7 @@ pub fn usage(u: &Value) -> Result<Tokens, LineError> {
 pub fn request_text(req: &Value) -> Result<TextCall, LineError> {
     let mut call = TextCall::default();
     if let Some(m) = req.get("messages") {
-        call.messages = chat_messages(m, &mut call.inexact)?;
+        call.messages = chat_messages(m.clone(), &mut call.inexact)?;
     }
     if let Some(tools) = req.get("tools").filter(|t| !t.is_null()) {
         call.inexact = true;
@@ -112,8 +112,23 @@ fn dedup(resp: &Value, t: &Tokens) -> Option<Dedup> {
 }
 
 pub fn parse_request(v: &Value) -> Parsed {
-    let mut call = RawCall::new(fields::model(v)?, RawTokens::Text(request_text(v)?));
-    call.session = session(v)?.map(Arc::from);
+    parse_request_owned(v.clone())
+}
+
+/// A bare request, its messages moved out of the line's value rather than copied.
+pub fn parse_request_owned(mut v: Value) -> Parsed {
+    let model = fields::model(&v)?;
+    let messages = v.as_object_mut().and_then(|o| o.remove("messages"));
+    let mut text = TextCall::default();
+    if let Some(m) = messages {
+        text.messages = chat_messages(m, &mut text.inexact)?;
+    }
+    // What remains of the request (its tools) is read as any request's.
+    let rest = request_text(&v)?;
+    text.prompt = rest.prompt;
+    text.inexact |= rest.inexact;
+    let mut call = RawCall::new(model, RawTokens::Text(text));
+    call.session = session(&v)?.map(Arc::from);
     Ok(vec![call])
 }
 

@@ -162,7 +162,7 @@ mod tests {
                     "text" => count(enc, row["text"].as_str().unwrap()),
                     "chat" => {
                         let mut inexact = false;
-                        let msgs = crate::input::chat_messages(&row["messages"], &mut inexact).unwrap();
+                        let msgs = crate::input::chat_messages(row["messages"].clone(), &mut inexact).unwrap();
                         assert!(!inexact);
                         count_chat(enc, &msgs)
                     }
