@@ -116,8 +116,17 @@ pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErro
 
 /// The general path: the whole line as a JSON value, through every format's detector in order.
 pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineError> {
-    let repaired = repair_surrogates(bytes);
-    let v: Value = serde_json::from_slice(repaired.as_deref().unwrap_or(bytes)).map_err(|e| LineError {
+    // A line checked as UTF-8 at once is parsed from `str`: serde_json then skips checking each string again.
+    let parsed = match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str::<Value>(text),
+        Err(_) => serde_json::from_slice::<Value>(bytes),
+    };
+    // Lone surrogate escapes are rare: looked for only when a line does not parse.
+    let parsed = parsed.or_else(|e| match repair_surrogates(bytes) {
+        Some(fixed) => serde_json::from_slice::<Value>(&fixed),
+        None => Err(e),
+    });
+    let v = parsed.map_err(|e| LineError {
         reason: SkipReason::InvalidJson,
         // serde_json's messages name a position and a category, never the text itself.
         message: format!("invalid JSON: {e}"),
