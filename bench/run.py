@@ -10,7 +10,7 @@ Benchmarks
   count   multilingual documents that must be counted: `tokencost analyze` of a log of native prompt lines,
           --threads 1 and 2, against Python tiktoken `encode_ordinary_batch(num_threads=2)` on the same texts.
   agent   100-call agent sessions that re-send their history: `tokencost analyze` with and without its count caches.
-  memory  peak RSS on the Claude Code corpus and on one three times its size.
+  memory  peak RSS on the Claude Code corpus and on copies 3 and 10 times its size, each copy with its own ids.
 
 Baselines are installed into bench/scratch when missing (npm for ccusage, pip for tiktoken, whose o200k_base vocabulary
 is taken from the tiktoken-rs crate so nothing is downloaded at run time) and skipped with a message when they cannot

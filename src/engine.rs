@@ -4,20 +4,19 @@
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diag::Diag;
-use crate::fold::{Analysis, FileNames, Filter, Fold, Placed};
-use crate::input::{self, Batch, Dedup, LineError, LineReader, RawCall, RawTokens, Stream, TextCall};
+use crate::fold::{Analysis, Filter, Fold, Placed};
+use crate::input::{self, Batch, Dedup, LineError, RawCall, RawTokens, Stream, TextCall};
 use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
 use crate::tokenize::{self, Encoding};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
+use std::sync::mpsc::{channel, sync_channel};
 
-/// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
-const BATCH_BYTES: usize = 4 << 20;
+use crate::reader::{Read, read_all};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -109,119 +108,6 @@ impl<'a> Engine<'a> {
             spill_at: None,
         })
     }
-}
-
-/// What the reader thread hands to the folding thread, in input order: a file is opened before any batch holds its
-/// lines, and closed after the last such batch.
-enum Read {
-    Opened { file_no: usize, names: FileNames },
-    Batch(Batch),
-    Failed(String),
-    Closed { label: String },
-}
-
-/// Small messages sent at once, so that the channel's bound counts batches, not files opened.
-const MAX_EVENTS: usize = 1024;
-
-/// The reader thread's state: the batch being filled, and the messages to send with it.
-struct Reader<'a> {
-    tx: &'a SyncSender<Vec<Read>>,
-    recycled: &'a Receiver<Vec<u8>>,
-    batch: Batch,
-    out: Vec<Read>,
-    /// Files whose lines are all in `batch`, closed once it is sent.
-    ended: Vec<String>,
-}
-
-impl Reader<'_> {
-    fn fresh(&self) -> Batch {
-        Batch {
-            buf: self.recycled.try_recv().unwrap_or_default(),
-            lines: Vec::new(),
-        }
-    }
-
-    /// Queues a message; sends the queue when it is long. False when the receiver is gone.
-    fn event(&mut self, msg: Read) -> bool {
-        self.out.push(msg);
-        self.out.len() < MAX_EVENTS || self.send()
-    }
-
-    /// Sends the batch, when it holds lines, with the messages before it and the files it ends.
-    fn flush(&mut self) -> bool {
-        if !self.batch.lines.is_empty() {
-            let fresh = self.fresh();
-            let full = std::mem::replace(&mut self.batch, fresh);
-            self.out.push(Read::Batch(full));
-        }
-        self.batch.buf.clear();
-        let ended = std::mem::take(&mut self.ended);
-        self.out.extend(ended.into_iter().map(|label| Read::Closed { label }));
-        self.send()
-    }
-
-    fn send(&mut self) -> bool {
-        self.out.is_empty() || self.tx.send(std::mem::take(&mut self.out)).is_ok()
-    }
-
-    /// Reads one file into batches; false when the receiver is gone.
-    fn file(&mut self, file_no: usize, path: &Path) -> bool {
-        let label = file_label(path);
-        let mut reader = match LineReader::open(path) {
-            Ok(r) => r,
-            Err(e) => return self.event(Read::Failed(format!("{label}: cannot read: {e}"))),
-        };
-        let session_fallback = path
-            .file_name()
-            .map_or(label.clone(), |n| n.to_string_lossy().into_owned());
-        let names = FileNames {
-            label: label.clone(),
-            session_fallback,
-        };
-        if !self.event(Read::Opened { file_no, names }) {
-            return false;
-        }
-        loop {
-            match reader.fill(&mut self.batch, file_no, BATCH_BYTES) {
-                Ok(done) => {
-                    if done {
-                        self.ended.push(label.clone());
-                    }
-                    if self.batch.buf.len() >= BATCH_BYTES && !self.flush() {
-                        return false;
-                    }
-                    if done {
-                        return true;
-                    }
-                }
-                Err(e) => {
-                    // The lines read before the failure are still used.
-                    let msg = format!("{label}: read failed after line {}: {e}", reader.lines_read());
-                    self.ended.push(label);
-                    return self.flush() && self.event(Read::Failed(msg));
-                }
-            }
-        }
-    }
-}
-
-/// Reads every file in turn into batches of about `BATCH_BYTES` (several small files share one), into `tx`; stops
-/// early when the receiver is gone. Buffers of batches that are done with come back through `recycled`.
-fn read_all(files: &[PathBuf], tx: &SyncSender<Vec<Read>>, recycled: &Receiver<Vec<u8>>) {
-    let mut r = Reader {
-        tx,
-        recycled,
-        batch: Batch::default(),
-        out: Vec::new(),
-        ended: Vec::new(),
-    };
-    r.batch = r.fresh();
-    for (file_no, path) in files.iter().enumerate() {
-        if !r.file(file_no, path) {
-            return;
-        }
-    }
-    r.flush();
 }
 
 fn progress_bar(files: &[PathBuf]) -> ProgressBar {
@@ -348,14 +234,6 @@ pub fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> Lin
         format,
         raws.into_iter().map(|r| finish_call(r, table, retarget)).collect(),
     ))
-}
-
-fn file_label(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".into()
-    } else {
-        path.display().to_string()
-    }
 }
 
 impl Engine<'_> {

@@ -28,6 +28,7 @@ pub mod input;
 pub mod output;
 pub mod pricing;
 pub mod project;
+pub mod reader;
 pub mod report;
 pub mod spill;
 pub mod tokenize;
