@@ -2,8 +2,8 @@
 //!
 //! Counters are built lazily, one per worker thread: a single tiktoken-rs encoder shared by rayon threads gives no
 //! speed-up (its internals contend), one per worker does. A run whose logs all carry usage never builds one.
-//! Agent logs re-send the whole conversation on every call, so each thread also remembers the count of every
-//! distinct chat message it has seen (keyed by a 128-bit hash of the message and the encoding).
+//! Agent logs re-send the whole conversation on every call, so the count of every distinct chat message is also
+//! remembered, across threads (keyed by a 128-bit hash of the message and the encoding).
 
 mod fast;
 mod merge;
@@ -11,6 +11,7 @@ mod merge;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use fast::Counter;
 
@@ -45,26 +46,52 @@ pub fn set_cache(on: bool) {
     CACHE.store(on, Ordering::Relaxed);
 }
 
-/// Distinct messages remembered per thread before the memory starts over.
+/// Distinct messages remembered before the memory starts over (each shard starts over on its own).
 const MESSAGE_CACHE_LIMIT: usize = 1 << 20;
 
 #[derive(Default)]
 struct ThreadState {
     counters: [Option<Counter>; 2],
-    messages: FxHashMap<u128, u64>,
 }
 
 thread_local! {
     static STATE: RefCell<ThreadState> = RefCell::new(ThreadState::default());
 }
 
-fn with_counter<R>(enc: Encoding, f: impl FnOnce(&mut Counter, &mut FxHashMap<u128, u64>) -> R) -> R {
+/// Message counts, shared by every thread (a conversation's calls land on different threads, and each distinct
+/// message should be counted once in all), in shards so that threads seldom wait on the same lock.
+struct Messages([Mutex<FxHashMap<u128, u64>>; 16]);
+
+impl Messages {
+    fn shard(&self, key: u128) -> std::sync::MutexGuard<'_, FxHashMap<u128, u64>> {
+        // A poisoned shard only means another thread panicked mid-insert; the map is still sound.
+        self.0[(key as usize) & 15].lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, key: u128) -> Option<u64> {
+        self.shard(key).get(&key).copied()
+    }
+
+    fn insert(&self, key: u128, tokens: u64) {
+        let mut shard = self.shard(key);
+        if shard.len() >= MESSAGE_CACHE_LIMIT / 16 {
+            shard.clear();
+        }
+        shard.insert(key, tokens);
+    }
+}
+
+fn message_cache() -> &'static Messages {
+    static MESSAGES: OnceLock<Messages> = OnceLock::new();
+    MESSAGES.get_or_init(|| Messages(std::array::from_fn(|_| Mutex::new(FxHashMap::default()))))
+}
+
+fn with_counter<R>(enc: Encoding, f: impl FnOnce(&mut Counter) -> R) -> R {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let ThreadState { counters, messages } = &mut *s;
-        let counter = counters[enc as usize].get_or_insert_with(|| Counter::new(enc));
+        let counter = s.counters[enc as usize].get_or_insert_with(|| Counter::new(enc));
         counter.cache = CACHE.load(Ordering::Relaxed);
-        f(counter, messages)
+        f(counter)
     })
 }
 
@@ -73,7 +100,7 @@ pub fn count(enc: Encoding, text: &str) -> u64 {
     if text.is_empty() {
         return 0;
     }
-    with_counter(enc, |c, _| c.count(text))
+    with_counter(enc, |c| c.count(text))
 }
 
 /// One chat message as OpenAI frames it for counting: every string field is encoded.
@@ -121,18 +148,16 @@ impl ChatMessage {
 
 /// The prompt tokens of a chat request: framing plus every encoded field, plus the reply priming.
 pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
-    with_counter(enc, |c, cache| {
+    let cache = message_cache();
+    with_counter(enc, |c| {
         let mut n = REPLY_PRIMING;
         for m in messages {
             n += if c.cache {
                 let key = m.key(enc);
-                match cache.get(&key) {
-                    Some(&t) => t,
+                match cache.get(key) {
+                    Some(t) => t,
                     None => {
                         let t = m.tokens(c);
-                        if cache.len() >= MESSAGE_CACHE_LIMIT {
-                            cache.clear();
-                        }
                         cache.insert(key, t);
                         t
                     }
