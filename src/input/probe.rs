@@ -127,6 +127,7 @@ fn probe_key(key: &str) -> Option<usize> {
         _ => None,
     }
 }
+
 fn read_probe<'de, A: MapAccess<'de>>(p: &mut Probe<'de>, map: &mut A) -> Result<(), A::Error> {
     entries(map, probe_key, |i, map| {
         match i {
@@ -250,6 +251,7 @@ fn usage_key(key: &str) -> Option<usize> {
         _ => None,
     }
 }
+
 fn read_usage<'de, A: MapAccess<'de>>(u: &mut UsageFields<'de>, map: &mut A) -> Result<(), A::Error> {
     entries(map, usage_key, |i, map| {
         match i {
