@@ -184,7 +184,14 @@ mod tests {
             for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
                 let want = row[enc.name()].as_u64().unwrap();
                 let got = match row["kind"].as_str().unwrap() {
-                    "text" => count(enc, row["text"].as_str().unwrap()),
+                    "text" => {
+                        // The per-thread counter with its caches, and a fresh one without.
+                        let text = row["text"].as_str().unwrap();
+                        let mut uncached = Counter::new(enc);
+                        uncached.cache = false;
+                        assert_eq!(uncached.count(text), want, "{} {} uncached", row["id"], enc.name());
+                        count(enc, text)
+                    }
                     "chat" => {
                         let mut inexact = false;
                         let msgs = crate::input::chat_messages(row["messages"].clone(), &mut inexact).unwrap();
