@@ -138,12 +138,18 @@ fn count_text(t: &TextCall, tokenizer: Option<Tokenizer>) -> (Tokens, TokenSourc
     if !t.messages.is_empty() {
         input += tokenize::count_chat(enc, &t.messages);
     }
+    let mut inexact = t.inexact;
+    if !t.raw_messages.is_empty() {
+        let (n, raw_inexact) = tokenize::count_raw_chat(enc, &t.raw_messages, input::raw_message);
+        input += n;
+        inexact |= raw_inexact;
+    }
     let mut output = tokenize::count(enc, &t.completion);
     if let Some(r) = ratio {
         input = (input as f64 * r).round() as u64;
         output = (output as f64 * r).round() as u64;
     }
-    let exact = ratio.is_none() && !t.inexact;
+    let exact = ratio.is_none() && !inexact;
     let tokens = Tokens {
         input,
         output,
@@ -359,10 +365,27 @@ mod tests {
             }],
             prompt: "hello world".into(),
             completion: "hello world".into(),
-            inexact: false,
+            ..TextCall::default()
         };
         // chat: 3 + user(1) + hello world(2) + 3 = 9; prompt 2; completion 2
         let (tok, _) = count_text(&t, Some(Tokenizer::Exact(Encoding::O200kBase)));
         assert_eq!((tok.input, tok.output), (11, 2));
+        // The same message as the log wrote it, twice (the second time from the cache), and with an image part.
+        for _ in 0..2 {
+            let raw = TextCall {
+                raw_messages: vec![r#"{"role": "user", "content": "hello world"}"#.into()],
+                ..TextCall::default()
+            };
+            let (tok, src) = count_text(&raw, Some(Tokenizer::Exact(Encoding::O200kBase)));
+            assert_eq!((tok.input, src), (9, TokenSource::Counted));
+            let image = TextCall {
+                raw_messages: vec![
+                    r#"{"role":"user","content":[{"type":"text","text":"hello world"},{"type":"image_url"}]}"#.into(),
+                ],
+                ..TextCall::default()
+            };
+            let (tok, src) = count_text(&image, Some(Tokenizer::Exact(Encoding::O200kBase)));
+            assert_eq!((tok.input, src), (9, TokenSource::Estimated));
+        }
     }
 }

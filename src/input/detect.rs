@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{
     LineError, Parsed, RawCall, SkipReason, anthropic, claude_code, claude_stream, gemini, native, openai_batch,
-    openai_chat, openai_responses, otel, probe,
+    openai_chat, openai_responses, otel, probe, request_probe,
 };
 
 struct Format {
@@ -111,6 +111,9 @@ pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErro
     if let Some(calls) = probe::claude_code(bytes) {
         return Ok(("claude-code", calls));
     }
+    if let Some(calls) = request_probe::openai_request(bytes) {
+        return Ok(("openai-request", calls));
+    }
     parse_value(bytes)
 }
 
@@ -145,7 +148,7 @@ pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErr
 /// `None` when there is none. JavaScript's `JSON.stringify` writes them for a string cut inside an emoji; serde_json
 /// rejects them, and a whole logged call would be lost for one cut character. Lengths are kept, so error positions
 /// still point into the original line.
-fn repair_surrogates(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn repair_surrogates(bytes: &[u8]) -> Option<Vec<u8>> {
     let surrogate = |at: usize| matches!(bytes.get(at + 2), Some(b'd' | b'D'));
     if !memchr::memmem::find_iter(bytes, b"\\u").any(surrogate) {
         return None;

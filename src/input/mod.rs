@@ -17,6 +17,7 @@ mod openai_responses;
 mod otel;
 mod probe;
 mod read;
+mod request_probe;
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -143,16 +144,59 @@ pub enum Stream {
     Final(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TextCall {
     /// Chat messages, counted with OpenAI's chat framing.
     pub messages: Vec<ChatMessage>,
+    /// Chat messages as the log wrote them (each a JSON object), read only when counted: agent logs re-send the
+    /// same messages on every call, and a message already counted is known by its bytes without being read again.
+    pub raw_messages: Vec<Box<str>>,
     /// Plain prompt text, counted as is.
     pub prompt: String,
     /// Completion text, counted as is.
     pub completion: String,
     /// Parts the counter cannot count exactly (images, tool definitions): the count is an estimate.
     pub inexact: bool,
+}
+
+impl TextCall {
+    /// Every message read, and whether any part of the call is inexact.
+    pub fn all_messages(&self) -> (Vec<ChatMessage>, bool) {
+        let mut messages = self.messages.clone();
+        let mut inexact = self.inexact;
+        for raw in &self.raw_messages {
+            let (m, i) = raw_message(raw);
+            messages.push(m);
+            inexact |= i;
+        }
+        (messages, inexact)
+    }
+}
+
+/// Two calls are the same when they count the same text, however their messages are held.
+impl PartialEq for TextCall {
+    fn eq(&self, other: &Self) -> bool {
+        self.all_messages() == other.all_messages()
+            && self.prompt == other.prompt
+            && self.completion == other.completion
+    }
+}
+
+/// One chat message as the log wrote it, read as `fields::chat_messages` reads a message, and whether it has parts
+/// that cannot be counted exactly. The probe has already checked its syntax; lone surrogate escapes are repaired as
+/// on the general path.
+pub fn raw_message(raw: &str) -> (ChatMessage, bool) {
+    let value =
+        serde_json::from_str::<serde_json::Value>(raw).or_else(|e| match detect::repair_surrogates(raw.as_bytes()) {
+            Some(fixed) => serde_json::from_slice(&fixed),
+            None => Err(e),
+        });
+    let mut inexact = false;
+    match value.map(|v| fields::chat_messages(serde_json::Value::Array(vec![v]), &mut inexact)) {
+        Ok(Ok(mut one)) if one.len() == 1 => (one.remove(0), inexact),
+        // Not reached for a message the probe accepted; counted as nothing, and said to be inexact.
+        _ => (ChatMessage::default(), true),
+    }
 }
 
 /// Why a line was not used.

@@ -40,7 +40,7 @@ impl Visitor<'_> for KeyIn {
 
 /// Reads an object's entries: `read(i, map)` reads the value of `keys[i]`; other values are skipped. A known key
 /// written twice is an error (the general path would keep the last copy): the line then takes that path.
-fn entries<'de, A: MapAccess<'de>>(
+pub(super) fn entries<'de, A: MapAccess<'de>>(
     map: &mut A,
     keys: fn(&str) -> Option<usize>,
     mut read: impl FnMut(usize, &mut A) -> Result<(), A::Error>,

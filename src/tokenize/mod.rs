@@ -170,6 +170,41 @@ pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
     })
 }
 
+/// The prompt tokens of chat messages held as the log wrote them, and whether any is inexact: like `count_chat`,
+/// but a message already counted is found by a hash of its bytes, without `read` (which turns the JSON text into a
+/// message) running again.
+pub fn count_raw_chat(enc: Encoding, raw: &[Box<str>], read: fn(&str) -> (ChatMessage, bool)) -> (u64, bool) {
+    /// The top bit of a cached count marks an inexact message.
+    const INEXACT: u64 = 1 << 63;
+    let cache = message_cache();
+    with_counter(enc, |c| {
+        let (mut n, mut inexact) = (REPLY_PRIMING, false);
+        for r in raw {
+            let key = c.cache.then(|| {
+                let mut h = xxhash_rust::xxh3::Xxh3::new();
+                // Apart from `ChatMessage::key`'s keys: a different first byte.
+                h.update(&[0x80 | enc as u8]);
+                h.update(r.as_bytes());
+                h.digest128()
+            });
+            let packed = match key.and_then(|k| cache.get(k)) {
+                Some(p) => p,
+                None => {
+                    let (m, i) = read(r);
+                    let p = m.tokens(c) | if i { INEXACT } else { 0 };
+                    if let Some(k) = key {
+                        cache.insert(k, p);
+                    }
+                    p
+                }
+            };
+            n += packed & !INEXACT;
+            inexact |= packed & INEXACT != 0;
+        }
+        (n, inexact)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
