@@ -1,5 +1,5 @@
 //! One log line through format detection, parsing, model lookup and token counting: must never panic, and the
-//! fast path for Claude Code lines must read every line exactly as the general path does.
+//! fast paths (Claude Code lines, bare chat requests) must read every line exactly as the general path does.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
