@@ -140,7 +140,7 @@ fn count_text(t: &TextCall, tokenizer: Option<Tokenizer>) -> (Tokens, TokenSourc
     }
     let mut inexact = t.inexact;
     if !t.raw_messages.is_empty() {
-        let (n, raw_inexact) = tokenize::count_raw_chat(enc, &t.raw_messages, input::raw_message);
+        let (n, raw_inexact) = tokenize::count_raw_chat(enc, t.raw_messages.iter(), input::raw_message);
         input += n;
         inexact |= raw_inexact;
     }
@@ -341,6 +341,7 @@ impl Engine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::RawMessages;
     use crate::tokenize::ChatMessage;
 
     #[test]
@@ -371,17 +372,17 @@ mod tests {
         let (tok, _) = count_text(&t, Some(Tokenizer::Exact(Encoding::O200kBase)));
         assert_eq!((tok.input, tok.output), (11, 2));
         // The same message as the log wrote it, twice (the second time from the cache), and with an image part.
+        let hello = r#"{"role": "user", "content": "hello world"}"#;
+        let image = r#"{"role":"user","content":[{"type":"text","text":"hello world"},{"type":"image_url"}]}"#;
         for _ in 0..2 {
             let raw = TextCall {
-                raw_messages: vec![r#"{"role": "user", "content": "hello world"}"#.into()],
+                raw_messages: RawMessages::new(hello, &[hello]),
                 ..TextCall::default()
             };
             let (tok, src) = count_text(&raw, Some(Tokenizer::Exact(Encoding::O200kBase)));
             assert_eq!((tok.input, src), (9, TokenSource::Counted));
             let image = TextCall {
-                raw_messages: vec![
-                    r#"{"role":"user","content":[{"type":"text","text":"hello world"},{"type":"image_url"}]}"#.into(),
-                ],
+                raw_messages: RawMessages::new(image, &[image]),
                 ..TextCall::default()
             };
             let (tok, src) = count_text(&image, Some(Tokenizer::Exact(Encoding::O200kBase)));

@@ -150,7 +150,7 @@ pub struct TextCall {
     pub messages: Vec<ChatMessage>,
     /// Chat messages as the log wrote them (each a JSON object), read only when counted: agent logs re-send the
     /// same messages on every call, and a message already counted is known by its bytes without being read again.
-    pub raw_messages: Vec<Box<str>>,
+    pub raw_messages: RawMessages,
     /// Plain prompt text, counted as is.
     pub prompt: String,
     /// Completion text, counted as is.
@@ -164,12 +164,44 @@ impl TextCall {
     pub fn all_messages(&self) -> (Vec<ChatMessage>, bool) {
         let mut messages = self.messages.clone();
         let mut inexact = self.inexact;
-        for raw in &self.raw_messages {
+        for raw in self.raw_messages.iter() {
             let (m, i) = raw_message(raw);
             messages.push(m);
             inexact |= i;
         }
         (messages, inexact)
+    }
+}
+
+/// Chat messages as the log wrote them: one copy of the text that holds them all, and where each one is in it.
+#[derive(Debug, Clone, Default)]
+pub struct RawMessages {
+    text: Box<str>,
+    spans: Vec<(u32, u32)>,
+}
+
+impl RawMessages {
+    /// `messages` are slices of `line`, in order.
+    pub fn new(line: &str, messages: &[&str]) -> RawMessages {
+        let offset = |m: &str| m.as_ptr() as usize - line.as_ptr() as usize;
+        let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
+            return RawMessages::default();
+        };
+        let start = offset(first);
+        let text: Box<str> = line[start..offset(last) + last.len()].into();
+        let spans = messages
+            .iter()
+            .map(|m| ((offset(m) - start) as u32, (offset(m) - start + m.len()) as u32))
+            .collect();
+        RawMessages { text, spans }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|&(a, b)| &self.text[a as usize..b as usize])
     }
 }
 

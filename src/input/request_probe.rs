@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use std::fmt;
 
 use super::probe::entries;
-use super::{RawCall, RawTokens, TextCall, shared};
+use super::{RawCall, RawMessages, RawTokens, TextCall, shared};
 
 /// A request's keys: those read, and those a request may carry that nothing reads.
 fn request_key(key: &str) -> Option<usize> {
@@ -93,7 +93,7 @@ pub fn openai_request(bytes: &[u8]) -> Option<Vec<RawCall>> {
         return None;
     }
     let text = TextCall {
-        raw_messages: messages.iter().map(|m| Box::from(m.get())).collect(),
+        raw_messages: RawMessages::new(text, &messages.iter().map(|m| m.get()).collect::<Vec<_>>()),
         ..TextCall::default()
     };
     let mut call = RawCall::new(shared(model), RawTokens::Text(text));

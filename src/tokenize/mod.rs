@@ -173,7 +173,11 @@ pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
 /// The prompt tokens of chat messages held as the log wrote them, and whether any is inexact: like `count_chat`,
 /// but a message already counted is found by a hash of its bytes, without `read` (which turns the JSON text into a
 /// message) running again.
-pub fn count_raw_chat(enc: Encoding, raw: &[Box<str>], read: fn(&str) -> (ChatMessage, bool)) -> (u64, bool) {
+pub fn count_raw_chat<'a>(
+    enc: Encoding,
+    raw: impl Iterator<Item = &'a str>,
+    read: fn(&str) -> (ChatMessage, bool),
+) -> (u64, bool) {
     /// The top bit of a cached count marks an inexact message.
     const INEXACT: u64 = 1 << 63;
     let cache = message_cache();
