@@ -86,6 +86,7 @@ macro_rules! object_only {
         }
     };
 }
+pub(super) use object_only;
 
 /// The keys that decide what a transcript line holds, and the keys of every format detected before Claude Code
 /// (any of them sends the line down the general path). A key's presence counts even when its value is null.

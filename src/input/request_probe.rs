@@ -12,7 +12,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::fmt;
 
-use super::probe::entries;
+use super::probe::{entries, object_only};
 use super::{RawCall, RawMessages, RawTokens, TextCall, shared};
 
 /// A request's keys: those read, and those a request may carry that nothing reads.
@@ -51,34 +51,22 @@ struct Request<'a> {
     user: Option<&'a str>,
 }
 
-impl<'de> Deserialize<'de> for Request<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Request<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
+fn read_request<'de, A: MapAccess<'de>>(r: &mut Request<'de>, map: &mut A) -> Result<(), A::Error> {
+    entries(map, request_key, |i, map| {
+        match i {
+            0 => r.model = map.next_value()?,
+            1 => r.messages = map.next_value()?,
+            2 => r.user = map.next_value()?,
+            3 => {
+                map.next_value::<IgnoredAny>()?;
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Request<'de>, A::Error> {
-                let mut r = Request::default();
-                entries(&mut map, request_key, |i, map| {
-                    match i {
-                        0 => r.model = map.next_value()?,
-                        1 => r.messages = map.next_value()?,
-                        2 => r.user = map.next_value()?,
-                        3 => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                        _ => return Err(de::Error::custom("not a bare request")),
-                    }
-                    Ok(())
-                })?;
-                Ok(r)
-            }
+            _ => return Err(de::Error::custom("not a bare request")),
         }
-        d.deserialize_map(V)
-    }
+        Ok(())
+    })
 }
+
+object_only!(Request, read_request);
 
 /// The call of a bare chat request, or `None` when the line must take the general path.
 pub fn openai_request(bytes: &[u8]) -> Option<Vec<RawCall>> {
