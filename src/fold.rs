@@ -373,7 +373,7 @@ pub struct Fold<'a> {
     files: Vec<FileNames>,
     /// Waiting copies held in memory before they are written out as a sorted run.
     pub spill_at: usize,
-    runs: Vec<std::fs::File>,
+    runs: Vec<spill::Run>,
     /// Counted calls' places, sessions and sizes, put back in input order at the end.
     trace: Vec<(Place, Traced)>,
     /// Each model's `provider/id`, the group key of `--by model`, made once.
@@ -464,13 +464,9 @@ impl<'a> Fold<'a> {
     fn spill(&mut self) {
         let mut order: Vec<(u128, u32)> = self.keyed.drain().collect();
         order.sort_unstable();
-        let kept = &self.kept;
-        match spill::write_run(order.iter().map(|&(key, i)| {
-            let (rank, k) = &kept[i as usize];
-            k.encode(key, *rank)
-        })) {
+        match spill::write_run(self.sorted_records(&order)) {
             Ok(file) => {
-                self.runs.push(file);
+                self.runs.push(Box::new(file));
                 self.kept.clear();
             }
             Err(e) => {
@@ -479,6 +475,14 @@ impl<'a> Fold<'a> {
                 self.analysis.stats.spill_error = Some(e.to_string());
             }
         }
+    }
+
+    /// The waiting copies as records, in the order of `order` (sorted by key).
+    fn sorted_records<'s>(&'s self, order: &'s [(u128, u32)]) -> impl Iterator<Item = spill::Record> + 's {
+        order.iter().map(|&(key, i)| {
+            let (rank, k) = &self.kept[i as usize];
+            k.encode(key, *rank)
+        })
     }
 
     /// Adds one waiting copy, unless a stream's final line replaced it.
@@ -497,7 +501,15 @@ impl<'a> Fold<'a> {
     pub fn finish(mut self) -> Analysis {
         let mut names = std::mem::take(&mut self.names);
         if !self.runs.is_empty() {
-            self.spill();
+            // The copies still in memory join the merge as one more run, without a trip to disk.
+            let mut order: Vec<(u128, u32)> = self.keyed.drain().collect();
+            order.sort_unstable();
+            let mut memory = Vec::with_capacity(order.len() * spill::RECORD);
+            for r in self.sorted_records(&order) {
+                memory.extend_from_slice(&r);
+            }
+            self.kept.clear();
+            self.runs.push(Box::new(std::io::Cursor::new(memory)));
             self.merge_runs(&names);
         }
         self.keyed = HashMap::default();
@@ -520,25 +532,16 @@ impl<'a> Fold<'a> {
     }
 
     /// Adds the best copy of every key in the runs: the highest rank, and on a tie the copy read first, exactly
-    /// as if every copy had been held in memory (sums do not depend on the order calls are added in). Copies still
-    /// in memory, when the last run could not be written, compete too and leave memory when they lose or win.
+    /// as if every copy had been held in memory (sums do not depend on the order calls are added in).
     fn merge_runs(&mut self, names: &Interner) {
         let runs = std::mem::take(&mut self.runs);
         let mut copies = Vec::new();
-        let mut taken = HashSet::default();
         let result = spill::Merge::new(runs).and_then(|mut merge| {
             while merge.next_key(&mut copies)? {
-                let key = spill::key(&copies[0]);
-                let mut candidates: Vec<((u8, u8, u64), Kept)> =
-                    copies.iter().map(|r| Kept::decode(r, self.table, names)).collect();
-                if let Some(i) = self.keyed.remove(&key) {
-                    let (rank, k) = &self.kept[i as usize];
-                    candidates.push(Kept::decode(&k.encode(key, *rank), self.table, names));
-                    taken.insert(i);
-                }
-                self.analysis.stats.duplicates += candidates.len() as u64 - 1;
-                let best = candidates
-                    .into_iter()
+                self.analysis.stats.duplicates += copies.len() as u64 - 1;
+                let best = copies
+                    .iter()
+                    .map(|r| Kept::decode(r, self.table, names))
                     .max_by(|(ra, a), (rb, b)| ra.cmp(rb).then(b.place.cmp(&a.place)));
                 if let Some((_, k)) = best {
                     self.add_waiting(k, names);
@@ -546,15 +549,6 @@ impl<'a> Fold<'a> {
             }
             Ok(())
         });
-        if !taken.is_empty() {
-            let kept = std::mem::take(&mut self.kept);
-            self.kept = kept
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| !taken.contains(&(*i as u32)))
-                .map(|(_, k)| k)
-                .collect();
-        }
         if let Err(e) = result {
             // Copies not read back are lost: the run must fail, not report less than was logged.
             self.analysis.stats.spill_lost = Some(e.to_string());

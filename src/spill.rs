@@ -28,14 +28,17 @@ pub fn write_run(records: impl Iterator<Item = Record>) -> io::Result<File> {
     Ok(f)
 }
 
+/// A run to merge: a file written by `write_run`, or records still in memory.
+pub type Run = Box<dyn Read>;
+
 /// Reads several runs back together, in key order.
 pub struct Merge {
-    runs: Vec<BufReader<File>>,
+    runs: Vec<BufReader<Run>>,
     heads: Vec<Record>,
     heap: BinaryHeap<Reverse<(u128, usize)>>,
 }
 
-fn read_record(r: &mut BufReader<File>) -> io::Result<Option<Record>> {
+fn read_record(r: &mut BufReader<Run>) -> io::Result<Option<Record>> {
     let mut rec = [0u8; RECORD];
     match r.read_exact(&mut rec) {
         Ok(()) => Ok(Some(rec)),
@@ -45,12 +48,9 @@ fn read_record(r: &mut BufReader<File>) -> io::Result<Option<Record>> {
 }
 
 impl Merge {
-    pub fn new(files: Vec<File>) -> io::Result<Merge> {
+    pub fn new(runs: Vec<Run>) -> io::Result<Merge> {
         let mut m = Merge {
-            runs: files
-                .into_iter()
-                .map(|f| BufReader::with_capacity(1 << 16, f))
-                .collect(),
+            runs: runs.into_iter().map(|r| BufReader::with_capacity(1 << 16, r)).collect(),
             heads: Vec::new(),
             heap: BinaryHeap::new(),
         };
@@ -102,7 +102,9 @@ mod tests {
         let a = write_run([rec(1, 10), rec(5, 11), rec(9, 12)].into_iter()).unwrap();
         let b = write_run([rec(5, 20), rec(7, 21)].into_iter()).unwrap();
         let c = write_run(std::iter::empty()).unwrap();
-        let mut m = Merge::new(vec![a, b, c]).unwrap();
+        let memory: Vec<u8> = [rec(0, 30), rec(9, 31)].concat();
+        let runs: Vec<Run> = vec![Box::new(a), Box::new(b), Box::new(c), Box::new(io::Cursor::new(memory))];
+        let mut m = Merge::new(runs).unwrap();
         let mut got = Vec::new();
         let mut out = Vec::new();
         while m.next_key(&mut out).unwrap() {
@@ -110,6 +112,15 @@ mod tests {
             tags.sort();
             got.push((key(&out[0]), tags));
         }
-        assert_eq!(got, [(1, vec![10]), (5, vec![11, 20]), (7, vec![21]), (9, vec![12])]);
+        assert_eq!(
+            got,
+            [
+                (0, vec![30]),
+                (1, vec![10]),
+                (5, vec![11, 20]),
+                (7, vec![21]),
+                (9, vec![12, 31])
+            ]
+        );
     }
 }
