@@ -87,17 +87,19 @@ fn each_budget_kind_overrun_exits_1_and_names_itself() {
     assert!(!after.contains("  s2:"), "s2 ($0.00057) is within $0.003: {err}");
 }
 
+/// A log of two gpt-4o calls of 1M input tokens each ($2.50 apiece), at the given times.
+fn two_calls(dir: &Path, name: &str, times: [&str; 2]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let line = |t: &str| format!(r#"{{"model":"gpt-4o","timestamp":"{t}","usage":{{"input_tokens":1000000}}}}"#);
+    std::fs::write(&path, format!("{}\n{}\n", line(times[0]), line(times[1]))).unwrap();
+    path
+}
+
 #[test]
 fn monthly_budget_is_a_projection_over_the_span_of_the_logs() {
     let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("ten-days.jsonl");
     // Two gpt-4o calls of 1M input tokens at $2.50 each, ten days apart: $5 over 10 days -> $15 per 30 days.
-    std::fs::write(
-        &log,
-        "{\"model\":\"gpt-4o\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"usage\":{\"input_tokens\":1000000}}\n\
-         {\"model\":\"gpt-4o\",\"timestamp\":\"2025-01-11T00:00:00Z\",\"usage\":{\"input_tokens\":1000000}}\n",
-    )
-    .unwrap();
+    let log = two_calls(dir.path(), "ten-days.jsonl", ["2025-01-01T00:00:00Z", "2025-01-11T00:00:00Z"]);
     let p = log.to_str().unwrap();
     let (code, out, err) = analyze(None, &[p, "--monthly-budget", "14", "--format", "json"]);
     assert_eq!(code, 1, "{err}");
@@ -109,13 +111,7 @@ fn monthly_budget_is_a_projection_over_the_span_of_the_logs() {
     assert_eq!(r["budgets"][0]["projected"], true);
     assert_eq!(analyze(None, &[p, "--monthly-budget", "16"]).0, 0);
     // Logs spanning under a day count as one day's usage: $5 in an hour -> $150 a month, not $3,600.
-    let short = dir.path().join("hour.jsonl");
-    std::fs::write(
-        &short,
-        "{\"model\":\"gpt-4o\",\"timestamp\":\"2025-01-01T00:00:00Z\",\"usage\":{\"input_tokens\":1000000}}\n\
-         {\"model\":\"gpt-4o\",\"timestamp\":\"2025-01-01T01:00:00Z\",\"usage\":{\"input_tokens\":1000000}}\n",
-    )
-    .unwrap();
+    let short = two_calls(dir.path(), "hour.jsonl", ["2025-01-01T00:00:00Z", "2025-01-01T01:00:00Z"]);
     let (code, _, err) = analyze(None, &[short.to_str().unwrap(), "--monthly-budget", "100"]);
     assert_eq!(code, 1);
     assert!(err.contains("project to $150.00 a month"), "{err}");
