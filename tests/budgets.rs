@@ -99,7 +99,11 @@ fn two_calls(dir: &Path, name: &str, times: [&str; 2]) -> std::path::PathBuf {
 fn monthly_budget_is_a_projection_over_the_span_of_the_logs() {
     let dir = tempfile::tempdir().unwrap();
     // Two gpt-4o calls of 1M input tokens at $2.50 each, ten days apart: $5 over 10 days -> $15 per 30 days.
-    let log = two_calls(dir.path(), "ten-days.jsonl", ["2025-01-01T00:00:00Z", "2025-01-11T00:00:00Z"]);
+    let log = two_calls(
+        dir.path(),
+        "ten-days.jsonl",
+        ["2025-01-01T00:00:00Z", "2025-01-11T00:00:00Z"],
+    );
     let p = log.to_str().unwrap();
     let (code, out, err) = analyze(None, &[p, "--monthly-budget", "14", "--format", "json"]);
     assert_eq!(code, 1, "{err}");
@@ -111,7 +115,11 @@ fn monthly_budget_is_a_projection_over_the_span_of_the_logs() {
     assert_eq!(r["budgets"][0]["projected"], true);
     assert_eq!(analyze(None, &[p, "--monthly-budget", "16"]).0, 0);
     // Logs spanning under a day count as one day's usage: $5 in an hour -> $150 a month, not $3,600.
-    let short = two_calls(dir.path(), "hour.jsonl", ["2025-01-01T00:00:00Z", "2025-01-01T01:00:00Z"]);
+    let short = two_calls(
+        dir.path(),
+        "hour.jsonl",
+        ["2025-01-01T00:00:00Z", "2025-01-01T01:00:00Z"],
+    );
     let (code, _, err) = analyze(None, &[short.to_str().unwrap(), "--monthly-budget", "100"]);
     assert_eq!(code, 1);
     assert!(err.contains("project to $150.00 a month"), "{err}");

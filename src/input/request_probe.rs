@@ -68,8 +68,23 @@ fn read_request<'de, A: MapAccess<'de>>(r: &mut Request<'de>, map: &mut A) -> Re
 
 object_only!(Request, read_request);
 
+/// The first key of a JSON object, as written (`None` when the line does not start that way, or the key is escaped).
+fn first_key(bytes: &[u8]) -> Option<&[u8]> {
+    let rest = bytes
+        .trim_ascii_start()
+        .strip_prefix(b"{")?
+        .trim_ascii_start()
+        .strip_prefix(b"\"")?;
+    let end = memchr::memchr2(b'"', b'\\', rest)?;
+    (rest[end] == b'"').then_some(&rest[..end])
+}
+
 /// The call of a bare chat request, or `None` when the line must take the general path.
 pub fn openai_request(bytes: &[u8]) -> Option<Vec<RawCall>> {
+    // Most other lines show at their first key that they are not requests: no need to check the whole line first.
+    if first_key(bytes).is_some_and(|k| std::str::from_utf8(k).map_or(true, |k| request_key(k) == Some(4))) {
+        return None;
+    }
     // The whole line is checked as UTF-8 at once and read from `str`: serde_json then checks neither the strings it
     // skips nor each message it hands over as text.
     let text = simdutf8::basic::from_utf8(bytes).ok()?;
@@ -122,6 +137,8 @@ mod tests {
             r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"}]"#,
             r#"{"model":"gpt-4o"}"#,
             r#"[{"model":"gpt-4o","messages":[]},{}]"#,
+            r#"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","usage":{"prompt_tokens":3}}"#,
+            r#" { "prompt" : "p", "model":"gpt-4o","messages":[]}"#,
         ];
         for line in answered.iter().chain(&general) {
             assert_eq!(parse_line(line.as_bytes()), parse_value(line.as_bytes()), "{line}");
