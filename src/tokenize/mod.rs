@@ -68,16 +68,20 @@ impl Messages {
         self.0[(key as usize) & 15].lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get(&self, key: u128) -> Option<u64> {
-        self.shard(key).get(&key).copied()
-    }
-
-    fn insert(&self, key: u128, tokens: u64) {
+    /// The value remembered under `key`, or `count()` remembered there; with no key (caching off), `count()`.
+    fn get_or_count(&self, key: Option<u128>, count: impl FnOnce() -> u64) -> u64 {
+        let Some(key) = key else { return count() };
+        if let Some(&n) = self.shard(key).get(&key) {
+            return n;
+        }
+        // Counted without the lock held: another thread may count the same message meanwhile, to the same result.
+        let n = count();
         let mut shard = self.shard(key);
         if shard.len() >= MESSAGE_CACHE_LIMIT / 16 {
             shard.clear();
         }
-        shard.insert(key, tokens);
+        shard.insert(key, n);
+        n
     }
 }
 
@@ -152,19 +156,7 @@ pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
     with_counter(enc, |c| {
         let mut n = REPLY_PRIMING;
         for m in messages {
-            n += if c.cache {
-                let key = m.key(enc);
-                match cache.get(key) {
-                    Some(t) => t,
-                    None => {
-                        let t = m.tokens(c);
-                        cache.insert(key, t);
-                        t
-                    }
-                }
-            } else {
-                m.tokens(c)
-            };
+            n += cache.get_or_count(c.cache.then(|| m.key(enc)), || m.tokens(c));
         }
         n
     })
@@ -191,17 +183,10 @@ pub fn count_raw_chat<'a>(
                 h.update(r.as_bytes());
                 h.digest128()
             });
-            let packed = match key.and_then(|k| cache.get(k)) {
-                Some(p) => p,
-                None => {
-                    let (m, i) = read(r);
-                    let p = m.tokens(c) | if i { INEXACT } else { 0 };
-                    if let Some(k) = key {
-                        cache.insert(k, p);
-                    }
-                    p
-                }
-            };
+            let packed = cache.get_or_count(key, || {
+                let (m, i) = read(r);
+                m.tokens(c) | if i { INEXACT } else { 0 }
+            });
             n += packed & !INEXACT;
             inexact |= packed & INEXACT != 0;
         }
