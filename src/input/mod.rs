@@ -52,7 +52,7 @@ pub fn shared(name: &str) -> Arc<str> {
 /// One logged call as its format describes it, before tokens are counted or prices looked up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawCall {
-    /// Shared, not copied: a log names a few models and sessions over and over (see `names`).
+    /// Shared, not copied: a log names a few models and sessions over and over (see `shared`).
     pub model: Arc<str>,
     pub session: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
