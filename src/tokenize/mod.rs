@@ -7,6 +7,9 @@
 
 mod fast;
 mod merge;
+mod table;
+#[allow(dead_code, reason = "shared with build.rs, which uses the other half")]
+mod table_layout;
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
