@@ -179,13 +179,11 @@ pub fn count_raw_chat<'a>(
     with_counter(enc, |c| {
         let (mut n, mut inexact) = (REPLY_PRIMING, false);
         for r in raw {
-            let key = c.cache.then(|| {
-                let mut h = xxhash_rust::xxh3::Xxh3::new();
-                // Apart from `ChatMessage::key`'s keys: a different first byte.
-                h.update(&[0x80 | enc as u8]);
-                h.update(r.as_bytes());
-                h.digest128()
-            });
+            // One call over the bytes (the streaming hasher costs more on long messages); the seed keeps these keys
+            // apart from `ChatMessage::key`'s, which hash with seed 0.
+            let key = c
+                .cache
+                .then(|| xxhash_rust::xxh3::xxh3_128_with_seed(r.as_bytes(), 0x80 | enc as u64));
             let packed = cache.get_or_count(key, || {
                 let (m, i) = read(r);
                 m.tokens(c) | if i { INEXACT } else { 0 }
