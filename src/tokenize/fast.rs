@@ -11,11 +11,12 @@
 
 use regex_automata::hybrid::dfa::{self, DFA};
 use regex_automata::meta::{Cache, Regex};
-use regex_automata::{Anchored, Input};
+use regex_automata::{Anchored, HalfMatch, Input};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use super::Encoding;
+use super::ascii;
 use super::merge::{self, LONG_PIECE};
 use super::table::{self, Table};
 
@@ -40,7 +41,7 @@ pub struct Vocab {
     split: OnceLock<Regex>,
 }
 
-fn pattern(enc: Encoding) -> String {
+pub(super) fn pattern(enc: Encoding) -> String {
     let full = match enc {
         Encoding::O200kBase => tiktoken_rs::O200K_BASE_PAT_STR,
         Encoding::Cl100kBase => CL100K_PAT,
@@ -81,8 +82,26 @@ impl Vocab {
     }
 }
 
+/// A piece of under 16 bytes as a cache key: its bytes in order, zero-padded, its length in the last byte. Read with
+/// overlapping loads: copying the bytes into a zeroed buffer and loading that back stalls on every piece.
+#[inline]
+fn pack_short(bytes: &[u8]) -> u128 {
+    let n = bytes.len();
+    debug_assert!(n < 16);
+    let word = |at: usize| u64::from_le_bytes(*bytes[at..].first_chunk::<8>().expect("eight bytes"));
+    let half = |at: usize| u64::from(u32::from_le_bytes(*bytes[at..].first_chunk::<4>().expect("four bytes")));
+    // The second load overlaps the first; shifting it right drops the bytes the first already has.
+    let (lo, hi) = match n {
+        8.. => (word(0), word(n - 8).checked_shr(8 * (16 - n) as u32).unwrap_or(0)),
+        4.. => (half(0) | (half(n - 4) >> (8 * (8 - n)) << 32), 0),
+        _ => (bytes.iter().rev().fold(0, |w, &b| (w << 8) | u64::from(b)), 0),
+    };
+    u128::from(lo) | (u128::from(hi | (n as u64) << 56) << 64)
+}
+
 /// One thread's counter for one encoding.
 pub struct Counter {
+    enc: Encoding,
     vocab: &'static Vocab,
     /// Scratch space for the general engine, made when first needed.
     split: Option<Cache>,
@@ -98,6 +117,7 @@ impl Counter {
     pub fn new(enc: Encoding) -> Counter {
         let vocab = Vocab::get(enc);
         Counter {
+            enc,
             vocab,
             split: None,
             forward: vocab.forward.create_cache(),
@@ -111,10 +131,7 @@ impl Counter {
         let bytes = piece.as_bytes();
         // Short pieces, most of any text, are cached by value: no pointer to follow, no bytes to compare.
         if bytes.len() < 16 {
-            let mut packed = [0u8; 16];
-            packed[..bytes.len()].copy_from_slice(bytes);
-            packed[15] = bytes.len() as u8;
-            let key = u128::from_le_bytes(packed);
+            let key = pack_short(bytes);
             if self.cache
                 && let Some(&n) = self.short.get(&key)
             {
@@ -161,8 +178,12 @@ impl Counter {
         while at < text.len() {
             // Pieces follow each other without gaps (every character belongs to one), so the next one is searched
             // anchored where the last ended: a forward scan alone, with no reverse scan to find where it starts.
-            let anchored = Input::new(text).range(at..).anchored(Anchored::Yes);
-            let (start, mut end) = match self.vocab.forward.try_search_fwd(&mut self.forward, &anchored) {
+            let anchored = || Input::new(text).range(at..).anchored(Anchored::Yes);
+            let found = match ascii::piece_end(text.as_bytes(), at, self.enc) {
+                Some(end) => Ok(Some(HalfMatch::must(0, end))),
+                None => self.vocab.forward.try_search_fwd(&mut self.forward, &anchored()),
+            };
+            let (start, mut end) = match found {
                 Ok(Some(m)) => (at, m.offset()),
                 // No piece starts here (not seen with these patterns), or the DFA gave up: the general engine.
                 _ => {
@@ -187,5 +208,20 @@ impl Counter {
             at = end;
         }
         n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The packed key is the bytes in order, zero-padded, with the length last: one key per piece.
+    #[test]
+    fn short_pieces_pack_to_their_bytes_and_length() {
+        let bytes: Vec<u8> = (0..15u8).map(|i| i.wrapping_mul(37) ^ 0xa5).collect();
+        for n in 0..16 {
+            let mut want = [0u8; 16];
+            want[..n].copy_from_slice(&bytes[..n]);
+            want[15] = n as u8;
+            assert_eq!(super::pack_short(&bytes[..n]), u128::from_le_bytes(want), "{n} bytes");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! Agent logs re-send the whole conversation on every call, so the count of every distinct chat message is also
 //! remembered, across threads (keyed by a 128-bit hash of the message and the encoding).
 
+mod ascii;
 mod fast;
 mod merge;
 mod table;
