@@ -10,6 +10,9 @@ use crate::input::{Batch, LineReader};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 4 << 20;
+/// The first batch is smaller, and each next one twice the last up to `BATCH_BYTES`: the workers wait for the
+/// first batch, so it should be quick to read.
+const FIRST_BATCH_BYTES: usize = 256 << 10;
 
 /// What the reader thread hands to the folding thread, in input order: a file is opened before any batch holds its
 /// lines, and closed after the last such batch.
@@ -31,6 +34,8 @@ struct Reader<'a> {
     out: Vec<Read>,
     /// Files whose lines are all in `batch`, closed once it is sent.
     ended: Vec<String>,
+    /// Bytes to read into this batch.
+    limit: usize,
 }
 
 impl Reader<'_> {
@@ -53,6 +58,7 @@ impl Reader<'_> {
             let fresh = self.fresh();
             let full = std::mem::replace(&mut self.batch, fresh);
             self.out.push(Read::Batch(full));
+            self.limit = (self.limit * 2).min(BATCH_BYTES);
         }
         self.batch.buf.clear();
         let ended = std::mem::take(&mut self.ended);
@@ -82,12 +88,12 @@ impl Reader<'_> {
             return false;
         }
         loop {
-            match reader.fill(&mut self.batch, file_no, BATCH_BYTES) {
+            match reader.fill(&mut self.batch, file_no, self.limit) {
                 Ok(done) => {
                     if done {
                         self.ended.push(label.clone());
                     }
-                    if self.batch.buf.len() >= BATCH_BYTES && !self.flush() {
+                    if self.batch.buf.len() >= self.limit && !self.flush() {
                         return false;
                     }
                     if done {
@@ -114,6 +120,7 @@ pub fn read_all(files: &[PathBuf], tx: &SyncSender<Vec<Read>>, recycled: &Receiv
         batch: Batch::default(),
         out: Vec::new(),
         ended: Vec::new(),
+        limit: FIRST_BATCH_BYTES,
     };
     r.batch = r.fresh();
     for (file_no, path) in files.iter().enumerate() {

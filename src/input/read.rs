@@ -126,8 +126,12 @@ impl LineReader {
     /// whole) or the input ends; true at the end of the input. Reading goes straight into the batch's buffer.
     pub fn fill(&mut self, batch: &mut Batch, file: usize, max_bytes: usize) -> io::Result<bool> {
         let begin = batch.buf.len();
-        batch.buf.reserve(max_bytes.saturating_sub(begin) + READ_CHUNK);
         batch.buf.append(&mut self.carry);
+        // Room for the last read too, so that the buffer is not grown while it is filled; exactly that much (a
+        // plain `reserve` would double a recycled buffer that is a little short).
+        batch
+            .buf
+            .reserve_exact(max_bytes.saturating_sub(batch.buf.len()) + READ_CHUNK);
         let buf = &mut batch.buf;
         let (mut searched, mut has_end) = (begin, false);
         while !self.eof && (buf.len() < max_bytes || !has_end) {
