@@ -39,6 +39,8 @@ pub struct AnalyzeConfig {
     pub strict: bool,
     /// Count without the piece and message caches.
     pub no_cache: bool,
+    /// Count without the message cache.
+    pub no_message_cache: bool,
     /// Waiting responses held in memory before they go to a temporary file (default: the fold's own bound).
     pub spill_after: Option<usize>,
     /// Print budget overruns as GitHub Actions `::error::` annotations too.
@@ -348,6 +350,7 @@ impl AnalyzeConfig {
             budgets,
             strict: args.strict || file.strict.unwrap_or(false),
             no_cache: args.no_cache,
+            no_message_cache: args.no_message_cache,
             spill_after: args.spill_after,
             annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             table,

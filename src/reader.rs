@@ -9,7 +9,7 @@ use crate::fold::FileNames;
 use crate::input::{Batch, LineReader};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
-pub const BATCH_BYTES: usize = 4 << 20;
+pub const BATCH_BYTES: usize = 2 << 20;
 /// The first batch is smaller, and each next one twice the last up to `BATCH_BYTES`: the workers wait for the
 /// first batch, so it should be quick to read.
 const FIRST_BATCH_BYTES: usize = 256 << 10;

@@ -14,7 +14,7 @@ use crate::{output, report};
 
 pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     let mut diag = Diag::new(cfg.quiet);
-    crate::tokenize::set_cache(!cfg.no_cache);
+    crate::tokenize::set_cache(!cfg.no_cache, !(cfg.no_cache || cfg.no_message_cache));
     let mut engine = Engine::new(&cfg.table, cfg.by, cfg.threads)?;
     engine.filter = cfg.filter.clone();
     engine.side_groups = !cfg.budgets.is_empty();

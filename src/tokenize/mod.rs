@@ -43,11 +43,17 @@ impl Encoding {
     }
 }
 
-/// Whether counts are cached (pieces and whole messages). Off only to measure or check the uncached path.
-static CACHE: AtomicBool = AtomicBool::new(true);
+/// Whether counts are cached, of pieces and of whole messages. Off only to measure or check the uncached paths.
+static PIECE_CACHE: AtomicBool = AtomicBool::new(true);
+static MESSAGE_CACHE: AtomicBool = AtomicBool::new(true);
 
-pub fn set_cache(on: bool) {
-    CACHE.store(on, Ordering::Relaxed);
+pub fn set_cache(pieces: bool, messages: bool) {
+    PIECE_CACHE.store(pieces, Ordering::Relaxed);
+    MESSAGE_CACHE.store(messages, Ordering::Relaxed);
+}
+
+fn message_cache_on() -> bool {
+    MESSAGE_CACHE.load(Ordering::Relaxed)
 }
 
 /// Distinct messages remembered before the memory starts over (each shard starts over on its own).
@@ -98,7 +104,7 @@ fn with_counter<R>(enc: Encoding, f: impl FnOnce(&mut Counter) -> R) -> R {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         let counter = s.counters[enc as usize].get_or_insert_with(|| Counter::new(enc));
-        counter.cache = CACHE.load(Ordering::Relaxed);
+        counter.cache = PIECE_CACHE.load(Ordering::Relaxed);
         f(counter)
     })
 }
@@ -160,7 +166,7 @@ pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
     with_counter(enc, |c| {
         let mut n = REPLY_PRIMING;
         for m in messages {
-            n += cache.get_or_count(c.cache.then(|| m.key(enc)), || m.tokens(c));
+            n += cache.get_or_count(message_cache_on().then(|| m.key(enc)), || m.tokens(c));
         }
         n
     })
@@ -182,9 +188,8 @@ pub fn count_raw_chat<'a>(
         for r in raw {
             // One call over the bytes (the streaming hasher costs more on long messages); the seed keeps these keys
             // apart from `ChatMessage::key`'s, which hash with seed 0.
-            let key = c
-                .cache
-                .then(|| xxhash_rust::xxh3::xxh3_128_with_seed(r.as_bytes(), 0x80 | enc as u64));
+            let key =
+                message_cache_on().then(|| xxhash_rust::xxh3::xxh3_128_with_seed(r.as_bytes(), 0x80 | enc as u64));
             let packed = cache.get_or_count(key, || {
                 let (m, i) = read(r);
                 m.tokens(c) | if i { INEXACT } else { 0 }
@@ -401,12 +406,14 @@ mod tests {
             })
             .collect();
         for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
-            set_cache(true);
+            set_cache(true, true);
             let warm = (count_chat(enc, &msgs), count_chat(enc, &msgs));
-            set_cache(false);
+            set_cache(true, false);
+            let pieces_only = count_chat(enc, &msgs);
+            set_cache(false, false);
             let cold = count_chat(enc, &msgs);
-            set_cache(true);
-            assert_eq!((warm.0, warm.1), (cold, cold));
+            set_cache(true, true);
+            assert_eq!((warm.0, warm.1, pieces_only), (cold, cold, cold));
         }
     }
 
