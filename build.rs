@@ -1,7 +1,8 @@
 //! Lays out each vocabulary file (`src/tokenize/vocab/*.tiktoken`, OpenAI's "<base64 bytes> <rank>" lines) as
 //! tables the binary carries: the tokens' bytes end to end, and an open-addressing hash table from bytes to rank
-//! (layout in `src/tokenize/table_layout.rs`). Reading them costs nothing at start-up, where building a hash map of 200,000 tokens
-//! took about 35 ms in every process that counts.
+//! (layout in `src/tokenize/table_layout.rs`). Reading them costs nothing at start-up, where building a hash map of
+//! 200,000 tokens took about 35 ms in every process that counts. The files are OpenAI's, byte for byte (SHA-256
+//! 446a9538... for o200k_base, 223921b7... for cl100k_base): the ones tiktoken downloads and tiktoken-rs embeds.
 
 use std::path::Path;
 

@@ -1,4 +1,4 @@
-//! The reader thread: every file in turn, in batches of about 4 MB of whole lines (several small files share one),
+//! The reader thread: every file in turn, in batches of about 2 MB of whole lines (several small files share one),
 //! handed to the folding thread with the messages that open and close files, in input order. At most two batches
 //! wait in the channel, so memory does not grow with the input; their buffers come back to be filled again.
 

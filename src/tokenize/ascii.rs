@@ -173,13 +173,13 @@ mod tests {
     use regex_automata::{Anchored, Input};
 
     /// Every string of up to four characters from an alphabet chosen to tempt the rules (contractions, `ſ`, runs of
-    /// each class, and non-ASCII letters, digits, marks, spaces and punctuation beside ASCII ones): at every place
-    /// where this module answers, the answer is the lazy DFA's.
+    /// each class, a vertical tab (`\s`) and a file separator (not `\s`), and non-ASCII letters, digits, marks and
+    /// spaces beside ASCII ones): at every place where this module answers, the answer is the lazy DFA's.
     #[test]
     fn every_answer_is_the_patterns() {
-        const ALPHABET: [char; 20] = [
-            'a', 'Z', 's', 'S', 'e', 'l', 'r', '\'', '1', ' ', '\t', '\n', '\r', '/', '!', 'é', 'ſ', '٣', '\u{a0}',
-            '\u{301}',
+        const ALPHABET: [char; 23] = [
+            'a', 'Z', 's', 'S', 'e', 'l', 'r', '\'', '1', ' ', '\t', '\x0b', '\n', '\r', '/', '!', '\x1c', 'é', 'ſ',
+            '٣', '\u{a0}', '\u{85}', '\u{301}',
         ];
         for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
             let dfa = DFA::new(&super::super::fast::pattern(enc)).expect("pattern");
