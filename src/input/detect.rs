@@ -108,21 +108,30 @@ pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineErro
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(("blank", Vec::new()));
     }
-    if let Some(calls) = probe::claude_code(bytes) {
+    // The whole line is checked as UTF-8 once, and every reader below parses from `str`: serde_json then checks
+    // no string again. A line that is not UTF-8 takes the general path, which words the error.
+    let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
+        return parse_checked(bytes, None);
+    };
+    if let Some(calls) = probe::claude_code(text) {
         return Ok(("claude-code", calls));
     }
-    if let Some(calls) = request_probe::openai_request(bytes) {
+    if let Some(calls) = request_probe::openai_request(text) {
         return Ok(("openai-request", calls));
     }
-    parse_value(bytes)
+    parse_checked(bytes, Some(text))
 }
 
 /// The general path: the whole line as a JSON value, through every format's detector in order.
 pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineError> {
-    // A line checked as UTF-8 at once is parsed from `str`: serde_json then skips checking each string again.
-    let parsed = match simdutf8::basic::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str::<Value>(text),
-        Err(_) => serde_json::from_slice::<Value>(bytes),
+    parse_checked(bytes, simdutf8::basic::from_utf8(bytes).ok())
+}
+
+/// The general path for a line already checked as UTF-8: `text` is the line when it is UTF-8.
+fn parse_checked(bytes: &[u8], text: Option<&str>) -> Result<(&'static str, Vec<RawCall>), LineError> {
+    let parsed = match text {
+        Some(text) => serde_json::from_str::<Value>(text),
+        None => serde_json::from_slice::<Value>(bytes),
     };
     // Lone surrogate escapes are rare: looked for only when a line does not parse.
     let parsed = parsed.or_else(|e| match repair_surrogates(bytes) {
