@@ -21,6 +21,7 @@ use super::Encoding;
 use super::ascii;
 use super::merge::{self, LONG_PIECE};
 use super::table::{self, Table};
+use super::table_layout;
 
 /// The pattern alternative that needs a look-ahead, and what the emulation keeps of it.
 const LOOKAHEAD: &str = r"\s+(?!\S)|";
@@ -90,8 +91,8 @@ impl Vocab {
 fn pack_short(bytes: &[u8]) -> u128 {
     let n = bytes.len();
     debug_assert!(n < 16);
-    let word = |at: usize| u64::from_le_bytes(*bytes[at..].first_chunk::<8>().expect("eight bytes"));
-    let half = |at: usize| u64::from(u32::from_le_bytes(*bytes[at..].first_chunk::<4>().expect("four bytes")));
+    let word = |at: usize| table_layout::word(bytes, at);
+    let half = |at: usize| table_layout::half(bytes, at);
     // The second load overlaps the first; shifting it right drops the bytes the first already has.
     let (lo, hi) = match n {
         8.. => (word(0), word(n - 8).checked_shr(8 * (16 - n) as u32).unwrap_or(0)),

@@ -1,7 +1,7 @@
 //! A vocabulary's ranks, read from tables that `build.rs` lays out and the binary carries (layout in
 //! `table_layout.rs`): a lookup needs no start-up work and the tables' pages load only as they are touched.
 
-use super::table_layout::{hash, home, may_hold, slot_parts};
+use super::table_layout::{half, hash, home, may_hold, slot_parts, word};
 use tiktoken_rs::Rank;
 
 pub struct Table {
@@ -30,8 +30,6 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     if n != b.len() {
         return false;
     }
-    let word = |s: &[u8], at: usize| u64::from_le_bytes(*s[at..].first_chunk::<8>().expect("eight bytes"));
-    let half = |s: &[u8], at: usize| u32::from_le_bytes(*s[at..].first_chunk::<4>().expect("four bytes"));
     match n {
         0 => true,
         1..4 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],

@@ -14,14 +14,27 @@ const LEN_SHIFT: u32 = RANK_BITS;
 const START_SHIFT: u32 = RANK_BITS + LEN_BITS;
 const TAG_SHIFT: u32 = START_SHIFT + START_BITS;
 
+/// The eight bytes at `at`, little-endian: one load. Short byte strings are read as one or two such loads, which may
+/// overlap, rather than byte by byte or through a copy.
+#[inline]
+pub fn word(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(*bytes[at..].first_chunk::<8>().expect("eight bytes"))
+}
+
+/// The four bytes at `at`, little-endian.
+#[inline]
+pub fn half(bytes: &[u8], at: usize) -> u64 {
+    u64::from(u32::from_le_bytes(*bytes[at..].first_chunk::<4>().expect("four bytes")))
+}
+
 /// Hash of a token's bytes. Multiplicative, eight bytes at a time, short keys read as one or two overlapping loads:
 /// lookups are of short byte strings (pieces of text, and pairs of tokens during a merge), where a general-purpose
 /// hash's set-up would cost more than the mixing.
 pub fn hash(bytes: &[u8]) -> u64 {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
     let mix = |h: u64, word: u64| (h.rotate_left(23) ^ word).wrapping_mul(K);
-    let word = |at: usize| u64::from_le_bytes(*bytes[at..].first_chunk::<8>().expect("eight bytes"));
-    let half = |at: usize| u64::from(u32::from_le_bytes(*bytes[at..].first_chunk::<4>().expect("four bytes")));
+    let word = |at: usize| word(bytes, at);
+    let half = |at: usize| half(bytes, at);
     let n = bytes.len();
     let mut h = (n as u64).wrapping_mul(K);
     if n >= 8 {
