@@ -13,7 +13,7 @@
 
 use regex_automata::hybrid::dfa::{self, DFA};
 use regex_automata::meta::{Cache, Regex};
-use regex_automata::{Anchored, HalfMatch, Input};
+use regex_automata::{Anchored, Input};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -174,29 +174,31 @@ impl Counter {
         u64::from(n)
     }
 
+    /// Where the piece that starts at `at` begins and ends, before the look-ahead's emulation: by hand for ASCII,
+    /// else by the lazy DFA, else (if the DFA gives up) by the general engine. `None` when no piece starts there.
+    fn next_piece(&mut self, text: &str, at: usize) -> Option<(usize, usize)> {
+        if let Some(end) = ascii::piece_end(text.as_bytes(), at, self.enc) {
+            return Some((at, end));
+        }
+        // Pieces follow each other without gaps (every character belongs to one), so the next one is searched
+        // anchored where the last ended: a forward scan alone, with no reverse scan to find where it starts.
+        let anchored = Input::new(text).range(at..).anchored(Anchored::Yes);
+        if let Ok(Some(m)) = self.vocab.forward.try_search_fwd(&mut self.forward, &anchored) {
+            return Some((at, m.offset()));
+        }
+        let re = self.vocab.split();
+        let cache = self.split.get_or_insert_with(|| re.create_cache());
+        re.search_with(cache, &Input::new(text).range(at..))
+            .map(|m| (m.start(), m.end()))
+    }
+
     /// Tokens in `text`, as `encode_ordinary` counts them.
     pub fn count(&mut self, text: &str) -> u64 {
         let mut n = 0;
         let mut at = 0;
         while at < text.len() {
-            // Pieces follow each other without gaps (every character belongs to one), so the next one is searched
-            // anchored where the last ended: a forward scan alone, with no reverse scan to find where it starts.
-            let anchored = || Input::new(text).range(at..).anchored(Anchored::Yes);
-            let found = match ascii::piece_end(text.as_bytes(), at, self.enc) {
-                Some(end) => Ok(Some(HalfMatch::must(0, end))),
-                None => self.vocab.forward.try_search_fwd(&mut self.forward, &anchored()),
-            };
-            let (start, mut end) = match found {
-                Ok(Some(m)) => (at, m.offset()),
-                // No piece starts here (not seen with these patterns), or the DFA gave up: the general engine.
-                _ => {
-                    let re = self.vocab.split();
-                    let cache = self.split.get_or_insert_with(|| re.create_cache());
-                    match re.search_with(cache, &Input::new(text).range(at..)) {
-                        Some(m) => (m.start(), m.end()),
-                        None => break,
-                    }
-                }
+            let Some((start, mut end)) = self.next_piece(text, at) else {
+                break;
             };
             let piece = &text[start..end];
             // The emulated look-ahead: a run of two or more whitespace characters, followed by a non-space,
