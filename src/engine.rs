@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::diag::Diag;
 use crate::fold::{Analysis, Filter, Fold, Placed};
-use crate::input::{self, Batch, Dedup, LineError, RawCall, RawTokens, Stream, TextCall};
+use crate::input::{self, Batch, Dedup, Line, LineError, RawCall, RawTokens, Stream, TextCall};
 use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
 use crate::tokenize::{self, Encoding};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -126,9 +126,10 @@ fn progress_bar(files: &[PathBuf]) -> ProgressBar {
     bar
 }
 
-/// Counts a call's text. Exact for OpenAI encodings and plain text; otherwise an o200k_base count scaled by the
-/// provider's ratio, and labelled as an estimate.
-fn count_text(t: &TextCall, tokenizer: Option<Tokenizer>) -> (Tokens, TokenSource) {
+/// Counts a call's text and the chat messages `raw` holds as the log wrote them. Exact for OpenAI encodings and plain
+/// text; otherwise an o200k_base count scaled by the provider's ratio, and labelled as an estimate. `None` when a
+/// raw message cannot be read.
+fn count_text(t: &TextCall, raw: &[&[u8]], tokenizer: Option<Tokenizer>) -> Option<(Tokens, TokenSource)> {
     let (enc, ratio) = match tokenizer {
         Some(Tokenizer::Exact(e)) => (e, None),
         Some(Tokenizer::Estimate(r)) => (Encoding::O200kBase, Some(r)),
@@ -139,8 +140,8 @@ fn count_text(t: &TextCall, tokenizer: Option<Tokenizer>) -> (Tokens, TokenSourc
         input += tokenize::count_chat(enc, &t.messages);
     }
     let mut inexact = t.inexact;
-    if !t.raw_messages.is_empty() {
-        let (n, raw_inexact) = tokenize::count_raw_chat(enc, t.raw_messages.iter(), input::raw_message);
+    if !raw.is_empty() {
+        let (n, raw_inexact) = tokenize::count_raw_chat(enc, raw.iter().copied(), input::read_message)?;
         input += n;
         inexact |= raw_inexact;
     }
@@ -155,14 +156,12 @@ fn count_text(t: &TextCall, tokenizer: Option<Tokenizer>) -> (Tokens, TokenSourc
         output,
         ..Tokens::default()
     };
-    (
-        tokens,
-        if exact {
-            TokenSource::Counted
-        } else {
-            TokenSource::Estimated
-        },
-    )
+    let source = if exact {
+        TokenSource::Counted
+    } else {
+        TokenSource::Estimated
+    };
+    Some((tokens, source))
 }
 
 /// How many o200k_base tokens one token of this tokenizer is taken to be worth, for moving a count between models.
@@ -192,7 +191,9 @@ fn rescale(t: Tokens, from: Option<Tokenizer>, to: Tokenizer) -> (Tokens, TokenS
     (scaled, TokenSource::Estimated)
 }
 
-fn finish_call(raw: RawCall, table: &PriceTable, retarget: Option<usize>) -> Call {
+/// A call looked up and counted; `raw_messages` are chat messages of its text still as the log wrote them. `None`
+/// when one of those cannot be read.
+fn finish_call(raw: RawCall, raw_messages: &[&[u8]], table: &PriceTable, retarget: Option<usize>) -> Option<Call> {
     let logged = table.resolve_cached(&raw.model);
     let logged_tokenizer = match &logged {
         Resolution::Found(i) => Some(table.model(*i).tokenizer),
@@ -212,12 +213,12 @@ fn finish_call(raw: RawCall, table: &PriceTable, retarget: Option<usize>) -> Cal
             _ => (t, TokenSource::Reported, true),
         },
         RawTokens::Text(t) => {
-            let (t, s) = count_text(&t, tokenizer);
+            let (t, s) = count_text(&t, raw_messages, tokenizer)?;
             (t, s, true)
         }
         RawTokens::NotBilled => (Tokens::default(), TokenSource::Reported, false),
     };
-    Call {
+    Some(Call {
         model: raw.model,
         resolution,
         session: raw.session,
@@ -228,18 +229,46 @@ fn finish_call(raw: RawCall, table: &PriceTable, retarget: Option<usize>) -> Cal
         billed,
         dedup: raw.dedup,
         stream: raw.stream,
-    }
+    })
 }
 
 pub type LineResult = Result<(&'static str, Vec<Call>), LineError>;
 
 /// One line through parsing, model lookup and counting: the work each worker thread does.
 pub fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
-    let (format, raws) = input::parse_line(bytes)?;
-    Ok((
-        format,
-        raws.into_iter().map(|r| finish_call(r, table, retarget)).collect(),
-    ))
+    let (format, raws, raw_messages) = match input::read_line(bytes)? {
+        Line::Calls(format, raws) => (format, raws, Vec::new()),
+        // A request's messages are counted from the line itself, never copied out of it.
+        Line::Request(request) => {
+            let (raw, messages) = request.split();
+            ("openai-request", vec![raw], messages)
+        }
+    };
+    match finish_all(raws, &raw_messages, table, retarget) {
+        Some(calls) => Ok((format, calls)),
+        // A message the request scan passed over proved unreadable: the general path reads the line, and words
+        // what is wrong with it.
+        None => process_general(bytes, table, retarget),
+    }
+}
+
+/// `process` by the general path alone, with every fast path left out: what the fast paths must agree with.
+pub fn process_general(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
+    let (format, raws) = input::parse_value(bytes)?;
+    finish_all(raws, &[], table, retarget)
+        .map(|calls| (format, calls))
+        .ok_or_else(|| LineError::bad("a chat message cannot be read"))
+}
+
+fn finish_all(
+    raws: Vec<RawCall>,
+    raw_messages: &[&[u8]],
+    table: &PriceTable,
+    retarget: Option<usize>,
+) -> Option<Vec<Call>> {
+    raws.into_iter()
+        .map(|r| finish_call(r, raw_messages, table, retarget))
+        .collect()
 }
 
 impl Engine<'_> {
@@ -341,8 +370,14 @@ impl Engine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::RawMessages;
     use crate::tokenize::ChatMessage;
+
+    const O200K: Option<Tokenizer> = Some(Tokenizer::Exact(Encoding::O200kBase));
+
+    fn count(t: &TextCall, raw: &[&[u8]], tokenizer: Option<Tokenizer>) -> (u64, TokenSource) {
+        let (tok, src) = count_text(t, raw, tokenizer).unwrap();
+        (tok.input, src)
+    }
 
     #[test]
     fn estimates_scale_an_o200k_count() {
@@ -350,10 +385,11 @@ mod tests {
             prompt: "hello world".into(), // 2 tokens in o200k_base
             ..TextCall::default()
         };
-        let (tok, src) = count_text(&t, Some(Tokenizer::Estimate(1.5)));
-        assert_eq!((tok.input, src), (3, TokenSource::Estimated));
-        let (tok, src) = count_text(&t, Some(Tokenizer::Exact(Encoding::O200kBase)));
-        assert_eq!((tok.input, src), (2, TokenSource::Counted));
+        assert_eq!(
+            count(&t, &[], Some(Tokenizer::Estimate(1.5))),
+            (3, TokenSource::Estimated)
+        );
+        assert_eq!(count(&t, &[], O200K), (2, TokenSource::Counted));
     }
 
     #[test]
@@ -369,24 +405,27 @@ mod tests {
             ..TextCall::default()
         };
         // chat: 3 + user(1) + hello world(2) + 3 = 9; prompt 2; completion 2
-        let (tok, _) = count_text(&t, Some(Tokenizer::Exact(Encoding::O200kBase)));
+        let (tok, _) = count_text(&t, &[], O200K).unwrap();
         assert_eq!((tok.input, tok.output), (11, 2));
         // The same message as the log wrote it, twice (the second time from the cache), and with an image part.
-        let hello = r#"{"role": "user", "content": "hello world"}"#;
-        let image = r#"{"role":"user","content":[{"type":"text","text":"hello world"},{"type":"image_url"}]}"#;
+        let hello = br#"{"role": "user", "content": "hello world"}"#;
+        let image = br#"{"role":"user","content":[{"type":"text","text":"hello world"},{"type":"image_url"}]}"#;
+        let none = TextCall::default();
         for _ in 0..2 {
-            let raw = TextCall {
-                raw_messages: RawMessages::new(hello, &[hello]),
-                ..TextCall::default()
-            };
-            let (tok, src) = count_text(&raw, Some(Tokenizer::Exact(Encoding::O200kBase)));
-            assert_eq!((tok.input, src), (9, TokenSource::Counted));
-            let image = TextCall {
-                raw_messages: RawMessages::new(image, &[image]),
-                ..TextCall::default()
-            };
-            let (tok, src) = count_text(&image, Some(Tokenizer::Exact(Encoding::O200kBase)));
-            assert_eq!((tok.input, src), (9, TokenSource::Estimated));
+            assert_eq!(count(&none, &[hello], O200K), (9, TokenSource::Counted));
+            assert_eq!(count(&none, &[image], O200K), (9, TokenSource::Estimated));
+            // Two messages: 3 + (3 + 1 + 2) twice.
+            assert_eq!(count(&none, &[hello, hello], O200K), (15, TokenSource::Counted));
+        }
+        // A message that is not JSON, or not UTF-8, is not counted, and never cached: the line goes the general way.
+        for bad in [
+            &br#"{"role": "user", "content": "hello world""#[..],
+            b"{\"content\": \"\xff\"}",
+            b"[1]",
+        ] {
+            for _ in 0..2 {
+                assert!(count_text(&none, &[hello, bad], O200K).is_none());
+            }
         }
     }
 }

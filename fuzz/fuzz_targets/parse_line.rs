@@ -1,5 +1,6 @@
 //! One log line through format detection, parsing, model lookup and token counting: must never panic, and the
-//! fast paths (Claude Code lines, bare chat requests) must read every line exactly as the general path does.
+//! fast paths (Claude Code lines, bare chat requests) must read every line exactly as the general path does, and
+//! count it the same.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,8 +13,11 @@ fn table() -> &'static PriceTable {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let _ = tokencost::engine::process(data, table(), None);
+    // The engine's path (fast paths, and messages the message cache vouches for) against the general path alone.
+    let fast = tokencost::engine::process(data, table(), None);
+    let general = tokencost::engine::process_general(data, table(), None);
     if !data.iter().all(u8::is_ascii_whitespace) {
+        assert_eq!(format!("{fast:?}"), format!("{general:?}"));
         assert_eq!(tokencost::input::parse_line(data), tokencost::input::parse_value(data));
     }
 });

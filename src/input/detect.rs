@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::request_probe::Request;
 use super::{
     LineError, Parsed, RawCall, SkipReason, anthropic, claude_code, claude_stream, gemini, native, openai_batch,
     openai_chat, openai_responses, otel, probe, request_probe,
@@ -103,23 +104,44 @@ const FORMATS: &[Format] = &[
     },
 ];
 
-/// Parses one line of a log into its calls, with the name of the format that read it. Blank lines hold no call.
-pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineError> {
+/// A line as the engine reads it: its calls, or a bare chat request whose messages are read only when counted.
+#[derive(Debug)]
+pub enum Line<'a> {
+    Calls(&'static str, Vec<RawCall>),
+    Request(Request<'a>),
+}
+
+/// Reads one line of a log: the fast paths first, then the general one. Blank lines hold no call.
+pub fn read_line(bytes: &[u8]) -> Result<Line<'_>, LineError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(("blank", Vec::new()));
+        return Ok(Line::Calls("blank", Vec::new()));
+    }
+    // Bare requests are scanned as bytes: their messages are checked as UTF-8 only when they are read.
+    if request_probe::may_be_request(bytes)
+        && let Some(request) = request_probe::scan(bytes)
+    {
+        return Ok(Line::Request(request));
     }
     // The whole line is checked as UTF-8 once, and every reader below parses from `str`: serde_json then checks
     // no string again. A line that is not UTF-8 takes the general path, which words the error.
     let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
-        return parse_checked(bytes, None);
+        return parse_checked(bytes, None).map(|(f, calls)| Line::Calls(f, calls));
     };
     if let Some(calls) = probe::claude_code(text) {
-        return Ok(("claude-code", calls));
+        return Ok(Line::Calls("claude-code", calls));
     }
-    if let Some(calls) = request_probe::openai_request(text) {
-        return Ok(("openai-request", calls));
+    parse_checked(bytes, Some(text)).map(|(f, calls)| Line::Calls(f, calls))
+}
+
+/// Parses one line of a log into its calls, with the name of the format that read it, every message read.
+pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineError> {
+    match read_line(bytes)? {
+        Line::Calls(format, calls) => Ok((format, calls)),
+        Line::Request(request) => match request.into_call() {
+            Some(call) => Ok(("openai-request", vec![call])),
+            None => parse_value(bytes),
+        },
     }
-    parse_checked(bytes, Some(text))
 }
 
 /// The general path: the whole line as a JSON value, through every format's detector in order.

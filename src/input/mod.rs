@@ -25,10 +25,11 @@ use std::sync::Arc;
 use crate::pricing::Tokens;
 use crate::tokenize::ChatMessage;
 
-pub use detect::{parse_line, parse_value};
+pub use detect::{Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
 pub use read::{Batch, LineReader, expand_paths};
+pub use request_probe::{Request, read_message};
 
 /// A shared copy of a model or session name: the names a thread saw last are handed out again instead of copied,
 /// so a transcript's thousands of calls cost no allocation for the three models and one session they name.
@@ -144,91 +145,16 @@ pub enum Stream {
     Final(String),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TextCall {
     /// Chat messages, counted with OpenAI's chat framing.
     pub messages: Vec<ChatMessage>,
-    /// Chat messages as the log wrote them (each a JSON object), read only when counted: agent logs re-send the
-    /// same messages on every call, and a message already counted is known by its bytes without being read again.
-    pub raw_messages: RawMessages,
     /// Plain prompt text, counted as is.
     pub prompt: String,
     /// Completion text, counted as is.
     pub completion: String,
     /// Parts the counter cannot count exactly (images, tool definitions): the count is an estimate.
     pub inexact: bool,
-}
-
-impl TextCall {
-    /// Every message read, and whether any part of the call is inexact.
-    pub fn all_messages(&self) -> (Vec<ChatMessage>, bool) {
-        let mut messages = self.messages.clone();
-        let mut inexact = self.inexact;
-        for raw in self.raw_messages.iter() {
-            let (m, i) = raw_message(raw);
-            messages.push(m);
-            inexact |= i;
-        }
-        (messages, inexact)
-    }
-}
-
-/// Chat messages as the log wrote them: one copy of the text that holds them all, and where each one is in it.
-#[derive(Debug, Clone, Default)]
-pub struct RawMessages {
-    text: Box<str>,
-    spans: Vec<(u32, u32)>,
-}
-
-impl RawMessages {
-    /// `messages` are slices of `line`, in order.
-    pub fn new(line: &str, messages: &[&str]) -> RawMessages {
-        let offset = |m: &str| m.as_ptr() as usize - line.as_ptr() as usize;
-        let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
-            return RawMessages::default();
-        };
-        let start = offset(first);
-        let text: Box<str> = line[start..offset(last) + last.len()].into();
-        let spans = messages
-            .iter()
-            .map(|m| ((offset(m) - start) as u32, (offset(m) - start + m.len()) as u32))
-            .collect();
-        RawMessages { text, spans }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.spans.iter().map(|&(a, b)| &self.text[a as usize..b as usize])
-    }
-}
-
-/// Two calls are the same when they count the same text, however their messages are held.
-impl PartialEq for TextCall {
-    fn eq(&self, other: &Self) -> bool {
-        self.all_messages() == other.all_messages()
-            && self.prompt == other.prompt
-            && self.completion == other.completion
-    }
-}
-
-/// One chat message as the log wrote it, read as `fields::chat_messages` reads a message, and whether it has parts
-/// that cannot be counted exactly. The probe has already checked its syntax; lone surrogate escapes are repaired as
-/// on the general path.
-pub fn raw_message(raw: &str) -> (ChatMessage, bool) {
-    let value =
-        serde_json::from_str::<serde_json::Value>(raw).or_else(|e| match detect::repair_surrogates(raw.as_bytes()) {
-            Some(fixed) => serde_json::from_slice(&fixed),
-            None => Err(e),
-        });
-    let mut inexact = false;
-    match value.map(|v| fields::chat_messages(serde_json::Value::Array(vec![v]), &mut inexact)) {
-        Ok(Ok(mut one)) if one.len() == 1 => (one.remove(0), inexact),
-        // Not reached for a message the probe accepted; counted as nothing, and said to be inexact.
-        _ => (ChatMessage::default(), true),
-    }
 }
 
 /// Why a line was not used.

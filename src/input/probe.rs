@@ -40,7 +40,7 @@ impl Visitor<'_> for KeyIn {
 
 /// Reads an object's entries: `read(i, map)` reads the value of `keys[i]`; other values are skipped. A known key
 /// written twice is an error (the general path would keep the last copy): the line then takes that path.
-pub(super) fn entries<'de, A: MapAccess<'de>>(
+fn entries<'de, A: MapAccess<'de>>(
     map: &mut A,
     keys: fn(&str) -> Option<usize>,
     mut read: impl FnMut(usize, &mut A) -> Result<(), A::Error>,
@@ -86,7 +86,6 @@ macro_rules! object_only {
         }
     };
 }
-pub(super) use object_only;
 
 /// The keys that decide what a transcript line holds, and the keys of every format detected before Claude Code
 /// (any of them sends the line down the general path). A key's presence counts even when its value is null.

@@ -1,109 +1,296 @@
 //! A fast path for bare OpenAI chat requests (`model`, `messages`), the lines of agent logs that carry no usage and
-//! re-send the whole conversation on every call. The probe reads the model and user, keeps each message as the JSON
-//! text the log wrote (`TextCall::raw_messages`), and builds no JSON tree: a message is read only when it is counted,
-//! and one already counted is recognised by its bytes.
+//! re-send the whole conversation on every call. A hand scan of the line's bytes finds the model, the user and where
+//! each message starts and ends, and builds nothing: a message's bytes are read (checked as UTF-8 and JSON, then
+//! counted) only when the message cache does not already know them, so a message re-sent a hundred times is
+//! scanned a hundred times and read once. A message found in the cache is vouched for by its bytes: only messages
+//! that were read without fault are ever cached.
 //!
-//! It answers only for a line whose every key is one a request carries and no format detected earlier looks at, so
-//! the general path would read it as `openai-request` too; anything else (tools, metadata, an escaped string, a
-//! duplicate key) goes down the general path. A test and the `parse_line` fuzz target check that the two agree.
+//! The scan answers only for a line whose every key is one a request carries and no format detected earlier looks
+//! at, whose model and user are plain strings, and whose other values serde_json reads, so the general path would
+//! read it as `openai-request` too; anything else (tools, metadata, an escaped string, a duplicate key) goes down
+//! the general path, and so does a line with a message that proves unreadable when it is read. A test and the
+//! `parse_line` fuzz target check that the two agree.
 
-use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde_json::value::RawValue;
-use std::fmt;
+use serde::de::IgnoredAny;
 
-use super::probe::{entries, object_only};
-use super::{RawCall, RawMessages, RawTokens, TextCall, shared};
+use super::{ChatMessage, RawCall, RawTokens, TextCall, detect, fields, shared};
 
 /// A request's keys: those read, and those a request may carry that nothing reads.
-fn request_key(key: &str) -> Option<usize> {
+fn request_key(key: &[u8]) -> Key {
     match key {
-        "model" => Some(0),
-        "messages" => Some(1),
-        "user" => Some(2),
-        "temperature"
-        | "top_p"
-        | "max_tokens"
-        | "max_completion_tokens"
-        | "n"
-        | "stream"
-        | "stream_options"
-        | "stop"
-        | "seed"
-        | "presence_penalty"
-        | "frequency_penalty"
-        | "logit_bias"
-        | "logprobs"
-        | "top_logprobs"
-        | "response_format"
-        | "tool_choice"
-        | "parallel_tool_calls"
-        | "reasoning_effort" => Some(3),
+        b"model" => Key::Model,
+        b"messages" => Key::Messages,
+        b"user" => Key::User,
+        b"temperature"
+        | b"top_p"
+        | b"max_tokens"
+        | b"max_completion_tokens"
+        | b"n"
+        | b"stream"
+        | b"stream_options"
+        | b"stop"
+        | b"seed"
+        | b"presence_penalty"
+        | b"frequency_penalty"
+        | b"logit_bias"
+        | b"logprobs"
+        | b"top_logprobs"
+        | b"response_format"
+        | b"tool_choice"
+        | b"parallel_tool_calls"
+        | b"reasoning_effort" => Key::Ignored,
         // Any other key sends the line down the general path.
-        _ => Some(4),
+        _ => Key::Other,
     }
 }
 
-#[derive(Default)]
-struct Request<'a> {
-    model: Option<&'a str>,
-    messages: Option<Vec<&'a RawValue>>,
-    user: Option<&'a str>,
+#[derive(Clone, Copy, PartialEq)]
+enum Key {
+    Model = 1,
+    Messages = 2,
+    User = 4,
+    Ignored = 0,
+    Other = 8,
 }
 
-fn read_request<'de, A: MapAccess<'de>>(r: &mut Request<'de>, map: &mut A) -> Result<(), A::Error> {
-    entries(map, request_key, |i, map| {
-        match i {
-            0 => r.model = map.next_value()?,
-            1 => r.messages = map.next_value()?,
-            2 => r.user = map.next_value()?,
-            3 => {
-                map.next_value::<IgnoredAny>()?;
-            }
-            _ => return Err(de::Error::custom("not a bare request")),
+/// A bare chat request as the scan found it. `messages` are each message's bytes as the line wrote them, not yet
+/// checked: `read_message` checks and reads one.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub model: &'a str,
+    pub user: Option<&'a str>,
+    pub messages: Vec<&'a [u8]>,
+}
+
+impl<'a> Request<'a> {
+    /// The call with every message read, or `None` when one is unreadable (the general path then reads the line).
+    pub fn into_call(self) -> Option<RawCall> {
+        let mut text = TextCall::default();
+        for m in &self.messages {
+            let (msg, inexact) = read_message(m)?;
+            text.messages.push(msg);
+            text.inexact |= inexact;
         }
-        Ok(())
+        Some(self.call(text))
+    }
+
+    /// The call with no message read, and the messages' bytes, to be read when they are counted.
+    pub fn split(self) -> (RawCall, Vec<&'a [u8]>) {
+        (self.call(TextCall::default()), self.messages)
+    }
+
+    fn call(&self, text: TextCall) -> RawCall {
+        let mut call = RawCall::new(shared(self.model), RawTokens::Text(text));
+        call.session = self.user.map(shared);
+        call
+    }
+}
+
+/// One message as the log wrote it, read as `fields::chat_messages` reads a message, and whether it has parts that
+/// cannot be counted exactly; `None` when it is not UTF-8, not a JSON object, or not a message. Lone surrogate
+/// escapes are repaired as on the general path.
+pub fn read_message(raw: &[u8]) -> Option<(ChatMessage, bool)> {
+    let text = simdutf8::basic::from_utf8(raw).ok()?;
+    let value = serde_json::from_str::<serde_json::Value>(text)
+        .or_else(|e| match detect::repair_surrogates(raw) {
+            Some(fixed) => serde_json::from_slice(&fixed),
+            None => Err(e),
+        })
+        .ok()?;
+    if !value.is_object() {
+        return None;
+    }
+    let mut inexact = false;
+    let mut one = fields::chat_messages(serde_json::Value::Array(vec![value]), &mut inexact).ok()?;
+    (one.len() == 1).then(|| (one.remove(0), inexact))
+}
+
+/// The first key of a JSON object, as written (`None` when the line does not start that way, or the key is escaped).
+fn first_key(line: &[u8]) -> Option<&[u8]> {
+    let mut s = Scan { b: line, i: 0 };
+    s.ws();
+    s.eat(b'{')?;
+    s.ws();
+    s.plain_string()
+}
+
+/// Whether a line may be a bare request: most other lines show it at their first key, before the line is read.
+pub fn may_be_request(line: &[u8]) -> bool {
+    first_key(line).is_some_and(|k| request_key(k) != Key::Other)
+}
+
+/// The request on this line, or `None` when the line must take the general path.
+pub fn scan(line: &[u8]) -> Option<Request<'_>> {
+    let mut s = Scan { b: line, i: 0 };
+    let (mut model, mut user, mut messages) = (None, None, None);
+    let mut seen = 0u8;
+    s.ws();
+    s.eat(b'{')?;
+    loop {
+        s.ws();
+        let key = request_key(s.plain_string()?);
+        // A key read twice: the general path keeps the last copy, the scan leaves the line to it.
+        if key == Key::Other || seen & key as u8 != 0 {
+            return None;
+        }
+        seen |= key as u8;
+        s.ws();
+        s.eat(b':')?;
+        s.ws();
+        match key {
+            Key::Model => model = Some(s.text()?),
+            Key::User => user = s.null_or_text()?,
+            Key::Messages => messages = Some(s.messages()?),
+            _ => s.any_value()?,
+        }
+        s.ws();
+        match s.next()? {
+            b',' => {}
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    s.ws();
+    // A missing or blank model, or missing messages, are errors the general path words.
+    let model = model.filter(|m: &&str| !m.trim().is_empty())?;
+    (s.i == line.len()).then_some(Request {
+        model,
+        user,
+        messages: messages?,
     })
 }
 
-object_only!(Request, read_request);
-
-/// The first key of a JSON object, as written (`None` when the line does not start that way, or the key is escaped).
-fn first_key(text: &str) -> Option<&str> {
-    let rest = text
-        .trim_ascii_start()
-        .strip_prefix('{')?
-        .trim_ascii_start()
-        .strip_prefix('"')?;
-    let end = memchr::memchr2(b'"', b'\\', rest.as_bytes())?;
-    (rest.as_bytes()[end] == b'"').then_some(&rest[..end])
+/// A cursor over a line's bytes. Every method returns `None` at anything it does not expect, and never panics.
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
 }
 
-/// The call of a bare chat request, or `None` when the line must take the general path.
-pub fn openai_request(text: &str) -> Option<Vec<RawCall>> {
-    // Most other lines show at their first key that they are not requests, before the whole line is read.
-    if first_key(text).is_some_and(|k| request_key(k) == Some(4)) {
-        return None;
+impl<'a> Scan<'a> {
+    fn ws(&mut self) {
+        while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
     }
-    let r = serde_json::from_str::<Request>(text).ok()?;
-    // A missing or blank model, or messages that are not a list of objects, are errors the general path words.
-    let model = r.model.filter(|m| !m.trim().is_empty())?;
-    let messages = r.messages?;
-    if !messages.iter().all(|m| m.get().starts_with('{')) {
-        return None;
+
+    fn next(&mut self) -> Option<u8> {
+        let c = *self.b.get(self.i)?;
+        self.i += 1;
+        Some(c)
     }
-    let text = TextCall {
-        raw_messages: RawMessages::new(text, &messages.iter().map(|m| m.get()).collect::<Vec<_>>()),
-        ..TextCall::default()
-    };
-    let mut call = RawCall::new(shared(model), RawTokens::Text(text));
-    call.session = r.user.map(shared);
-    Some(vec![call])
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    /// A string without escapes or control characters: its bytes between the quotes.
+    fn plain_string(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let rest = self.b.get(self.i..)?;
+        let len = memchr::memchr2(b'"', b'\\', rest)?;
+        let s = &rest[..len];
+        if rest[len] != b'"' || s.iter().any(|&c| c < 0x20) {
+            return None;
+        }
+        self.i += len + 1;
+        Some(s)
+    }
+
+    /// A plain string that is UTF-8.
+    fn text(&mut self) -> Option<&'a str> {
+        simdutf8::basic::from_utf8(self.plain_string()?).ok()
+    }
+
+    /// `null` or a plain string (`Some(None)` for null).
+    fn null_or_text(&mut self) -> Option<Option<&'a str>> {
+        if self.b.get(self.i..)?.starts_with(b"null") {
+            self.i += 4;
+            return Some(None);
+        }
+        self.text().map(Some)
+    }
+
+    /// Any JSON value, checked by serde_json (and as UTF-8, which serde_json does not check in what it skips).
+    fn any_value(&mut self) -> Option<()> {
+        let rest = self.b.get(self.i..)?;
+        let mut values = serde_json::Deserializer::from_slice(rest).into_iter::<IgnoredAny>();
+        values.next()?.ok()?;
+        let len = values.byte_offset();
+        simdutf8::basic::from_utf8(&rest[..len]).ok()?;
+        self.i += len;
+        Some(())
+    }
+
+    /// A list of objects: each one's bytes, found by its brackets and strings and not otherwise checked.
+    fn messages(&mut self) -> Option<Vec<&'a [u8]>> {
+        self.eat(b'[')?;
+        let mut out = Vec::new();
+        self.ws();
+        if self.b.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return Some(out);
+        }
+        loop {
+            self.ws();
+            let start = self.i;
+            self.object_extent()?;
+            out.push(&self.b[start..self.i]);
+            self.ws();
+            match self.next()? {
+                b',' => {}
+                b']' => return Some(out),
+                _ => return None,
+            }
+        }
+    }
+
+    /// Moves past the object that starts here: right for any valid object, and somewhere for anything else.
+    fn object_extent(&mut self) -> Option<()> {
+        self.eat(b'{')?;
+        let mut depth = 1usize;
+        loop {
+            match self.next()? {
+                b'"' => self.string_rest()?,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Moves past the rest of a string whose opening quote was read: to the first quote not escaped, which is one
+    /// after an even run of backslashes (in JSON, a run of backslashes inside a string starts an escape). Messages
+    /// escape a newline every line or so, but seldom a quote: looking for quotes alone takes far fewer steps.
+    fn string_rest(&mut self) -> Option<()> {
+        loop {
+            let at = self.i + memchr::memchr(b'"', self.b.get(self.i..)?)?;
+            let backslashes = self.b[..at].iter().rev().take_while(|&&c| c == b'\\').count();
+            self.i = at + 1;
+            if backslashes % 2 == 0 {
+                return Some(());
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::input::{parse_line, parse_value};
+    use crate::engine::{process, process_general};
+    use crate::input::{Line, parse_line, parse_value, read_line};
+    use crate::pricing;
+
+    /// Whether the scan reads this line (with every message readable), rather than the general path.
+    fn scanned(line: &[u8]) -> bool {
+        match read_line(line) {
+            Ok(Line::Request(r)) => r.into_call().is_some(),
+            _ => false,
+        }
+    }
 
     /// Requests built to tempt the probe read the same by both paths, and the probe answers for plain ones.
     #[test]
@@ -117,6 +304,12 @@ mod tests {
             r#"{"model":"gpt-4o","messages":[{"role":"user","content":"big","n":1e400}]}"#,
             r#"{"model":"gpt-4o","messages":[]}"#,
             r#"{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"hé"}],"user":null}"#,
+            // Quotes and brackets inside strings, after runs of backslashes of every parity.
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"say \"}\" and \\"},{"role":"user","content":"\\\"]{"}]}"#,
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"\\\\","name":"a\"b"},{"content":"{[}]"}]}"#,
+            r#"{"model":"gpt-4o","temperature":1,"top_p":0.5,"stop":["\"]"],"messages":[]}"#,
+            r#"{"model":"gpt-4o","stop":"\ud800","messages":[]}"#,
+            " {\t\"model\" :\"gpt-4o\" , \"messages\":[ {\"role\":\"user\",\"content\":\"x\"} , {} ] ,\"user\": \"u\" } ",
         ];
         let general = [
             r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function"}]}"#,
@@ -136,19 +329,39 @@ mod tests {
             r#"[{"model":"gpt-4o","messages":[]},{}]"#,
             r#"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","usage":{"prompt_tokens":3}}"#,
             r#" { "prompt" : "p", "model":"gpt-4o","messages":[]}"#,
+            // Broken messages: the scan passes over them, reading them fails, the general path words the error.
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"]}]}"#,
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x\"}]}"#,
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x","content":1 2}]}"#,
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"a\qb"}]}"#,
+            "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"tab\tinside\"}]}",
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"}]} x"#,
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"},]}"#,
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],}"#,
+            r#"{"model":"gpt-4o","temperature":01,"messages":[]}"#,
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"\"#,
+            r#"{"model":"gpt-4o","messages":[{"#,
         ];
-        for line in answered.iter().chain(&general) {
-            assert_eq!(parse_line(line.as_bytes()), parse_value(line.as_bytes()), "{line}");
+        // Invalid UTF-8 inside a message, and in a value nothing reads: refused, as the general path refuses them.
+        let bad: [&[u8]; 2] = [
+            b"{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"\xff\"}]}",
+            b"{\"model\":\"gpt-4o\",\"stop\":\"\xff\",\"messages\":[]}",
+        ];
+        let table = pricing::load(&[]).unwrap();
+        let lines = answered.iter().chain(&general).map(|l| l.as_bytes()).chain(bad);
+        // Twice: the second time, messages counted the first time come from the message cache.
+        for line in lines.clone().chain(lines) {
+            let shown = String::from_utf8_lossy(line);
+            assert_eq!(parse_line(line), parse_value(line), "{shown}");
+            let (fast, general) = (process(line, &table, None), process_general(line, &table, None));
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{shown}");
         }
         for line in answered {
-            assert!(super::openai_request(line).is_some(), "{line}");
+            assert!(scanned(line.as_bytes()), "{line}");
         }
-        for line in general {
-            assert!(super::openai_request(line).is_none(), "{line}");
+        for line in general.iter().map(|l| l.as_bytes()).chain(bad) {
+            assert!(!scanned(line), "{}", String::from_utf8_lossy(line));
         }
-        // Invalid UTF-8 inside a message: the line is refused, as the general path refuses it.
-        let bad = b"{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"\xff\"}]}";
-        assert!(parse_line(bad).is_err());
-        assert_eq!(parse_line(bad), parse_value(bad));
+        assert!(bad.iter().all(|l| parse_line(l).is_err()));
     }
 }

@@ -14,6 +14,7 @@ mod table_layout;
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
@@ -78,20 +79,21 @@ impl Messages {
         self.0[(key as usize) & 15].lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The value remembered under `key`, or `count()` remembered there; with no key (caching off), `count()`.
-    fn get_or_count(&self, key: Option<u128>, count: impl FnOnce() -> u64) -> u64 {
+    /// The value remembered under `key`, or `count()` remembered there when it succeeds; with no key (caching
+    /// off), `count()`. A failed count is not remembered.
+    fn get_or_count<E>(&self, key: Option<u128>, count: impl FnOnce() -> Result<u64, E>) -> Result<u64, E> {
         let Some(key) = key else { return count() };
         if let Some(&n) = self.shard(key).get(&key) {
-            return n;
+            return Ok(n);
         }
         // Counted without the lock held: another thread may count the same message meanwhile, to the same result.
-        let n = count();
+        let n = count()?;
         let mut shard = self.shard(key);
         if shard.len() >= MESSAGE_CACHE_LIMIT / 16 {
             shard.clear();
         }
         shard.insert(key, n);
-        n
+        Ok(n)
     }
 }
 
@@ -166,20 +168,24 @@ pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
     with_counter(enc, |c| {
         let mut n = REPLY_PRIMING;
         for m in messages {
-            n += cache.get_or_count(message_cache_on().then(|| m.key(enc)), || m.tokens(c));
+            let Ok(k) = cache.get_or_count(message_cache_on().then(|| m.key(enc)), || {
+                Ok::<_, Infallible>(m.tokens(c))
+            });
+            n += k;
         }
         n
     })
 }
 
-/// The prompt tokens of chat messages held as the log wrote them, and whether any is inexact: like `count_chat`,
-/// but a message already counted is found by a hash of its bytes, without `read` (which turns the JSON text into a
-/// message) running again.
+/// The prompt tokens of chat messages held as the log wrote them (each a JSON object's bytes), and whether any is
+/// inexact: like `count_chat`, but a message already counted is found by a hash of its bytes, without `read` (which
+/// checks the bytes and turns them into a message) running again. Only messages that `read` accepted are cached, so
+/// a message found in the cache is known to be readable. `None` when `read` refuses a message.
 pub fn count_raw_chat<'a>(
     enc: Encoding,
-    raw: impl Iterator<Item = &'a str>,
-    read: fn(&str) -> (ChatMessage, bool),
-) -> (u64, bool) {
+    raw: impl Iterator<Item = &'a [u8]>,
+    read: fn(&[u8]) -> Option<(ChatMessage, bool)>,
+) -> Option<(u64, bool)> {
     /// The top bit of a cached count marks an inexact message.
     const INEXACT: u64 = 1 << 63;
     let cache = message_cache();
@@ -188,16 +194,17 @@ pub fn count_raw_chat<'a>(
         for r in raw {
             // One call over the bytes (the streaming hasher costs more on long messages); the seed keeps these keys
             // apart from `ChatMessage::key`'s, which hash with seed 0.
-            let key =
-                message_cache_on().then(|| xxhash_rust::xxh3::xxh3_128_with_seed(r.as_bytes(), 0x80 | enc as u64));
-            let packed = cache.get_or_count(key, || {
-                let (m, i) = read(r);
-                m.tokens(c) | if i { INEXACT } else { 0 }
-            });
+            let key = message_cache_on().then(|| xxhash_rust::xxh3::xxh3_128_with_seed(r, 0x80 | enc as u64));
+            let packed = cache
+                .get_or_count(key, || {
+                    let (m, i) = read(r).ok_or(())?;
+                    Ok::<_, ()>(m.tokens(c) | if i { INEXACT } else { 0 })
+                })
+                .ok()?;
             n += packed & !INEXACT;
             inexact |= packed & INEXACT != 0;
         }
-        (n, inexact)
+        Some((n, inexact))
     })
 }
 
