@@ -44,6 +44,7 @@ fn request_key(key: &[u8]) -> Key {
     }
 }
 
+/// A key's kind; those read are bits, so that one written twice is found.
 #[derive(Clone, Copy, PartialEq)]
 enum Key {
     Model = 1,

@@ -1,0 +1,66 @@
+//! Agent sessions that re-send their whole conversation on every call, counted end to end: each call's prompt is
+//! worked out below from the reference counts (OpenAI's Python tiktoken), and must come out the same whichever
+//! cache is on and however many threads count.
+//!
+//! fixtures/agent_sessions.jsonl holds bare chat requests whose messages are the single-message reference chats
+//! public-0279, -0275, -0267, -0263, -0276 and -0287, in that order. A one-message chat counts 3 (reply priming)
+//! plus the message, so the messages are worth, in o200k_base, 20-3, 35-3, 54-3, 31-3, 20-3, 37-3 =
+//! 17, 32, 51, 28, 17, 34, and in cl100k_base 17, 32, 62, 28, 38, 34. Call k sends the first k messages and
+//! counts 3 plus their sum:
+//! - agent-a, gpt-4o, compact with raw UTF-8, six calls: 20 + 52 + 103 + 131 + 148 + 182 = 636
+//! - agent-b, gpt-4 (cl100k_base), byte for byte the same messages as agent-a, keys in another order, three
+//!   calls: 20 + 52 + 114 = 186 (the same bytes counted for another encoding are not taken from the cache)
+//! - agent-c, gpt-4o, written with spaces and \u escapes, three calls: 20 + 52 + 103 = 175
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use serde_json::Value;
+
+fn sessions(extra: &[&str]) -> Vec<(String, u64, u64, u64)> {
+    let out = cargo_bin_cmd!("tokencost")
+        .args([
+            "analyze",
+            "fixtures/agent_sessions.jsonl",
+            "--by",
+            "session",
+            "--format",
+            "json",
+        ])
+        .args(extra)
+        .assert()
+        .success();
+    let report: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let mut rows: Vec<_> = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let n = |k: &str| g[k].as_u64().unwrap();
+            (
+                g["key"].as_str().unwrap().to_string(),
+                n("calls"),
+                n("input_tokens"),
+                n("counted_calls"),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn re_sent_messages_count_the_same_with_and_without_caches() {
+    let want = vec![
+        ("agent-a".to_string(), 6, 636, 6),
+        ("agent-b".to_string(), 3, 186, 3),
+        ("agent-c".to_string(), 3, 175, 3),
+    ];
+    for extra in [
+        &[][..],
+        &["--no-message-cache"],
+        &["--no-cache"],
+        &["--threads", "1"],
+        &["--threads", "2", "--no-message-cache"],
+    ] {
+        assert_eq!(sessions(extra), want, "{extra:?}");
+    }
+}
