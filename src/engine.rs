@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::diag::Diag;
 use crate::fold::{Analysis, Filter, Fold, Placed};
-use crate::input::{self, Batch, Dedup, Line, LineError, RawCall, RawTokens, Stream, TextCall};
+use crate::input::{self, Batch, Dedup, Line, LineError, RawCall, RawText, RawTokens, Stream, TextCall};
 use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
 use crate::tokenize::{self, Encoding};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -126,10 +126,10 @@ fn progress_bar(files: &[PathBuf]) -> ProgressBar {
     bar
 }
 
-/// Counts a call's text and the chat messages `raw` holds as the log wrote them. Exact for OpenAI encodings and plain
-/// text; otherwise an o200k_base count scaled by the provider's ratio, and labelled as an estimate. `None` when a
-/// raw message cannot be read.
-fn count_text(t: &TextCall, raw: &[&[u8]], tokenizer: Option<Tokenizer>) -> Option<(Tokens, TokenSource)> {
+/// Counts a call's text, and the text `raw` holds as the log wrote it. Exact for OpenAI encodings and plain text;
+/// otherwise an o200k_base count scaled by the provider's ratio, and labelled as an estimate. `None` when a part of
+/// `raw` cannot be read.
+fn count_text(t: &TextCall, raw: &RawText, tokenizer: Option<Tokenizer>) -> Option<(Tokens, TokenSource)> {
     let (enc, ratio) = match tokenizer {
         Some(Tokenizer::Exact(e)) => (e, None),
         Some(Tokenizer::Estimate(r)) => (Encoding::O200kBase, Some(r)),
@@ -140,8 +140,11 @@ fn count_text(t: &TextCall, raw: &[&[u8]], tokenizer: Option<Tokenizer>) -> Opti
         input += tokenize::count_chat(enc, &t.messages);
     }
     let mut inexact = t.inexact;
-    if !raw.is_empty() {
-        let (n, raw_inexact) = tokenize::count_raw_chat(enc, raw.iter().copied(), input::read_message)?;
+    if let Some(tools) = raw.tools {
+        input += tokenize::count_raw_text(enc, tools, input::read_tools)?;
+    }
+    if !raw.messages.is_empty() {
+        let (n, raw_inexact) = tokenize::count_raw_chat(enc, raw.messages.iter().copied(), input::read_message)?;
         input += n;
         inexact |= raw_inexact;
     }
@@ -191,9 +194,9 @@ fn rescale(t: Tokens, from: Option<Tokenizer>, to: Tokenizer) -> (Tokens, TokenS
     (scaled, TokenSource::Estimated)
 }
 
-/// A call looked up and counted; `raw_messages` are chat messages of its text still as the log wrote them. `None`
-/// when one of those cannot be read.
-fn finish_call(raw: RawCall, raw_messages: &[&[u8]], table: &PriceTable, retarget: Option<usize>) -> Option<Call> {
+/// A call looked up and counted; `raw_text` is more of its text, still as the log wrote it. `None` when a part of
+/// that cannot be read.
+fn finish_call(raw: RawCall, raw_text: &RawText, table: &PriceTable, retarget: Option<usize>) -> Option<Call> {
     let logged = table.resolve_cached(&raw.model);
     let logged_tokenizer = match &logged {
         Resolution::Found(i) => Some(table.model(*i).tokenizer),
@@ -213,7 +216,7 @@ fn finish_call(raw: RawCall, raw_messages: &[&[u8]], table: &PriceTable, retarge
             _ => (t, TokenSource::Reported, true),
         },
         RawTokens::Text(t) => {
-            let (t, s) = count_text(&t, raw_messages, tokenizer)?;
+            let (t, s) = count_text(&t, raw_text, tokenizer)?;
             (t, s, true)
         }
         RawTokens::NotBilled => (Tokens::default(), TokenSource::Reported, false),
@@ -236,15 +239,15 @@ pub type LineResult = Result<(&'static str, Vec<Call>), LineError>;
 
 /// One line through parsing, model lookup and counting: the work each worker thread does.
 pub fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
-    let (format, raws, raw_messages) = match input::read_line(bytes)? {
-        Line::Calls(format, raws) => (format, raws, Vec::new()),
-        // A request's messages are counted from the line itself, never copied out of it.
+    let (format, raws, raw_text) = match input::read_line(bytes)? {
+        Line::Calls(format, raws) => (format, raws, RawText::default()),
+        // A request's text is counted from the line itself, never copied out of it.
         Line::Request(request) => {
-            let (raw, messages) = request.split();
-            ("openai-request", vec![raw], messages)
+            let (raw, text) = request.split();
+            ("openai-request", vec![raw], text)
         }
     };
-    match finish_all(raws, &raw_messages, table, retarget) {
+    match finish_all(raws, &raw_text, table, retarget) {
         Some(calls) => Ok((format, calls)),
         // A message the request scan passed over proved unreadable: the general path reads the line, and words
         // what is wrong with it.
@@ -255,19 +258,19 @@ pub fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> Lin
 /// `process` by the general path alone, with every fast path left out: what the fast paths must agree with.
 pub fn process_general(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
     let (format, raws) = input::parse_value(bytes)?;
-    finish_all(raws, &[], table, retarget)
+    finish_all(raws, &RawText::default(), table, retarget)
         .map(|calls| (format, calls))
         .ok_or_else(|| LineError::bad("a chat message cannot be read"))
 }
 
 fn finish_all(
     raws: Vec<RawCall>,
-    raw_messages: &[&[u8]],
+    raw_text: &RawText,
     table: &PriceTable,
     retarget: Option<usize>,
 ) -> Option<Vec<Call>> {
     raws.into_iter()
-        .map(|r| finish_call(r, raw_messages, table, retarget))
+        .map(|r| finish_call(r, raw_text, table, retarget))
         .collect()
 }
 
@@ -374,8 +377,15 @@ mod tests {
 
     const O200K: Option<Tokenizer> = Some(Tokenizer::Exact(Encoding::O200kBase));
 
-    fn count(t: &TextCall, raw: &[&[u8]], tokenizer: Option<Tokenizer>) -> (u64, TokenSource) {
-        let (tok, src) = count_text(t, raw, tokenizer).unwrap();
+    fn raw<'a>(messages: &[&'a [u8]]) -> RawText<'a> {
+        RawText {
+            messages: messages.to_vec(),
+            tools: None,
+        }
+    }
+
+    fn count(t: &TextCall, messages: &[&[u8]], tokenizer: Option<Tokenizer>) -> (u64, TokenSource) {
+        let (tok, src) = count_text(t, &raw(messages), tokenizer).unwrap();
         (tok.input, src)
     }
 
@@ -405,7 +415,7 @@ mod tests {
             ..TextCall::default()
         };
         // chat: 3 + user(1) + hello world(2) + 3 = 9; prompt 2; completion 2
-        let (tok, _) = count_text(&t, &[], O200K).unwrap();
+        let (tok, _) = count_text(&t, &RawText::default(), O200K).unwrap();
         assert_eq!((tok.input, tok.output), (11, 2));
         // The same message as the log wrote it, twice (the second time from the cache), and with an image part.
         let hello = br#"{"role": "user", "content": "hello world"}"#;
@@ -424,7 +434,7 @@ mod tests {
             b"[1]",
         ] {
             for _ in 0..2 {
-                assert!(count_text(&none, &[hello, bad], O200K).is_none());
+                assert!(count_text(&none, &raw(&[hello, bad]), O200K).is_none());
             }
         }
     }

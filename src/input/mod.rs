@@ -29,7 +29,7 @@ pub use detect::{Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
 pub use read::{Batch, LineReader, expand_paths};
-pub use request_probe::{Request, read_message};
+pub use request_probe::{RawText, Request, read_message, read_tools};
 
 /// A shared copy of a model or session name: the names a thread saw last are handed out again instead of copied,
 /// so a transcript's thousands of calls cost no allocation for the three models and one session they name.

@@ -1,15 +1,15 @@
-//! A fast path for bare OpenAI chat requests (`model`, `messages`), the lines of agent logs that carry no usage and
-//! re-send the whole conversation on every call. A hand scan of the line's bytes finds the model, the user and where
-//! each message starts and ends, and builds nothing: a message's bytes are read (checked as UTF-8 and JSON, then
-//! counted) only when the message cache does not already know them, so a message re-sent a hundred times is
-//! scanned a hundred times and read once. A message found in the cache is vouched for by its bytes: only messages
-//! that were read without fault are ever cached.
+//! A fast path for bare OpenAI chat requests (`model`, `messages`, perhaps `tools`), the lines of agent logs that
+//! carry no usage and re-send the whole conversation on every call. A hand scan of the line's bytes finds the model,
+//! the user and where each message (and the tool definitions) starts and ends, and builds nothing: those bytes are
+//! read (checked as UTF-8 and JSON, then counted) only when the message cache does not already know them, so a
+//! message re-sent a hundred times is scanned a hundred times and read once. Bytes found in the cache are vouched
+//! for by the cache: only what was read without fault is ever cached.
 //!
 //! The scan answers only for a line whose every key is one a request carries and no format detected earlier looks
 //! at, whose model and user are plain strings, and whose other values serde_json reads, so the general path would
-//! read it as `openai-request` too; anything else (tools, metadata, an escaped string, a duplicate key) goes down
-//! the general path, and so does a line with a message that proves unreadable when it is read. A test and the
-//! `parse_line` fuzz target check that the two agree.
+//! read it as `openai-request` too; anything else (metadata, an escaped string, a duplicate key) goes down the
+//! general path, and so does a line with a message or tools that prove unreadable when they are read. A test and
+//! the `parse_line` fuzz target check that the two agree, on the calls and on their counts.
 
 use serde::de::IgnoredAny;
 
@@ -21,6 +21,7 @@ fn request_key(key: &[u8]) -> Key {
         b"model" => Key::Model,
         b"messages" => Key::Messages,
         b"user" => Key::User,
+        b"tools" => Key::Tools,
         b"temperature"
         | b"top_p"
         | b"max_tokens"
@@ -50,34 +51,51 @@ enum Key {
     Model = 1,
     Messages = 2,
     User = 4,
+    Tools = 16,
     Ignored = 0,
     Other = 8,
 }
 
-/// A bare chat request as the scan found it. `messages` are each message's bytes as the line wrote them, not yet
-/// checked: `read_message` checks and reads one.
+/// A bare chat request as the scan found it.
 #[derive(Debug)]
 pub struct Request<'a> {
     pub model: &'a str,
     pub user: Option<&'a str>,
+    pub text: RawText<'a>,
+}
+
+/// The text of a request as the line wrote it, not yet checked: each message's bytes (`read_message` checks and
+/// reads one), and the tool definitions' (`read_tools`), which agents send unchanged on every call.
+#[derive(Debug, Default)]
+pub struct RawText<'a> {
     pub messages: Vec<&'a [u8]>,
+    pub tools: Option<&'a [u8]>,
 }
 
 impl<'a> Request<'a> {
     /// The call with every message read, or `None` when one is unreadable (the general path then reads the line).
     pub fn into_call(self) -> Option<RawCall> {
         let mut text = TextCall::default();
-        for m in &self.messages {
+        for m in &self.text.messages {
             let (msg, inexact) = read_message(m)?;
             text.messages.push(msg);
             text.inexact |= inexact;
         }
+        if let Some(tools) = self.text.tools {
+            text.prompt = read_tools(tools)?;
+            text.inexact = true;
+        }
         Some(self.call(text))
     }
 
-    /// The call with no message read, and the messages' bytes, to be read when they are counted.
-    pub fn split(self) -> (RawCall, Vec<&'a [u8]>) {
-        (self.call(TextCall::default()), self.messages)
+    /// The call with nothing read, and the text to be read when it is counted.
+    pub fn split(self) -> (RawCall, RawText<'a>) {
+        // Tool definitions are counted as text: an estimate, as on the general path.
+        let text = TextCall {
+            inexact: self.text.tools.is_some(),
+            ..TextCall::default()
+        };
+        (self.call(text), self.text)
     }
 
     fn call(&self, text: TextCall) -> RawCall {
@@ -106,6 +124,19 @@ pub fn read_message(raw: &[u8]) -> Option<(ChatMessage, bool)> {
     (one.len() == 1).then(|| (one.remove(0), inexact))
 }
 
+/// Tool definitions as the log wrote them, as the text the general path counts for them: the JSON value written
+/// again (an estimate of what the model is shown). `None` when they are not UTF-8 or not JSON.
+pub fn read_tools(raw: &[u8]) -> Option<String> {
+    let text = simdutf8::basic::from_utf8(raw).ok()?;
+    let value = serde_json::from_str::<serde_json::Value>(text)
+        .or_else(|e| match detect::repair_surrogates(raw) {
+            Some(fixed) => serde_json::from_slice(&fixed),
+            None => Err(e),
+        })
+        .ok()?;
+    Some(value.to_string())
+}
+
 /// The first key of a JSON object, as written (`None` when the line does not start that way, or the key is escaped).
 fn first_key(line: &[u8]) -> Option<&[u8]> {
     let mut s = Scan { b: line, i: 0 };
@@ -123,7 +154,7 @@ pub fn may_be_request(line: &[u8]) -> bool {
 /// The request on this line, or `None` when the line must take the general path.
 pub fn scan(line: &[u8]) -> Option<Request<'_>> {
     let mut s = Scan { b: line, i: 0 };
-    let (mut model, mut user, mut messages) = (None, None, None);
+    let (mut model, mut user, mut messages, mut tools) = (None, None, None, None);
     let mut seen = 0u8;
     s.ws();
     s.eat(b'{')?;
@@ -140,8 +171,10 @@ pub fn scan(line: &[u8]) -> Option<Request<'_>> {
         s.ws();
         match key {
             Key::Model => model = Some(s.text()?),
-            Key::User => user = s.null_or_text()?,
+            Key::User => user = s.null_or(Scan::text)?,
             Key::Messages => messages = Some(s.messages()?),
+            // Null tools are no tools; any other value but a list goes the general way.
+            Key::Tools => tools = s.null_or(Scan::list)?,
             _ => s.any_value()?,
         }
         s.ws();
@@ -157,7 +190,10 @@ pub fn scan(line: &[u8]) -> Option<Request<'_>> {
     (s.i == line.len()).then_some(Request {
         model,
         user,
-        messages: messages?,
+        text: RawText {
+            messages: messages?,
+            tools,
+        },
     })
 }
 
@@ -202,13 +238,13 @@ impl<'a> Scan<'a> {
         simdutf8::basic::from_utf8(self.plain_string()?).ok()
     }
 
-    /// `null` or a plain string (`Some(None)` for null).
-    fn null_or_text(&mut self) -> Option<Option<&'a str>> {
+    /// `null` (`Some(None)`), or what `read` reads.
+    fn null_or<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
         if self.b.get(self.i..)?.starts_with(b"null") {
             self.i += 4;
             return Some(None);
         }
-        self.text().map(Some)
+        read(self).map(Some)
     }
 
     /// Any JSON value, checked by serde_json (and as UTF-8, which serde_json does not check in what it skips).
@@ -234,7 +270,10 @@ impl<'a> Scan<'a> {
         loop {
             self.ws();
             let start = self.i;
-            self.object_extent()?;
+            if self.b.get(self.i) != Some(&b'{') {
+                return None;
+            }
+            self.extent()?;
             out.push(&self.b[start..self.i]);
             self.ws();
             match self.next()? {
@@ -245,9 +284,20 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Moves past the object that starts here: right for any valid object, and somewhere for anything else.
-    fn object_extent(&mut self) -> Option<()> {
-        self.eat(b'{')?;
+    /// A list's bytes, found by its brackets and strings and not otherwise checked.
+    fn list(&mut self) -> Option<&'a [u8]> {
+        let start = self.i;
+        if self.b.get(start) != Some(&b'[') {
+            return None;
+        }
+        self.extent()?;
+        Some(&self.b[start..self.i])
+    }
+
+    /// Moves past the object or list that starts here (at its bracket): right for any valid one, and somewhere for
+    /// anything else.
+    fn extent(&mut self) -> Option<()> {
+        self.next()?;
         let mut depth = 1usize;
         loop {
             match self.next()? {
@@ -310,10 +360,16 @@ mod tests {
             r#"{"model":"gpt-4o","messages":[{"role":"user","content":"\\\\","name":"a\"b"},{"content":"{[}]"}]}"#,
             r#"{"model":"gpt-4o","temperature":1,"top_p":0.5,"stop":["\"]"],"messages":[]}"#,
             r#"{"model":"gpt-4o","stop":"\ud800","messages":[]}"#,
+            // Tool definitions, counted as the general path writes them again (keys in its order, escapes undone).
+            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function"}]}"#,
+            r#"{"model":"gpt-4o","tools":[{"b":"\u00e9\"]","a":[1,2.50,{}]}],"messages":[]}"#,
+            r#"{"model":"gpt-4o","tools":[],"messages":[{"role":"user","content":"x"}]}"#,
+            r#"{"model":"gpt-4o","tools":null,"messages":[{"role":"user","content":"x"}]}"#,
+            r#"{"model":"gpt-4o","tools":["cut \ud83d"],"messages":[]}"#,
+            r#"{"model":"gpt-4o","tools":[1e400],"messages":[]}"#,
             " {\t\"model\" :\"gpt-4o\" , \"messages\":[ {\"role\":\"user\",\"content\":\"x\"} , {} ] ,\"user\": \"u\" } ",
         ];
         let general = [
-            r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function"}]}"#,
             r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],"metadata":{"session_id":"s"}}"#,
             r#"{"model":"gpt-4o","messages":[{"role":"user","content":"x"}],"user":7}"#,
             r#"{"model":"gpt-4o","messages":{"role":"user"}}"#,
@@ -342,6 +398,9 @@ mod tests {
             r#"{"model":"gpt-4o","temperature":01,"messages":[]}"#,
             r#"{"model":"gpt-4o","messages":[{"role":"user","content":"\"#,
             r#"{"model":"gpt-4o","messages":[{"#,
+            r#"{"model":"gpt-4o","tools":{"type":"function"},"messages":[]}"#,
+            r#"{"model":"gpt-4o","tools":[{"type":"function"]],"messages":[]}"#,
+            r#"{"model":"gpt-4o","tools":[],"tools":[],"messages":[]}"#,
         ];
         // Invalid UTF-8 inside a message, and in a value nothing reads: refused, as the general path refuses them.
         let bad: [&[u8]; 2] = [

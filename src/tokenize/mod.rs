@@ -208,6 +208,17 @@ pub fn count_raw_chat<'a>(
     })
 }
 
+/// The tokens of a text held as the log wrote it (`read` turns those bytes into the text), found by a hash of the
+/// bytes when the same bytes were read before: agents send the same tool definitions with every call. `None` when
+/// `read` refuses them.
+pub fn count_raw_text(enc: Encoding, raw: &[u8], read: fn(&[u8]) -> Option<String>) -> Option<u64> {
+    // A seed of its own keeps these keys apart from the messages'.
+    let key = message_cache_on().then(|| xxhash_rust::xxh3::xxh3_128_with_seed(raw, 0x100 | enc as u64));
+    message_cache()
+        .get_or_count(key, || read(raw).map(|t| count(enc, &t)).ok_or(()))
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
