@@ -9,7 +9,8 @@ Benchmarks
           (`ccusage claude daily --offline --json`), same totals required.
   count   multilingual documents that must be counted: `tokencost analyze` of a log of native prompt lines,
           --threads 1 and 2, against Python tiktoken `encode_ordinary_batch(num_threads=2)` on the same texts.
-  agent   100-call agent sessions that re-send their history: `tokencost analyze` with and without its count caches.
+  agent   100-call agent sessions that re-send their history, without and with tool definitions on every call:
+          `tokencost analyze` with and without its count caches.
   memory  peak RSS on the Claude Code corpus and on copies 3 and 10 times its size, each copy with its own ids.
 
 Baselines are installed into bench/scratch when missing (npm for ccusage, pip for tiktoken, whose o200k_base vocabulary
@@ -160,17 +161,25 @@ def gen_docs(path_jsonl, path_texts, megabytes, seed=2):
             f.write(json.dumps({"model": "gpt-4o", "prompt": d}, ensure_ascii=False) + "\n")
 
 
-def gen_agent(path, sessions, seed=3):
-    """OpenAI chat requests without usage from 100-call agent sessions: call k re-sends the whole history."""
+def gen_agent(path, sessions, tools=False, seed=3):
+    """OpenAI chat requests without usage from 100-call agent sessions: call k re-sends the whole history (and, with
+    `tools`, the same six tool definitions)."""
     if os.path.exists(path):
         return
-    rng = random.Random(seed)
+    rng, tool_rng = random.Random(seed), random.Random(seed + 1)
+    defs = [{"type": "function", "function": {
+        "name": f"tool_{i}", "description": text(tool_rng, 60),
+        "parameters": {"type": "object", "properties": {"model": {"type": "string", "description": text(tool_rng, 8)},
+                                                        "day": {"type": "string", "description": "YYYY-MM-DD"}},
+                       "required": ["model"]}}} for i in range(6)]
     with open(path, "w", encoding="utf-8") as f:
         for s in range(sessions):
             history = [{"role": "system", "content": text(rng, 300)}, {"role": "user", "content": text(rng, 80)}]
             for k in range(100):
-                f.write(json.dumps({"model": "gpt-4o", "user": f"agent-{s}", "messages": history},
-                                   ensure_ascii=False) + "\n")
+                call = {"model": "gpt-4o", "user": f"agent-{s}", "messages": history}
+                if tools:
+                    call["tools"] = defs
+                f.write(json.dumps(call, ensure_ascii=False) + "\n")
                 history = history + [{"role": "assistant", "content": text(rng, rng.randint(20, 200))},
                                      {"role": "tool", "tool_call_id": f"call_{s}_{k}", "content": text(rng, rng.randint(30, 300))}]
 
@@ -347,28 +356,31 @@ def bench_count(runs, megabytes, results):
 
 
 def bench_agent(runs, sessions, results):
-    log = os.path.join(WORK, f"agent-{sessions}.jsonl")
-    gen_agent(log, sessions)
-    size = os.path.getsize(log)
-    print(f"\nAgent sessions: {sessions} sessions of 100 calls, {size / 1e6:.0f} MB of requests re-sending their history")
-    counts = {flag: tokencost_json([log] + ([flag] if flag else []))["totals"]["input_tokens"]
-              for flag in ("", "--no-message-cache", "--no-cache")}
-    same = len(set(counts.values())) == 1
-    print(f"  tokens: {counts['']:,} with every cache, {counts['--no-message-cache']:,} without the message cache, "
-          f"{counts['--no-cache']:,} without any: {'identical' if same else 'DIFFERENT'}")
-    run = lambda *flags: ([BIN, "analyze", log, "--format", "json", "--quiet", *flags], None)
-    m = medians(runs, {
-        "cached": run(),
-        "no message cache": run("--no-message-cache"),
-        "no cache at all": run("--no-cache"),
-    })
-    for name, (w, r) in m.items():
-        print(f"  {name:16} {w:7.2f} s  peak RSS {r:6.1f} MB")
-    print(f"  the message cache alone makes it {m['no message cache'][0] / m['cached'][0]:.1f}x faster "
-          "(every message counted, pieces cached)")
-    print(f"  both caches make it {m['no cache at all'][0] / m['cached'][0]:.1f}x faster "
-          "(every message counted, no piece cached)")
-    results["agent"] = {"bytes": size, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
+    for tools in (False, True):
+        log = os.path.join(WORK, f"agent-{sessions}{'-tools' if tools else ''}.jsonl")
+        gen_agent(log, sessions, tools)
+        size = os.path.getsize(log)
+        print(f"\nAgent sessions: {sessions} sessions of 100 calls, {size / 1e6:.0f} MB of requests re-sending their "
+              f"history{', with six tool definitions on every call' if tools else ''}")
+        counts = {flag: tokencost_json([log] + ([flag] if flag else []))["totals"]["input_tokens"]
+                  for flag in ("", "--no-message-cache", "--no-cache")}
+        same = len(set(counts.values())) == 1
+        print(f"  tokens: {counts['']:,} with every cache, {counts['--no-message-cache']:,} without the message cache, "
+              f"{counts['--no-cache']:,} without any: {'identical' if same else 'DIFFERENT'}")
+        run = lambda *flags: ([BIN, "analyze", log, "--format", "json", "--quiet", *flags], None)
+        m = medians(runs, {
+            "cached": run(),
+            "no message cache": run("--no-message-cache"),
+            "no cache at all": run("--no-cache"),
+        })
+        for name, (w, r) in m.items():
+            print(f"  {name:16} {w:7.2f} s  peak RSS {r:6.1f} MB")
+        print(f"  the message cache alone makes it {m['no message cache'][0] / m['cached'][0]:.1f}x faster "
+              "(every message counted, pieces cached)")
+        print(f"  both caches make it {m['no cache at all'][0] / m['cached'][0]:.1f}x faster "
+              "(every message counted, no piece cached)")
+        results["agent-tools" if tools else "agent"] = {
+            "bytes": size, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
 
 
 def bench_memory(scale, results):
