@@ -106,16 +106,9 @@ impl<'a> Request<'a> {
 }
 
 /// One message as the log wrote it, read as `fields::chat_messages` reads a message, and whether it has parts that
-/// cannot be counted exactly; `None` when it is not UTF-8, not a JSON object, or not a message. Lone surrogate
-/// escapes are repaired as on the general path.
+/// cannot be counted exactly; `None` when it is not UTF-8, not a JSON object, or not a message.
 pub fn read_message(raw: &[u8]) -> Option<(ChatMessage, bool)> {
-    let text = simdutf8::basic::from_utf8(raw).ok()?;
-    let value = serde_json::from_str::<serde_json::Value>(text)
-        .or_else(|e| match detect::repair_surrogates(raw) {
-            Some(fixed) => serde_json::from_slice(&fixed),
-            None => Err(e),
-        })
-        .ok()?;
+    let value = read_value(raw)?;
     if !value.is_object() {
         return None;
     }
@@ -127,14 +120,19 @@ pub fn read_message(raw: &[u8]) -> Option<(ChatMessage, bool)> {
 /// Tool definitions as the log wrote them, as the text the general path counts for them: the JSON value written
 /// again (an estimate of what the model is shown). `None` when they are not UTF-8 or not JSON.
 pub fn read_tools(raw: &[u8]) -> Option<String> {
+    read_value(raw).map(|v| v.to_string())
+}
+
+/// A JSON value from bytes that the scan passed over unchecked. Lone surrogate escapes are repaired as on the
+/// general path.
+fn read_value(raw: &[u8]) -> Option<serde_json::Value> {
     let text = simdutf8::basic::from_utf8(raw).ok()?;
-    let value = serde_json::from_str::<serde_json::Value>(text)
+    serde_json::from_str(text)
         .or_else(|e| match detect::repair_surrogates(raw) {
             Some(fixed) => serde_json::from_slice(&fixed),
             None => Err(e),
         })
-        .ok()?;
-    Some(value.to_string())
+        .ok()
 }
 
 /// The first key of a JSON object, as written (`None` when the line does not start that way, or the key is escaped).
