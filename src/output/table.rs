@@ -128,11 +128,14 @@ impl Render for Table {
         let t = &report.totals;
         let dates: Vec<&str> = report.pricing.prices.iter().map(|p| p.as_of.as_str()).collect();
         if let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) {
+            let rows = match dates.len() {
+                1 => format!("one row, in force from {first}"),
+                n => format!("{n} rows, in force from {first} to {last}"),
+            };
             writeln!(
                 w,
-                "Prices: {} table, rows in force from {first} to {last} ({} rows; --format json lists each with its source).",
+                "Prices: {} table, {rows} (--format json lists each with its source).",
                 report.pricing.layers.join(" + "),
-                dates.len()
             )?;
         }
         writeln!(
