@@ -239,39 +239,34 @@ pub type LineResult = Result<(&'static str, Vec<Call>), LineError>;
 
 /// One line through parsing, model lookup and counting: the work each worker thread does.
 pub fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
-    let (format, raws, raw_text) = match input::read_line(bytes)? {
-        Line::Calls(format, raws) => (format, raws, RawText::default()),
+    match input::read_line(bytes)? {
+        Line::Calls(format, raws) => finish_all(format, raws, table, retarget),
         // A request's text is counted from the line itself, never copied out of it.
         Line::Request(request) => {
             let (raw, text) = request.split();
-            ("openai-request", vec![raw], text)
+            match finish_call(raw, &text, table, retarget) {
+                Some(call) => Ok(("openai-request", vec![call])),
+                // A message the request scan passed over proved unreadable: the general path reads the line, and
+                // words what is wrong with it.
+                None => process_general(bytes, table, retarget),
+            }
         }
-    };
-    match finish_all(raws, &raw_text, table, retarget) {
-        Some(calls) => Ok((format, calls)),
-        // A message the request scan passed over proved unreadable: the general path reads the line, and words
-        // what is wrong with it.
-        None => process_general(bytes, table, retarget),
     }
 }
 
 /// `process` by the general path alone, with every fast path left out: what the fast paths must agree with.
 pub fn process_general(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
     let (format, raws) = input::parse_value(bytes)?;
-    finish_all(raws, &RawText::default(), table, retarget)
-        .map(|calls| (format, calls))
-        .ok_or_else(|| LineError::bad("a chat message cannot be read"))
+    finish_all(format, raws, table, retarget)
 }
 
-fn finish_all(
-    raws: Vec<RawCall>,
-    raw_text: &RawText,
-    table: &PriceTable,
-    retarget: Option<usize>,
-) -> Option<Vec<Call>> {
+/// Calls whose text is all read: counting them cannot fail.
+fn finish_all(format: &'static str, raws: Vec<RawCall>, table: &PriceTable, retarget: Option<usize>) -> LineResult {
     raws.into_iter()
-        .map(|r| finish_call(r, raw_text, table, retarget))
-        .collect()
+        .map(|r| finish_call(r, &RawText::default(), table, retarget))
+        .collect::<Option<Vec<_>>>()
+        .map(|calls| (format, calls))
+        .ok_or_else(|| LineError::bad("a chat message cannot be read"))
 }
 
 impl Engine<'_> {

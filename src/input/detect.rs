@@ -117,9 +117,7 @@ pub fn read_line(bytes: &[u8]) -> Result<Line<'_>, LineError> {
         return Ok(Line::Calls("blank", Vec::new()));
     }
     // Bare requests are scanned as bytes: their messages are checked as UTF-8 only when they are read.
-    if request_probe::may_be_request(bytes)
-        && let Some(request) = request_probe::scan(bytes)
-    {
+    if let Some(request) = request_probe::scan(bytes) {
         return Ok(Line::Request(request));
     }
     // The whole line is checked as UTF-8 once, and every reader below parses from `str`: serde_json then checks

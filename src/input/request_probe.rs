@@ -135,21 +135,8 @@ fn read_value(raw: &[u8]) -> Option<serde_json::Value> {
         .ok()
 }
 
-/// The first key of a JSON object, as written (`None` when the line does not start that way, or the key is escaped).
-fn first_key(line: &[u8]) -> Option<&[u8]> {
-    let mut s = Scan { b: line, i: 0 };
-    s.ws();
-    s.eat(b'{')?;
-    s.ws();
-    s.plain_string()
-}
-
-/// Whether a line may be a bare request: most other lines show it at their first key, before the line is read.
-pub fn may_be_request(line: &[u8]) -> bool {
-    first_key(line).is_some_and(|k| request_key(k) != Key::Other)
-}
-
-/// The request on this line, or `None` when the line must take the general path.
+/// The request on this line, or `None` when the line must take the general path. Most other lines show it at their
+/// first key, before the rest of the line is read.
 pub fn scan(line: &[u8]) -> Option<Request<'_>> {
     let mut s = Scan { b: line, i: 0 };
     let (mut model, mut user, mut messages, mut tools) = (None, None, None, None);

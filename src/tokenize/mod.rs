@@ -177,6 +177,13 @@ pub fn count_chat(enc: Encoding, messages: &[ChatMessage]) -> u64 {
     })
 }
 
+/// The message cache's key for bytes as the log wrote them, when the cache is on: one call over the bytes (the
+/// streaming hasher costs more on long messages). Seeds keep kinds of text and encodings apart, and apart from
+/// `ChatMessage::key`'s keys, which hash with seed 0.
+fn raw_key(raw: &[u8], seed: u64) -> Option<u128> {
+    message_cache_on().then(|| xxhash_rust::xxh3::xxh3_128_with_seed(raw, seed))
+}
+
 /// The prompt tokens of chat messages held as the log wrote them (each a JSON object's bytes), and whether any is
 /// inexact: like `count_chat`, but a message already counted is found by a hash of its bytes, without `read` (which
 /// checks the bytes and turns them into a message) running again. Only messages that `read` accepted are cached, so
@@ -192,9 +199,7 @@ pub fn count_raw_chat<'a>(
     with_counter(enc, |c| {
         let (mut n, mut inexact) = (REPLY_PRIMING, false);
         for r in raw {
-            // One call over the bytes (the streaming hasher costs more on long messages); the seed keeps these keys
-            // apart from `ChatMessage::key`'s, which hash with seed 0.
-            let key = message_cache_on().then(|| xxhash_rust::xxh3::xxh3_128_with_seed(r, 0x80 | enc as u64));
+            let key = raw_key(r, 0x80 | enc as u64);
             let packed = cache
                 .get_or_count(key, || {
                     let (m, i) = read(r).ok_or(())?;
@@ -213,7 +218,7 @@ pub fn count_raw_chat<'a>(
 /// `read` refuses them.
 pub fn count_raw_text(enc: Encoding, raw: &[u8], read: fn(&[u8]) -> Option<String>) -> Option<u64> {
     // A seed of its own keeps these keys apart from the messages'.
-    let key = message_cache_on().then(|| xxhash_rust::xxh3::xxh3_128_with_seed(raw, 0x100 | enc as u64));
+    let key = raw_key(raw, 0x100 | enc as u64);
     message_cache()
         .get_or_count(key, || read(raw).map(|t| count(enc, &t)).ok_or(()))
         .ok()
