@@ -270,8 +270,9 @@ fn finish_all(format: &'static str, raws: Vec<RawCall>, table: &PriceTable, reta
 }
 
 impl Engine<'_> {
-    /// Reads `paths` on one thread while the workers parse and count the previous batch, and folds the results in
-    /// input order. At most a few batches are in memory at once, whatever the input's size.
+    /// Reads `paths` on one thread while the workers parse and count the previous batch (a large plain file is read
+    /// by the workers themselves), and folds the results in input order. At most a few batches are in memory at
+    /// once, whatever the input's size.
     pub fn run(&self, paths: &[PathBuf], diag: &mut Diag) -> Analysis {
         let mut fold = Fold::new(self.table, self.by, self.filter.clone());
         if self.trace {
@@ -307,6 +308,9 @@ impl Engine<'_> {
                         fold.analysis.stats.unreadable_files += 1;
                     }
                     Read::Closed { label } => diag.end_file(&label),
+                    Read::Whole { file_no, file, len } => {
+                        self.fold_whole(&mut fold, diag, (&labels[file_no], file_no), (&file, len), bar.as_ref());
+                    }
                     Read::Batch(batch) => {
                         self.fold_batch(&mut fold, diag, &labels, &batch);
                         if let Some(b) = &bar {
@@ -345,22 +349,33 @@ impl Engine<'_> {
                 .collect()
         });
         for (line, result) in batch.lines.iter().zip(results) {
-            fold.analysis.stats.lines += 1;
-            match result {
-                Ok((format, calls)) => {
-                    *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
-                    for (n, call) in calls.into_iter().enumerate() {
-                        fold.push(Placed {
-                            call,
-                            place: (line.file, line.number, n),
-                        });
-                    }
-                }
-                Err(e) => {
-                    *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
-                    diag.line_problem(&labels[line.file], line.number, &e.message);
-                }
+            fold_line(fold, diag, &labels[line.file], (line.file, line.number), result);
+        }
+    }
+}
+
+/// Folds the result of a line: its calls, or its problem said with the file's label and the line's number.
+pub(crate) fn fold_line(
+    fold: &mut Fold,
+    diag: &mut Diag,
+    label: &str,
+    (file, number): (usize, u64),
+    result: LineResult,
+) {
+    fold.analysis.stats.lines += 1;
+    match result {
+        Ok((format, calls)) => {
+            *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
+            for (n, call) in calls.into_iter().enumerate() {
+                fold.push(Placed {
+                    call,
+                    place: (file, number, n),
+                });
             }
+        }
+        Err(e) => {
+            *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
+            diag.line_problem(label, number, &e.message);
         }
     }
 }

@@ -32,3 +32,4 @@ pub mod reader;
 pub mod report;
 pub mod spill;
 pub mod tokenize;
+pub mod whole_file;

@@ -1,7 +1,10 @@
 //! The reader thread: every file in turn, in batches of about 2 MB of whole lines (several small files share one),
 //! handed to the folding thread with the messages that open and close files, in input order. At most two batches
-//! wait in the channel, so memory does not grow with the input; their buffers come back to be filled again.
+//! wait in the channel, so memory does not grow with the input; their buffers come back to be filled again. A
+//! large plain file is not read here: it is handed over whole, and the workers read it in chunks (`whole_file`).
 
+use std::fs::File;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
@@ -17,10 +20,40 @@ const FIRST_BATCH_BYTES: usize = 256 << 10;
 /// What the reader thread hands to the folding thread, in input order: a file is opened before any batch holds its
 /// lines, and closed after the last such batch.
 pub enum Read {
-    Opened { file_no: usize, names: FileNames },
+    Opened {
+        file_no: usize,
+        names: FileNames,
+    },
     Batch(Batch),
     Failed(String),
-    Closed { label: String },
+    Closed {
+        label: String,
+    },
+    /// A large plain file, read by the workers themselves (`whole_file`).
+    Whole {
+        file_no: usize,
+        file: File,
+        len: u64,
+    },
+}
+
+/// Files at least this large, plain and seekable, are read by the workers rather than by the reader thread.
+pub const WHOLE_FILE_BYTES: u64 = 4 << 20;
+
+/// The file at `path`, open, and its length, when it is to be read by the workers: a regular file, large, and not
+/// gzip (whose bytes can only be read in order).
+fn whole_file(path: &Path) -> Option<(File, u64)> {
+    if path.as_os_str() == "-" {
+        return None;
+    }
+    let file = File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() < WHOLE_FILE_BYTES {
+        return None;
+    }
+    let mut magic = [0u8; 2];
+    file.read_exact_at(&mut magic, 0).ok()?;
+    (magic != [0x1f, 0x8b]).then_some((file, meta.len()))
 }
 
 /// Small messages sent at once, so that the channel's bound counts batches, not files opened.
@@ -73,17 +106,21 @@ impl Reader<'_> {
     /// Reads one file into batches; false when the receiver is gone.
     fn file(&mut self, file_no: usize, path: &Path) -> bool {
         let label = file_label(path);
+        if let Some((file, len)) = whole_file(path) {
+            let names = names(path, &label);
+            // The batch read so far goes first, so that lines stay in input order.
+            if !self.flush() || !self.event(Read::Opened { file_no, names }) {
+                return false;
+            }
+            self.out.push(Read::Whole { file_no, file, len });
+            self.out.push(Read::Closed { label });
+            return self.send();
+        }
         let mut reader = match LineReader::open(path) {
             Ok(r) => r,
             Err(e) => return self.event(Read::Failed(format!("{label}: cannot read: {e}"))),
         };
-        let session_fallback = path
-            .file_name()
-            .map_or(label.clone(), |n| n.to_string_lossy().into_owned());
-        let names = FileNames {
-            label: label.clone(),
-            session_fallback,
-        };
+        let names = names(path, &label);
         if !self.event(Read::Opened { file_no, names }) {
             return false;
         }
@@ -129,6 +166,17 @@ pub fn read_all(files: &[PathBuf], tx: &SyncSender<Vec<Read>>, recycled: &Receiv
         }
     }
     r.flush();
+}
+
+/// How a file is named in reports: its label, and the session of calls that name none.
+fn names(path: &Path, label: &str) -> FileNames {
+    let session_fallback = path
+        .file_name()
+        .map_or(label.to_string(), |n| n.to_string_lossy().into_owned());
+    FileNames {
+        label: label.to_string(),
+        session_fallback,
+    }
 }
 
 pub fn file_label(path: &Path) -> String {

@@ -117,6 +117,66 @@ fn a_50_mb_line_is_read_whole() {
     assert_eq!(r.report["summary"]["lines"], 2);
 }
 
+/// A file large enough to be read by the workers in chunks at their own offsets: every line is counted once, in its
+/// place, whatever the line lengths and line ends, the thread count, and whether it is read as a file or from stdin
+/// (which is read in order by one thread).
+#[test]
+fn a_large_file_read_in_chunks_loses_and_repeats_no_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = 60_000;
+    let bad = [1, 20_011, 41_999, lines];
+    let mut text = String::new();
+    for i in 1..=lines {
+        let end = if i == lines {
+            ""
+        } else if i % 7 == 0 {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        // The first lines are 256 bytes, so that lines start at the first byte of a chunk; then lengths vary, so
+        // that chunks end at every offset of a line.
+        let length = if i <= 24_000 { 256 } else { 100 + i * 37 % 301 };
+        let line = if bad.contains(&i) {
+            format!("{{\"model\":\"gpt-4o\",\"usa{}", "x".repeat(length - 22 - end.len()))
+        } else {
+            let pad = "x".repeat(length - GOOD.len() - 9 - end.len());
+            GOOD.replace("}}", &format!("}},\"pad\":\"{pad}\"}}"))
+        };
+        assert_eq!(line.len() + end.len(), length);
+        text.push_str(&line);
+        text.push_str(end);
+    }
+    assert!(text.len() > 9 << 20, "{} bytes", text.len());
+    let p = file(dir.path(), "large.jsonl", text.as_bytes());
+    let good = lines - bad.len();
+    let mut reports = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let r = analyze(&[&p], &["--threads", threads]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.report["totals"]["calls"], good);
+        assert_eq!(r.report["totals"]["input_tokens"], good * 1000);
+        assert!((cost(&r) - good as f64 * 0.0025).abs() < 1e-9, "{}", cost(&r));
+        assert_eq!(r.report["summary"]["lines"], lines);
+        for i in bad {
+            let said = format!("{}:{i}: invalid JSON", p.display());
+            assert!(r.stderr.contains(&said), "{said} in {}", r.stderr);
+        }
+        reports.push(r.report);
+    }
+    let piped = cargo_bin_cmd!("tokencost")
+        .args(["analyze", "-", "--format", "json"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let piped: Value = serde_json::from_slice(&piped.stdout).unwrap();
+    for r in &reports {
+        assert_eq!(r["totals"], piped["totals"]);
+        assert_eq!(r["groups"], piped["groups"]);
+        assert_eq!(r["summary"], piped["summary"]);
+    }
+}
+
 #[test]
 fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,7 @@
 //! bounded batches.
 
 mod anthropic;
+mod chunk;
 mod claude_code;
 mod claude_stream;
 mod detect;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use crate::pricing::Tokens;
 use crate::tokenize::ChatMessage;
 
+pub use chunk::{ChunkBuf, read_chunk};
 pub use detect::{Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
