@@ -143,8 +143,10 @@ fn count_text(t: &TextCall, raw: &RawText, tokenizer: Option<Tokenizer>) -> Opti
     if let Some(tools) = raw.tools {
         input += tokenize::count_raw_text(enc, tools, input::read_tools)?;
     }
-    if !raw.messages.is_empty() {
-        let (n, raw_inexact) = tokenize::count_raw_chat(enc, raw.messages.iter().copied(), input::read_message)?;
+    if !raw.messages.is_empty() || raw.known.is_some() {
+        let messages = raw.messages.iter().copied();
+        let prefix = (raw.known.as_ref(), raw.seen.as_ref());
+        let (n, raw_inexact) = tokenize::count_raw_chat(enc, messages, prefix, input::read_message)?;
         input += n;
         inexact |= raw_inexact;
     }
@@ -390,7 +392,7 @@ mod tests {
     fn raw<'a>(messages: &[&'a [u8]]) -> RawText<'a> {
         RawText {
             messages: messages.to_vec(),
-            tools: None,
+            ..RawText::default()
         }
     }
 

@@ -39,7 +39,7 @@ impl ChunkBuf {
 }
 
 /// Bytes first read past the chunk's end, to finish its last line.
-const TAIL_READ: usize = 64 << 10;
+const TAIL_READ: usize = 16 << 10;
 
 /// Reads the lines of `file` that start at offsets `start..end` into `buf`, and returns where each is, without its
 /// line end (`\n`, and any `\r` before it). Together, the chunks of a file give its lines exactly as `LineReader`

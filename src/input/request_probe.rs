@@ -14,6 +14,7 @@
 use serde::de::IgnoredAny;
 
 use super::{ChatMessage, RawCall, RawTokens, TextCall, detect, fields, shared};
+use crate::tokenize::prefix::{self, Known, Seen};
 
 /// A request's keys: those read, and those a request may carry that nothing reads.
 fn request_key(key: &[u8]) -> Key {
@@ -70,11 +71,19 @@ pub struct Request<'a> {
 pub struct RawText<'a> {
     pub messages: Vec<&'a [u8]>,
     pub tools: Option<&'a [u8]>,
+    /// The messages before `messages`, skipped over because an array that began with the same bytes was counted.
+    pub known: Option<Known>,
+    /// The messages array, to be remembered once its messages are counted.
+    pub seen: Option<Seen>,
 }
 
 impl<'a> Request<'a> {
     /// The call with every message read, or `None` when one is unreadable (the general path then reads the line).
     pub fn into_call(self) -> Option<RawCall> {
+        // Messages skipped over were never found: only the counting path knows what they hold.
+        if self.text.known.is_some() {
+            return None;
+        }
         let mut text = TextCall::default();
         for m in &self.text.messages {
             let (msg, inexact) = read_message(m)?;
@@ -172,12 +181,15 @@ pub fn scan(line: &[u8]) -> Option<Request<'_>> {
     s.ws();
     // A missing or blank model, or missing messages, are errors the general path words.
     let model = model.filter(|m: &&str| !m.trim().is_empty())?;
+    let (messages, known, seen) = messages?;
     (s.i == line.len()).then_some(Request {
         model,
         user,
         text: RawText {
-            messages: messages?,
+            messages,
             tools,
+            known,
+            seen,
         },
     })
 }
@@ -243,30 +255,51 @@ impl<'a> Scan<'a> {
         Some(())
     }
 
-    /// A list of objects: each one's bytes, found by its brackets and strings and not otherwise checked.
-    fn messages(&mut self) -> Option<Vec<&'a [u8]>> {
+    /// A list of objects: each one's bytes, found by its brackets and strings and not otherwise checked. When the
+    /// list begins with the bytes of one remembered (`prefix`), the scan starts after them, and those messages are
+    /// the known ones; the list as seen is returned too, to be remembered.
+    #[allow(clippy::type_complexity)]
+    fn messages(&mut self) -> Option<(Vec<&'a [u8]>, Option<Known>, Option<Seen>)> {
+        let start = self.i;
         self.eat(b'[')?;
         let mut out = Vec::new();
-        self.ws();
-        if self.b.get(self.i) == Some(&b']') {
-            self.i += 1;
-            return Some(out);
+        let found = prefix::recall(&self.b[start..]);
+        let known = found.as_ref().map(|(k, _)| *k);
+        let hashed = found.map(|(k, hash)| (k.len, hash));
+        // Where the last message ends, and whether the scan stands just after one.
+        let (mut end, mut after) = match known {
+            Some(k) => (start + k.len, true),
+            None => (start, false),
+        };
+        self.i = end.max(self.i);
+        if !after {
+            self.ws();
+            if self.b.get(self.i) == Some(&b']') {
+                self.i += 1;
+                return Some((out, None, None));
+            }
         }
         loop {
-            self.ws();
-            let start = self.i;
-            if self.b.get(self.i) != Some(&b'{') {
-                return None;
+            if !after {
+                self.ws();
+                let m = self.i;
+                if self.b.get(m) != Some(&b'{') {
+                    return None;
+                }
+                self.extent()?;
+                out.push(&self.b[m..self.i]);
+                end = self.i;
             }
-            self.extent()?;
-            out.push(&self.b[start..self.i]);
+            after = false;
             self.ws();
             match self.next()? {
                 b',' => {}
-                b']' => return Some(out),
+                b']' => break,
                 _ => return None,
             }
         }
+        let seen = prefix::seen(&self.b[start..end], hashed);
+        Some((out, known, seen))
     }
 
     /// A list's bytes, found by its brackets and strings and not otherwise checked.
@@ -408,5 +441,89 @@ mod tests {
             assert!(!scanned(line), "{}", String::from_utf8_lossy(line));
         }
         assert!(bad.iter().all(|l| parse_line(l).is_err()));
+    }
+
+    /// A request of `model` re-sending `messages`, with `sep` between them.
+    fn request(model: &str, messages: &[String], sep: &str) -> String {
+        format!(
+            r#"{{"model":"{model}","user":"s","messages":[{}]}}"#,
+            messages.join(sep)
+        )
+    }
+
+    fn message(role: &str, i: usize) -> String {
+        // Words that the two encodings split differently.
+        let vocabulary = ["word", "naïve", "東京", "данные", "Straße", "🙂", "tokenizer"];
+        let words: String = (0..80)
+            .map(|w| format!("{}{} ", vocabulary[(i + w) % 7], (i * 7 + w) % 13))
+            .collect();
+        format!(r#"{{"role":"{role}","content":"turn {i}: {words}"}}"#)
+    }
+
+    /// Whether the scan starts after a remembered array, on the line as it is now.
+    fn recalled(line: &str) -> bool {
+        matches!(read_line(line.as_bytes()), Ok(Line::Request(r)) if r.text.known.is_some())
+    }
+
+    /// Arrays that begin with one counted before are scanned from where it ended, and counted as the general path
+    /// counts them, whatever follows: new messages, none, a broken one, another encoding, bytes that only look
+    /// the same, or other conversations in between.
+    #[test]
+    fn a_remembered_array_is_counted_as_if_read_again() {
+        let _flags = crate::tokenize::CACHE_FLAGS.lock().unwrap_or_else(|p| p.into_inner());
+        let table = pricing::load(&[]).unwrap();
+        let image = r#"{"role":"user","content":[{"type":"text","text":"look"},{"type":"image_url"}]}"#;
+        let a: Vec<String> = [message("system", 0), image.to_string()]
+            .into_iter()
+            .chain((1..9).map(|i| message(["assistant", "tool"][i % 2], i)))
+            .collect();
+        let b: Vec<String> = (20..30).map(|i| message("user", i)).collect();
+        // a's first five messages but for a few letters: its first four take as many bytes as a's, and end with the
+        // same bytes, but have other tokens.
+        let mut a_twin = a[..5].to_vec();
+        a_twin[0] = a_twin[0].replacen("turn 0: word0", "turn 0: w o r", 1);
+        assert_ne!(a_twin[0], a[0]);
+        let broken = r#"{"role":"user","content":"a\qb"}"#.to_string();
+        let with = |base: &[String], more: &str| [base.to_vec(), vec![more.to_string()]].concat();
+        let lines: Vec<(String, bool)> = vec![
+            (request("gpt-4o", &a[..2], ","), false),
+            (request("gpt-4o", &a[..4], ","), true),
+            (request("gpt-4o", &a_twin, ","), false),
+            (request("gpt-4o", &b[..3], ","), false),
+            (request("gpt-4o", &a[..6], ","), true),
+            (request("gpt-4o", &b[..5], ","), true),
+            // Nothing new.
+            (request("gpt-4o", &a[..6], ","), true),
+            // Another encoding: skipped by the scan, then counted by the general path.
+            (request("gpt-4", &a[..8], ","), true),
+            // A broken message after the known ones: the general path words the error.
+            (request("gpt-4o", &with(&a[..6], &broken), ","), true),
+            // Other spaces between messages: known up to the last message whose bytes are the same.
+            (request("gpt-4o", &a[..8], " , "), false),
+            (request("gpt-4o", &a[..10], " , "), true),
+            // Not a request after all: the general path words what is wrong.
+            (request("gpt-4o", &a[..10], ",").replace("}]}", "}x]}"), false),
+            (request("gpt-4o", &b[..7], ","), true),
+        ];
+        for (n, (line, hit)) in lines.iter().enumerate() {
+            assert_eq!(recalled(line), *hit, "line {n}: {line:.120}");
+            let (fast, general) = (
+                process(line.as_bytes(), &table, None),
+                process_general(line.as_bytes(), &table, None),
+            );
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{line:.120}");
+            assert_eq!(parse_line(line.as_bytes()), parse_value(line.as_bytes()), "{line:.120}");
+        }
+        // With the message cache off, nothing is remembered, and the counts are the same.
+        crate::tokenize::set_cache(true, false);
+        for (line, _) in &lines {
+            assert!(!recalled(line));
+            let (fast, general) = (
+                process(line.as_bytes(), &table, None),
+                process_general(line.as_bytes(), &table, None),
+            );
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{line:.120}");
+        }
+        crate::tokenize::set_cache(true, true);
     }
 }

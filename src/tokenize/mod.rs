@@ -8,6 +8,7 @@
 mod ascii;
 mod fast;
 mod merge;
+pub mod prefix;
 mod table;
 #[allow(dead_code, reason = "shared with build.rs, which uses the other half")]
 mod table_layout;
@@ -52,6 +53,10 @@ pub fn set_cache(pieces: bool, messages: bool) {
     PIECE_CACHE.store(pieces, Ordering::Relaxed);
     MESSAGE_CACHE.store(messages, Ordering::Relaxed);
 }
+
+/// Held by tests that set the cache flags, or that need them left alone.
+#[cfg(test)]
+pub static CACHE_FLAGS: Mutex<()> = Mutex::new(());
 
 fn message_cache_on() -> bool {
     MESSAGE_CACHE.load(Ordering::Relaxed)
@@ -191,13 +196,20 @@ fn raw_key(raw: &[u8], seed: u64) -> Option<u128> {
 pub fn count_raw_chat<'a>(
     enc: Encoding,
     raw: impl Iterator<Item = &'a [u8]>,
+    (after, seen): (Option<&prefix::Known>, Option<&prefix::Seen>),
     read: fn(&[u8]) -> Option<(ChatMessage, bool)>,
 ) -> Option<(u64, bool)> {
     /// The top bit of a cached count marks an inexact message.
     const INEXACT: u64 = 1 << 63;
     let cache = message_cache();
+    let (mut n, mut inexact) = (REPLY_PRIMING, false);
+    // Messages the scan skipped over, known from an earlier array that began with the same bytes.
+    if let Some(known) = after {
+        let packed = known.tokens(enc)?;
+        n += packed & !INEXACT;
+        inexact |= packed & INEXACT != 0;
+    }
     with_counter(enc, |c| {
-        let (mut n, mut inexact) = (REPLY_PRIMING, false);
         for r in raw {
             let key = raw_key(r, 0x80 | enc as u64);
             let packed = cache
@@ -209,8 +221,13 @@ pub fn count_raw_chat<'a>(
             n += packed & !INEXACT;
             inexact |= packed & INEXACT != 0;
         }
-        Some((n, inexact))
-    })
+        Some(())
+    })?;
+    if let Some(seen) = seen {
+        let packed = (n - REPLY_PRIMING) | if inexact { INEXACT } else { 0 };
+        prefix::remember(seen, enc, packed, after);
+    }
+    Some((n, inexact))
 }
 
 /// The tokens of a text held as the log wrote it (`read` turns those bytes into the text), found by a hash of the
@@ -418,6 +435,7 @@ mod tests {
 
     #[test]
     fn cached_and_uncached_chat_counts_agree() {
+        let _flags = CACHE_FLAGS.lock().unwrap_or_else(|p| p.into_inner());
         let msgs: Vec<ChatMessage> = random_texts(200, 7)
             .into_iter()
             .enumerate()
