@@ -321,7 +321,7 @@ def bench_claude(runs, scale, results):
         print("  ccusage: not installed (npm unavailable), skipped")
     m = medians(runs, cmds)
     for name, (w, r) in m.items():
-        print(f"  {name:10} {w:7.2f} s  {size / 1e6 / w:7.1f} MB/s  peak RSS {r:6.1f} MB")
+        print(f"  {name:10} {w:7.3f} s  {size / 1e6 / w:7.1f} MB/s  peak RSS {r:6.1f} MB")
     if "ccusage" in m:
         print(f"  tokencost is {m['ccusage'][0] / m['tokencost'][0]:.1f}x faster than ccusage")
     results["claude"] = {"bytes": size, "lines": lines, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
@@ -355,7 +355,7 @@ def bench_count(runs, megabytes, results):
     else:
         print("  Python tiktoken: not installable here, skipped")
     for name, w in rows.items():
-        print(f"  {name:32} {w:7.2f} s  {text_bytes / 1e6 / w:7.1f} MB/s of text")
+        print(f"  {name:32} {w:7.3f} s  {text_bytes / 1e6 / w:7.1f} MB/s of text")
     two = rows["tokencost --threads 2"]
     print(f"  tokencost 2 threads / 1 thread: {rows['tokencost --threads 1'] / two:.2f}x")
     if env:
@@ -383,7 +383,7 @@ def bench_agent(runs, sessions, results):
             "no cache at all": run("--no-cache"),
         })
         for name, (w, r) in m.items():
-            print(f"  {name:16} {w:7.2f} s  peak RSS {r:6.1f} MB")
+            print(f"  {name:16} {w:7.3f} s  peak RSS {r:6.1f} MB")
         print(f"  the message cache alone makes it {m['no message cache'][0] / m['cached'][0]:.1f}x faster "
               "(every message counted, pieces cached)")
         print(f"  both caches make it {m['no cache at all'][0] / m['cached'][0]:.1f}x faster "
