@@ -40,20 +40,30 @@ pub enum Read {
 /// Files at least this large, plain and seekable, are read by the workers rather than by the reader thread.
 pub const WHOLE_FILE_BYTES: u64 = 4 << 20;
 
-/// The file at `path`, open, and its length, when it is to be read by the workers: a regular file, large, and not
-/// gzip (whose bytes can only be read in order).
-fn whole_file(path: &Path) -> Option<(File, u64)> {
+/// An input opened: a large plain file that the workers read (`whole_file`), or a stream that this thread reads.
+enum Opened {
+    Whole(File, u64),
+    Stream(LineReader),
+}
+
+/// Opens `path` (stdin for `-`) once, and decides how it is read: by the workers when it is a regular file, large,
+/// and not gzip (whose bytes can only be read in order).
+fn open(path: &Path) -> std::io::Result<Opened> {
     if path.as_os_str() == "-" {
-        return None;
+        return LineReader::open(path).map(Opened::Stream);
     }
-    let file = File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() < WHOLE_FILE_BYTES {
-        return None;
+    let file = File::open(path)?;
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+        && meta.len() >= WHOLE_FILE_BYTES
+    {
+        // A positioned read: the stream, if it comes to that, still starts at the first byte.
+        let mut magic = [0u8; 2];
+        if file.read_exact_at(&mut magic, 0).is_ok() && magic != [0x1f, 0x8b] {
+            return Ok(Opened::Whole(file, meta.len()));
+        }
     }
-    let mut magic = [0u8; 2];
-    file.read_exact_at(&mut magic, 0).ok()?;
-    (magic != [0x1f, 0x8b]).then_some((file, meta.len()))
+    LineReader::new(Box::new(file)).map(Opened::Stream)
 }
 
 /// Small messages sent at once, so that the channel's bound counts batches, not files opened.
@@ -106,18 +116,18 @@ impl Reader<'_> {
     /// Reads one file into batches; false when the receiver is gone.
     fn file(&mut self, file_no: usize, path: &Path) -> bool {
         let label = file_label(path);
-        if let Some((file, len)) = whole_file(path) {
-            let names = names(path, &label);
-            // The batch read so far goes first, so that lines stay in input order.
-            if !self.flush() || !self.event(Read::Opened { file_no, names }) {
-                return false;
+        let mut reader = match open(path) {
+            Ok(Opened::Stream(r)) => r,
+            Ok(Opened::Whole(file, len)) => {
+                let names = names(path, &label);
+                // The batch read so far goes first, so that lines stay in input order.
+                if !self.flush() || !self.event(Read::Opened { file_no, names }) {
+                    return false;
+                }
+                self.out.push(Read::Whole { file_no, file, len });
+                self.out.push(Read::Closed { label });
+                return self.send();
             }
-            self.out.push(Read::Whole { file_no, file, len });
-            self.out.push(Read::Closed { label });
-            return self.send();
-        }
-        let mut reader = match LineReader::open(path) {
-            Ok(r) => r,
             Err(e) => return self.event(Read::Failed(format!("{label}: cannot read: {e}"))),
         };
         let names = names(path, &label);

@@ -86,11 +86,15 @@ const READ_CHUNK: usize = 1 << 20;
 impl LineReader {
     /// Opens a file, or stdin for `-`.
     pub fn open(path: &Path) -> io::Result<Self> {
-        let mut inner: Box<dyn Read + Send> = if path.as_os_str() == "-" {
-            Box::new(io::stdin())
+        if path.as_os_str() == "-" {
+            Self::new(Box::new(io::stdin()))
         } else {
-            Box::new(File::open(path)?)
-        };
+            Self::new(Box::new(File::open(path)?))
+        }
+    }
+
+    /// Reads `inner` from where it stands.
+    pub fn new(mut inner: Box<dyn Read + Send>) -> io::Result<Self> {
         // The first bytes say whether the input is gzip; they are read again as the start of the data.
         let mut head = vec![0u8; 2];
         let mut got = 0;

@@ -267,11 +267,11 @@ impl<'a> Scan<'a> {
         let known = found.as_ref().map(|(k, _)| *k);
         let hashed = found.map(|(k, hash)| (k.len, hash));
         // Where the last message ends, and whether the scan stands just after one.
-        let (mut end, mut after) = match known {
-            Some(k) => (start + k.len, true),
-            None => (start, false),
-        };
-        self.i = end.max(self.i);
+        let (mut end, mut after) = (start, false);
+        if let Some(k) = known {
+            (end, after) = (start + k.len, true);
+            self.i = end;
+        }
         if !after {
             self.ws();
             if self.b.get(self.i) == Some(&b']') {

@@ -58,17 +58,20 @@ pub fn recall(array: &[u8]) -> Option<(Known, Xxh3)> {
     }
     RECENT.with(|r| {
         let r = r.borrow();
-        let mut candidates: Vec<&Known> = r
-            .iter()
-            .filter(|(k, tail)| k.len < array.len() && array[k.len - TAIL..k.len] == *tail)
-            .map(|(k, _)| k)
-            .collect();
-        candidates.sort_unstable_by_key(|k| std::cmp::Reverse(k.len));
-        candidates.into_iter().find_map(|known| {
+        // Longest first; arrays no shorter than one that failed its hash are not tried again.
+        let mut below = array.len();
+        loop {
+            let (known, _) = r
+                .iter()
+                .filter(|(k, tail)| k.len < below && array[k.len - TAIL..k.len] == *tail)
+                .max_by_key(|(k, _)| k.len)?;
             let mut hash = Xxh3::new();
             hash.update(&array[..known.len]);
-            (hash.digest128() == known.hash).then_some((*known, hash))
-        })
+            if hash.digest128() == known.hash {
+                return Some((*known, hash));
+            }
+            below = known.len;
+        }
     })
 }
 
