@@ -164,7 +164,10 @@ fn a_large_file_read_in_chunks_loses_and_repeats_no_line() {
         }
         reports.push(r.report);
     }
-    assert!(reports.windows(2).all(|w| w[0] == w[1]), "reports differ between thread counts");
+    assert!(
+        reports.windows(2).all(|w| w[0] == w[1]),
+        "reports differ between thread counts"
+    );
     let piped = cargo_bin_cmd!("tokencost")
         .args(["analyze", "-", "--format", "json"])
         .write_stdin(text)
