@@ -38,7 +38,7 @@ pub enum Read {
 }
 
 /// Files at least this large, plain and seekable, are read by the workers rather than by the reader thread.
-pub const WHOLE_FILE_BYTES: u64 = 4 << 20;
+const WHOLE_FILE_BYTES: u64 = 4 << 20;
 
 /// An input opened: a large plain file that the workers read (`whole_file`), or a stream that this thread reads.
 enum Opened {

@@ -7,6 +7,8 @@ use std::io;
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 
+use super::read::line_at;
+
 /// A worker's buffer, reused from chunk to chunk: grown (and zeroed) only when a chunk needs more than it held.
 #[derive(Debug, Default)]
 pub struct ChunkBuf {
@@ -21,12 +23,12 @@ impl ChunkBuf {
 
     /// Appends up to `n` bytes read at `offset`; true when the file ended first.
     fn read_at(&mut self, file: &File, offset: u64, n: usize) -> io::Result<bool> {
-        let want = self.filled + n;
+        let (begin, want) = (self.filled, self.filled + n);
         if self.data.len() < want {
             self.data.resize(want, 0);
         }
         while self.filled < want {
-            let at = offset + (self.filled + n - want) as u64;
+            let at = offset + (self.filled - begin) as u64;
             match file.read_at(&mut self.data[self.filled..want], at) {
                 Ok(0) => return Ok(true),
                 Ok(got) => self.filled += got,
@@ -73,12 +75,8 @@ pub fn read_chunk(file: &File, start: u64, end: u64, buf: &mut ChunkBuf) -> io::
     let mut lines = Vec::new();
     let mut at = first;
     while at < limit && at < data.len() {
-        let next = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |i| at + i + 1);
-        let mut stop = next;
-        while stop > at && matches!(data[stop - 1], b'\n' | b'\r') {
-            stop -= 1;
-        }
-        lines.push(at..stop);
+        let (line, next) = line_at(data, at);
+        lines.push(line);
         at = next;
     }
     Ok(lines)

@@ -154,21 +154,28 @@ impl LineReader {
         self.carry = buf.split_off(whole);
         let mut start = begin;
         while start < whole {
-            let next = memchr::memchr(b'\n', &buf[start..whole]).map_or(whole, |i| start + i + 1);
-            let mut end = next;
-            while end > start && matches!(buf[end - 1], b'\n' | b'\r') {
-                end -= 1;
-            }
+            let (range, next) = line_at(buf, start);
             batch.lines.push(Line {
                 file,
                 number: self.next_number,
-                range: start..end,
+                range,
             });
             self.next_number += 1;
             start = next;
         }
         Ok(self.eof)
     }
+}
+
+/// The line that starts at `at` in `data`: where its bytes are, without its line end (`\n`, and any `\r` before it),
+/// and where the next line starts (the end of `data` when no line end follows).
+pub(super) fn line_at(data: &[u8], at: usize) -> (Range<usize>, usize) {
+    let next = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |i| at + i + 1);
+    let mut end = next;
+    while end > at && matches!(data[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    (at..end, next)
 }
 
 #[cfg(test)]
