@@ -4,10 +4,10 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::fmt::usd;
 use crate::fold::Analysis;
-use crate::output::table::usd;
-use crate::pricing::PriceTable;
-use crate::report::{Usd, buckets_cost};
+use crate::money::Usd;
+use crate::pricing::{PriceTable, buckets_cost};
 
 /// The limits a run checks, in USD.
 #[derive(Debug, Clone, Default, PartialEq)]

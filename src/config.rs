@@ -11,18 +11,15 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use crate::budget::Budgets;
+use crate::call::{GroupBy, Resolution};
 use crate::cli::{
     AnalyzeArgs, ByArg, CompareCliArgs, EncodingArg, FormatArg, MarkupCliArgs, PricingArgs, ProjectCliArgs,
     ReportFormatArg,
 };
-use crate::cmd::compare::CompareArgs;
-use crate::cmd::markup::MarkupArgs;
-use crate::cmd::project::{ProjectArgs, ShapeSource};
-use crate::engine::GroupBy;
 use crate::error::PricingError;
 use crate::fold::Filter;
 use crate::output::Format;
-use crate::pricing::{self, Plan, PriceTable, Resolution};
+use crate::pricing::{self, Plan, PriceTable};
 use crate::project::Shape;
 use crate::tokenize::Encoding;
 
@@ -46,6 +43,56 @@ pub struct AnalyzeConfig {
     /// Print budget overruns as GitHub Actions `::error::` annotations too.
     pub annotate: bool,
     pub table: PriceTable,
+}
+
+/// `tokencost markup`, validated.
+pub struct MarkupArgs {
+    pub as_of: NaiveDate,
+    pub provider: Option<String>,
+    pub format: Format,
+    pub explain: bool,
+}
+
+/// `tokencost compare`, validated.
+pub struct CompareArgs {
+    pub inputs: Vec<PathBuf>,
+    pub models: Vec<String>,
+    pub format: Format,
+    pub threads: usize,
+    pub quiet: bool,
+}
+
+/// Where the session shape came from, with the shapes to project.
+pub enum ShapeSource {
+    Given {
+        label: String,
+        shape: Shape,
+    },
+    /// Logs to fit the shape from.
+    Logs {
+        paths: Vec<std::path::PathBuf>,
+        threads: usize,
+    },
+}
+
+pub struct ProjectArgs {
+    pub source: ShapeSource,
+    pub cache: bool,
+    pub models: Option<Vec<String>>,
+    pub sessions_per_month: Option<u64>,
+    pub plan: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub format: Format,
+}
+
+pub fn plan<'a>(table: &'a PriceTable, id: &Option<String>) -> Result<Option<&'a Plan>> {
+    match id {
+        None => Ok(None),
+        Some(id) => table.plans.get(id).map(Some).ok_or_else(|| {
+            let known: Vec<&str> = table.plans.keys().map(String::as_str).collect();
+            anyhow::anyhow!("no plan `{id}`; known: {}", known.join(", "))
+        }),
+    }
 }
 
 /// `tokencost.yaml`: budgets and pricing kept with a repository. Flags override it.
@@ -346,7 +393,7 @@ impl AnalyzeConfig {
             threads,
             quiet: args.quiet,
             filter,
-            plan: crate::cmd::project::plan(&table, &args.plan)?.cloned(),
+            plan: plan(&table, &args.plan)?.cloned(),
             budgets,
             strict: args.strict || file.strict.unwrap_or(false),
             no_cache: args.no_cache,

@@ -11,48 +11,11 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::engine::{Call, GroupBy, TokenSource};
-use crate::input::{SkipReason, Stream};
-use crate::pricing::{PriceTable, Resolution, Tokens};
-use crate::project::Traced;
+use crate::call::Stream;
+use crate::call::{BucketKey, Call, FileNames, GroupBy, Place, Resolution, Sums, TokenSource, Tokens, Traced};
+use crate::input::SkipReason;
+use crate::pricing::PriceTable;
 use crate::spill;
-
-/// What is billed at one price: a model, one of its dated rows, batch or not, long-context tier or not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct BucketKey {
-    pub model: usize,
-    pub row: usize,
-    pub batch: bool,
-    pub long: bool,
-}
-
-/// Integer sums of the calls in one bucket.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sums {
-    pub calls: u64,
-    pub tokens: Tokens,
-    /// Calls by token source: reported, counted, estimated.
-    pub sources: [u64; 3],
-}
-
-impl Sums {
-    fn add(&mut self, t: &Tokens, source: TokenSource) {
-        self.calls += 1;
-        self.tokens.add(t);
-        self.sources[source as usize] += 1;
-    }
-
-    pub fn merge(&mut self, o: &Sums) {
-        self.calls += o.calls;
-        self.tokens.add(&o.tokens);
-        for i in 0..3 {
-            self.sources[i] += o.sources[i];
-        }
-    }
-}
-
-/// Where a call was read: file number, line, and position among the line's calls. Orders everything.
-pub type Place = (usize, u64, usize);
 
 /// One `--by call` row's identity.
 #[derive(Debug, Clone)]
@@ -130,13 +93,6 @@ impl Default for Filter {
 pub struct Placed {
     pub call: Call,
     pub place: Place,
-}
-
-/// A file's names: its label in reports, and the session its lines without one fall under (its file name).
-#[derive(Debug, Clone)]
-pub struct FileNames {
-    pub label: String,
-    pub session_fallback: String,
 }
 
 /// Names kept once each: the model and session names of the calls that wait for the end of the input.

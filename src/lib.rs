@@ -4,7 +4,8 @@
 //! drives it; the library exists so that fuzz targets and property tests can reach the same code.
 //!
 //! ```
-//! use tokencost::pricing::{self, Resolution};
+//! use tokencost::call::Resolution;
+//! use tokencost::pricing;
 //! use tokencost::tokenize::{self, Encoding};
 //!
 //! // The bundled tables resolve a dated snapshot name to its entry...
@@ -17,14 +18,17 @@
 //! ```
 
 pub mod budget;
+pub mod call;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod engine;
 pub mod error;
+pub mod fmt;
 pub mod fold;
 pub mod input;
+pub mod money;
 pub mod output;
 pub mod pricing;
 pub mod project;

@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use crate::pricing::{Model, PriceRow, PriceTable, Range, Tokens, marginal_cost};
+use crate::call::{Tokens, Traced};
+use crate::pricing::{Model, PriceRow, PriceTable, Range, marginal_cost};
 
 /// The shape of one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,14 +64,6 @@ pub fn project(table: &PriceTable, model: &Model, row: &PriceRow, shape: &Shape,
         .marginal_for(model)
         .map(|m| marginal_cost(m, table.cache_read_factor(), &tokens));
     Projection { tokens, cost, marginal }
-}
-
-/// One logged call, for fitting a shape: its session, prompt and output tokens, in input order.
-#[derive(Debug, Clone)]
-pub struct Traced {
-    pub session: String,
-    pub prompt: u64,
-    pub output: u64,
 }
 
 /// Shapes fitted from logs: each session's calls, first prompt, mean growth per call and mean output, summarised

@@ -8,7 +8,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
-use crate::fold::FileNames;
+use crate::call::FileNames;
 use crate::input::{Batch, LineReader};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.

@@ -4,30 +4,14 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use crate::budget::BudgetResult;
-use crate::engine::GroupBy;
-use crate::fold::{Analysis, BucketKey, Stats, Sums};
-use crate::pricing::{Plan, PriceTable, Range, Resolution, marginal_cost};
-
-/// US dollars, exact. Serialised as a JSON number; displayed without trailing zeros.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Usd(pub Decimal);
-
-impl Serialize for Usd {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(self.0.to_f64().unwrap_or(f64::NAN))
-    }
-}
-
-impl fmt::Display for Usd {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.normalize())
-    }
-}
+use crate::call::{BucketKey, GroupBy, Resolution, Sums};
+use crate::fold::{Analysis, Stats};
+use crate::money::Usd;
+use crate::pricing::{Plan, PriceTable, Range, bucket_cost, marginal_cost};
 
 /// One row of the report: a group, or the totals.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -207,17 +191,6 @@ struct Acc {
     cost: Decimal,
     covered_cost: Decimal,
     marginal: Option<Range>,
-}
-
-/// The list-price cost of one bucket of sums.
-pub fn bucket_cost(table: &PriceTable, key: &BucketKey, sums: &Sums) -> Decimal {
-    let row = &table.model(key.model).prices[key.row];
-    row.cost(&sums.tokens, key.long, key.batch)
-}
-
-/// The list-price cost of many buckets.
-pub fn buckets_cost(table: &PriceTable, buckets: &BTreeMap<BucketKey, Sums>) -> Decimal {
-    buckets.iter().map(|(k, s)| bucket_cost(table, k, s)).sum()
 }
 
 impl Acc {

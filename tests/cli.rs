@@ -453,3 +453,43 @@ fn output_file_and_directories() {
     assert_eq!(r["summary"]["duplicate_lines"], 2);
     assert_eq!(r["summary"]["files"], 2);
 }
+
+/// JSON and CSV carry the same digits of every dollar figure: money is never rounded through a float. The
+/// marginal-cost figures of this log have 18 to 21 significant digits, more than an f64 holds; the cost is worked
+/// out by hand from the list prices (Llama 3.1 405B on Together at $3.50/$3.50, GPT-4o 2024-08-06 at
+/// $2.50/$1.25 cached/$10, GPT-4o mini at $0.15/$0.60 per 1M).
+#[test]
+fn json_and_csv_carry_the_same_digits() {
+    let args = |format| vec!["analyze", "fixtures/large_usage.jsonl", "--format", format];
+    let (csv, _) = ok(&args("csv"));
+    let (json, _) = ok(&args("json"));
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let json_rows: Vec<&Value> = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain([&report["totals"]])
+        .collect();
+    assert_eq!(rows.len(), json_rows.len());
+    let mut long = 0;
+    for (row, j) in rows.iter().zip(&json_rows) {
+        for (name, cell) in header.iter().zip(row) {
+            if !name.ends_with("_usd") && !name.contains("_usd_") {
+                continue;
+            }
+            let digits = if j[name].is_null() {
+                String::new()
+            } else {
+                j[name].to_string()
+            };
+            assert_eq!(*cell, digits, "{name}");
+            long += usize::from(cell.chars().filter(char::is_ascii_digit).count() > 17);
+        }
+    }
+    assert!(long >= 4, "the fixture must have figures an f64 cannot hold");
+    assert_eq!(report["totals"]["cost_usd"].to_string(), "66112.1111058");
+    assert_eq!(rows.last().unwrap()[7], "66112.1111058");
+}

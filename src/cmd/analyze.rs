@@ -2,13 +2,13 @@
 
 use anyhow::Result;
 
-use super::with_output;
 use crate::budget;
 use crate::config::AnalyzeConfig;
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
-use crate::output::table::{count_of, thousands, usd};
+use crate::fmt::{count_of, thousands, usd};
+use crate::output::with_output;
 use crate::report::PlanBreakEven;
 use crate::{output, report};
 

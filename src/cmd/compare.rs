@@ -9,24 +9,18 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use std::path::PathBuf;
-
-use super::{with_output, write_json};
+use crate::call::{GroupBy, Resolution};
+use crate::config::CompareArgs;
 use crate::diag::Diag;
-use crate::engine::{Engine, GroupBy};
+use crate::engine::Engine;
 use crate::error::Exit;
+use crate::fmt::{thousands, usd, usd_range};
+use crate::money::Usd;
 use crate::output::Format;
-use crate::output::table::{grid, right_align, thousands, usd, usd_range};
-use crate::pricing::{PriceTable, Resolution};
-use crate::report::{self, Row, Usd};
-
-pub struct CompareArgs {
-    pub inputs: Vec<PathBuf>,
-    pub models: Vec<String>,
-    pub format: Format,
-    pub threads: usize,
-    pub quiet: bool,
-}
+use crate::output::table::{grid, right_align};
+use crate::output::{with_output, write_json};
+use crate::pricing::PriceTable;
+use crate::report::{self, Row};
 
 #[derive(Debug, Serialize)]
 struct Ranked {

@@ -4,11 +4,12 @@ use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::path::PathBuf;
 
-use super::with_output;
+use crate::call::Resolution;
 use crate::cli::CountArgs;
 use crate::config::price_table;
 use crate::error::Exit;
-use crate::pricing::{Resolution, Tokenizer};
+use crate::output::with_output;
+use crate::pricing::Tokenizer;
 use crate::tokenize::{self, Encoding};
 
 fn read_text(path: Option<&PathBuf>) -> Result<(String, String)> {

@@ -7,10 +7,12 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use std::io::Write;
 
-use super::{with_output, write_csv, write_json};
+use crate::config::MarkupArgs;
 use crate::error::Exit;
+use crate::fmt::markup_range;
 use crate::output::Format;
-use crate::output::table::{grid, markup_range, right_align};
+use crate::output::table::{grid, right_align};
+use crate::output::{with_output, write_csv, write_json};
 use crate::pricing::{PriceTable, Range};
 
 /// One model's markup: list price over the marginal-cost estimate, low .. high.
@@ -95,13 +97,6 @@ fn money(v: f64) -> String {
         "${}",
         Decimal::from_f64_retain(v).map_or(v.to_string(), |d| d.round_dp(4).normalize().to_string())
     )
-}
-
-pub struct MarkupArgs {
-    pub as_of: NaiveDate,
-    pub provider: Option<String>,
-    pub format: Format,
-    pub explain: bool,
 }
 
 pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {

@@ -3,11 +3,11 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{with_output, write_json};
 use crate::cli::{FormatArg, PricingArgs};
 use crate::config::price_table;
 use crate::error::Exit;
 use crate::output::table::{grid, right_align};
+use crate::output::{with_output, write_json};
 use crate::pricing::{self, Model, Tokenizer};
 
 /// One model's current price row, as listed.

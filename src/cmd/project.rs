@@ -2,44 +2,23 @@
 //! beside its estimated marginal cost, and the break-even against a flat-rate plan.
 
 use anyhow::{Result, bail};
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 use std::io::Write;
 
-use super::{with_output, write_csv, write_json};
+use crate::call::{GroupBy, Resolution};
+use crate::config::{ProjectArgs, ShapeSource, plan};
 use crate::diag::Diag;
-use crate::engine::{Engine, GroupBy};
+use crate::engine::Engine;
 use crate::error::Exit;
+use crate::fmt::{count_of, markup_range, thousands, usd, usd_range};
+use crate::money::Usd;
 use crate::output::Format;
-use crate::output::table::{count_of, grid, markup_range, right_align, thousands, usd, usd_range};
-use crate::pricing::{Plan, PriceTable, Resolution};
+use crate::output::table::{grid, right_align};
+use crate::output::{with_output, write_csv, write_json};
+use crate::pricing::{Plan, PriceTable};
 use crate::project::{Fitted, Shape, fit, project};
-use crate::report::Usd;
-
-/// Where the session shape came from, with the shapes to project.
-pub enum ShapeSource {
-    Given {
-        label: String,
-        shape: Shape,
-    },
-    /// Logs to fit the shape from.
-    Logs {
-        paths: Vec<std::path::PathBuf>,
-        threads: usize,
-    },
-}
-
-pub struct ProjectArgs {
-    pub source: ShapeSource,
-    pub cache: bool,
-    pub models: Option<Vec<String>>,
-    pub sessions_per_month: Option<u64>,
-    pub plan: Option<String>,
-    pub as_of: Option<NaiveDate>,
-    pub format: Format,
-}
 
 #[derive(Debug, Serialize)]
 struct Row {
@@ -107,16 +86,6 @@ fn models(table: &PriceTable, names: &Option<Vec<String>>) -> Result<Vec<usize>>
             Resolution::Unknown => bail!("no price for model `{n}` (see `tokencost pricing list`)"),
         })
         .collect()
-}
-
-pub fn plan<'a>(table: &'a PriceTable, id: &Option<String>) -> Result<Option<&'a Plan>> {
-    match id {
-        None => Ok(None),
-        Some(id) => table.plans.get(id).map(Some).ok_or_else(|| {
-            let known: Vec<&str> = table.plans.keys().map(String::as_str).collect();
-            anyhow::anyhow!("no plan `{id}`; known: {}", known.join(", "))
-        }),
-    }
 }
 
 /// Reads the logs (as `analyze` does) and fits a session shape to their sessions.

@@ -9,8 +9,8 @@
 use serde_json::Value;
 
 use super::fields::{self, string, tokens};
-use super::{Dedup, LineError, Parsed, RawCall, RawTokens, TextCall};
-use crate::pricing::Tokens;
+use super::{LineError, Parsed, RawCall, RawTokens, TextCall};
+use crate::call::{Dedup, Tokens};
 
 const NAMESPACE: &str = "anthropic-batch";
 

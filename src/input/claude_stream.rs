@@ -7,8 +7,8 @@
 use serde_json::Value;
 
 use super::fields::{string, tokens};
-use super::{LineError, Parsed, RawCall, RawTokens, Stream, anthropic};
-use crate::pricing::Tokens;
+use super::{LineError, Parsed, RawCall, RawTokens, anthropic};
+use crate::call::{Stream, Tokens};
 
 pub fn detect(v: &Value) -> bool {
     v.get("session_id").is_some_and(Value::is_string)

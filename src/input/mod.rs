@@ -23,7 +23,7 @@ mod request_probe;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-use crate::pricing::Tokens;
+use crate::call::{Dedup, Stream, Tokens};
 use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, read_chunk};
@@ -93,16 +93,6 @@ pub enum RawTokens {
     NotBilled,
 }
 
-/// Identity of a response for de-duplication, and how complete this copy of it is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dedup {
-    /// A 128-bit hash of the key's namespace and id: computed where the line is parsed, so the folding thread only
-    /// compares numbers, and nothing is kept of the id itself.
-    pub key: u128,
-    /// Higher wins; on a tie the first line read is kept.
-    pub rank: (u8, u8, u64),
-}
-
 fn dedup_key(namespace: &str, id: &[u8]) -> u128 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(namespace.as_bytes());
@@ -138,13 +128,6 @@ impl Dedup {
             rank: self.rank,
         }
     }
-}
-
-/// Lines of one streamed session: `Provisional` lines count only if no `Final` line of the same scope exists.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Stream {
-    Provisional(String),
-    Final(String),
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::fields::{self, chat_messages, string, timestamp, tokens};
 use super::{LineError, Parsed, RawCall, RawTokens, TextCall};
-use crate::pricing::Tokens;
+use crate::call::Tokens;
 
 pub fn detect(v: &Value) -> bool {
     v.get("model").is_some_and(Value::is_string)

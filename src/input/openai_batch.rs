@@ -9,7 +9,8 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use super::fields::{self, string};
-use super::{Dedup, LineError, Parsed, RawCall, RawTokens, TextCall, openai_chat, openai_responses};
+use super::{LineError, Parsed, RawCall, RawTokens, TextCall, openai_chat, openai_responses};
+use crate::call::Dedup;
 
 const NAMESPACE: &str = "openai-batch";
 

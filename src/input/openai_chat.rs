@@ -11,8 +11,8 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use super::fields::{self, chat_messages, string, timestamp, tokens};
-use super::{Dedup, LineError, Parsed, RawCall, RawTokens, TextCall, openai_responses};
-use crate::pricing::Tokens;
+use super::{LineError, Parsed, RawCall, RawTokens, TextCall, openai_responses};
+use crate::call::{Dedup, Tokens};
 
 /// Keys of our native format: a line with any of these is not a bare OpenAI request.
 const NATIVE_KEYS: [&str; 5] = ["prompt", "completion", "usage", "session", "timestamp"];

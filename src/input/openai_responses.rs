@@ -8,8 +8,8 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use super::fields::{self, string, timestamp, tokens};
-use super::{Dedup, LineError, Parsed, RawCall, RawTokens, TextCall, openai_chat};
-use crate::pricing::Tokens;
+use super::{LineError, Parsed, RawCall, RawTokens, TextCall, openai_chat};
+use crate::call::{Dedup, Tokens};
 
 pub fn is_response(v: &Value) -> bool {
     v.get("object").and_then(Value::as_str) == Some("response")

@@ -11,9 +11,9 @@
 use serde_json::Value;
 use std::collections::HashMap;
 
-use super::{Dedup, LineError, Parsed, RawCall, RawTokens};
+use super::{LineError, Parsed, RawCall, RawTokens};
+use crate::call::{Dedup, Tokens};
 use crate::input::fields::MAX_TOKENS;
-use crate::pricing::Tokens;
 
 pub fn detect(v: &Value) -> bool {
     v.get("resourceSpans").is_some()

@@ -15,7 +15,8 @@ use std::fmt;
 
 use super::anthropic::Usage;
 use super::fields::MAX_TOKENS;
-use super::{Dedup, RawCall, RawTokens, shared};
+use super::{RawCall, RawTokens, shared};
+use crate::call::Dedup;
 
 /// An object key, as its index in a list of known keys (`None` for any other key). The list is a `match` on the
 /// key (compiled to a comparison of lengths, then bytes), not a linear search.
@@ -295,7 +296,7 @@ object_only!(CacheCreation, read_cache_creation);
 
 impl UsageFields<'_> {
     /// The normalised usage; `None` when a count is out of range (the general path names the problem).
-    fn tokens(&self) -> Option<crate::pricing::Tokens> {
+    fn tokens(&self) -> Option<crate::call::Tokens> {
         let mut n = [0u64; 6];
         for (out, c) in n.iter_mut().zip(self.counts) {
             *out = match c {

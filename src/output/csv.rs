@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use super::Render;
-use crate::report::{Report, Row, Usd};
+use crate::money::Usd;
+use crate::report::{Report, Row};
 
 pub struct Csv;
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::Render;
-use crate::cmd::write_json;
+use super::write_json;
 use crate::report::Report;
 
 pub struct Json;

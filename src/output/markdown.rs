@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use super::Render;
-use super::table::{cells, count_of, header, thousands, usd};
+use super::table::{cells, header};
+use crate::fmt::{count_of, thousands, usd};
 use crate::report::Report;
 
 pub struct Markdown;

@@ -4,6 +4,9 @@ mod csv;
 mod json;
 mod markdown;
 pub mod table;
+mod write;
+
+pub use write::{with_output, write_csv, write_json};
 
 use std::io::Write;
 

@@ -2,70 +2,14 @@
 //! JSON formats carry full precision.
 
 use comfy_table::{CellAlignment, ContentArrangement, Table as Grid, presets};
-use rust_decimal::{Decimal, RoundingStrategy};
 use std::io::Write;
 
 use super::Render;
+use crate::fmt::{count_of, markup_range, thousands, usd, usd_range};
 use crate::pricing::Plan;
-use crate::report::{Report, Row, Usd};
+use crate::report::{Report, Row};
 
 pub struct Table;
-
-/// `n` and `word`, pluralised with an "s" unless `n` is 1: "1 call", "2 calls".
-pub fn count_of(n: u64, word: &str) -> String {
-    format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" })
-}
-
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
-/// Dollars for reading: cents from $1 up, four decimals from a cent up, and two significant digits below a
-/// cent, so a small figure is never shown as a false zero. Halves round away from zero, as people round money.
-pub fn usd(u: Usd) -> String {
-    let d = u.0;
-    let abs = d.abs();
-    let mut dp = 4;
-    if abs >= Decimal::ONE {
-        dp = 2;
-    } else if !abs.is_zero() {
-        while dp < 12 && abs < Decimal::new(1, dp - 1) {
-            dp += 1;
-        }
-    }
-    let rounded = abs.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    let sign = if d.is_sign_negative() && !rounded.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}${:.*}", dp as usize, rounded)
-}
-
-fn range<T>(lo: Option<T>, hi: Option<T>, f: impl Fn(T) -> String) -> String {
-    match (lo, hi) {
-        (Some(l), Some(h)) => format!("{}-{}", f(l), f(h)),
-        _ => "n/a".into(),
-    }
-}
-
-/// A low-high dollar range, or `n/a` when there is no estimate.
-pub fn usd_range(lo: Option<Usd>, hi: Option<Usd>) -> String {
-    range(lo, hi, usd)
-}
-
-/// A markup range as markups are quoted, one decimal: `10.0x-16.7x`, or `n/a`.
-pub fn markup_range(lo: Option<f64>, hi: Option<f64>) -> String {
-    range(lo, hi, |m| format!("{m:.1}x"))
-}
 
 /// A terminal table in the style every command uses.
 pub fn grid<T: Into<comfy_table::Row>>(header: T) -> Grid {
@@ -220,31 +164,5 @@ impl Render for Table {
             )?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn groups_digits() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
-
-    #[test]
-    fn dollars_keep_two_significant_digits_below_a_cent() {
-        let u = |s: &str| usd(Usd(s.parse().unwrap()));
-        assert_eq!(u("1234.567"), "$1234.57");
-        assert_eq!(u("20"), "$20.00");
-        assert_eq!(u("0.13625"), "$0.1363");
-        assert_eq!(u("0.0387098"), "$0.0387");
-        assert_eq!(u("0.00003606"), "$0.000036");
-        assert_eq!(u("0.0000048"), "$0.0000048");
-        assert_eq!(u("0"), "$0.0000");
-        assert_eq!(u("-0.00336"), "-$0.0034");
     }
 }

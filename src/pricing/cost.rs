@@ -2,42 +2,10 @@
 //! order calls were added in or on the thread count.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use super::{Marginal, PriceRow, Range, Rates};
-
-/// Token counts in disjoint billing buckets: what a provider bills each at its own rate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Tokens {
-    /// Fresh (uncached) input tokens.
-    pub input: u64,
-    /// Input tokens read from the prompt cache.
-    pub cache_read: u64,
-    /// Input tokens written to a 5-minute cache.
-    pub cache_write_5m: u64,
-    /// Input tokens written to a 1-hour cache.
-    pub cache_write_1h: u64,
-    /// Output tokens, reasoning included.
-    pub output: u64,
-}
-
-impl Tokens {
-    /// Every token of the prompt, whichever bucket it is billed in.
-    pub fn prompt(&self) -> u64 {
-        self.input
-            .saturating_add(self.cache_read)
-            .saturating_add(self.cache_write_5m)
-            .saturating_add(self.cache_write_1h)
-    }
-
-    pub fn add(&mut self, o: &Tokens) {
-        self.input = self.input.saturating_add(o.input);
-        self.cache_read = self.cache_read.saturating_add(o.cache_read);
-        self.cache_write_5m = self.cache_write_5m.saturating_add(o.cache_write_5m);
-        self.cache_write_1h = self.cache_write_1h.saturating_add(o.cache_write_1h);
-        self.output = self.output.saturating_add(o.output);
-    }
-}
+use super::{Marginal, PriceRow, PriceTable, Range, Rates};
+use crate::call::{BucketKey, Sums, Tokens};
+use std::collections::BTreeMap;
 
 const MILLION: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
 
@@ -85,6 +53,17 @@ pub fn marginal_cost(m: &Marginal, cache_read_factor: Range, t: &Tokens) -> Rang
         low: one(m.input.low, m.output.low, cache_read_factor.low),
         high: one(m.input.high, m.output.high, cache_read_factor.high),
     }
+}
+
+/// The list-price cost of one bucket of sums.
+pub fn bucket_cost(table: &PriceTable, key: &BucketKey, sums: &Sums) -> Decimal {
+    let row = &table.model(key.model).prices[key.row];
+    row.cost(&sums.tokens, key.long, key.batch)
+}
+
+/// The list-price cost of many buckets.
+pub fn buckets_cost(table: &PriceTable, buckets: &BTreeMap<BucketKey, Sums>) -> Decimal {
+    buckets.iter().map(|(k, s)| bucket_cost(table, k, s)).sum()
 }
 
 #[cfg(test)]

@@ -17,10 +17,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::tokenize::Encoding;
 
-pub use cost::{Tokens, marginal_cost};
+pub use cost::{bucket_cost, buckets_cost, marginal_cost};
 pub use load::{Problem, load, load_text};
 pub use plans::{Plan, Profile};
-pub use resolve::Resolution;
 
 /// A low-high range of dollars per million tokens (or of a plain factor).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -7,14 +7,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::PriceTable;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Resolution {
-    Found(usize),
-    Unknown,
-    /// Several providers list this name; qualify it as `provider/name`.
-    Ambiguous(Vec<String>),
-}
+use crate::call::Resolution;
 
 /// `*` matches any run of characters, everything else itself.
 pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {

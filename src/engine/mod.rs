@@ -2,79 +2,20 @@
 //! handed in input order to `fold`. Nothing here is priced: sums are priced once, in `report`, so results do not
 //! depend on scheduling or thread count.
 
-use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
+use crate::call::{Call, GroupBy, Resolution, TokenSource, Tokens};
 use crate::diag::Diag;
 use crate::fold::{Analysis, Filter, Fold, Placed};
-use crate::input::{self, Batch, Dedup, Line, LineError, RawCall, RawText, RawTokens, Stream, TextCall};
-use crate::pricing::{PriceTable, Resolution, Tokenizer, Tokens};
+use crate::input::{self, Batch, Line, LineError, RawCall, RawText, RawTokens, TextCall};
+use crate::pricing::{PriceTable, Tokenizer};
 use crate::tokenize::{self, Encoding};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::sync::mpsc::{channel, sync_channel};
 
 use crate::reader::{Read, read_all};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupBy {
-    Model,
-    Provider,
-    Session,
-    Day,
-    Call,
-}
-
-impl GroupBy {
-    pub fn name(self) -> &'static str {
-        match self {
-            GroupBy::Model => "model",
-            GroupBy::Provider => "provider",
-            GroupBy::Session => "session",
-            GroupBy::Day => "day",
-            GroupBy::Call => "call",
-        }
-    }
-}
-
-/// Where a call's token counts came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TokenSource {
-    /// Usage the provider reported.
-    Reported,
-    /// Counted exactly with the model's tokenizer.
-    Counted,
-    /// An approximation: no exact tokenizer, or parts that cannot be counted offline.
-    Estimated,
-}
-
-impl TokenSource {
-    pub fn name(self) -> &'static str {
-        match self {
-            TokenSource::Reported => "reported",
-            TokenSource::Counted => "counted",
-            TokenSource::Estimated => "estimated",
-        }
-    }
-}
-
-/// A call after counting and lookup, ready to be folded.
-#[derive(Debug, Clone)]
-pub struct Call {
-    pub model: Arc<str>,
-    pub resolution: Resolution,
-    pub session: Option<Arc<str>>,
-    pub timestamp: Option<DateTime<Utc>>,
-    pub batch: bool,
-    pub tokens: Tokens,
-    pub source: TokenSource,
-    /// False for a record that a request was not billed.
-    pub billed: bool,
-    pub dedup: Option<Dedup>,
-    pub stream: Option<Stream>,
-}
 
 pub struct Engine<'a> {
     pub table: &'a PriceTable,
@@ -451,3 +392,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod request_scan_tests;

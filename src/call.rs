@@ -1,0 +1,174 @@
+//! The bottom layer: the plain types of a logged call that every other layer shares (its tokens, where they came
+//! from, how it is grouped, where it was read) and that use nothing of the crate.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// Token counts in disjoint billing buckets: what a provider bills each at its own rate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tokens {
+    /// Fresh (uncached) input tokens.
+    pub input: u64,
+    /// Input tokens read from the prompt cache.
+    pub cache_read: u64,
+    /// Input tokens written to a 5-minute cache.
+    pub cache_write_5m: u64,
+    /// Input tokens written to a 1-hour cache.
+    pub cache_write_1h: u64,
+    /// Output tokens, reasoning included.
+    pub output: u64,
+}
+
+impl Tokens {
+    /// Every token of the prompt, whichever bucket it is billed in.
+    pub fn prompt(&self) -> u64 {
+        self.input
+            .saturating_add(self.cache_read)
+            .saturating_add(self.cache_write_5m)
+            .saturating_add(self.cache_write_1h)
+    }
+
+    pub fn add(&mut self, o: &Tokens) {
+        self.input = self.input.saturating_add(o.input);
+        self.cache_read = self.cache_read.saturating_add(o.cache_read);
+        self.cache_write_5m = self.cache_write_5m.saturating_add(o.cache_write_5m);
+        self.cache_write_1h = self.cache_write_1h.saturating_add(o.cache_write_1h);
+        self.output = self.output.saturating_add(o.output);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Model,
+    Provider,
+    Session,
+    Day,
+    Call,
+}
+
+impl GroupBy {
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Model => "model",
+            GroupBy::Provider => "provider",
+            GroupBy::Session => "session",
+            GroupBy::Day => "day",
+            GroupBy::Call => "call",
+        }
+    }
+}
+
+/// Where a call's token counts came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TokenSource {
+    /// Usage the provider reported.
+    Reported,
+    /// Counted exactly with the model's tokenizer.
+    Counted,
+    /// An approximation: no exact tokenizer, or parts that cannot be counted offline.
+    Estimated,
+}
+
+impl TokenSource {
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenSource::Reported => "reported",
+            TokenSource::Counted => "counted",
+            TokenSource::Estimated => "estimated",
+        }
+    }
+}
+
+/// A call after counting and lookup, ready to be folded.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub model: Arc<str>,
+    pub resolution: Resolution,
+    pub session: Option<Arc<str>>,
+    pub timestamp: Option<DateTime<Utc>>,
+    pub batch: bool,
+    pub tokens: Tokens,
+    pub source: TokenSource,
+    /// False for a record that a request was not billed.
+    pub billed: bool,
+    pub dedup: Option<Dedup>,
+    pub stream: Option<Stream>,
+}
+
+/// Identity of a response for de-duplication, and how complete this copy of it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dedup {
+    /// A 128-bit hash of the key's namespace and id: computed where the line is parsed, so the folding thread only
+    /// compares numbers, and nothing is kept of the id itself.
+    pub key: u128,
+    /// Higher wins; on a tie the first line read is kept.
+    pub rank: (u8, u8, u64),
+}
+
+/// Lines of one streamed session: `Provisional` lines count only if no `Final` line of the same scope exists.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stream {
+    Provisional(String),
+    Final(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolution {
+    Found(usize),
+    Unknown,
+    /// Several providers list this name; qualify it as `provider/name`.
+    Ambiguous(Vec<String>),
+}
+
+/// What is billed at one price: a model, one of its dated rows, batch or not, long-context tier or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BucketKey {
+    pub model: usize,
+    pub row: usize,
+    pub batch: bool,
+    pub long: bool,
+}
+
+/// Integer sums of the calls in one bucket.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sums {
+    pub calls: u64,
+    pub tokens: Tokens,
+    /// Calls by token source: reported, counted, estimated.
+    pub sources: [u64; 3],
+}
+
+impl Sums {
+    pub fn add(&mut self, t: &Tokens, source: TokenSource) {
+        self.calls += 1;
+        self.tokens.add(t);
+        self.sources[source as usize] += 1;
+    }
+
+    pub fn merge(&mut self, o: &Sums) {
+        self.calls += o.calls;
+        self.tokens.add(&o.tokens);
+        for i in 0..3 {
+            self.sources[i] += o.sources[i];
+        }
+    }
+}
+
+/// Where a call was read: file number, line, and position among the line's calls. Orders everything.
+pub type Place = (usize, u64, usize);
+
+/// A file's names: its label in reports, and the session its lines without one fall under (its file name).
+#[derive(Debug, Clone)]
+pub struct FileNames {
+    pub label: String,
+    pub session_fallback: String,
+}
+
+/// One logged call, for fitting a shape: its session, prompt and output tokens, in input order.
+#[derive(Debug, Clone)]
+pub struct Traced {
+    pub session: String,
+    pub prompt: u64,
+    pub output: u64,
+}
