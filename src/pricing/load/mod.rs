@@ -1,0 +1,209 @@
+//! Loads the bundled price files and any user overrides into one validated `PriceTable`.
+//!
+//! Every file is checked whole and every problem is kept with its file and line, so a user editing a table sees
+//! all of its mistakes at once. Layering: a later file's model replaces the earlier model with the same provider
+//! and id; a later estimate replaces the one with the same id; a later provider block overrides the fields it sets.
+//!
+//! The entry points and the state shared while reading live here. Each kind of entry has its own reader (`providers`,
+//! `models`, `rows`; estimates, profiles and plans in `pricing::estimates` and `pricing::plans`), and the checks
+//! that need every layer wait in `checks` until all files are in.
+
+mod checks;
+mod file;
+mod models;
+mod providers;
+mod rows;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use super::lines::{Span, YamlLines};
+use super::{Model, PriceTable};
+
+/// The price files compiled into the binary.
+const BUNDLED: &[(&str, &str)] = &[
+    ("pricing/openai.yaml", include_str!("../../../pricing/openai.yaml")),
+    (
+        "pricing/anthropic.yaml",
+        include_str!("../../../pricing/anthropic.yaml"),
+    ),
+    ("pricing/google.yaml", include_str!("../../../pricing/google.yaml")),
+    ("pricing/mistral.yaml", include_str!("../../../pricing/mistral.yaml")),
+    ("pricing/deepseek.yaml", include_str!("../../../pricing/deepseek.yaml")),
+    ("pricing/together.yaml", include_str!("../../../pricing/together.yaml")),
+    (
+        "pricing/fireworks.yaml",
+        include_str!("../../../pricing/fireworks.yaml"),
+    ),
+    ("pricing/groq.yaml", include_str!("../../../pricing/groq.yaml")),
+    ("pricing/bedrock.yaml", include_str!("../../../pricing/bedrock.yaml")),
+    (
+        "pricing/deepinfra.yaml",
+        include_str!("../../../pricing/deepinfra.yaml"),
+    ),
+    ("pricing/article.yaml", include_str!("../../../pricing/article.yaml")),
+    ("pricing/marginal.yaml", include_str!("../../../pricing/marginal.yaml")),
+    ("pricing/profiles.yaml", include_str!("../../../pricing/profiles.yaml")),
+    ("pricing/plans.yaml", include_str!("../../../pricing/plans.yaml")),
+];
+
+/// One thing wrong with a pricing file, at its line (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// Loads the bundled tables, then each override (a YAML file, or a directory of them read in name order).
+pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
+    let mut l = Loader::default();
+    for (name, text) in BUNDLED {
+        l.add_file(name, text);
+    }
+    l.table.layers.push("bundled".into());
+    for path in overrides {
+        for file in l.expand(path) {
+            match std::fs::read_to_string(&file) {
+                Ok(text) => l.add_file(&file.display().to_string(), &text),
+                Err(e) => l.problem(&file.display().to_string(), 0, format!("cannot read: {e}")),
+            }
+        }
+        l.table.layers.push(path.display().to_string());
+    }
+    l.finish()
+}
+
+/// Validates one YAML text on its own, without the bundled tables (estimate references must resolve within it).
+pub fn load_text(name: &str, text: &str) -> Result<PriceTable, Vec<Problem>> {
+    let mut l = Loader::default();
+    l.add_file(name, text);
+    l.finish()
+}
+
+#[derive(Clone)]
+pub(super) struct Origin {
+    file: String,
+    line: usize,
+}
+
+#[derive(Default)]
+pub(super) struct Loader {
+    pub(super) table: PriceTable,
+    models: Vec<(Model, Origin)>,
+    /// Every model's `marginal` reference, checked once all layers are in: (file, line, model, estimate id).
+    marginal_refs: Vec<(String, usize, String, String)>,
+    pub(super) problems: Vec<Problem>,
+}
+
+pub(super) fn to_decimal(v: f64) -> Option<Decimal> {
+    Decimal::from_str(&v.to_string()).ok()
+}
+
+/// Per-file context for validation: the file's name and its line index.
+pub(super) struct FileCx<'a> {
+    pub(super) name: &'a str,
+    pub(super) y: YamlLines<'a>,
+}
+
+impl FileCx<'_> {
+    /// 1-based line of `key` inside `span`, else of the span's first line.
+    pub(super) fn line(&self, span: Span, key: &str) -> usize {
+        self.y.key_line(span, key).unwrap_or(span.0) + 1
+    }
+
+    fn items(&self, span: Span, key: &str, n: usize) -> Vec<Span> {
+        let mut items = self.y.seq_items(span, key);
+        let fallback = self.y.key_line(span, key).map_or(span, |k| (k, k + 1));
+        items.resize(n.max(items.len()), fallback);
+        items
+    }
+}
+
+impl Loader {
+    pub(super) fn problem(&mut self, file: &str, line: usize, message: String) {
+        self.problems.push(Problem {
+            file: file.to_string(),
+            line: line.max(1),
+            message,
+        });
+    }
+
+    fn expand(&mut self, path: &Path) -> Vec<PathBuf> {
+        if !path.is_dir() {
+            return vec![path.to_path_buf()];
+        }
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect(),
+            Err(e) => {
+                self.problem(&path.display().to_string(), 0, format!("cannot read: {e}"));
+                return Vec::new();
+            }
+        };
+        files.sort();
+        if files.is_empty() {
+            self.problem(
+                &path.display().to_string(),
+                0,
+                "no .yaml files in this directory".into(),
+            );
+        }
+        files
+    }
+
+    pub(super) fn date(&mut self, file: &str, line: usize, v: Option<&str>) -> Option<NaiveDate> {
+        match v.map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d")) {
+            Some(Ok(d)) => Some(d),
+            Some(Err(_)) => {
+                self.problem(
+                    file,
+                    line,
+                    format!("`as_of` must be a date YYYY-MM-DD, got `{}`", v.unwrap_or("")),
+                );
+                None
+            }
+            None => {
+                self.problem(file, line, "missing `as_of` date (YYYY-MM-DD)".into());
+                None
+            }
+        }
+    }
+}
+
+/// The problems the bundled tables plus one user file produce, as printed.
+#[cfg(test)]
+fn problems_of(text: &str) -> Vec<String> {
+    let mut l = Loader::default();
+    for (name, t) in BUNDLED {
+        l.add_file(name, t);
+    }
+    l.add_file("user.yaml", text);
+    match l.finish() {
+        Ok(_) => Vec::new(),
+        Err(p) => p.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_tables_are_valid() {
+        let t = load(&[]).expect("bundled tables validate");
+        assert!(t.models.len() > 40);
+        assert!(t.marginal.contains_key("gpt-4o"));
+    }
+}
