@@ -11,7 +11,7 @@ use std::sync::mpsc::{Sender, channel};
 use std::sync::{Condvar, Mutex};
 
 use crate::diag::Diag;
-use crate::engine::{Engine, LineResult, fold_line, process};
+use crate::engine::{Engine, LineResult, OpenFile, fold_line, process};
 use crate::fold::Fold;
 use crate::input::{ChunkBuf, read_chunk};
 
@@ -43,7 +43,7 @@ impl Engine<'_> {
         &self,
         fold: &mut Fold,
         diag: &mut Diag,
-        (label, file_no): (&str, usize),
+        (open, file_no): (&mut OpenFile, usize),
         (file, len): (&File, u64),
         bar: Option<&ProgressBar>,
     ) {
@@ -80,12 +80,13 @@ impl Engine<'_> {
                         Ok(lines) => {
                             for line in lines {
                                 number += 1;
-                                fold_line(fold, diag, label, (file_no, number), line);
+                                let line = self.in_order(&mut open.context, line);
+                                fold_line(fold, diag, &open.label, (file_no, number), line);
                             }
                         }
                         Err(e) => {
                             // The lines before the failure are still used; none after it.
-                            diag.error(&format!("{label}: read failed after line {number}: {e}"));
+                            diag.error(&format!("{}: read failed after line {number}: {e}", open.label));
                             fold.analysis.stats.unreadable_files += 1;
                             stopped = true;
                         }

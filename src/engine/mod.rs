@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use crate::call::{Call, GroupBy, Resolution, TokenSource, Tokens};
 use crate::diag::Diag;
 use crate::fold::{Analysis, Filter, Fold, Placed};
-use crate::input::{self, Batch, Line, LineError, RawCall, RawText, RawTokens, TextCall};
+use crate::input::{
+    self, Batch, Content, FileContext, FormatId, Line, LineError, RawCall, RawText, RawTokens, Step, TextCall,
+};
 use crate::pricing::{PriceTable, Tokenizer};
 use crate::tokenize::{self, Encoding};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -178,17 +180,25 @@ fn finish_call(raw: RawCall, raw_text: &RawText, table: &PriceTable, retarget: O
     })
 }
 
-pub type LineResult = Result<(&'static str, Vec<Call>), LineError>;
+/// A line's calls, looked up and counted; or the steps of an in-order format, which complete their calls from
+/// the file's earlier lines when the line is folded, in the file's order.
+#[derive(Debug)]
+pub enum Out {
+    Calls(Vec<Call>),
+    Steps(Vec<Step>),
+}
+
+pub type LineResult = Result<(FormatId, Out), LineError>;
 
 /// One line through parsing, model lookup and counting: the work each worker thread does.
 pub fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
     match input::read_line(bytes)? {
-        Line::Calls(format, raws) => finish_all(format, raws, table, retarget),
+        Line::Calls(format, content) => finish_all(format, content, table, retarget),
         // A request's text is counted from the line itself, never copied out of it.
         Line::Request(request) => {
             let (raw, text) = request.split();
             match finish_call(raw, &text, table, retarget) {
-                Some(call) => Ok(("openai-request", vec![call])),
+                Some(call) => Ok((FormatId::OpenaiRequest, Out::Calls(vec![call]))),
                 // A message the request scan passed over proved unreadable: the general path reads the line, and
                 // words what is wrong with it.
                 None => process_general(bytes, table, retarget),
@@ -199,16 +209,22 @@ pub fn process(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> Lin
 
 /// `process` by the general path alone, with every fast path left out: what the fast paths must agree with.
 pub fn process_general(bytes: &[u8], table: &PriceTable, retarget: Option<usize>) -> LineResult {
-    let (format, raws) = input::parse_value(bytes)?;
-    finish_all(format, raws, table, retarget)
+    let (format, content) = input::parse_value(bytes)?;
+    finish_all(format, content, table, retarget)
 }
 
-/// Calls whose text is all read: counting them cannot fail.
-fn finish_all(format: &'static str, raws: Vec<RawCall>, table: &PriceTable, retarget: Option<usize>) -> LineResult {
+/// Calls whose text is all read: counting them cannot fail. Steps wait for their file's context.
+fn finish_all(format: FormatId, content: Content, table: &PriceTable, retarget: Option<usize>) -> LineResult {
+    match content {
+        Content::Calls(raws) => finish_raws(raws, table, retarget).map(|calls| (format, Out::Calls(calls))),
+        Content::Steps(steps) => Ok((format, Out::Steps(steps))),
+    }
+}
+
+fn finish_raws(raws: Vec<RawCall>, table: &PriceTable, retarget: Option<usize>) -> Result<Vec<Call>, LineError> {
     raws.into_iter()
         .map(|r| finish_call(r, &RawText::default(), table, retarget))
         .collect::<Option<Vec<_>>>()
-        .map(|calls| (format, calls))
         .ok_or_else(|| LineError::bad("a chat message cannot be read"))
 }
 
@@ -237,13 +253,16 @@ impl Engine<'_> {
         let (recycle, recycled) = channel::<Vec<u8>>();
         std::thread::scope(|scope| {
             scope.spawn(move || read_all(&files, &tx, &recycled));
-            let mut labels: Vec<String> = Vec::new();
+            let mut files: Vec<OpenFile> = Vec::new();
             for msg in rx.into_iter().flatten() {
                 match msg {
                     Read::Opened { file_no, names } => {
                         fold.analysis.stats.files += 1;
-                        labels.resize(labels.len().max(file_no + 1), String::new());
-                        labels[file_no] = names.label.clone();
+                        files.resize_with(files.len().max(file_no + 1), OpenFile::default);
+                        files[file_no] = OpenFile {
+                            label: names.label.clone(),
+                            context: FileContext::default(),
+                        };
                         fold.file(file_no, names);
                     }
                     Read::Failed(e) => {
@@ -252,10 +271,16 @@ impl Engine<'_> {
                     }
                     Read::Closed { label } => diag.end_file(&label),
                     Read::Whole { file_no, file, len } => {
-                        self.fold_whole(&mut fold, diag, (&labels[file_no], file_no), (&file, len), bar.as_ref());
+                        self.fold_whole(
+                            &mut fold,
+                            diag,
+                            (&mut files[file_no], file_no),
+                            (&file, len),
+                            bar.as_ref(),
+                        );
                     }
                     Read::Batch(batch) => {
-                        self.fold_batch(&mut fold, diag, &labels, &batch);
+                        self.fold_batch(&mut fold, diag, &mut files, &batch);
                         if let Some(b) = &bar {
                             b.inc(batch.buf.len() as u64);
                             b.set_message(format!("{} lines", fold.analysis.stats.lines));
@@ -283,7 +308,7 @@ impl Engine<'_> {
         analysis
     }
 
-    fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, labels: &[String], batch: &Batch) {
+    fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, files: &mut [OpenFile], batch: &Batch) {
         let results: Vec<LineResult> = self.pool.install(|| {
             batch
                 .lines
@@ -292,23 +317,39 @@ impl Engine<'_> {
                 .collect()
         });
         for (line, result) in batch.lines.iter().zip(results) {
-            fold_line(fold, diag, &labels[line.file], (line.file, line.number), result);
+            let file = &mut files[line.file];
+            let result = self.in_order(&mut file.context, result);
+            fold_line(fold, diag, &file.label, (line.file, line.number), result);
+        }
+    }
+
+    /// A line's calls, those of an in-order format completed from its file's context: called on each file's lines
+    /// in the file's order.
+    pub(crate) fn in_order(&self, cx: &mut FileContext, result: LineResult) -> Folded {
+        let (format, out) = result?;
+        match out {
+            Out::Calls(calls) => Ok((format, calls)),
+            Out::Steps(steps) => Ok((format, finish_raws(cx.apply(steps)?, self.table, self.retarget)?)),
         }
     }
 }
 
+/// A file being read: its label in messages, and what its lines have told so far.
+#[derive(Default)]
+pub(crate) struct OpenFile {
+    pub label: String,
+    pub context: FileContext,
+}
+
+/// A line ready to fold: its calls complete.
+pub(crate) type Folded = Result<(FormatId, Vec<Call>), LineError>;
+
 /// Folds the result of a line: its calls, or its problem said with the file's label and the line's number.
-pub(crate) fn fold_line(
-    fold: &mut Fold,
-    diag: &mut Diag,
-    label: &str,
-    (file, number): (usize, u64),
-    result: LineResult,
-) {
+pub(crate) fn fold_line(fold: &mut Fold, diag: &mut Diag, label: &str, (file, number): (usize, u64), result: Folded) {
     fold.analysis.stats.lines += 1;
     match result {
         Ok((format, calls)) => {
-            *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
+            *fold.analysis.stats.lines_by_format.entry(format.name()).or_default() += 1;
             for (n, call) in calls.into_iter().enumerate() {
                 fold.push(Placed {
                     call,
@@ -390,6 +431,41 @@ mod tests {
                 assert!(count_text(&none, &raw(&[hello, bad]), O200K).is_none());
             }
         }
+    }
+
+    /// An in-order format's steps are completed from the file's context when folded: the model and running
+    /// total of earlier lines, then looked up and priced like any call.
+    #[test]
+    fn steps_are_completed_in_the_files_order() {
+        use crate::input::{FileContext, Pending, Step};
+        let table = crate::pricing::load(&[]).unwrap();
+        let engine = Engine::new(&table, GroupBy::Model, 1).unwrap();
+        let total = |input, output| Tokens {
+            input,
+            output,
+            ..Tokens::default()
+        };
+        let call = |t| {
+            Step::Call(Box::new(Pending {
+                call: RawCall::new("", RawTokens::Reported(Tokens::default())),
+                total: Some(t),
+            }))
+        };
+        let mut cx = FileContext::default();
+        let line = |steps| Ok((FormatId::Native, Out::Steps(steps)));
+        let (_, calls) = engine
+            .in_order(
+                &mut cx,
+                line(vec![Step::Model("gpt-4o-2024-08-06".into()), call(total(100, 10))]),
+            )
+            .unwrap();
+        assert_eq!(&*calls[0].model, "gpt-4o-2024-08-06");
+        assert!(matches!(calls[0].resolution, Resolution::Found(_)));
+        let (_, calls) = engine.in_order(&mut cx, line(vec![call(total(250, 30))])).unwrap();
+        assert_eq!(calls[0].tokens, total(150, 20));
+        // Usage before any model: the line is a problem of its own, and the next lines go on.
+        let mut fresh = FileContext::default();
+        assert!(engine.in_order(&mut fresh, line(vec![call(total(1, 1))])).is_err());
     }
 }
 

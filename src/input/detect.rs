@@ -1,120 +1,31 @@
-//! Line-by-line format detection: the first format whose shape matches a line parses it, so one file or directory
-//! may mix formats. Adding a format means adding its module and its rows here.
+//! Line-by-line format detection: the fast paths first, then the first format of the table in `formats.rs` whose
+//! shape matches the line parses it, so one file or directory may mix formats.
 
 use serde_json::Value;
 
+use super::context::Step;
+use super::formats::{self, FormatId, Parse};
 use super::request_probe::Request;
-use super::{
-    LineError, Parsed, RawCall, SkipReason, anthropic, claude_code, claude_stream, gemini, native, openai_batch,
-    openai_chat, openai_responses, otel, probe, request_probe,
-};
-
-struct Format {
-    name: &'static str,
-    detect: fn(&Value) -> bool,
-    parse: fn(&Value) -> Parsed,
-}
-
-/// Most specific shapes first; the order follows the detection rules of the formats' documentation.
-const FORMATS: &[Format] = &[
-    Format {
-        name: "openai-pair",
-        detect: openai_chat::is_pair,
-        parse: openai_chat::parse_pair,
-    },
-    Format {
-        name: "otel",
-        detect: otel::detect,
-        parse: otel::parse,
-    },
-    Format {
-        name: "openai-batch-input",
-        detect: openai_batch::is_input,
-        parse: openai_batch::parse_input,
-    },
-    Format {
-        name: "openai-batch-output",
-        detect: openai_batch::is_output,
-        parse: openai_batch::parse_output,
-    },
-    Format {
-        name: "anthropic-batch-result",
-        detect: anthropic::is_batch_result,
-        parse: anthropic::parse_batch_result,
-    },
-    Format {
-        name: "anthropic-batch-request",
-        detect: anthropic::is_batch_request,
-        parse: anthropic::parse_batch_request,
-    },
-    Format {
-        name: "gemini-batch-input",
-        detect: gemini::is_batch_input,
-        parse: gemini::parse_batch_input,
-    },
-    Format {
-        name: "gemini-batch-output",
-        detect: gemini::is_batch_output,
-        parse: gemini::parse_batch_output,
-    },
-    Format {
-        name: "gemini",
-        detect: gemini::is_response,
-        parse: gemini::parse_response,
-    },
-    Format {
-        name: "claude-stream-json",
-        detect: claude_stream::detect,
-        parse: claude_stream::parse,
-    },
-    Format {
-        name: "claude-code",
-        detect: claude_code::detect,
-        parse: claude_code::parse,
-    },
-    Format {
-        name: "openai-chat",
-        detect: openai_chat::is_response,
-        parse: openai_chat::parse_response,
-    },
-    Format {
-        name: "openai-responses",
-        detect: openai_responses::is_response,
-        parse: openai_responses::parse,
-    },
-    Format {
-        name: "anthropic",
-        detect: anthropic::is_message,
-        parse: anthropic::parse_message,
-    },
-    Format {
-        name: "openai-compatible",
-        detect: openai_chat::is_compatible,
-        parse: openai_chat::parse_response,
-    },
-    Format {
-        name: "openai-request",
-        detect: openai_chat::is_request,
-        parse: openai_chat::parse_request,
-    },
-    Format {
-        name: "native",
-        detect: native::detect,
-        parse: native::parse,
-    },
-];
+use super::{LineError, RawCall, SkipReason, probe, request_probe};
 
 /// A line as the engine reads it: its calls, or a bare chat request whose messages are read only when counted.
 #[derive(Debug)]
 pub enum Line<'a> {
-    Calls(&'static str, Vec<RawCall>),
+    Calls(FormatId, Content),
     Request(Request<'a>),
+}
+
+/// What a line holds: calls complete in themselves, or the steps of an in-order format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Calls(Vec<RawCall>),
+    Steps(Vec<Step>),
 }
 
 /// Reads one line of a log: the fast paths first, then the general one. Blank lines hold no call.
 pub fn read_line(bytes: &[u8]) -> Result<Line<'_>, LineError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Line::Calls("blank", Vec::new()));
+        return Ok(Line::Calls(FormatId::Blank, Content::Calls(Vec::new())));
     }
     // Bare requests are scanned as bytes: their messages are checked as UTF-8 only when they are read.
     if let Some(request) = request_probe::scan(bytes) {
@@ -126,29 +37,29 @@ pub fn read_line(bytes: &[u8]) -> Result<Line<'_>, LineError> {
         return parse_checked(bytes, None).map(|(f, calls)| Line::Calls(f, calls));
     };
     if let Some(calls) = probe::claude_code(text) {
-        return Ok(Line::Calls("claude-code", calls));
+        return Ok(Line::Calls(FormatId::ClaudeCode, Content::Calls(calls)));
     }
     parse_checked(bytes, Some(text)).map(|(f, calls)| Line::Calls(f, calls))
 }
 
 /// Parses one line of a log into its calls, with the name of the format that read it, every message read.
-pub fn parse_line(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineError> {
+pub fn parse_line(bytes: &[u8]) -> Result<(FormatId, Content), LineError> {
     match read_line(bytes)? {
         Line::Calls(format, calls) => Ok((format, calls)),
         Line::Request(request) => match request.into_call() {
-            Some(call) => Ok(("openai-request", vec![call])),
+            Some(call) => Ok((FormatId::OpenaiRequest, Content::Calls(vec![call]))),
             None => parse_value(bytes),
         },
     }
 }
 
 /// The general path: the whole line as a JSON value, through every format's detector in order.
-pub fn parse_value(bytes: &[u8]) -> Result<(&'static str, Vec<RawCall>), LineError> {
+pub fn parse_value(bytes: &[u8]) -> Result<(FormatId, Content), LineError> {
     parse_checked(bytes, simdutf8::basic::from_utf8(bytes).ok())
 }
 
 /// The general path for a line already checked as UTF-8: `text` is the line when it is UTF-8.
-fn parse_checked(bytes: &[u8], text: Option<&str>) -> Result<(&'static str, Vec<RawCall>), LineError> {
+fn parse_checked(bytes: &[u8], text: Option<&str>) -> Result<(FormatId, Content), LineError> {
     let parsed = match text {
         Some(text) => serde_json::from_str::<Value>(text),
         None => serde_json::from_slice::<Value>(bytes),
@@ -163,9 +74,12 @@ fn parse_checked(bytes: &[u8], text: Option<&str>) -> Result<(&'static str, Vec<
         // serde_json's messages name a position and a category, never the text itself.
         message: format!("invalid JSON: {e}"),
     })?;
-    match FORMATS.iter().find(|f| (f.detect)(&v)) {
-        Some(f) if f.name == "openai-request" => Ok((f.name, openai_chat::parse_request_owned(v)?)),
-        Some(f) => Ok((f.name, (f.parse)(&v)?)),
+    match formats::detect(&v) {
+        Some(f) => match f.parse {
+            Parse::Line(parse) => Ok((f.id, Content::Calls(parse(&v)?))),
+            Parse::Owned(parse) => Ok((f.id, Content::Calls(parse(v)?))),
+            Parse::InOrder(parse) => Ok((f.id, Content::Steps(parse(&v)?))),
+        },
         None => Err(LineError {
             reason: SkipReason::UnknownShape,
             message: "not a log line of any known format".into(),

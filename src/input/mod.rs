@@ -1,15 +1,17 @@
 //! Reading logged LLM calls: one module per log format behind one interface, detected line by line.
 //!
 //! A format turns one parsed JSON line into zero or more `RawCall`s: the usage its provider reported, or the text
-//! that must be counted. `detect.rs` holds the order in which formats are tried; `read.rs` streams lines in
+//! that must be counted. `formats.rs` is the table of formats in the order they are tried; `read.rs` streams lines in
 //! bounded batches.
 
 mod anthropic;
 mod chunk;
 mod claude_code;
 mod claude_stream;
+mod context;
 mod detect;
 mod fields;
+mod formats;
 mod gemini;
 mod native;
 mod openai_batch;
@@ -27,9 +29,11 @@ use crate::call::{Dedup, Stream, Tokens};
 use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, read_chunk};
-pub use detect::{Line, parse_line, parse_value, read_line};
+pub use context::{FileContext, Pending, Step};
+pub use detect::{Content, Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
+pub use formats::{FORMATS, Format, FormatId, Shape};
 pub use read::{Batch, LineReader, expand_paths};
 pub use request_probe::{RawText, Request, read_message, read_tools};
 

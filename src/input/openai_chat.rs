@@ -111,10 +111,6 @@ fn dedup(resp: &Value, t: &Tokens) -> Option<Dedup> {
         .map(|id| Dedup::response(id, t, false))
 }
 
-pub fn parse_request(v: &Value) -> Parsed {
-    parse_request_owned(v.clone())
-}
-
 /// A bare request, its messages moved out of the line's value rather than copied.
 pub fn parse_request_owned(mut v: Value) -> Parsed {
     let model = fields::model(&v)?;

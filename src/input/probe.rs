@@ -129,6 +129,13 @@ fn probe_key(key: &str) -> Option<usize> {
     }
 }
 
+/// Whether the probe stops at this top-level key (a key of a format tried before Claude Code, or of another
+/// format's lines): the line then takes the general path.
+#[cfg(test)]
+pub fn stops_at(key: &str) -> bool {
+    probe_key(key).is_some_and(|i| i >= 10)
+}
+
 fn read_probe<'de, A: MapAccess<'de>>(p: &mut Probe<'de>, map: &mut A) -> Result<(), A::Error> {
     entries(map, probe_key, |i, map| {
         match i {
@@ -419,7 +426,7 @@ mod tests {
             let general = parse_value(l);
             assert_eq!(parse_line(l), general, "{}", String::from_utf8_lossy(l));
             // The probe does answer, for every line of the transcript fixtures (read before the tricky lines).
-            if n < fixture_lines && matches!(general, Ok(("claude-code", _))) {
+            if n < fixture_lines && matches!(general, Ok((crate::input::FormatId::ClaudeCode, _))) {
                 transcript += 1;
                 let text = std::str::from_utf8(l).expect("fixture lines are UTF-8");
                 fast += usize::from(super::claude_code(text).is_some());

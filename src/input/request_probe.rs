@@ -46,6 +46,12 @@ fn request_key(key: &[u8]) -> Key {
     }
 }
 
+/// Whether the scan reads a line with this top-level key, rather than leaving it to the general path.
+#[cfg(test)]
+pub fn accepts(key: &str) -> bool {
+    request_key(key.as_bytes()) != Key::Other
+}
+
 /// A key's kind; those read are bits, so that one written twice is found.
 #[derive(Clone, Copy, PartialEq)]
 enum Key {
