@@ -2,7 +2,7 @@
 """tokencost's benchmark: generates its corpora deterministically, runs tokencost against the baselines, and
 prints medians, ratios and peak RSS.
 
-  python3 bench/run.py [--quick] [--runs N] [--only claude,count,agent,memory]
+  python3 bench/run.py [--quick] [--runs N] [--only claude,count,agent,memory] [--baseline BIN]
 
 Benchmarks
   claude  a Claude Code projects directory (~300 MB, ~400k lines): `tokencost analyze` against ccusage 20.0.24
@@ -15,7 +15,9 @@ Benchmarks
 
 Baselines are installed into bench/scratch when missing (npm for ccusage, pip for tiktoken, whose o200k_base vocabulary
 is taken from the tiktoken-rs crate so nothing is downloaded at run time) and skipped with a message when they cannot
-be. Wall times are medians of alternating runs; peak RSS is the child's maximum resident set size.
+be. Wall times are medians of alternating runs; peak RSS is the child's maximum resident set size. With
+--baseline, another tokencost binary (say, a build of the previous commit) runs the same commands alternating with
+this one, and the ratio of their medians is printed: a change's cost in speed, measured in the same invocation.
 """
 
 import argparse
@@ -32,6 +34,22 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", "scratch")
 BIN = os.path.join(ROOT, "target", "release", "tokencost")
+BASELINE = None
+
+
+def with_baseline(cmds):
+    """`cmds` and, with --baseline, the same tokencost commands run by the baseline binary."""
+    if BASELINE:
+        for name, (argv, env) in list(cmds.items()):
+            if argv[0] == BIN:
+                cmds[f"{name} (baseline)"] = ([BASELINE, *argv[1:]], env)
+    return cmds
+
+
+def print_baseline(m):
+    for name in [k for k in m if k.endswith(" (baseline)")]:
+        this = name[: -len(" (baseline)")]
+        print(f"  {this}: this build / baseline = {m[this][0] / m[name][0]:.3f} of the time")
 
 # ---------------------------------------------------------------------------------------------------- corpora
 
@@ -319,9 +337,10 @@ def bench_claude(runs, scale, results):
         cmds["ccusage"] = ([exe, "claude", "daily", "--offline", "--json"], env)
     else:
         print("  ccusage: not installed (npm unavailable), skipped")
-    m = medians(runs, cmds)
+    m = medians(runs, with_baseline(cmds))
     for name, (w, r) in m.items():
         print(f"  {name:10} {w:7.3f} s  {size / 1e6 / w:7.1f} MB/s  peak RSS {r:6.1f} MB")
+    print_baseline(m)
     if "ccusage" in m:
         print(f"  tokencost is {m['ccusage'][0] / m['tokencost'][0]:.1f}x faster than ccusage")
     results["claude"] = {"bytes": size, "lines": lines, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
@@ -336,7 +355,8 @@ def bench_count(runs, megabytes, results):
     mine = tokencost_json([jsonl])["totals"]["input_tokens"]
     cmds = {f"tokencost --threads {t}": ([BIN, "analyze", jsonl, "--format", "json", "--quiet", "--threads", str(t)], None)
             for t in (1, 2)}
-    m = medians(runs, cmds)
+    m = medians(runs, with_baseline(cmds))
+    print_baseline(m)
     rows = {k: v[0] for k, v in m.items()}
     env = tiktoken_env()
     if env:
@@ -377,13 +397,14 @@ def bench_agent(runs, sessions, results):
         print(f"  tokens: {counts['']:,} with every cache, {counts['--no-message-cache']:,} without the message cache, "
               f"{counts['--no-cache']:,} without any: {'identical' if same else 'DIFFERENT'}")
         run = lambda *flags: ([BIN, "analyze", log, "--format", "json", "--quiet", *flags], None)
-        m = medians(runs, {
+        m = medians(runs, with_baseline({
             "cached": run(),
             "no message cache": run("--no-message-cache"),
             "no cache at all": run("--no-cache"),
-        })
+        }))
         for name, (w, r) in m.items():
             print(f"  {name:16} {w:7.3f} s  peak RSS {r:6.1f} MB")
+        print_baseline(m)
         print(f"  the message cache alone makes it {m['no message cache'][0] / m['cached'][0]:.1f}x faster "
               "(every message counted, pieces cached)")
         print(f"  both caches make it {m['no cache at all'][0] / m['cached'][0]:.1f}x faster "
@@ -416,7 +437,10 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small corpora, to try the script")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", default="claude,count,agent,memory")
+    ap.add_argument("--baseline", help="another tokencost binary to time alternating with this build")
     args = ap.parse_args()
+    global BASELINE
+    BASELINE = os.path.abspath(args.baseline) if args.baseline else None
     os.makedirs(WORK, exist_ok=True)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     only = set(args.only.split(","))
