@@ -26,7 +26,7 @@ use std::sync::Arc;
 use crate::pricing::Tokens;
 use crate::tokenize::ChatMessage;
 
-pub use chunk::{ChunkBuf, read_chunk};
+pub use chunk::{ChunkBuf, FileExt, read_chunk};
 pub use detect::{Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
