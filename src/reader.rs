@@ -4,12 +4,11 @@
 //! large plain file is not read here: it is handed over whole, and the workers read it in chunks (`whole_file`).
 
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, LineReader};
+use crate::input::{Batch, FileExt, LineReader};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -57,11 +56,14 @@ fn open(path: &Path) -> std::io::Result<Opened> {
         && meta.is_file()
         && meta.len() >= WHOLE_FILE_BYTES
     {
-        // A positioned read: the stream, if it comes to that, still starts at the first byte.
+        // A positioned read: on unix the stream, if it comes to that, still starts at the first byte.
         let mut magic = [0u8; 2];
         if file.read_exact_at(&mut magic, 0).is_ok() && magic != [0x1f, 0x8b] {
             return Ok(Opened::Whole(file, meta.len()));
         }
+        // Elsewhere the read may have moved the file's cursor.
+        #[cfg(not(unix))]
+        std::io::Seek::rewind(&mut &file)?;
     }
     LineReader::new(Box::new(file)).map(Opened::Stream)
 }

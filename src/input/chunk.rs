@@ -5,9 +5,50 @@
 use std::fs::File;
 use std::io;
 use std::ops::Range;
-use std::os::unix::fs::FileExt;
 
 use super::read::line_at;
+
+/// Positioned reads: unix's own. They leave the file's cursor where it was.
+#[cfg(unix)]
+pub use std::os::unix::fs::FileExt;
+
+/// Positioned reads elsewhere, with unix's names. On Windows a read may give fewer bytes than asked for even before
+/// the end of the file, and it moves the file's cursor; on other systems there are none, and every read fails, so
+/// that large files are read as streams too.
+#[cfg(not(unix))]
+pub trait FileExt {
+    /// Reads into `buf` from `offset`; 0 at the end of the file.
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize>;
+
+    /// Fills `buf` from `offset`; fails when the file ends first.
+    fn read_exact_at(&self, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+        while !buf.is_empty() {
+            match self.read_at(buf, offset) {
+                Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+                Ok(got) => {
+                    buf = &mut buf[got..];
+                    offset += got as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(not(unix))]
+impl FileExt for File {
+    #[cfg(windows)]
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        std::os::windows::fs::FileExt::seek_read(self, buf, offset)
+    }
+
+    #[cfg(not(windows))]
+    fn read_at(&self, _buf: &mut [u8], _offset: u64) -> io::Result<usize> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+}
 
 /// A worker's buffer, reused from chunk to chunk: grown (and zeroed) only when a chunk needs more than it held.
 #[derive(Debug, Default)]

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use crate::call::{Dedup, Stream, Tokens};
 use crate::tokenize::ChatMessage;
 
-pub use chunk::{ChunkBuf, read_chunk};
+pub use chunk::{ChunkBuf, FileExt, read_chunk};
 pub use context::{FileContext, Pending, Step};
 pub use detect::{Content, Line, parse_line, parse_value, read_line};
 #[cfg(test)]
