@@ -225,12 +225,12 @@ impl Engine<'_> {
             fold = fold.with_side_groups();
         }
         if let Some(n) = self.spill_at {
-            fold.spill_at = n;
+            fold = fold.with_spill_at(n);
         }
         let (files, errors) = input::expand_paths(paths);
         for (p, e) in errors {
             diag.error(&format!("{}: cannot read directory: {e}", p.display()));
-            fold.analysis.stats.unreadable_files += 1;
+            fold.file_unreadable();
         }
         let bar = (self.progress && !diag.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&files));
         let (tx, rx) = sync_channel::<Vec<Read>>(2);
@@ -241,14 +241,13 @@ impl Engine<'_> {
             for msg in rx.into_iter().flatten() {
                 match msg {
                     Read::Opened { file_no, names } => {
-                        fold.analysis.stats.files += 1;
                         labels.resize(labels.len().max(file_no + 1), String::new());
                         labels[file_no] = names.label.clone();
-                        fold.file(file_no, names);
+                        fold.file_opened(file_no, names);
                     }
                     Read::Failed(e) => {
                         diag.error(&e);
-                        fold.analysis.stats.unreadable_files += 1;
+                        fold.file_unreadable();
                     }
                     Read::Closed { label } => diag.end_file(&label),
                     Read::Whole { file_no, file, len } => {
@@ -258,7 +257,7 @@ impl Engine<'_> {
                         self.fold_batch(&mut fold, diag, &labels, &batch);
                         if let Some(b) = &bar {
                             b.inc(batch.buf.len() as u64);
-                            b.set_message(format!("{} lines", fold.analysis.stats.lines));
+                            b.set_message(format!("{} lines", fold.stats().lines));
                         }
                         // The reader may be gone already; the buffer is then simply dropped.
                         let _ = recycle.send(batch.buf);
@@ -305,10 +304,9 @@ pub(crate) fn fold_line(
     (file, number): (usize, u64),
     result: LineResult,
 ) {
-    fold.analysis.stats.lines += 1;
     match result {
         Ok((format, calls)) => {
-            *fold.analysis.stats.lines_by_format.entry(format).or_default() += 1;
+            fold.line_read(format);
             for (n, call) in calls.into_iter().enumerate() {
                 fold.push(Placed {
                     call,
@@ -317,7 +315,7 @@ pub(crate) fn fold_line(
             }
         }
         Err(e) => {
-            *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
+            fold.line_skipped(e.reason);
             diag.line_problem(label, number, &e.message);
         }
     }
