@@ -8,7 +8,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::record::{Interner, Kept, Rank};
+use super::record::{Interner, Kept, Rank, narrow};
 use super::{Placed, Stats};
 use crate::call::Stream;
 use crate::pricing::PriceTable;
@@ -58,8 +58,10 @@ impl Waiting {
                 match self.keyed.get(&key) {
                     Some(&i) => {
                         stats.duplicates += 1;
-                        // Strictly better only: on a tie the copy read first stays.
-                        if d.rank > self.kept[i as usize].0 {
+                        // Strictly better only: on a tie the copy read first stays, as in the merge of spilled runs
+                        // (calls come in input order, so the place decides only if they did not).
+                        let (rank, kept) = &self.kept[i as usize];
+                        if d.rank > *rank || (d.rank == *rank && narrow(p.place) < kept.place) {
                             self.kept[i as usize] = (d.rank, Kept::pack(p, &mut self.names));
                         }
                     }

@@ -111,3 +111,12 @@ impl<'a> Fold<'a> {
         self.groups.finish(self.stats)
     }
 }
+
+#[cfg(test)]
+mod dedup_tests;
+#[cfg(test)]
+mod group_tests;
+#[cfg(test)]
+mod record_tests;
+#[cfg(test)]
+mod tests;

@@ -41,7 +41,7 @@ impl Interner {
 }
 
 /// A place narrowed to the compact form's: no log has four billion files or lines.
-fn narrow(place: Place) -> (u32, u32, u32) {
+pub(super) fn narrow(place: Place) -> (u32, u32, u32) {
     (place.0 as u32, place.1 as u32, place.2 as u32)
 }
 
