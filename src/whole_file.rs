@@ -87,13 +87,13 @@ impl Engine<'_> {
                         Err(e) => {
                             // The lines before the failure are still used; none after it.
                             diag.error(&format!("{}: read failed after line {number}: {e}", open.label));
-                            fold.analysis.stats.unreadable_files += 1;
+                            fold.file_unreadable();
                             stopped = true;
                         }
                     }
                     if let Some(b) = bar {
                         b.inc(CHUNK_BYTES.min(len - (next - 1) * CHUNK_BYTES));
-                        b.set_message(format!("{} lines", fold.analysis.stats.lines));
+                        b.set_message(format!("{} lines", fold.stats().lines));
                     }
                     let mut p = shared.progress.lock().unwrap_or_else(|p| p.into_inner());
                     p.folded = next;

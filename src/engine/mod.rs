@@ -241,12 +241,12 @@ impl Engine<'_> {
             fold = fold.with_side_groups();
         }
         if let Some(n) = self.spill_at {
-            fold.spill_at = n;
+            fold = fold.with_spill_at(n);
         }
         let (files, errors) = input::expand_paths(paths);
         for (p, e) in errors {
             diag.error(&format!("{}: cannot read directory: {e}", p.display()));
-            fold.analysis.stats.unreadable_files += 1;
+            fold.file_unreadable();
         }
         let bar = (self.progress && !diag.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&files));
         let (tx, rx) = sync_channel::<Vec<Read>>(2);
@@ -257,17 +257,16 @@ impl Engine<'_> {
             for msg in rx.into_iter().flatten() {
                 match msg {
                     Read::Opened { file_no, names } => {
-                        fold.analysis.stats.files += 1;
                         files.resize_with(files.len().max(file_no + 1), OpenFile::default);
                         files[file_no] = OpenFile {
                             label: names.label.clone(),
                             context: FileContext::default(),
                         };
-                        fold.file(file_no, names);
+                        fold.file_opened(file_no, names);
                     }
                     Read::Failed(e) => {
                         diag.error(&e);
-                        fold.analysis.stats.unreadable_files += 1;
+                        fold.file_unreadable();
                     }
                     Read::Closed { label } => diag.end_file(&label),
                     Read::Whole { file_no, file, len } => {
@@ -283,7 +282,7 @@ impl Engine<'_> {
                         self.fold_batch(&mut fold, diag, &mut files, &batch);
                         if let Some(b) = &bar {
                             b.inc(batch.buf.len() as u64);
-                            b.set_message(format!("{} lines", fold.analysis.stats.lines));
+                            b.set_message(format!("{} lines", fold.stats().lines));
                         }
                         // The reader may be gone already; the buffer is then simply dropped.
                         let _ = recycle.send(batch.buf);
@@ -346,10 +345,9 @@ pub(crate) type Folded = Result<(FormatId, Vec<Call>), LineError>;
 
 /// Folds the result of a line: its calls, or its problem said with the file's label and the line's number.
 pub(crate) fn fold_line(fold: &mut Fold, diag: &mut Diag, label: &str, (file, number): (usize, u64), result: Folded) {
-    fold.analysis.stats.lines += 1;
     match result {
         Ok((format, calls)) => {
-            *fold.analysis.stats.lines_by_format.entry(format.name()).or_default() += 1;
+            fold.line_read(format);
             for (n, call) in calls.into_iter().enumerate() {
                 fold.push(Placed {
                     call,
@@ -358,7 +356,7 @@ pub(crate) fn fold_line(fold: &mut Fold, diag: &mut Diag, label: &str, (file, nu
             }
         }
         Err(e) => {
-            *fold.analysis.stats.skipped.entry(e.reason).or_default() += 1;
+            fold.line_skipped(e.reason);
             diag.line_problem(label, number, &e.message);
         }
     }

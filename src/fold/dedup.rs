@@ -1,0 +1,180 @@
+//! De-duplication: calls that may be written more than once wait for the whole input, and only the best copy of
+//! each is added.
+//!
+//! A keyed call (a response id, a batch custom id) keeps its highest-ranked copy, and on a tie the copy read
+//! first, so the result does not depend on which file or batch a copy came from. A provisional stream line counts
+//! only if no final line of its scope was read anywhere. When too many copies wait, they are spilled to sorted
+//! runs on disk and merged back at the end with the same tie-breaks, so the result is the same at any size.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use super::record::{Interner, Kept, Rank, narrow};
+use super::{Placed, Stats};
+use crate::call::Stream;
+use crate::pricing::PriceTable;
+use crate::spill;
+
+/// Waiting copies held in memory (about 150 bytes each with their index) before they are written out: keeps them
+/// under 20 MB whatever the input's size.
+const SPILL_AT: usize = 1 << 17;
+
+/// The calls that wait for the end of the input.
+pub(super) struct Waiting {
+    /// Calls that may be written more than once, by a 128-bit hash of their key, with the rank of the copy kept.
+    keyed: HashMap<u128, u32>,
+    /// The best copy so far of each keyed call, with its rank, indexed from `keyed`.
+    kept: Vec<(Rank, Kept)>,
+    names: Interner,
+    provisional: Vec<Placed>,
+    finals: HashSet<String>,
+    /// Waiting copies held in memory before they are written out as a sorted run.
+    pub(super) spill_at: usize,
+    runs: Vec<spill::Run>,
+}
+
+impl Default for Waiting {
+    fn default() -> Self {
+        Waiting {
+            keyed: HashMap::default(),
+            kept: Vec::new(),
+            names: Interner::default(),
+            provisional: Vec::new(),
+            finals: HashSet::default(),
+            spill_at: SPILL_AT,
+            runs: Vec::new(),
+        }
+    }
+}
+
+impl Waiting {
+    /// Takes one call in input order, and gives it back if it counts now (it has no copies and is not provisional).
+    pub(super) fn push(&mut self, mut p: Placed, stats: &mut Stats) -> Option<Placed> {
+        if let Some(Stream::Final(scope)) = &p.call.stream {
+            self.finals.insert(scope.clone());
+        }
+        match p.call.dedup.take() {
+            Some(d) => {
+                let key = d.key;
+                match self.keyed.get(&key) {
+                    Some(&i) => {
+                        stats.duplicates += 1;
+                        // Strictly better only: on a tie the copy read first stays, as in the merge of spilled runs
+                        // (calls come in input order, so the place decides only if they did not).
+                        let (rank, kept) = &self.kept[i as usize];
+                        if d.rank > *rank || (d.rank == *rank && narrow(p.place) < kept.place) {
+                            self.kept[i as usize] = (d.rank, Kept::pack(p, &mut self.names));
+                        }
+                    }
+                    None => {
+                        self.keyed.insert(key, self.kept.len() as u32);
+                        let kept = Kept::pack(p, &mut self.names);
+                        self.kept.push((d.rank, kept));
+                        if self.kept.len() >= self.spill_at {
+                            self.spill(stats);
+                        }
+                    }
+                }
+                None
+            }
+            None if matches!(p.call.stream, Some(Stream::Provisional(_))) => {
+                self.provisional.push(p);
+                None
+            }
+            None => Some(p),
+        }
+    }
+
+    /// Writes the waiting copies out as one run sorted by key, and forgets them. If the run cannot be written,
+    /// they stay in memory (the result is the same, only memory grows) and the counts say so.
+    fn spill(&mut self, stats: &mut Stats) {
+        let mut order: Vec<(u128, u32)> = self.keyed.drain().collect();
+        order.sort_unstable();
+        match spill::write_run(self.sorted_records(&order)) {
+            Ok(file) => {
+                self.runs.push(Box::new(file));
+                self.kept.clear();
+            }
+            Err(e) => {
+                self.keyed = order.into_iter().collect();
+                self.spill_at = usize::MAX;
+                stats.spill_error = Some(e.to_string());
+            }
+        }
+    }
+
+    /// The waiting copies as records, in the order of `order` (sorted by key).
+    fn sorted_records<'s>(&'s self, order: &'s [(u128, u32)]) -> impl Iterator<Item = spill::Record> + 's {
+        order.iter().map(|&(key, i)| {
+            let (rank, k) = &self.kept[i as usize];
+            k.encode(key, *rank)
+        })
+    }
+
+    /// Hands every call that waited and counts to `add`: the spilled ones in key order, then the rest in input
+    /// order (sums do not depend on the order calls are added in; the groups keep their earliest place).
+    pub(super) fn finish(mut self, table: &PriceTable, stats: &mut Stats, mut add: impl FnMut(Placed, &mut Stats)) {
+        let mut names = std::mem::take(&mut self.names);
+        if !self.runs.is_empty() {
+            // The copies still in memory join the merge as one more run, without a trip to disk.
+            let mut order: Vec<(u128, u32)> = self.keyed.drain().collect();
+            order.sort_unstable();
+            let mut memory = Vec::with_capacity(order.len() * spill::RECORD);
+            for r in self.sorted_records(&order) {
+                memory.extend_from_slice(&r);
+            }
+            self.kept.clear();
+            self.runs.push(Box::new(std::io::Cursor::new(memory)));
+            self.merge_runs(table, &names, stats, &mut add);
+        }
+        self.keyed = HashMap::default();
+        let mut waiting: Vec<Kept> = std::mem::take(&mut self.kept).into_iter().map(|(_, k)| k).collect();
+        waiting.extend(self.provisional.drain(..).map(|p| Kept::pack(p, &mut names)));
+        waiting.sort_by_key(|k| k.place);
+        // Unpacked one at a time: the compact entries are the peak of memory, not a second full copy.
+        for k in waiting {
+            self.add_waiting(k, &names, stats, &mut add);
+        }
+    }
+
+    /// Adds one waiting copy, unless a stream's final line replaced it.
+    fn add_waiting(&self, k: Kept, names: &Interner, stats: &mut Stats, add: &mut impl FnMut(Placed, &mut Stats)) {
+        let p = k.unpack(names);
+        if let Some(Stream::Provisional(scope)) = &p.call.stream
+            && self.finals.contains(scope)
+        {
+            stats.superseded += 1;
+            return;
+        }
+        add(p, stats);
+    }
+
+    /// Adds the best copy of every key in the runs: the highest rank, and on a tie the copy read first, exactly
+    /// as if every copy had been held in memory.
+    fn merge_runs(
+        &mut self,
+        table: &PriceTable,
+        names: &Interner,
+        stats: &mut Stats,
+        add: &mut impl FnMut(Placed, &mut Stats),
+    ) {
+        let runs = std::mem::take(&mut self.runs);
+        let mut copies = Vec::new();
+        let result = spill::Merge::new(runs).and_then(|mut merge| {
+            while merge.next_key(&mut copies)? {
+                stats.duplicates += copies.len() as u64 - 1;
+                let best = copies
+                    .iter()
+                    .map(|r| Kept::decode(r, table, names))
+                    .max_by(|(ra, a), (rb, b)| ra.cmp(rb).then(b.place.cmp(&a.place)));
+                if let Some((_, k)) = best {
+                    self.add_waiting(k, names, stats, add);
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            // Copies not read back are lost: the run must fail, not report less than was logged.
+            stats.spill_lost = Some(e.to_string());
+        }
+    }
+}

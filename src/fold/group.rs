@@ -1,0 +1,227 @@
+//! Grouping: each counted call's tokens added to its group's bucket, the group's key chosen by `--by`.
+//!
+//! A call reaches here once it is known to count (its best copy, or a stream line no final line replaced). It is
+//! still left out if it was not billed or falls outside the `--since`/`--until` window; otherwise its session,
+//! timestamps, trace and side groups are kept too.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::{Analysis, Filter, Placed, Stats};
+use crate::call::{BucketKey, FileNames, GroupBy, Place, Resolution, Sums, TokenSource, Traced};
+use crate::pricing::PriceTable;
+
+/// One `--by call` row's identity.
+#[derive(Debug, Clone)]
+pub struct CallInfo {
+    pub file: String,
+    pub line: u64,
+    pub model: String,
+    pub source: TokenSource,
+}
+
+#[derive(Debug)]
+pub struct Group {
+    pub key: String,
+    pub first: Place,
+    pub buckets: BTreeMap<BucketKey, Sums>,
+    pub call: Option<CallInfo>,
+}
+
+/// Buckets of priced sums, by session and by model.
+#[derive(Debug, Default)]
+pub struct SideGroups {
+    pub sessions: BTreeMap<String, BTreeMap<BucketKey, Sums>>,
+    pub models: BTreeMap<usize, BTreeMap<BucketKey, Sums>>,
+}
+
+impl Filter {
+    /// Whether a call at `timestamp` counts: with a window set, a call without a timestamp cannot be placed in it.
+    fn admits(&self, timestamp: Option<chrono::DateTime<chrono::Utc>>) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        timestamp.is_some_and(|t| self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u))
+    }
+}
+
+/// The groups being built, and what is kept of the counted calls besides.
+pub(super) struct Grouping<'a> {
+    table: &'a PriceTable,
+    by: GroupBy,
+    filter: Filter,
+    /// The analysis without its counts, which the fold keeps.
+    pub(super) analysis: Analysis,
+    index: HashMap<String, usize>,
+    sessions: HashSet<String>,
+    /// Names of the files read, by file number (kept once, not with every call).
+    files: Vec<FileNames>,
+    /// Counted calls' places, sessions and sizes, put back in input order at the end.
+    trace: Vec<(Place, Traced)>,
+    /// Each model's `provider/id`, the group key of `--by model`, made once.
+    model_keys: Vec<Option<String>>,
+}
+
+impl<'a> Grouping<'a> {
+    pub(super) fn new(table: &'a PriceTable, by: GroupBy, filter: Filter) -> Self {
+        Grouping {
+            table,
+            by,
+            filter,
+            analysis: Analysis::default(),
+            index: HashMap::default(),
+            sessions: HashSet::default(),
+            files: Vec::new(),
+            trace: Vec::new(),
+            model_keys: Vec::new(),
+        }
+    }
+
+    /// Registers file number `file_no`'s names before its calls are added.
+    pub(super) fn file(&mut self, file_no: usize, names: FileNames) {
+        if self.files.len() <= file_no {
+            self.files.resize(
+                file_no + 1,
+                FileNames {
+                    label: String::new(),
+                    session_fallback: String::new(),
+                },
+            );
+        }
+        self.files[file_no] = names;
+    }
+
+    /// Adds one call that counts, unless it was not billed or is outside the window.
+    pub(super) fn add(&mut self, p: Placed, stats: &mut Stats) {
+        let call = p.call;
+        if !call.billed {
+            stats.not_billed += 1;
+            return;
+        }
+        if !self.filter.admits(call.timestamp) {
+            stats.filtered_out += 1;
+            return;
+        }
+        stats.calls += 1;
+        let names = &self.files[p.place.0];
+        let session: &str = call.session.as_deref().unwrap_or(&names.session_fallback);
+        if self.analysis.trace.is_some() {
+            self.trace.push((
+                p.place,
+                Traced {
+                    session: session.to_string(),
+                    prompt: call.tokens.prompt(),
+                    output: call.tokens.output,
+                },
+            ));
+        }
+        if !self.sessions.contains(session) {
+            self.sessions.insert(session.to_string());
+        }
+        if let Some(t) = call.timestamp {
+            stats.first_call = Some(stats.first_call.map_or(t, |f| f.min(t)));
+            stats.last_call = Some(stats.last_call.map_or(t, |l| l.max(t)));
+        }
+        let model_idx = match call.resolution {
+            Resolution::Found(i) => i,
+            ref other => {
+                stats.unpriced_calls += 1;
+                let e = self
+                    .analysis
+                    .unpriced
+                    .entry(call.model.to_string())
+                    .or_insert_with(|| (Sums::default(), other.clone()));
+                e.0.add(&call.tokens, call.source);
+                return;
+            }
+        };
+        stats.priced_calls += 1;
+        let model = self.table.model(model_idx);
+        // Prices change on UTC dates; `--timezone` only moves the day a call is reported under.
+        let row = model.row_at(call.timestamp.map(|t| t.date_naive()));
+        let key = BucketKey {
+            model: model_idx,
+            row,
+            batch: call.batch,
+            long: model.prices[row].is_long(call.tokens.prompt()),
+        };
+        if let Some(side) = &mut self.analysis.side {
+            if !side.sessions.contains_key(session) {
+                side.sessions.insert(session.to_string(), BTreeMap::new());
+            }
+            side.sessions
+                .get_mut(session)
+                .expect("inserted above")
+                .entry(key)
+                .or_default()
+                .add(&call.tokens, call.source);
+            side.models
+                .entry(model_idx)
+                .or_default()
+                .entry(key)
+                .or_default()
+                .add(&call.tokens, call.source);
+        }
+        let group_key: Cow<str> = match self.by {
+            GroupBy::Model => {
+                if self.model_keys.len() <= model_idx {
+                    self.model_keys.resize(model_idx + 1, None);
+                }
+                Cow::Borrowed(
+                    self.model_keys[model_idx]
+                        .get_or_insert_with(|| model.full_id())
+                        .as_str(),
+                )
+            }
+            GroupBy::Provider => Cow::Borrowed(&model.provider),
+            GroupBy::Session => Cow::Borrowed(session),
+            GroupBy::Day => Cow::Owned(call.timestamp.map_or_else(
+                || "unknown".to_string(),
+                |t| t.with_timezone(&self.filter.timezone).date_naive().to_string(),
+            )),
+            GroupBy::Call if p.place.2 > 0 => Cow::Owned(format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1)),
+            GroupBy::Call => Cow::Owned(format!("{}:{}", names.label, p.place.1)),
+        };
+        let groups = &mut self.analysis.groups;
+        let gi = match self.index.get(group_key.as_ref()) {
+            Some(&gi) => gi,
+            None => {
+                groups.push(Group {
+                    key: group_key.to_string(),
+                    first: p.place,
+                    buckets: BTreeMap::new(),
+                    call: None,
+                });
+                self.index.insert(group_key.into_owned(), groups.len() - 1);
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[gi];
+        // Calls that waited are added after the rest: the group's first call is the earliest read.
+        g.first = g.first.min(p.place);
+        if self.by == GroupBy::Call {
+            g.call = Some(CallInfo {
+                file: self.files[p.place.0].label.clone(),
+                line: p.place.1,
+                model: call.model.to_string(),
+                source: call.source,
+            });
+        }
+        g.buckets.entry(key).or_default().add(&call.tokens, call.source);
+    }
+
+    /// The analysis, in input order, with `stats` and the count of distinct sessions.
+    pub(super) fn finish(mut self, mut stats: Stats) -> Analysis {
+        if self.by == GroupBy::Call {
+            self.analysis.groups.sort_by_key(|g| g.first);
+        }
+        if let Some(trace) = &mut self.analysis.trace {
+            self.trace.sort_by_key(|(place, _)| *place);
+            trace.extend(self.trace.drain(..).map(|(_, t)| t));
+        }
+        stats.sessions = self.sessions.len() as u64;
+        self.analysis.stats = stats;
+        self.analysis
+    }
+}

@@ -1,0 +1,131 @@
+//! Where the calls that count are grouped, and which are left out: rows in input order, days in the filter's
+//! time zone, the `--since`/`--until` window, calls not billed. Every expected value is worked out by hand.
+
+use super::Filter;
+use super::tests::{at, by_call, call, fold, keyed, row, rows, table, time};
+use crate::call::{GroupBy, TokenSource};
+use crate::input::SkipReason;
+
+#[test]
+fn calls_by_call_come_in_input_order() {
+    let t = table();
+    let calls = vec![
+        // Waits for the end of the input, yet its row comes first.
+        keyed(call(&t, (0, 2, 0), 2, 0), 1, (0, 0, 0)),
+        call(&t, (0, 5, 0), 5, 0),
+        call(&t, (0, 9, 0), 9, 0),
+        call(&t, (0, 9, 1), 10, 0),
+        call(&t, (1, 1, 0), 11, 0),
+    ];
+    let a = by_call(&t, None, calls);
+    let want = [
+        row("a.jsonl:2", 1, 2, 0),
+        row("a.jsonl:5", 1, 5, 0),
+        row("a.jsonl:9", 1, 9, 0),
+        row("a.jsonl:9#2", 1, 10, 0),
+        row("b.jsonl:1", 1, 11, 0),
+    ];
+    assert_eq!(rows(&a), want);
+    let info = a.groups[3].call.as_ref().expect("a call row says which call");
+    assert_eq!(
+        (info.file.as_str(), info.line, &*info.model),
+        ("a.jsonl", 9, "gpt-4o-2024-08-06")
+    );
+    assert_eq!(info.source, TokenSource::Reported);
+    // Sessions fall back to the file names `a` and `b`.
+    assert_eq!((a.stats.calls, a.stats.priced_calls, a.stats.sessions), (5, 5, 2));
+}
+
+#[test]
+fn days_are_cut_in_the_filter_time_zone() {
+    let t = table();
+    let calls = || {
+        [
+            // Berlin is at UTC+2 until 01:00 UTC on 2024-10-27, then at UTC+1.
+            at(call(&t, (0, 1, 0), 1, 0), "2024-10-26T23:30:00Z"),
+            at(call(&t, (0, 2, 0), 2, 0), "2024-10-27T22:30:00Z"),
+            at(call(&t, (0, 3, 0), 3, 0), "2024-10-27T23:30:00Z"),
+            call(&t, (0, 4, 0), 4, 0),
+        ]
+    };
+    let days = |timezone| {
+        let filter = Filter {
+            timezone,
+            ..Filter::default()
+        };
+        let mut f = fold(&t, GroupBy::Day, filter, None);
+        for p in calls() {
+            f.push(p);
+        }
+        rows(&f.finish())
+    };
+    assert_eq!(
+        days(chrono_tz::Europe::Berlin),
+        [
+            row("2024-10-27", 2, 3, 0),
+            row("2024-10-28", 1, 3, 0),
+            row("unknown", 1, 4, 0)
+        ]
+    );
+    assert_eq!(
+        days(chrono_tz::UTC),
+        [
+            row("2024-10-26", 1, 1, 0),
+            row("2024-10-27", 2, 5, 0),
+            row("unknown", 1, 4, 0)
+        ]
+    );
+}
+
+#[test]
+fn the_window_and_not_billed_calls_leave_calls_out() {
+    let t = table();
+    let filter = Filter {
+        since: Some(time("2024-10-01T00:00:00Z")),
+        until: Some(time("2024-11-01T00:00:00Z")),
+        ..Filter::default()
+    };
+    let mut f = fold(&t, GroupBy::Call, filter, None);
+    let mut not_billed = at(call(&t, (0, 6, 0), 600, 0), "2024-10-15T00:00:00Z");
+    not_billed.call.billed = false;
+    // Not billed and outside the window: counted as not billed only.
+    let mut not_billed_outside = at(call(&t, (0, 7, 0), 700, 0), "2023-01-01T00:00:00Z");
+    not_billed_outside.call.billed = false;
+    for p in [
+        at(call(&t, (0, 1, 0), 1, 0), "2024-09-30T23:59:59Z"),
+        at(call(&t, (0, 2, 0), 2, 0), "2024-10-01T00:00:00Z"),
+        at(call(&t, (0, 3, 0), 3, 0), "2024-10-31T23:59:59Z"),
+        at(call(&t, (0, 4, 0), 4, 0), "2024-11-01T00:00:00Z"),
+        call(&t, (0, 5, 0), 5, 0),
+        not_billed,
+        not_billed_outside,
+    ] {
+        f.push(p);
+    }
+    let a = f.finish();
+    // `since` is inclusive, `until` exclusive; a call without a timestamp cannot be placed in the window.
+    assert_eq!(rows(&a), [row("a.jsonl:2", 1, 2, 0), row("a.jsonl:3", 1, 3, 0)]);
+    let s = &a.stats;
+    assert_eq!((s.calls, s.filtered_out, s.not_billed), (2, 3, 2));
+    assert_eq!(s.first_call, Some(time("2024-10-01T00:00:00Z")));
+    assert_eq!(s.last_call, Some(time("2024-10-31T23:59:59Z")));
+}
+
+#[test]
+fn what_was_read_is_counted() {
+    let t = table();
+    let mut f = fold(&t, GroupBy::Model, Filter::default(), None);
+    f.file_unreadable();
+    f.line_read(crate::input::FormatId::OpenaiChat);
+    f.line_read(crate::input::FormatId::OpenaiChat);
+    f.line_read(crate::input::FormatId::Anthropic);
+    f.line_skipped(SkipReason::InvalidJson);
+    assert_eq!(f.stats().lines, 4);
+    let a = f.finish();
+    let s = &a.stats;
+    assert_eq!((s.files, s.unreadable_files, s.lines, s.skipped_lines()), (2, 1, 4, 1));
+    assert_eq!(s.lines_by_format.get("openai-chat"), Some(&2));
+    assert_eq!(s.lines_by_format.get("anthropic"), Some(&1));
+    assert_eq!(s.skipped.get(&SkipReason::InvalidJson), Some(&1));
+    assert_eq!((s.calls, s.sessions), (0, 0));
+}

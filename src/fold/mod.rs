@@ -1,0 +1,122 @@
+//! Folds counted calls, in input order, into integer token sums per group and price bucket.
+//!
+//! Calls that may be written more than once (a response id, a batch custom id, a streamed session) wait until the
+//! whole input is read: only the best copy of each is added, in input order, so the result does not depend on
+//! which file or batch a copy came from. Nothing here is priced.
+//!
+//! The fold's parts: `stats` counts what was read, `dedup` holds the calls that wait (in the compact form of
+//! `record`, spilled to disk past a bound), and `group` adds the calls that count to their groups.
+
+mod dedup;
+mod group;
+mod record;
+mod stats;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+use crate::call::{Call, GroupBy, Place, Resolution, Sums, Traced};
+use crate::pricing::PriceTable;
+use dedup::Waiting;
+use group::Grouping;
+pub use group::{CallInfo, Group, SideGroups};
+pub use stats::Stats;
+
+/// Which calls count, and how days are cut.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub timezone: Tz,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            since: None,
+            until: None,
+            timezone: Tz::UTC,
+        }
+    }
+}
+
+/// A call and where it was read.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub call: Call,
+    pub place: Place,
+}
+
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub groups: Vec<Group>,
+    /// Calls whose model has no price, by the name the log gave.
+    pub unpriced: BTreeMap<String, (Sums, Resolution)>,
+    pub stats: Stats,
+    /// Every counted call's session and size, in input order, when asked for (to fit session shapes).
+    pub trace: Option<Vec<Traced>>,
+    /// Priced sums per session and per model whatever `--by` is, when asked for (for budgets).
+    pub side: Option<SideGroups>,
+}
+
+pub struct Fold<'a> {
+    table: &'a PriceTable,
+    /// Counted by the engine as it reads, and by the parts below as calls are added or replaced.
+    stats: Stats,
+    waiting: Waiting,
+    groups: Grouping<'a>,
+}
+
+impl<'a> Fold<'a> {
+    pub fn new(table: &'a PriceTable, by: GroupBy, filter: Filter) -> Self {
+        Fold {
+            table,
+            stats: Stats::default(),
+            waiting: Waiting::default(),
+            groups: Grouping::new(table, by, filter),
+        }
+    }
+
+    /// Also sums every call by session and by model, for budgets.
+    pub fn with_side_groups(mut self) -> Self {
+        self.groups.analysis.side = Some(SideGroups::default());
+        self
+    }
+
+    /// Keeps each counted call's session and size, for `project --from`.
+    pub fn with_trace(mut self) -> Self {
+        self.groups.analysis.trace = Some(Vec::new());
+        self
+    }
+
+    /// Holds at most `n` waiting copies in memory before writing them out as a sorted run.
+    pub fn with_spill_at(mut self, n: usize) -> Self {
+        self.waiting.spill_at = n;
+        self
+    }
+
+    /// Takes one call in input order.
+    pub fn push(&mut self, p: Placed) {
+        if let Some(p) = self.waiting.push(p, &mut self.stats) {
+            self.groups.add(p, &mut self.stats);
+        }
+    }
+
+    /// Adds the calls that waited for the whole input, and returns the analysis.
+    pub fn finish(mut self) -> Analysis {
+        let groups = &mut self.groups;
+        self.waiting
+            .finish(self.table, &mut self.stats, |p, stats| groups.add(p, stats));
+        self.groups.finish(self.stats)
+    }
+}
+
+#[cfg(test)]
+mod dedup_tests;
+#[cfg(test)]
+mod group_tests;
+#[cfg(test)]
+mod record_tests;
+#[cfg(test)]
+mod tests;

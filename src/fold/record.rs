@@ -1,0 +1,216 @@
+//! The compact form of a call that waits for the end of the input, and its fixed-size spill record.
+//!
+//! With many distinct responses in a long history these entries are most of what the fold holds, so names are
+//! interned once and the entry keeps only numbers; the same numbers, written in a fixed order, are the record a
+//! spilled run holds on disk.
+
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
+
+use super::Placed;
+use crate::call::{Call, Place, Resolution, Stream, TokenSource, Tokens};
+use crate::pricing::PriceTable;
+use crate::spill;
+
+/// A copy's rank: higher wins, and on a tie the copy read first stays.
+pub(super) type Rank = (u8, u8, u64);
+
+/// Names kept once each: the model and session names of the calls that wait for the end of the input.
+#[derive(Default)]
+pub(super) struct Interner {
+    ids: HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        let name: Arc<str> = s.into();
+        self.names.push(name.clone());
+        self.ids.insert(name, id);
+        id
+    }
+
+    fn name(&self, id: u32) -> Arc<str> {
+        self.names[id as usize].clone()
+    }
+}
+
+/// A place narrowed to the compact form's: no log has four billion files or lines.
+pub(super) fn narrow(place: Place) -> (u32, u32, u32) {
+    (place.0 as u32, place.1 as u32, place.2 as u32)
+}
+
+/// A waiting call in a compact form: nothing is stored twice.
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(super) struct Kept {
+    /// File, line and position, narrowed.
+    pub(super) place: (u32, u32, u32),
+    model: u32,
+    session: Option<u32>,
+    /// Most calls resolve to a model; the rare unpriced one keeps its reason boxed.
+    model_idx: Result<usize, Box<Resolution>>,
+    timestamp: Option<DateTime<Utc>>,
+    tokens: Tokens,
+    stream: Option<(bool, u32)>,
+    batch: bool,
+    billed: bool,
+    source: TokenSource,
+}
+
+impl Kept {
+    pub(super) fn pack(p: Placed, names: &mut Interner) -> Kept {
+        let c = p.call;
+        Kept {
+            place: narrow(p.place),
+            model: names.id(&c.model),
+            session: c.session.map(|s| names.id(&s)),
+            model_idx: match c.resolution {
+                Resolution::Found(i) => Ok(i),
+                other => Err(Box::new(other)),
+            },
+            timestamp: c.timestamp,
+            tokens: c.tokens,
+            stream: c.stream.map(|s| match s {
+                Stream::Final(scope) => (true, names.id(&scope)),
+                Stream::Provisional(scope) => (false, names.id(&scope)),
+            }),
+            batch: c.batch,
+            billed: c.billed,
+            source: c.source,
+        }
+    }
+
+    /// The fixed-size record of a kept copy, after its key and rank. An unpriced model is written as "not found"
+    /// and resolved again from its name when read back (a name always resolves the same way).
+    pub(super) fn encode(&self, key: u128, rank: Rank) -> spill::Record {
+        let mut r = [0u8; spill::RECORD];
+        let mut at = 0;
+        let mut put = |bytes: &[u8]| {
+            r[at..at + bytes.len()].copy_from_slice(bytes);
+            at += bytes.len();
+        };
+        put(&key.to_le_bytes());
+        put(&[rank.0, rank.1]);
+        put(&rank.2.to_le_bytes());
+        for n in [self.place.0, self.place.1, self.place.2, self.model] {
+            put(&n.to_le_bytes());
+        }
+        put(&self.session.unwrap_or(u32::MAX).to_le_bytes());
+        let idx = self.model_idx.as_ref().map_or(u32::MAX, |&i| i as u32);
+        put(&idx.to_le_bytes());
+        match self.timestamp {
+            Some(t) => {
+                put(&[1]);
+                put(&t.timestamp().to_le_bytes());
+                put(&t.timestamp_subsec_nanos().to_le_bytes());
+            }
+            None => put(&[0; 13]),
+        }
+        let t = &self.tokens;
+        for n in [t.input, t.cache_read, t.cache_write_5m, t.cache_write_1h, t.output] {
+            put(&n.to_le_bytes());
+        }
+        match self.stream {
+            Some((fin, scope)) => {
+                put(&[1 + u8::from(fin)]);
+                put(&scope.to_le_bytes());
+            }
+            None => put(&[0; 5]),
+        }
+        put(&[u8::from(self.batch), u8::from(self.billed), self.source as u8]);
+        r
+    }
+
+    /// The rank and copy a record holds; its key is read with `spill::key`.
+    pub(super) fn decode(r: &spill::Record, table: &PriceTable, names: &Interner) -> (Rank, Kept) {
+        let mut at = 16;
+        let mut take = |n: usize| {
+            at += n;
+            &r[at - n..at]
+        };
+        let u32_of = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let u64_of = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+        let flags = take(2);
+        let rank = (flags[0], flags[1], u64_of(take(8)));
+        let place = (u32_of(take(4)), u32_of(take(4)), u32_of(take(4)));
+        let model = u32_of(take(4));
+        let session = Some(u32_of(take(4))).filter(|&s| s != u32::MAX);
+        let model_idx = match u32_of(take(4)) {
+            u32::MAX => Err(Box::new(table.resolve(&names.names[model as usize]))),
+            i => Ok(i as usize),
+        };
+        let has_time = take(1)[0] == 1;
+        let secs = i64::from_le_bytes(take(8).try_into().unwrap_or_default());
+        let nanos = u32_of(take(4));
+        let timestamp = if has_time {
+            DateTime::from_timestamp(secs, nanos)
+        } else {
+            None
+        };
+        let mut n = [0u64; 5];
+        for x in &mut n {
+            *x = u64_of(take(8));
+        }
+        let stream_kind = take(1)[0];
+        let scope = u32_of(take(4));
+        let stream = (stream_kind > 0).then_some((stream_kind == 2, scope));
+        let tail = take(3);
+        let source = match tail[2] {
+            0 => TokenSource::Reported,
+            1 => TokenSource::Counted,
+            _ => TokenSource::Estimated,
+        };
+        let kept = Kept {
+            place,
+            model,
+            session,
+            model_idx,
+            timestamp,
+            tokens: Tokens {
+                input: n[0],
+                cache_read: n[1],
+                cache_write_5m: n[2],
+                cache_write_1h: n[3],
+                output: n[4],
+            },
+            stream,
+            batch: tail[0] == 1,
+            billed: tail[1] == 1,
+            source,
+        };
+        (rank, kept)
+    }
+
+    pub(super) fn unpack(self, names: &Interner) -> Placed {
+        Placed {
+            place: (self.place.0 as usize, u64::from(self.place.1), self.place.2 as usize),
+            call: Call {
+                model: names.name(self.model),
+                resolution: match self.model_idx {
+                    Ok(i) => Resolution::Found(i),
+                    Err(r) => *r,
+                },
+                session: self.session.map(|s| names.name(s)),
+                timestamp: self.timestamp,
+                batch: self.batch,
+                tokens: self.tokens,
+                source: self.source,
+                billed: self.billed,
+                dedup: None,
+                stream: self.stream.map(|(fin, scope)| {
+                    let scope = names.name(scope).to_string();
+                    if fin {
+                        Stream::Final(scope)
+                    } else {
+                        Stream::Provisional(scope)
+                    }
+                }),
+            },
+        }
+    }
+}

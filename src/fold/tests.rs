@@ -1,0 +1,102 @@
+//! Calls and folds built by hand for the fold's tests: two files, one priced model, and the rows a fold gives.
+
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+use super::{Analysis, Filter, Fold, Placed};
+use crate::call::{Call, Dedup, FileNames, GroupBy, Stream, TokenSource, Tokens};
+use crate::pricing::{self, PriceTable};
+
+pub(super) fn table() -> PriceTable {
+    pricing::load(&[]).expect("the bundled tables are valid")
+}
+
+pub(super) fn time(s: &str) -> DateTime<Utc> {
+    s.parse().expect("a valid time")
+}
+
+/// A fold over two files, `a.jsonl` (sessions fall back to `a`) and `b.jsonl`.
+pub(super) fn fold<'a>(table: &'a PriceTable, by: GroupBy, filter: Filter, spill_at: Option<usize>) -> Fold<'a> {
+    let mut f = Fold::new(table, by, filter);
+    if let Some(n) = spill_at {
+        f = f.with_spill_at(n);
+    }
+    for (no, name) in ["a", "b"].into_iter().enumerate() {
+        f.file_opened(
+            no,
+            FileNames {
+                label: format!("{name}.jsonl"),
+                session_fallback: name.to_string(),
+            },
+        );
+    }
+    f
+}
+
+/// A priced call of `input` and `output` tokens read at `(file, line, n)`.
+pub(super) fn call(table: &PriceTable, place: (usize, u64, usize), input: u64, output: u64) -> Placed {
+    let model = "gpt-4o-2024-08-06";
+    Placed {
+        call: Call {
+            model: Arc::from(model),
+            resolution: table.resolve(model),
+            session: None,
+            timestamp: None,
+            batch: false,
+            tokens: Tokens {
+                input,
+                output,
+                ..Tokens::default()
+            },
+            source: TokenSource::Reported,
+            billed: true,
+            dedup: None,
+            stream: None,
+        },
+        place,
+    }
+}
+
+pub(super) fn keyed(mut p: Placed, key: u128, rank: (u8, u8, u64)) -> Placed {
+    p.call.dedup = Some(Dedup { key, rank });
+    p
+}
+
+pub(super) fn streamed(mut p: Placed, stream: Stream) -> Placed {
+    p.call.stream = Some(stream);
+    p
+}
+
+pub(super) fn at(mut p: Placed, t: &str) -> Placed {
+    p.call.timestamp = Some(time(t));
+    p
+}
+
+/// Each group's key, calls, input and output tokens, in the fold's order.
+pub(super) fn rows(a: &Analysis) -> Vec<(String, u64, u64, u64)> {
+    a.groups
+        .iter()
+        .map(|g| {
+            let (mut calls, mut input, mut output) = (0, 0, 0);
+            for s in g.buckets.values() {
+                calls += s.calls;
+                input += s.tokens.input;
+                output += s.tokens.output;
+            }
+            (g.key.clone(), calls, input, output)
+        })
+        .collect()
+}
+
+pub(super) fn row(key: &str, calls: u64, input: u64, output: u64) -> (String, u64, u64, u64) {
+    (key.to_string(), calls, input, output)
+}
+
+/// Folds `calls` by call, with waiting copies spilled past `spill_at` when given.
+pub(super) fn by_call(table: &PriceTable, spill_at: Option<usize>, calls: Vec<Placed>) -> Analysis {
+    let mut f = fold(table, GroupBy::Call, Filter::default(), spill_at);
+    for p in calls {
+        f.push(p);
+    }
+    f.finish()
+}
