@@ -5,18 +5,16 @@ use anyhow::{Result, bail};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
-use std::io::Write;
 
 use crate::call::{GroupBy, Resolution};
 use crate::config::{ProjectArgs, ShapeSource, plan};
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
-use crate::fmt::{count_of, markup_range, thousands, usd, usd_range};
+use crate::fmt::{count_of, thousands, usd};
 use crate::money::Usd;
-use crate::output::Format;
-use crate::output::table::{grid, right_align};
-use crate::output::{with_output, write_csv, write_json};
+use crate::output;
+use crate::output::view::{Cell, Column, Digits, Part, Shown, View};
 use crate::pricing::{Plan, PriceTable};
 use crate::project::{Fitted, Shape, fit, project};
 
@@ -171,12 +169,7 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
         }),
         rows,
     };
-    with_output(None, |w| match args.format {
-        Format::Json => write_json(w, &out),
-        Format::Csv => write_csv(w, &out.rows),
-        // Markdown is offered by `analyze` only; these commands take table, CSV or JSON.
-        Format::Table | Format::Markdown => render(w, &out),
-    })?;
+    output::render(&view(&out), args.format, &args.to)?;
     Ok(exit)
 }
 
@@ -190,63 +183,88 @@ fn describe(s: &Shape) -> String {
     )
 }
 
-fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
-    writeln!(w, "Session shape ({}):", out.shape_source)?;
-    for (name, s) in &out.shapes {
-        writeln!(w, "  {name}: {}", describe(s))?;
+fn columns(out: &Output) -> Vec<Column> {
+    let per_month = match out.sessions_per_month {
+        Some(1) => Column::both("cost_usd_per_month", "per month (1 session)"),
+        Some(_) => Column::both("cost_usd_per_month", "per month"),
+        None => Column::machine("cost_usd_per_month"),
+    };
+    let mut c = vec![
+        Column::both("model", "model"),
+        Column::both("shape", "shape"),
+        Column::machine("price_as_of"),
+        Column::machine("input_tokens"),
+        Column::machine("cached_input_tokens"),
+        Column::machine("cache_write_tokens"),
+        Column::human("prompt tokens").right(),
+        Column::both("output_tokens", "output tokens").right(),
+        Column::both("cost_usd_per_session", "per session").right(),
+        Column::both("marginal_cost_usd", "marginal (est.)").right().pair(),
+        Column::both("markup", "markup (est.)").right().pair(),
+        per_month.right(),
+        Column::machine("plan_break_even_sessions"),
+        Column::machine("plan_cheaper_until_sessions"),
+    ];
+    if out.plan.is_some() {
+        c.push(Column::human("plan break-even").right());
     }
-    writeln!(
-        w,
+    c
+}
+
+/// The projection as a view: the session shape before the table, the plan and the caveat after it.
+fn view(out: &Output) -> View<'_> {
+    let mut v = View::new(columns(out), out);
+    let float = |x: Option<f64>, shown| Cell::opt(x, |x| Cell::Float(x, shown, Digits::Json));
+    for r in &out.rows {
+        let mut cells = vec![
+            Cell::text(r.model.as_str()),
+            Cell::text(r.shape),
+            Cell::text(r.price_as_of.as_str()),
+            Cell::Int(r.input_tokens),
+            Cell::Int(r.cached_input_tokens),
+            Cell::Int(r.cache_write_tokens),
+            Cell::Int(r.input_tokens + r.cached_input_tokens + r.cache_write_tokens),
+            Cell::Int(r.output_tokens),
+            Cell::Usd(r.cost_usd_per_session),
+            Cell::range(
+                Cell::opt(r.marginal_cost_usd_low, Cell::Usd),
+                Cell::opt(r.marginal_cost_usd_high, Cell::Usd),
+            ),
+            Cell::range(
+                float(r.markup_low, Shown::Times(1)),
+                float(r.markup_high, Shown::Times(1)),
+            ),
+            Cell::opt(r.cost_usd_per_month, Cell::Usd),
+            float(r.plan_break_even_sessions, Shown::Plain),
+            float(r.plan_cheaper_until_sessions, Shown::Plain),
+        ];
+        if out.plan.is_some() {
+            let range = r.plan_break_even_sessions.map(|f| (f, r.plan_cheaper_until_sessions));
+            cells.push(Cell::text(Plan::describe(range, "sessions/month")));
+        }
+        v.rows.push(cells);
+    }
+    v.head
+        .push(Part::line(format!("Session shape ({}):", out.shape_source)));
+    for (name, s) in &out.shapes {
+        v.head.push(Part::item(format!("{name}: {}", describe(s))));
+    }
+    v.head.push(Part::line(format!(
         "Prompt caching: {}",
         if out.cache {
             "on (each call reads the previous prompt from the cache)"
         } else {
             "off"
         }
-    )?;
-    let mut header = vec![
-        "model",
-        "shape",
-        "prompt tokens",
-        "output tokens",
-        "per session",
-        "marginal (est.)",
-        "markup (est.)",
-    ];
+    )));
     if let Some(n) = out.sessions_per_month {
-        header.push(if n == 1 { "per month (1 session)" } else { "per month" });
-    }
-    if out.plan.is_some() {
-        header.push("plan break-even");
-    }
-    let mut t = grid(header);
-    for r in &out.rows {
-        let mut cells = vec![
-            r.model.clone(),
-            r.shape.to_string(),
-            thousands(r.input_tokens + r.cached_input_tokens + r.cache_write_tokens),
-            thousands(r.output_tokens),
-            usd(r.cost_usd_per_session),
-            usd_range(r.marginal_cost_usd_low, r.marginal_cost_usd_high),
-            markup_range(r.markup_low, r.markup_high),
-        ];
-        if out.sessions_per_month.is_some() {
-            cells.push(r.cost_usd_per_month.map_or("n/a".into(), usd));
-        }
-        if out.plan.is_some() {
-            let range = r.plan_break_even_sessions.map(|f| (f, r.plan_cheaper_until_sessions));
-            cells.push(Plan::describe(range, "sessions/month"));
-        }
-        t.add_row(cells);
-    }
-    right_align(&mut t, 2..10);
-    writeln!(w, "{t}")?;
-    if let Some(n) = out.sessions_per_month {
-        writeln!(w, "Per month: {} sessions at list prices.", thousands(n))?;
+        v.tail.push(Part::line(format!(
+            "Per month: {} sessions at list prices.",
+            thousands(n)
+        )));
     }
     if let Some(p) = &out.plan {
-        writeln!(
-            w,
+        v.tail.push(Part::line(format!(
             "{} costs {} a month{}; the break-even column says where it is cheaper than paying list prices.{}",
             p.name,
             usd(p.monthly_usd),
@@ -257,8 +275,9 @@ fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
                 .as_ref()
                 .map(|f| format!(" Its terms: {f}."))
                 .unwrap_or_default()
-        )?;
+        )));
     }
-    writeln!(w, "Marginal cost and markup are estimates, shown low-high.")?;
-    Ok(())
+    v.tail
+        .push(Part::line("Marginal cost and markup are estimates, shown low-high."));
+    v
 }

@@ -1,5 +1,11 @@
 //! Validated settings built from the command line; nothing after this module sees clap.
 
+mod lists;
+mod output;
+
+pub use lists::{CountConfig, ListConfig};
+pub use output::Target;
+
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -13,20 +19,56 @@ use std::str::FromStr;
 use crate::budget::Budgets;
 use crate::call::{GroupBy, Resolution};
 use crate::cli::{
-    AnalyzeArgs, ByArg, CompareCliArgs, EncodingArg, FormatArg, MarkupCliArgs, PricingArgs, ProjectCliArgs,
-    ReportFormatArg,
+    AnalyzeArgs, ByArg, Command, CompareCliArgs, EncodingArg, MarkupCliArgs, PricingArgs, PricingCommand,
+    ProjectCliArgs,
 };
 use crate::error::PricingError;
 use crate::fold::Filter;
-use crate::output::Format;
+use crate::output::{Destination, Format};
 use crate::pricing::{self, Plan, PriceTable};
 use crate::project::Shape;
 use crate::tokenize::Encoding;
 
+/// A command, validated and ready to run.
+pub enum Config {
+    Analyze(Box<AnalyzeConfig>),
+    Count(CountConfig),
+    Project(PriceTable, ProjectArgs),
+    Compare(PriceTable, CompareArgs),
+    Markup(PriceTable, MarkupArgs),
+    PricingList(ListConfig),
+    PricingCheck(Vec<PathBuf>),
+}
+
+impl Config {
+    pub fn new(command: Command) -> Result<Config> {
+        Ok(match command {
+            Command::Analyze(args) => Config::Analyze(Box::new(AnalyzeConfig::new(args)?)),
+            Command::Count(args) => Config::Count(CountConfig::new(args)?),
+            Command::Project(args) => {
+                let (table, args) = project(args)?;
+                Config::Project(table, args)
+            }
+            Command::Compare(args) => {
+                let (table, args) = compare(args)?;
+                Config::Compare(table, args)
+            }
+            Command::Markup(args) => {
+                let (table, args) = markup(args)?;
+                Config::Markup(table, args)
+            }
+            Command::Pricing(PricingCommand::List { provider, out, pricing }) => {
+                Config::PricingList(ListConfig::new(provider, &out, &pricing)?)
+            }
+            Command::Pricing(PricingCommand::Check { paths }) => Config::PricingCheck(paths),
+        })
+    }
+}
+
 pub struct AnalyzeConfig {
     pub inputs: Vec<PathBuf>,
     pub format: Format,
-    pub output: Option<PathBuf>,
+    pub to: Destination,
     pub by: GroupBy,
     pub threads: usize,
     pub quiet: bool,
@@ -50,6 +92,7 @@ pub struct MarkupArgs {
     pub as_of: NaiveDate,
     pub provider: Option<String>,
     pub format: Format,
+    pub to: Destination,
     pub explain: bool,
 }
 
@@ -58,6 +101,7 @@ pub struct CompareArgs {
     pub inputs: Vec<PathBuf>,
     pub models: Vec<String>,
     pub format: Format,
+    pub to: Destination,
     pub threads: usize,
     pub quiet: bool,
 }
@@ -83,6 +127,7 @@ pub struct ProjectArgs {
     pub plan: Option<String>,
     pub as_of: Option<NaiveDate>,
     pub format: Format,
+    pub to: Destination,
 }
 
 pub fn plan<'a>(table: &'a PriceTable, id: &Option<String>) -> Result<Option<&'a Plan>> {
@@ -163,27 +208,6 @@ fn bound(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>>
         .with_context(|| format!("{flag} `{s}`: midnight does not exist in {tz}"))
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-        }
-    }
-}
-
-impl From<ReportFormatArg> for Format {
-    fn from(f: ReportFormatArg) -> Format {
-        match f {
-            ReportFormatArg::Table => Format::Table,
-            ReportFormatArg::Csv => Format::Csv,
-            ReportFormatArg::Json => Format::Json,
-            ReportFormatArg::Markdown => Format::Markdown,
-        }
-    }
-}
-
 impl From<EncodingArg> for Encoding {
     fn from(e: EncodingArg) -> Encoding {
         match e {
@@ -204,6 +228,7 @@ pub fn date(flag: &str, s: &str) -> Result<NaiveDate> {
 }
 
 pub fn markup(args: MarkupCliArgs) -> Result<(PriceTable, MarkupArgs)> {
+    let target = Target::new(&args.out)?;
     let as_of = match &args.as_of {
         Some(s) => date("--as-of", s)?,
         None => Utc::now().date_naive(),
@@ -214,7 +239,8 @@ pub fn markup(args: MarkupCliArgs) -> Result<(PriceTable, MarkupArgs)> {
         MarkupArgs {
             as_of,
             provider: args.provider,
-            format: args.format.into(),
+            format: target.or_table(),
+            to: target.to,
             explain: args.explain,
         },
     ))
@@ -229,6 +255,7 @@ fn threads(n: Option<usize>) -> Result<usize> {
 }
 
 pub fn compare(args: CompareCliArgs) -> Result<(PriceTable, CompareArgs)> {
+    let target = Target::new(&args.out)?;
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         bail!("compare reads its logs once per model, so it cannot read stdin; give files or directories");
     }
@@ -239,7 +266,8 @@ pub fn compare(args: CompareCliArgs) -> Result<(PriceTable, CompareArgs)> {
         CompareArgs {
             inputs: args.inputs,
             models: args.models,
-            format: args.format.into(),
+            format: target.or_table(),
+            to: target.to,
             threads,
             quiet: args.quiet,
         },
@@ -247,6 +275,7 @@ pub fn compare(args: CompareCliArgs) -> Result<(PriceTable, CompareArgs)> {
 }
 
 pub fn project(args: ProjectCliArgs) -> Result<(PriceTable, ProjectArgs)> {
+    let target = Target::new(&args.out)?;
     let table = price_table(&args.pricing)?;
     let flags = [args.calls, args.base_prompt, args.growth, args.output];
     let source = if !args.from.is_empty() {
@@ -308,13 +337,15 @@ pub fn project(args: ProjectCliArgs) -> Result<(PriceTable, ProjectArgs)> {
             sessions_per_month: args.sessions_per_month,
             plan: args.plan,
             as_of,
-            format: args.format.into(),
+            format: target.or_table(),
+            to: target.to,
         },
     ))
 }
 
 impl AnalyzeConfig {
     pub fn new(args: AnalyzeArgs) -> Result<Self> {
+        let target = Target::new(&args.out)?;
         let threads = threads(args.threads)?;
         let by = match args.by {
             ByArg::Model => GroupBy::Model,
@@ -387,8 +418,8 @@ impl AnalyzeConfig {
         };
         Ok(AnalyzeConfig {
             inputs: args.inputs,
-            format: args.format.into(),
-            output: args.output,
+            format: target.or_table(),
+            to: target.to,
             by,
             threads,
             quiet: args.quiet,
