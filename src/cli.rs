@@ -39,7 +39,7 @@ pub enum FormatArg {
     Table,
     Csv,
     Json,
-    /// A report for a pull-request comment or a CI job summary.
+    /// A GitHub-flavoured document for a pull-request comment or a CI job summary.
     Markdown,
 }
 
@@ -53,6 +53,11 @@ pub struct OutputArgs {
     /// that format and any other name (.txt, none, unknown) gets the default; --format must agree with the extension.
     #[arg(short = 'o', long = "output", id = "output_file", value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// An amount of money as typed: checked to be a number here, read as an exact decimal by `config`.
+fn amount(s: &str) -> Result<String, std::num::ParseFloatError> {
+    s.parse::<f64>().map(|_| s.to_string())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -108,17 +113,17 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "NAME")]
     pub plan: Option<String>,
     /// Fail (exit 1) if the logs cost more than this, in USD.
-    #[arg(long, value_name = "USD")]
-    pub budget: Option<f64>,
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub budget: Option<String>,
     /// Fail (exit 1) if any session costs more than this, in USD.
-    #[arg(long, value_name = "USD")]
-    pub session_budget: Option<f64>,
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub session_budget: Option<String>,
     /// Fail (exit 1) if a model costs more than this, in USD (repeatable).
     #[arg(long, value_name = "MODEL=USD")]
     pub model_budget: Vec<String>,
     /// Fail (exit 1) if the logs, scaled to 30 days from the time they span, cost more than this (a projection).
-    #[arg(long, value_name = "USD")]
-    pub monthly_budget: Option<f64>,
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub monthly_budget: Option<String>,
     /// Budgets and pricing from this YAML file (default: tokencost.yaml in the current directory, if any).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -222,7 +227,11 @@ pub struct CompareCliArgs {
     pub pricing: PricingArgs,
 }
 
+/// Unlike the others, `count` prints plain counts unless a format is asked for.
 #[derive(Debug, Args)]
+#[command(mut_arg("format", |a| a.help(
+    "Output format (default: the one -o's extension names, else one plain count per line)"
+)))]
 pub struct CountArgs {
     /// Text files to count; stdin when none is given.
     #[arg(value_name = "FILE")]

@@ -1,15 +1,75 @@
-//! The small commands' settings: `count` (which tokenizer) and `pricing list` (which provider), validated.
+//! The smaller commands' settings, validated: `markup` (which date), `compare` (which logs), `count` (which
+//! tokenizer) and `pricing list` (which provider).
 
 use anyhow::{Result, bail};
+use chrono::{NaiveDate, Utc};
 use std::path::PathBuf;
 
-use super::{Target, price_table};
+use super::{Target, date, price_table, threads};
 use crate::call::Resolution;
-use crate::cli::CountArgs;
+use crate::cli::{CompareCliArgs, CountArgs, MarkupCliArgs};
 use crate::cli::{OutputArgs, PricingArgs};
 use crate::output::{Destination, Format};
 use crate::pricing::{PriceTable, Tokenizer};
 use crate::tokenize::Encoding;
+
+/// `tokencost markup`, validated.
+pub struct MarkupArgs {
+    pub as_of: NaiveDate,
+    pub provider: Option<String>,
+    pub format: Format,
+    pub to: Destination,
+    pub explain: bool,
+}
+
+pub fn markup(args: MarkupCliArgs) -> Result<(PriceTable, MarkupArgs)> {
+    let target = Target::new(&args.out)?;
+    let as_of = match &args.as_of {
+        Some(s) => date("--as-of", s)?,
+        None => Utc::now().date_naive(),
+    };
+    let table = price_table(&args.pricing)?;
+    Ok((
+        table,
+        MarkupArgs {
+            as_of,
+            provider: args.provider,
+            format: target.or_table(),
+            to: target.to,
+            explain: args.explain,
+        },
+    ))
+}
+
+/// `tokencost compare`, validated.
+pub struct CompareArgs {
+    pub inputs: Vec<PathBuf>,
+    pub models: Vec<String>,
+    pub format: Format,
+    pub to: Destination,
+    pub threads: usize,
+    pub quiet: bool,
+}
+
+pub fn compare(args: CompareCliArgs) -> Result<(PriceTable, CompareArgs)> {
+    let target = Target::new(&args.out)?;
+    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        bail!("compare reads its logs once per model, so it cannot read stdin; give files or directories");
+    }
+    let table = price_table(&args.pricing)?;
+    let threads = threads(args.threads)?;
+    Ok((
+        table,
+        CompareArgs {
+            inputs: args.inputs,
+            models: args.models,
+            format: target.or_table(),
+            to: target.to,
+            threads,
+            quiet: args.quiet,
+        },
+    ))
+}
 
 /// `tokencost count`, validated.
 pub struct CountConfig {
