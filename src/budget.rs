@@ -25,6 +25,32 @@ impl Budgets {
     }
 }
 
+/// Which limit a budget puts on the logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BudgetKind {
+    /// What all the calls cost.
+    Total,
+    /// What the dearest session cost.
+    Session,
+    /// What one model cost.
+    Model,
+    /// What the logs cost, scaled to 30 days.
+    Monthly,
+}
+
+impl BudgetKind {
+    /// The name the JSON report, Markdown and messages use.
+    pub fn name(self) -> &'static str {
+        match self {
+            BudgetKind::Total => "total",
+            BudgetKind::Session => "session",
+            BudgetKind::Model => "model",
+            BudgetKind::Monthly => "monthly",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Offender {
     pub name: String,
@@ -34,8 +60,7 @@ pub struct Offender {
 /// One budget and how the logs fared against it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct BudgetResult {
-    /// `total`, `session`, `model` or `monthly`.
-    pub kind: &'static str,
+    pub kind: BudgetKind,
     pub subject: String,
     pub limit_usd: Usd,
     /// For `session`, the dearest session; for `monthly`, the projection.
@@ -53,20 +78,20 @@ impl BudgetResult {
     pub fn message(&self) -> String {
         let actual = self.actual_usd.map_or("n/a".into(), usd);
         match self.kind {
-            "session" => format!(
+            BudgetKind::Session => format!(
                 "session budget {} exceeded: the dearest session cost {actual}",
                 usd(self.limit_usd)
             ),
-            "monthly" => format!(
+            BudgetKind::Monthly => format!(
                 "monthly budget {} exceeded: the logs project to {actual} a month (a projection over 30 days)",
                 usd(self.limit_usd)
             ),
-            "model" => format!(
+            BudgetKind::Model => format!(
                 "budget {} for {} exceeded: it cost {actual}",
                 usd(self.limit_usd),
                 self.subject
             ),
-            _ => format!("total budget {} exceeded: the logs cost {actual}", usd(self.limit_usd)),
+            BudgetKind::Total => format!("total budget {} exceeded: the logs cost {actual}", usd(self.limit_usd)),
         }
     }
 }
@@ -103,19 +128,19 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> V
         })
         .collect();
     let mut out = Vec::new();
-    let result = |kind, subject: String, limit: Decimal, actual: Option<Decimal>, offenders| BudgetResult {
+    let result = |kind: BudgetKind, subject: String, limit: Decimal, actual: Option<Decimal>, offenders| BudgetResult {
         kind,
         subject,
         limit_usd: Usd(limit),
         actual_usd: actual.map(Usd),
         over: actual.is_some_and(|x| x > limit),
-        projected: kind == "monthly",
+        projected: kind == BudgetKind::Monthly,
         offenders,
         note: None,
     };
     if let Some(limit) = b.total {
         out.push(result(
-            "total",
+            BudgetKind::Total,
             "all calls".into(),
             limit,
             Some(total),
@@ -126,7 +151,7 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> V
         let over: Vec<Offender> = sessions.iter().filter(|s| s.cost_usd.0 > limit).cloned().collect();
         let dearest = sessions.iter().map(|s| s.cost_usd.0).max();
         let mut r = result(
-            "session",
+            BudgetKind::Session,
             "every session".into(),
             limit,
             dearest,
@@ -140,7 +165,7 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> V
     for (name, idx, limit) in &b.models {
         let cost = side.models.get(idx).map_or(Decimal::ZERO, |bk| buckets_cost(table, bk));
         out.push(result(
-            "model",
+            BudgetKind::Model,
             format!("{name} ({})", table.model(*idx).full_id()),
             *limit,
             Some(cost),
@@ -156,7 +181,13 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> V
             // Logs covering less than a day are taken as a day's usage, not extrapolated from minutes.
             total * Decimal::from(30 * SECONDS_PER_DAY) / Decimal::from(s.max(SECONDS_PER_DAY))
         });
-        let mut r = result("monthly", "30 days".into(), limit, projected, top(models.clone(), TOP));
+        let mut r = result(
+            BudgetKind::Monthly,
+            "30 days".into(),
+            limit,
+            projected,
+            top(models.clone(), TOP),
+        );
         r.note = Some(match span {
             Some(s) => format!(
                 "{} over {:.1} days, scaled to 30 days",

@@ -38,7 +38,9 @@ impl Tokens {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a report's rows are: serialised by its name (`"model"`, `"day"`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum GroupBy {
     Model,
     Provider,

@@ -39,16 +39,25 @@ pub enum FormatArg {
     Table,
     Csv,
     Json,
+    /// A GitHub-flavoured document for a pull-request comment or a CI job summary.
+    Markdown,
 }
 
-/// `analyze` also writes Markdown.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ReportFormatArg {
-    Table,
-    Csv,
-    Json,
-    /// A report for a pull-request comment or a CI job summary.
-    Markdown,
+/// `--format` and `-o`, the same for every command that writes a table.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format (default: the one -o's extension names, else table).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write to FILE instead of stdout (`-`: stdout). Without --format, a .csv, .json, .md or .markdown file gets
+    /// that format and any other name (.txt, none, unknown) gets the default; --format must agree with the extension.
+    #[arg(short = 'o', long = "output", id = "output_file", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// An amount of money as typed: checked to be a number here, read as an exact decimal by `config`.
+fn amount(s: &str) -> Result<String, std::num::ParseFloatError> {
+    s.parse::<f64>().map(|_| s.to_string())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -80,12 +89,8 @@ pub struct AnalyzeArgs {
     /// Log files or directories (read recursively); `-` reads stdin.
     #[arg(required = true, value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: ReportFormatArg,
-    /// Write the report to FILE instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Group rows by this key.
     #[arg(long, value_enum, default_value = "model")]
     pub by: ByArg,
@@ -108,17 +113,17 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "NAME")]
     pub plan: Option<String>,
     /// Fail (exit 1) if the logs cost more than this, in USD.
-    #[arg(long, value_name = "USD")]
-    pub budget: Option<f64>,
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub budget: Option<String>,
     /// Fail (exit 1) if any session costs more than this, in USD.
-    #[arg(long, value_name = "USD")]
-    pub session_budget: Option<f64>,
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub session_budget: Option<String>,
     /// Fail (exit 1) if a model costs more than this, in USD (repeatable).
     #[arg(long, value_name = "MODEL=USD")]
     pub model_budget: Vec<String>,
     /// Fail (exit 1) if the logs, scaled to 30 days from the time they span, cost more than this (a projection).
-    #[arg(long, value_name = "USD")]
-    pub monthly_budget: Option<f64>,
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub monthly_budget: Option<String>,
     /// Budgets and pricing from this YAML file (default: tokencost.yaml in the current directory, if any).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -147,8 +152,8 @@ pub struct MarkupCliArgs {
     /// Only this provider.
     #[arg(long)]
     pub provider: Option<String>,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: FormatArg,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Show each estimate's source and, for hardware-derived ones, the arithmetic.
     #[arg(long)]
     pub explain: bool,
@@ -156,7 +161,9 @@ pub struct MarkupCliArgs {
     pub pricing: PricingArgs,
 }
 
+/// `--output` is the tokens of each call here, so the output file is `-o` or `--output-file`.
 #[derive(Debug, Args)]
+#[command(mut_arg("output_file", |a| a.long("output-file")))]
 pub struct ProjectCliArgs {
     /// A bundled or user session profile (default: agent-loop, unless --from or all four shape flags are given).
     #[arg(long, value_name = "NAME")]
@@ -191,8 +198,8 @@ pub struct ProjectCliArgs {
     /// Prices in force on this date (default: the newest).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: FormatArg,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Worker threads for reading --from logs (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -208,8 +215,8 @@ pub struct CompareCliArgs {
     /// Models to reprice the logs on (comma-separated).
     #[arg(long, required = true, value_delimiter = ',', value_name = "MODELS")]
     pub models: Vec<String>,
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: FormatArg,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -220,7 +227,11 @@ pub struct CompareCliArgs {
     pub pricing: PricingArgs,
 }
 
+/// Unlike the others, `count` prints plain counts unless a format is asked for.
 #[derive(Debug, Args)]
+#[command(mut_arg("format", |a| a.help(
+    "Output format (default: the one -o's extension names, else one plain count per line)"
+)))]
 pub struct CountArgs {
     /// Text files to count; stdin when none is given.
     #[arg(value_name = "FILE")]
@@ -231,6 +242,9 @@ pub struct CountArgs {
     /// Count with this encoding (default: o200k_base).
     #[arg(long, value_enum)]
     pub encoding: Option<EncodingArg>,
+    // Without --format (and no -o extension that names one): one count per line, as `wc` prints them.
+    #[command(flatten)]
+    pub out: OutputArgs,
     #[command(flatten)]
     pub pricing: PricingArgs,
 }
@@ -242,8 +256,8 @@ pub enum PricingCommand {
         /// Only this provider.
         #[arg(long)]
         provider: Option<String>,
-        #[arg(long, value_enum, default_value = "table")]
-        format: FormatArg,
+        #[command(flatten)]
+        out: OutputArgs,
         #[command(flatten)]
         pricing: PricingArgs,
     },

@@ -1,5 +1,5 @@
-//! How numbers are shown to people: digits grouped, dollars rounded for reading, ranges and markups. Every
-//! renderer and every message uses these, so a figure reads the same on stderr, in a table and in Markdown.
+//! How numbers are shown to people: digits grouped, dollars rounded for reading. Every renderer (through the
+//! view's cells) and every message uses these, so a figure reads the same on stderr, in a table and in Markdown.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -42,23 +42,6 @@ pub fn usd(u: Usd) -> String {
         ""
     };
     format!("{sign}${:.*}", dp as usize, rounded)
-}
-
-fn range<T>(lo: Option<T>, hi: Option<T>, f: impl Fn(T) -> String) -> String {
-    match (lo, hi) {
-        (Some(l), Some(h)) => format!("{}-{}", f(l), f(h)),
-        _ => "n/a".into(),
-    }
-}
-
-/// A low-high dollar range, or `n/a` when there is no estimate.
-pub fn usd_range(lo: Option<Usd>, hi: Option<Usd>) -> String {
-    range(lo, hi, usd)
-}
-
-/// A markup range as markups are quoted, one decimal: `10.0x-16.7x`, or `n/a`.
-pub fn markup_range(lo: Option<f64>, hi: Option<f64>) -> String {
-    range(lo, hi, |m| format!("{m:.1}x"))
 }
 
 #[cfg(test)]

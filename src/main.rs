@@ -6,35 +6,10 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-use tokencost::cli::{Cli, Command, PricingCommand};
+use tokencost::cli::Cli;
 use tokencost::cmd;
-use tokencost::config::{self, AnalyzeConfig};
+use tokencost::config::Config;
 use tokencost::error::Exit;
-
-fn run(cli: Cli) -> anyhow::Result<Exit> {
-    match cli.command {
-        Command::Analyze(args) => cmd::analyze::run(AnalyzeConfig::new(args)?),
-        Command::Count(args) => cmd::count::run(args),
-        Command::Project(args) => {
-            let (table, args) = config::project(args)?;
-            cmd::project::run(&table, args)
-        }
-        Command::Compare(args) => {
-            let (table, args) = config::compare(args)?;
-            cmd::compare::run(&table, args)
-        }
-        Command::Markup(args) => {
-            let (table, args) = config::markup(args)?;
-            cmd::markup::run(&table, args)
-        }
-        Command::Pricing(PricingCommand::List {
-            provider,
-            format,
-            pricing,
-        }) => cmd::pricing::list(provider, format, &pricing),
-        Command::Pricing(PricingCommand::Check { paths }) => cmd::pricing::check(&paths),
-    }
-}
 
 /// A reader that closed the pipe (`tokencost ... | head`) is not an error.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -45,7 +20,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    match Config::new(cli.command).and_then(cmd::run) {
         Ok(exit) => exit.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {

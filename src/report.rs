@@ -172,7 +172,7 @@ impl PlanBreakEven {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
-    pub by: &'static str,
+    pub by: GroupBy,
     pub totals: Row,
     pub groups: Vec<Row>,
     pub unpriced: Vec<UnpricedRow>,
@@ -318,7 +318,7 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
         })
         .collect();
     Report {
-        by: by.name(),
+        by,
         totals: totals.row("total".into()),
         groups,
         unpriced,

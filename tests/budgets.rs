@@ -243,3 +243,59 @@ fn markdown_report_snapshot() {
     assert_eq!(code, 1);
     insta::assert_snapshot!("hand_markdown", out);
 }
+
+/// A budget is the decimal typed, read from its text: more digits than an f64 holds survive, on the command line
+/// and in `tokencost.yaml`, and bad values are refused with the messages they always had.
+#[test]
+fn budgets_are_exact_decimals_from_the_text_typed() {
+    let limit = |out: &str, kind: &str| -> String {
+        let r: serde_json::Value = serde_json::from_str(out).unwrap();
+        let b = r["budgets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["kind"] == kind)
+            .unwrap();
+        b["limit_usd"].to_string()
+    };
+    let (code, out, _) = analyze(
+        None,
+        &[
+            HAND,
+            "--format",
+            "json",
+            "--budget",
+            "0.12345678901234567891",
+            "--model-budget",
+            "gpt-4o=0.1",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(limit(&out, "total"), "0.12345678901234567891");
+    assert_eq!(limit(&out, "model"), "0.1");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tokencost.yaml"),
+        "budget: 10000000000000000001\nsession_budget: 0.3\n",
+    )
+    .unwrap();
+    let (_, out, err) = analyze(Some(dir.path()), &[&hand(), "--format", "json"]);
+    assert_eq!(limit(&out, "total"), "10000000000000000001", "{err}");
+    assert_eq!(limit(&out, "session"), "0.3");
+    let (code, _, err) = analyze(None, &[HAND, "--budget", "abc"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("invalid value 'abc' for '--budget <USD>': invalid float literal"),
+        "{err}"
+    );
+    let (_, _, err) = analyze(None, &[HAND, "--budget=nan"]);
+    assert!(
+        err.contains("--budget must be an amount of 0 or more, got NaN"),
+        "{err}"
+    );
+    let (_, _, err) = analyze(None, &[HAND, "--model-budget", "gpt-4o=lots"]);
+    assert!(
+        err.contains("--model-budget `gpt-4o=lots`: `lots` is not a number"),
+        "{err}"
+    );
+}

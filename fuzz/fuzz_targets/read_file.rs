@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use tokencost::diag::Diag;
 use tokencost::engine::{Engine, GroupBy};
-use tokencost::output::{Format, renderer};
+use tokencost::output::{Format, exporter, report_view};
 use tokencost::pricing::{self, PriceTable};
 use tokencost::report;
 
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
         let analysis = engine.run(std::slice::from_ref(&path), &mut diag);
         let r = report::build(&analysis, table(), engine.by);
         for f in [Format::Table, Format::Csv, Format::Json, Format::Markdown] {
-            let _ = renderer(f).render(&r, &mut std::io::sink());
+            let _ = exporter(f).export(&report_view(&r), &mut std::io::sink());
         }
     }
 });

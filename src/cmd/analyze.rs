@@ -8,7 +8,6 @@ use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
 use crate::fmt::{count_of, thousands, usd};
-use crate::output::with_output;
 use crate::report::PlanBreakEven;
 use crate::{output, report};
 
@@ -39,9 +38,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     if !cfg.budgets.is_empty() {
         report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost_usd.0);
     }
-    with_output(cfg.output.as_deref(), |w| {
-        output::renderer(cfg.format).render(&report, w)
-    })?;
+    output::render(&output::report_view(&report), cfg.format, &cfg.to)?;
     let s = &report.summary;
     let mut line = format!(
         "tokencost: {} in {}: {} priced, {} unpriced, {} skipped",

@@ -14,11 +14,9 @@ use crate::config::CompareArgs;
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
-use crate::fmt::{thousands, usd, usd_range};
-use crate::money::Usd;
-use crate::output::Format;
-use crate::output::table::{grid, right_align};
-use crate::output::{with_output, write_json};
+use crate::fmt::thousands;
+use crate::output;
+use crate::output::view::{Cell, Column, Digits, Part, Shown, View};
 use crate::pricing::PriceTable;
 use crate::report::{self, Row};
 
@@ -73,76 +71,55 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
             .cmp(&b.totals.cost_usd)
             .then_with(|| a.model.cmp(&b.model))
     });
-    with_output(None, |w| match args.format {
-        Format::Json => write_json(w, &rows),
-        Format::Csv => {
-            let mut c = csv::Writer::from_writer(w);
-            c.write_record([
-                "model",
-                "relative_cost",
-                "calls",
-                "input_tokens",
-                "cached_input_tokens",
-                "cache_write_tokens",
-                "output_tokens",
-                "cost_usd",
-                "marginal_cost_usd_low",
-                "marginal_cost_usd_high",
-                "estimated_calls",
-            ])?;
-            for r in &rows {
-                let t = &r.totals;
-                let o = |v: Option<Usd>| v.map(|u| u.to_string()).unwrap_or_default();
-                c.write_record([
-                    r.model.clone(),
-                    r.relative_cost.map(|x| x.to_string()).unwrap_or_default(),
-                    t.calls.to_string(),
-                    t.input_tokens.to_string(),
-                    t.cached_input_tokens.to_string(),
-                    t.cache_write_tokens.to_string(),
-                    t.output_tokens.to_string(),
-                    t.cost_usd.to_string(),
-                    o(t.marginal_cost_usd_low),
-                    o(t.marginal_cost_usd_high),
-                    t.estimated_calls.to_string(),
-                ])?;
-            }
-            c.flush()?;
-            Ok(())
-        }
-        // Markdown is offered by `analyze` only; these commands take table, CSV or JSON.
-        Format::Table | Format::Markdown => {
-            let mut t = grid([
-                "model",
-                "calls",
-                "prompt tokens",
-                "output tokens",
-                "cost",
-                "vs logged",
-                "marginal (est.)",
-                "estimated counts",
-            ]);
-            for r in &rows {
-                let x = &r.totals;
-                t.add_row([
-                    r.model.clone(),
-                    thousands(x.calls),
-                    thousands(x.input_tokens + x.cached_input_tokens + x.cache_write_tokens),
-                    thousands(x.output_tokens),
-                    usd(x.cost_usd),
-                    r.relative_cost.map_or("n/a".into(), |v| format!("{v:.2}x")),
-                    usd_range(x.marginal_cost_usd_low, x.marginal_cost_usd_high),
-                    format!("{} of {}", thousands(x.estimated_calls), thousands(x.calls)),
-                ]);
-            }
-            right_align(&mut t, 1..8);
-            writeln!(w, "{t}")?;
-            writeln!(
-                w,
-                "Prices in force on each call's date. Token counts moved between tokenizers are estimates; cache and batch use are kept as logged."
-            )?;
-            Ok(())
-        }
-    })?;
+    output::render(&view(&rows), args.format, &args.to)?;
     Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })
+}
+
+/// The ranking as a view: CSV has the token buckets and the ratio's digits, the table reads the prompt as one sum.
+#[allow(clippy::ptr_arg)] // the Vec is the JSON document: a slice cannot be a `dyn Document`
+fn view(rows: &Vec<Ranked>) -> View<'_> {
+    let mut v = View::new(
+        vec![
+            Column::both("model", "model"),
+            Column::machine("relative_cost"),
+            Column::both("calls", "calls").right(),
+            Column::machine("input_tokens"),
+            Column::machine("cached_input_tokens"),
+            Column::machine("cache_write_tokens"),
+            Column::human("prompt tokens").right(),
+            Column::both("output_tokens", "output tokens").right(),
+            Column::both("cost_usd", "cost").right(),
+            Column::human("vs logged").right(),
+            Column::both("marginal_cost_usd", "marginal (est.)").right().pair(),
+            Column::machine("estimated_calls"),
+            Column::human("estimated counts").right(),
+        ],
+        rows,
+    );
+    for r in rows {
+        let t = &r.totals;
+        let relative = |shown| Cell::opt(r.relative_cost, |x| Cell::Float(x, shown, Digits::Shortest));
+        v.rows.push(vec![
+            Cell::text(r.model.as_str()),
+            relative(Shown::Plain),
+            Cell::Int(t.calls),
+            Cell::Int(t.input_tokens),
+            Cell::Int(t.cached_input_tokens),
+            Cell::Int(t.cache_write_tokens),
+            Cell::Int(t.input_tokens + t.cached_input_tokens + t.cache_write_tokens),
+            Cell::Int(t.output_tokens),
+            Cell::Usd(t.cost_usd),
+            relative(Shown::Times(2)),
+            Cell::range(
+                Cell::opt(t.marginal_cost_usd_low, Cell::Usd),
+                Cell::opt(t.marginal_cost_usd_high, Cell::Usd),
+            ),
+            Cell::Int(t.estimated_calls),
+            Cell::text(format!("{} of {}", thousands(t.estimated_calls), thousands(t.calls))),
+        ]);
+    }
+    v.tail.push(Part::line(
+        "Prices in force on each call's date. Token counts moved between tokenizers are estimates; cache and batch use are kept as logged.",
+    ));
+    v
 }

@@ -1,16 +1,15 @@
 //! `tokencost count`: exact token counts of text, as tiktoken's `encode_ordinary` gives them.
 
-use anyhow::{Context, Result, bail};
-use std::io::Read;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use crate::call::Resolution;
-use crate::cli::CountArgs;
-use crate::config::price_table;
+use crate::config::CountConfig;
 use crate::error::Exit;
-use crate::output::with_output;
-use crate::pricing::Tokenizer;
-use crate::tokenize::{self, Encoding};
+use crate::output::view::{Cell, Column, View};
+use crate::output::{self, with_output};
+use crate::tokenize;
 
 fn read_text(path: Option<&PathBuf>) -> Result<(String, String)> {
     let (label, bytes) = match path {
@@ -33,52 +32,84 @@ fn read_text(path: Option<&PathBuf>) -> Result<(String, String)> {
     Ok((label, text))
 }
 
-pub fn run(args: CountArgs) -> Result<Exit> {
-    let (encoding, ratio) = match (&args.model, args.encoding) {
-        (Some(m), _) => {
-            let table = price_table(&args.pricing)?;
-            match table.resolve(m) {
-                Resolution::Found(i) => match table.model(i).tokenizer {
-                    Tokenizer::Exact(e) => (e, None),
-                    Tokenizer::Estimate(r) => {
-                        eprintln!(
-                            "tokencost: note: `{m}` has no public tokenizer; counts are estimates (o200k_base x {r})"
-                        );
-                        (Encoding::O200kBase, Some(r))
-                    }
-                },
-                Resolution::Ambiguous(c) => bail!("model `{m}` is ambiguous: {}", c.join(", ")),
-                Resolution::Unknown => {
-                    bail!("unknown model `{m}`; use --encoding o200k_base or cl100k_base")
-                }
-            }
+/// One input's count, as the JSON rows have it.
+#[derive(Serialize)]
+struct Counted {
+    file: String,
+    encoding: String,
+    tokens: u64,
+}
+
+/// The counts as a view, with a total when there are several inputs.
+#[allow(clippy::ptr_arg)] // the Vec is the JSON document: a slice cannot be a `dyn Document`
+fn view(rows: &Vec<Counted>) -> View<'_> {
+    let mut v = View::new(
+        vec![
+            Column::both("file", "file"),
+            Column::both("encoding", "encoding"),
+            Column::both("tokens", "tokens").right(),
+        ],
+        rows,
+    );
+    for r in rows {
+        v.rows.push(vec![
+            Cell::text(r.file.as_str()),
+            Cell::text(r.encoding.as_str()),
+            Cell::Int(r.tokens),
+        ]);
+    }
+    if rows.len() > 1 {
+        v.total = Some(vec![
+            Cell::text("total"),
+            Cell::text(""),
+            Cell::Int(rows.iter().map(|r| r.tokens).sum()),
+        ]);
+    }
+    v
+}
+
+/// `wc`-like lines: the count alone for one input, else one per input and a total.
+fn plain(w: &mut dyn Write, rows: &[Counted]) -> Result<()> {
+    if let [one] = rows {
+        writeln!(w, "{}", one.tokens)?;
+    } else {
+        for r in rows {
+            writeln!(w, "{}\t{}", r.tokens, r.file)?;
         }
-        (None, e) => (e.map_or(Encoding::O200kBase, Encoding::from), None),
+        writeln!(w, "{}\ttotal", rows.iter().map(|r| r.tokens).sum::<u64>())?;
+    }
+    Ok(())
+}
+
+pub fn run(cfg: CountConfig) -> Result<Exit> {
+    if let (Some(m), Some(r)) = (&cfg.model, cfg.ratio) {
+        eprintln!("tokencost: note: `{m}` has no public tokenizer; counts are estimates (o200k_base x {r})");
+    }
+    let encoding = match cfg.ratio {
+        Some(r) => format!("estimate ({} x {r})", cfg.encoding.name()),
+        None => cfg.encoding.name().to_string(),
     };
-    let sources: Vec<Option<&PathBuf>> = if args.inputs.is_empty() {
+    let sources: Vec<Option<&PathBuf>> = if cfg.inputs.is_empty() {
         vec![None]
     } else {
-        args.inputs.iter().map(Some).collect()
+        cfg.inputs.iter().map(Some).collect()
     };
     let mut rows = Vec::new();
     for src in &sources {
         let (label, text) = read_text(*src)?;
-        let mut n = tokenize::count(encoding, &text);
-        if let Some(r) = ratio {
+        let mut n = tokenize::count(cfg.encoding, &text);
+        if let Some(r) = cfg.ratio {
             n = (n as f64 * r).round() as u64;
         }
-        rows.push((label, n));
+        rows.push(Counted {
+            file: label,
+            encoding: encoding.clone(),
+            tokens: n,
+        });
     }
-    with_output(None, |w| {
-        if rows.len() == 1 {
-            writeln!(w, "{}", rows[0].1)?;
-        } else {
-            for (label, n) in &rows {
-                writeln!(w, "{n}\t{label}")?;
-            }
-            writeln!(w, "{}\ttotal", rows.iter().map(|r| r.1).sum::<u64>())?;
-        }
-        Ok(())
-    })?;
+    match cfg.format {
+        Some(format) => output::render(&view(&rows), format, &cfg.to)?,
+        None => with_output(&cfg.to, |w| plain(w, &rows))?,
+    }
     Ok(Exit::Success)
 }

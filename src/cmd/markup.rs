@@ -5,14 +5,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
-use std::io::Write;
 
 use crate::config::MarkupArgs;
 use crate::error::Exit;
-use crate::fmt::markup_range;
-use crate::output::Format;
-use crate::output::table::{grid, right_align};
-use crate::output::{with_output, write_csv, write_json};
+use crate::output;
+use crate::output::view::{Cell, Column, Digits, Part, Shown, View};
 use crate::pricing::{PriceTable, Range};
 
 /// One model's markup: list price over the marginal-cost estimate, low .. high.
@@ -92,13 +89,6 @@ pub fn rows(table: &PriceTable, date: NaiveDate, provider: Option<&str>) -> Vec<
     rows
 }
 
-fn money(v: f64) -> String {
-    format!(
-        "${}",
-        Decimal::from_f64_retain(v).map_or(v.to_string(), |d| d.round_dp(4).normalize().to_string())
-    )
-}
-
 pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
     let rows = rows(table, args.as_of, args.provider.as_deref());
     if rows.is_empty() {
@@ -107,56 +97,71 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
             args.as_of
         );
     }
-    with_output(None, |w| match args.format {
-        Format::Json => write_json(w, &rows),
-        Format::Csv => write_csv(w, &rows),
-        // Markdown is offered by `analyze` only; these commands take table, CSV or JSON.
-        Format::Table | Format::Markdown => table_out(w, &rows, table, &args),
-    })?;
+    output::render(&view(&rows, table, &args), args.format, &args.to)?;
     Ok(Exit::Success)
 }
 
-fn table_out(w: &mut dyn Write, rows: &[MarkupRow], table: &PriceTable, args: &MarkupArgs) -> Result<()> {
-    let mut t = grid([
-        "model",
-        "price as of",
-        "input $/1M",
-        "output $/1M",
-        "marginal input (est.)",
-        "marginal output (est.)",
-        "input markup",
-        "output markup",
-    ]);
+/// The rows as a view: CSV has provider and model apart and every source, the table a readable subset.
+#[allow(clippy::ptr_arg)] // the Vec is the JSON document: a slice cannot be a `dyn Document`
+fn view<'a>(rows: &'a Vec<MarkupRow>, table: &PriceTable, args: &MarkupArgs) -> View<'a> {
+    let mut v = View::new(
+        vec![
+            Column::machine("provider"),
+            Column::machine("model"),
+            Column::human("model"),
+            Column::both("as_of", "price as of"),
+            Column::both("input_usd_per_m", "input $/1M").right(),
+            Column::both("output_usd_per_m", "output $/1M").right(),
+            Column::both("marginal_input_usd_per_m", "marginal input (est.)")
+                .right()
+                .pair(),
+            Column::both("marginal_output_usd_per_m", "marginal output (est.)")
+                .right()
+                .pair(),
+            Column::both("input_markup", "input markup").right().pair(),
+            Column::both("output_markup", "output markup").right().pair(),
+            Column::machine("estimate"),
+            Column::machine("estimate_source"),
+            Column::machine("price_source"),
+        ],
+        rows,
+    );
+    let price = |x: f64| Cell::Float(x, Shown::PerMillion, Digits::Json);
+    let times = |x: f64| Cell::Float(x, Shown::Times(1), Digits::Json);
     for r in rows {
-        t.add_row([
-            format!("{}/{}", r.provider, r.model),
-            r.as_of.clone(),
-            money(r.input_usd_per_m),
-            r.output_usd_per_m.map_or("n/a".into(), money),
-            format!(
-                "{}-{}",
-                money(r.marginal_input_usd_per_m_low),
-                money(r.marginal_input_usd_per_m_high)
+        v.rows.push(vec![
+            Cell::text(r.provider.as_str()),
+            Cell::text(r.model.as_str()),
+            Cell::text(format!("{}/{}", r.provider, r.model)),
+            Cell::text(r.as_of.as_str()),
+            price(r.input_usd_per_m),
+            Cell::opt(r.output_usd_per_m, price),
+            Cell::range(
+                price(r.marginal_input_usd_per_m_low),
+                price(r.marginal_input_usd_per_m_high),
             ),
-            format!(
-                "{}-{}",
-                money(r.marginal_output_usd_per_m_low),
-                money(r.marginal_output_usd_per_m_high)
+            Cell::range(
+                price(r.marginal_output_usd_per_m_low),
+                price(r.marginal_output_usd_per_m_high),
             ),
-            markup_range(Some(r.input_markup_low), Some(r.input_markup_high)),
-            markup_range(r.output_markup_low, r.output_markup_high),
+            Cell::range(times(r.input_markup_low), times(r.input_markup_high)),
+            Cell::range(
+                Cell::opt(r.output_markup_low, times),
+                Cell::opt(r.output_markup_high, times),
+            ),
+            Cell::text(r.estimate.as_str()),
+            Cell::text(r.estimate_source.as_str()),
+            Cell::text(r.price_source.as_str()),
         ]);
     }
-    right_align(&mut t, 2..8);
-    writeln!(w, "{t}")?;
-    writeln!(
-        w,
+    v.tail.push(Part::line(format!(
         "List prices in force on {}. Marginal costs are estimates; markup = price / marginal cost, from price / high to price / low.",
         args.as_of
-    )?;
+    )));
     if !args.explain {
-        writeln!(w, "--explain shows each estimate's source and derivation.")?;
-        return Ok(());
+        v.tail
+            .push(Part::line("--explain shows each estimate's source and derivation."));
+        return v;
     }
     let mut seen = std::collections::BTreeSet::new();
     for r in rows {
@@ -164,18 +169,19 @@ fn table_out(w: &mut dyn Write, rows: &[MarkupRow], table: &PriceTable, args: &M
             continue;
         }
         let e = &table.marginal[&r.estimate];
-        writeln!(w, "\n{} (as of {}): {}", e.id, e.as_of, e.source)?;
-        match &e.derivation {
-            Some(d) => writeln!(w, "  {}", d.replace('\n', "\n  "))?,
-            None => writeln!(
-                w,
-                "  input ${}-{} per 1M, output ${}-{} per 1M, as given",
+        v.tail.push(Part::blank());
+        v.tail
+            .push(Part::line(format!("{} (as of {}): {}", e.id, e.as_of, e.source)));
+        v.tail.push(Part::item(match &e.derivation {
+            Some(d) => d.replace('\n', "\n  "),
+            None => format!(
+                "input ${}-{} per 1M, output ${}-{} per 1M, as given",
                 e.input.low.normalize(),
                 e.input.high.normalize(),
                 e.output.low.normalize(),
                 e.output.high.normalize()
-            )?,
-        }
+            ),
+        }));
     }
-    Ok(())
+    v
 }

@@ -3,11 +3,10 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::cli::{FormatArg, PricingArgs};
-use crate::config::price_table;
+use crate::config::ListConfig;
 use crate::error::Exit;
-use crate::output::table::{grid, right_align};
-use crate::output::{with_output, write_json};
+use crate::output;
+use crate::output::view::{Cell, Column, Part, View};
 use crate::pricing::{self, Model, Tokenizer};
 
 /// One model's current price row, as listed.
@@ -29,56 +28,6 @@ struct Listed {
     context_window: Option<u64>,
     marginal_estimate: Option<String>,
     source: String,
-}
-
-const CSV_HEADER: [&str; 13] = [
-    "provider",
-    "model",
-    "as_of",
-    "input",
-    "output",
-    "cached_input",
-    "cache_write_5m",
-    "cache_write_1h",
-    "batch_factor",
-    "long_context",
-    "tokenizer",
-    "marginal_estimate",
-    "source",
-];
-const TABLE_HEADER: [&str; 12] = [
-    "provider",
-    "model",
-    "as of",
-    "input",
-    "output",
-    "cached",
-    "write 5m",
-    "write 1h",
-    "batch",
-    "long context",
-    "tokenizer",
-    "marginal est.",
-];
-
-impl Listed {
-    /// The fields both listings show, in order; `none` stands for an absent value.
-    fn cells(&self, none: &str) -> Vec<String> {
-        vec![
-            self.provider.clone(),
-            self.model.clone(),
-            self.as_of.clone(),
-            self.input.clone(),
-            self.output.clone(),
-            self.cached_input.clone(),
-            self.cache_write_5m.clone(),
-            self.cache_write_1h.clone(),
-            self.batch_factor.clone(),
-            self.long_context.clone().unwrap_or_else(|| none.to_string()),
-            self.tokenizer.clone(),
-            self.marginal_estimate.clone().unwrap_or_else(|| none.to_string()),
-        ]
-    }
 }
 
 fn listed(m: &Model) -> Listed {
@@ -119,49 +68,61 @@ fn listed(m: &Model) -> Listed {
     }
 }
 
-pub fn list(provider: Option<String>, format: FormatArg, args: &PricingArgs) -> Result<Exit> {
-    let table = price_table(args)?;
-    let rows: Vec<Listed> = table
+/// The listing as a view: CSV adds each row's source; `-` stands for a missing value in the table.
+#[allow(clippy::ptr_arg)] // the Vec is the JSON document: a slice cannot be a `dyn Document`
+fn view(rows: &Vec<Listed>) -> View<'_> {
+    let mut v = View::new(
+        vec![
+            Column::both("provider", "provider"),
+            Column::both("model", "model"),
+            Column::both("as_of", "as of"),
+            Column::both("input", "input").right(),
+            Column::both("output", "output").right(),
+            Column::both("cached_input", "cached").right(),
+            Column::both("cache_write_5m", "write 5m").right(),
+            Column::both("cache_write_1h", "write 1h").right(),
+            Column::both("batch_factor", "batch").right(),
+            Column::both("long_context", "long context"),
+            Column::both("tokenizer", "tokenizer"),
+            Column::both("marginal_estimate", "marginal est."),
+            Column::machine("source"),
+        ],
+        rows,
+    );
+    v.absent = "-";
+    for r in rows {
+        let text = |s: &str| Cell::text(s.to_string());
+        v.rows.push(vec![
+            text(&r.provider),
+            text(&r.model),
+            text(&r.as_of),
+            text(&r.input),
+            text(&r.output),
+            text(&r.cached_input),
+            text(&r.cache_write_5m),
+            text(&r.cache_write_1h),
+            text(&r.batch_factor),
+            Cell::opt(r.long_context.as_deref(), text),
+            text(&r.tokenizer),
+            Cell::opt(r.marginal_estimate.as_deref(), text),
+            text(&r.source),
+        ]);
+    }
+    v.tail.push(Part::line(
+        "USD per 1M tokens, the newest row of each model; batch = fraction of list price paid in batch. --format json adds aliases, patterns and sources.",
+    ));
+    v
+}
+
+pub fn list(cfg: ListConfig) -> Result<Exit> {
+    let rows: Vec<Listed> = cfg
+        .table
         .models
         .iter()
-        .filter(|m| provider.as_ref().is_none_or(|p| &m.provider == p))
+        .filter(|m| cfg.provider.as_ref().is_none_or(|p| &m.provider == p))
         .map(listed)
         .collect();
-    if rows.is_empty() && provider.is_some() {
-        let known: Vec<&String> = table.providers.keys().collect();
-        anyhow::bail!(
-            "no provider `{}`; known: {}",
-            provider.unwrap_or_default(),
-            known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-        );
-    }
-    with_output(None, |w| match format {
-        FormatArg::Json => write_json(w, &rows),
-        FormatArg::Csv => {
-            let mut out = csv::Writer::from_writer(w);
-            out.write_record(CSV_HEADER)?;
-            for r in &rows {
-                let mut cells = r.cells("");
-                cells.push(r.source.clone());
-                out.write_record(cells)?;
-            }
-            out.flush()?;
-            Ok(())
-        }
-        FormatArg::Table => {
-            let mut t = grid(TABLE_HEADER);
-            for r in &rows {
-                t.add_row(r.cells("-"));
-            }
-            right_align(&mut t, 3..9);
-            writeln!(w, "{t}")?;
-            writeln!(
-                w,
-                "USD per 1M tokens, the newest row of each model; batch = fraction of list price paid in batch. --format json adds aliases, patterns and sources."
-            )?;
-            Ok(())
-        }
-    })?;
+    output::render(&view(&rows), cfg.format, &cfg.to)?;
     Ok(Exit::Success)
 }
 

@@ -1,87 +1,48 @@
-//! `--format csv`: one row per group, then a `TOTAL` row. The key column is named after `--by`; money is written
-//! in full precision, and an empty cell means "no estimate".
+//! `--format csv`: the view's machine columns, one record per row, then the totals keyed `TOTAL`. Money is written
+//! with every digit (the digits JSON carries), and an empty cell means "no value".
 
 use std::io::Write;
 
-use super::Render;
-use crate::money::Usd;
-use crate::report::{Report, Row};
+use super::Exporter;
+use super::view::{Cell, View};
 
 pub struct Csv;
 
-const COLUMNS: [&str; 18] = [
-    "calls",
-    "input_tokens",
-    "cached_input_tokens",
-    "cache_write_tokens",
-    "cache_write_1h_tokens",
-    "output_tokens",
-    "cost_usd",
-    "marginal_cost_usd_low",
-    "marginal_cost_usd_high",
-    "markup_low",
-    "markup_high",
-    "token_tax_usd_low",
-    "token_tax_usd_high",
-    "token_tax_share_low",
-    "token_tax_share_high",
-    "cost_without_estimate_usd",
-    "counted_calls",
-    "estimated_calls",
-];
-
-fn opt<T: ToString>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-fn cells(r: &Row, per_call: bool) -> Vec<String> {
-    let mut c = vec![r.key.clone()];
-    if per_call {
-        c.push(opt(r.file.as_ref()));
-        c.push(opt(r.line));
-        c.push(opt(r.model.as_ref()));
-        c.push(opt(r.token_source));
+fn record<'a>(view: &View, row: &[Cell<'a>]) -> Vec<String> {
+    let mut out = Vec::with_capacity(row.len() + 4);
+    for (c, cell) in view.columns.iter().zip(row) {
+        match (c.name, cell) {
+            (None, _) => {}
+            // A pair without a value is still two cells.
+            (Some(_), Cell::Empty) if c.pair => out.extend([String::new(), String::new()]),
+            (Some(_), cell) => cell.machine(&mut out),
+        }
     }
-    let usd = |u: Option<Usd>| opt(u);
-    c.extend([
-        r.calls.to_string(),
-        r.input_tokens.to_string(),
-        r.cached_input_tokens.to_string(),
-        r.cache_write_tokens.to_string(),
-        r.cache_write_1h_tokens.to_string(),
-        r.output_tokens.to_string(),
-        r.cost_usd.to_string(),
-        usd(r.marginal_cost_usd_low),
-        usd(r.marginal_cost_usd_high),
-        opt(r.markup_low),
-        opt(r.markup_high),
-        usd(r.token_tax_usd_low),
-        usd(r.token_tax_usd_high),
-        opt(r.token_tax_share_low),
-        opt(r.token_tax_share_high),
-        r.cost_without_estimate_usd.to_string(),
-        r.counted_calls.to_string(),
-        r.estimated_calls.to_string(),
-    ]);
-    c
+    out
 }
 
-impl Render for Csv {
-    fn render(&self, report: &Report, w: &mut dyn Write) -> anyhow::Result<()> {
-        let per_call = report.by == "call";
+impl Exporter for Csv {
+    fn export(&self, view: &View, w: &mut dyn Write) -> anyhow::Result<()> {
         let mut out = ::csv::Writer::from_writer(w);
-        let mut header = vec![report.by];
-        if per_call {
-            header.extend(["file", "line", "model", "token_source"]);
+        let mut header = Vec::new();
+        for c in &view.columns {
+            match c.name {
+                Some(name) if c.pair => header.extend([format!("{name}_low"), format!("{name}_high")]),
+                Some(name) => header.push(name.to_string()),
+                None => {}
+            }
         }
-        header.extend(COLUMNS);
         out.write_record(&header)?;
-        for r in &report.groups {
-            out.write_record(cells(r, per_call))?;
+        for row in &view.rows {
+            out.write_record(record(view, row))?;
         }
-        let mut total = cells(&report.totals, per_call);
-        total[0] = "TOTAL".into();
-        out.write_record(total)?;
+        if let Some(total) = &view.total {
+            let mut cells = record(view, total);
+            if let Some(key) = cells.first_mut() {
+                *key = "TOTAL".into();
+            }
+            out.write_record(cells)?;
+        }
         out.flush()?;
         Ok(())
     }

@@ -1,15 +1,18 @@
-//! `--format json`: the `Report` as one pretty-printed JSON document.
+//! `--format json`: the command's own serde document (the `Report` for `analyze`, the rows for the others), one
+//! pretty-printed JSON document.
 
 use std::io::Write;
 
-use super::Render;
-use super::write_json;
-use crate::report::Report;
+use super::Exporter;
+use super::view::View;
 
 pub struct Json;
 
-impl Render for Json {
-    fn render(&self, report: &Report, w: &mut dyn Write) -> anyhow::Result<()> {
-        write_json(w, report)
+impl Exporter for Json {
+    fn export(&self, view: &View, w: &mut dyn Write) -> anyhow::Result<()> {
+        match view.document {
+            Some(doc) => doc.write_json(w),
+            None => anyhow::bail!("this output has no JSON document"),
+        }
     }
 }

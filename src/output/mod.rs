@@ -1,16 +1,22 @@
-//! Renderers of the one `Report` schema, one module per `--format`, all writing to any `Write`.
+//! The rendering layer of every command: a command builds a `View`, and one exporter per `--format` renders it to
+//! any `Write`.
 
+mod cell;
 mod csv;
 mod json;
-mod markdown;
-pub mod table;
+pub mod markdown;
+mod report;
+mod report_notes;
+mod table;
+pub mod view;
 mod write;
 
-pub use write::{with_output, write_csv, write_json};
+pub use report::report_view;
+pub use write::{Destination, with_output, write_json};
 
 use std::io::Write;
 
-use crate::report::Report;
+use view::View;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -20,15 +26,43 @@ pub enum Format {
     Markdown,
 }
 
-pub trait Render {
-    fn render(&self, report: &Report, w: &mut dyn Write) -> anyhow::Result<()>;
+impl Format {
+    /// The format a file name asks for by its extension; None when it names none (`.txt`, no or another extension).
+    pub fn of_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+        }
+    }
 }
 
-pub fn renderer(format: Format) -> Box<dyn Render> {
+/// One output format, written once for every view.
+pub trait Exporter {
+    fn export(&self, view: &View, w: &mut dyn Write) -> anyhow::Result<()>;
+}
+
+pub fn exporter(format: Format) -> &'static dyn Exporter {
     match format {
-        Format::Table => Box::new(table::Table),
-        Format::Csv => Box::new(csv::Csv),
-        Format::Json => Box::new(json::Json),
-        Format::Markdown => Box::new(markdown::Markdown),
+        Format::Table => &table::Table,
+        Format::Csv => &csv::Csv,
+        Format::Json => &json::Json,
+        Format::Markdown => &markdown::Markdown,
     }
+}
+
+/// Renders `view` in `format` to where the output goes.
+pub fn render(view: &View, format: Format, to: &Destination) -> anyhow::Result<()> {
+    with_output(to, |w| exporter(format).export(view, w))
 }

@@ -1,23 +1,24 @@
 //! `tokencost project`: what an agent session will cost on each model before it runs, per session and per month,
 //! beside its estimated marginal cost, and the break-even against a flat-rate plan.
 
+mod view;
+
+use view::view;
+
 use anyhow::{Result, bail};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
-use std::io::Write;
 
 use crate::call::{GroupBy, Resolution};
 use crate::config::{ProjectArgs, ShapeSource, plan};
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
-use crate::fmt::{count_of, markup_range, thousands, usd, usd_range};
+use crate::fmt::count_of;
 use crate::money::Usd;
-use crate::output::Format;
-use crate::output::table::{grid, right_align};
-use crate::output::{with_output, write_csv, write_json};
-use crate::pricing::{Plan, PriceTable};
+use crate::output;
+use crate::pricing::PriceTable;
 use crate::project::{Fitted, Shape, fit, project};
 
 #[derive(Debug, Serialize)]
@@ -171,94 +172,6 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
         }),
         rows,
     };
-    with_output(None, |w| match args.format {
-        Format::Json => write_json(w, &out),
-        Format::Csv => write_csv(w, &out.rows),
-        // Markdown is offered by `analyze` only; these commands take table, CSV or JSON.
-        Format::Table | Format::Markdown => render(w, &out),
-    })?;
+    output::render(&view(&out), args.format, &args.to)?;
     Ok(exit)
-}
-
-fn describe(s: &Shape) -> String {
-    format!(
-        "{} calls, base prompt {} tokens, +{} per call, {} output tokens per call",
-        thousands(s.calls),
-        thousands(s.base_prompt_tokens),
-        thousands(s.growth_tokens_per_call),
-        thousands(s.output_tokens_per_call)
-    )
-}
-
-fn render(w: &mut dyn Write, out: &Output) -> Result<()> {
-    writeln!(w, "Session shape ({}):", out.shape_source)?;
-    for (name, s) in &out.shapes {
-        writeln!(w, "  {name}: {}", describe(s))?;
-    }
-    writeln!(
-        w,
-        "Prompt caching: {}",
-        if out.cache {
-            "on (each call reads the previous prompt from the cache)"
-        } else {
-            "off"
-        }
-    )?;
-    let mut header = vec![
-        "model",
-        "shape",
-        "prompt tokens",
-        "output tokens",
-        "per session",
-        "marginal (est.)",
-        "markup (est.)",
-    ];
-    if let Some(n) = out.sessions_per_month {
-        header.push(if n == 1 { "per month (1 session)" } else { "per month" });
-    }
-    if out.plan.is_some() {
-        header.push("plan break-even");
-    }
-    let mut t = grid(header);
-    for r in &out.rows {
-        let mut cells = vec![
-            r.model.clone(),
-            r.shape.to_string(),
-            thousands(r.input_tokens + r.cached_input_tokens + r.cache_write_tokens),
-            thousands(r.output_tokens),
-            usd(r.cost_usd_per_session),
-            usd_range(r.marginal_cost_usd_low, r.marginal_cost_usd_high),
-            markup_range(r.markup_low, r.markup_high),
-        ];
-        if out.sessions_per_month.is_some() {
-            cells.push(r.cost_usd_per_month.map_or("n/a".into(), usd));
-        }
-        if out.plan.is_some() {
-            let range = r.plan_break_even_sessions.map(|f| (f, r.plan_cheaper_until_sessions));
-            cells.push(Plan::describe(range, "sessions/month"));
-        }
-        t.add_row(cells);
-    }
-    right_align(&mut t, 2..10);
-    writeln!(w, "{t}")?;
-    if let Some(n) = out.sessions_per_month {
-        writeln!(w, "Per month: {} sessions at list prices.", thousands(n))?;
-    }
-    if let Some(p) = &out.plan {
-        writeln!(
-            w,
-            "{} costs {} a month{}; the break-even column says where it is cheaper than paying list prices.{}",
-            p.name,
-            usd(p.monthly_usd),
-            p.included_usd
-                .map(|i| format!(" and includes {} of usage", usd(i)))
-                .unwrap_or_default(),
-            p.fair_use
-                .as_ref()
-                .map(|f| format!(" Its terms: {f}."))
-                .unwrap_or_default()
-        )?;
-    }
-    writeln!(w, "Marginal cost and markup are estimates, shown low-high.")?;
-    Ok(())
 }

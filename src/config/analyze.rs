@@ -1,0 +1,118 @@
+//! `tokencost analyze`'s settings: grouping, time window, plan, budgets and price layers, validated.
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::path::PathBuf;
+
+use super::budgets::{Flags, budgets, file_config};
+use super::{Target, plan, price_table, threads};
+use crate::budget::Budgets;
+use crate::call::GroupBy;
+use crate::cli::{AnalyzeArgs, ByArg, PricingArgs};
+use crate::fold::Filter;
+use crate::output::{Destination, Format};
+use crate::pricing::{Plan, PriceTable};
+
+pub struct AnalyzeConfig {
+    pub inputs: Vec<PathBuf>,
+    pub format: Format,
+    pub to: Destination,
+    pub by: GroupBy,
+    pub threads: usize,
+    pub quiet: bool,
+    pub filter: Filter,
+    pub plan: Option<Plan>,
+    pub budgets: Budgets,
+    pub strict: bool,
+    /// Count without the piece and message caches.
+    pub no_cache: bool,
+    /// Count without the message cache.
+    pub no_message_cache: bool,
+    /// Waiting responses held in memory before they go to a temporary file (default: the fold's own bound).
+    pub spill_after: Option<usize>,
+    /// Print budget overruns as GitHub Actions `::error::` annotations too.
+    pub annotate: bool,
+    pub table: PriceTable,
+}
+
+/// A `--since`/`--until` bound: an RFC 3339 instant, or a date taken at midnight in `tz` (the next midnight when
+/// `end_of_day`, so that `--until 2025-01-31` includes that whole day).
+fn bound(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .with_context(|| format!("{flag} `{s}` is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp"))?;
+    let date = if end_of_day {
+        date.succ_opt().unwrap_or(date)
+    } else {
+        date
+    };
+    let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .with_context(|| format!("{flag} `{s}`: midnight does not exist in {tz}"))
+}
+
+impl AnalyzeConfig {
+    pub fn new(args: AnalyzeArgs) -> Result<Self> {
+        let target = Target::new(&args.out)?;
+        let threads = threads(args.threads)?;
+        let by = match args.by {
+            ByArg::Model => GroupBy::Model,
+            ByArg::Provider => GroupBy::Provider,
+            ByArg::Session => GroupBy::Session,
+            ByArg::Day => GroupBy::Day,
+            ByArg::Call => GroupBy::Call,
+        };
+        let timezone: Tz = args.timezone.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "--timezone `{}` is not an IANA time zone name (e.g. Europe/Berlin)",
+                args.timezone
+            )
+        })?;
+        let filter = Filter {
+            since: args
+                .since
+                .as_deref()
+                .map(|s| bound("--since", s, timezone, false))
+                .transpose()?,
+            until: args
+                .until
+                .as_deref()
+                .map(|s| bound("--until", s, timezone, true))
+                .transpose()?,
+            timezone,
+        };
+        let (file, file_path) = file_config(args.config.as_deref())?;
+        let mut layers = file.pricing.clone();
+        layers.extend(args.pricing.pricing.iter().cloned());
+        let table = price_table(&PricingArgs { pricing: layers }).context("cannot load price tables")?;
+        let flags = Flags {
+            total: args.budget.as_deref(),
+            session: args.session_budget.as_deref(),
+            models: &args.model_budget,
+            monthly: args.monthly_budget.as_deref(),
+        };
+        let budgets = budgets(flags, &file, file_path.as_deref(), &table)?;
+        Ok(AnalyzeConfig {
+            inputs: args.inputs,
+            format: target.or_table(),
+            to: target.to,
+            by,
+            threads,
+            quiet: args.quiet,
+            filter,
+            plan: plan(&table, &args.plan)?.cloned(),
+            budgets,
+            strict: args.strict || file.strict.unwrap_or(false),
+            no_cache: args.no_cache,
+            no_message_cache: args.no_message_cache,
+            spill_after: args.spill_after,
+            annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            table,
+        })
+    }
+}

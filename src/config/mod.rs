@@ -1,0 +1,94 @@
+//! Validated settings built from the command line; nothing after this module sees clap.
+
+mod analyze;
+mod budgets;
+mod lists;
+mod output;
+mod project;
+
+pub use analyze::AnalyzeConfig;
+pub use lists::{CompareArgs, CountConfig, ListConfig, MarkupArgs, compare, markup};
+pub use output::Target;
+pub use project::{ProjectArgs, ShapeSource, project};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+use crate::cli::{Command, EncodingArg, PricingArgs, PricingCommand};
+use crate::error::PricingError;
+use crate::pricing::{self, Plan, PriceTable};
+use crate::tokenize::Encoding;
+
+/// A command, validated and ready to run.
+pub enum Config {
+    Analyze(Box<AnalyzeConfig>),
+    Count(CountConfig),
+    Project(PriceTable, ProjectArgs),
+    Compare(PriceTable, CompareArgs),
+    Markup(PriceTable, MarkupArgs),
+    PricingList(ListConfig),
+    PricingCheck(Vec<PathBuf>),
+}
+
+impl Config {
+    pub fn new(command: Command) -> Result<Config> {
+        Ok(match command {
+            Command::Analyze(args) => Config::Analyze(Box::new(AnalyzeConfig::new(args)?)),
+            Command::Count(args) => Config::Count(CountConfig::new(args)?),
+            Command::Project(args) => {
+                let (table, args) = project(args)?;
+                Config::Project(table, args)
+            }
+            Command::Compare(args) => {
+                let (table, args) = compare(args)?;
+                Config::Compare(table, args)
+            }
+            Command::Markup(args) => {
+                let (table, args) = markup(args)?;
+                Config::Markup(table, args)
+            }
+            Command::Pricing(PricingCommand::List { provider, out, pricing }) => {
+                Config::PricingList(ListConfig::new(provider, &out, &pricing)?)
+            }
+            Command::Pricing(PricingCommand::Check { paths }) => Config::PricingCheck(paths),
+        })
+    }
+}
+
+pub fn plan<'a>(table: &'a PriceTable, id: &Option<String>) -> Result<Option<&'a Plan>> {
+    match id {
+        None => Ok(None),
+        Some(id) => table.plans.get(id).map(Some).ok_or_else(|| {
+            let known: Vec<&str> = table.plans.keys().map(String::as_str).collect();
+            anyhow::anyhow!("no plan `{id}`; known: {}", known.join(", "))
+        }),
+    }
+}
+
+impl From<EncodingArg> for Encoding {
+    fn from(e: EncodingArg) -> Encoding {
+        match e {
+            EncodingArg::O200kBase => Encoding::O200kBase,
+            EncodingArg::Cl100kBase => Encoding::Cl100kBase,
+        }
+    }
+}
+
+/// The bundled tables with the user's layers on top; every problem is reported, not only the first.
+pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
+    pricing::load(&args.pricing).map_err(|p| PricingError(p).into())
+}
+
+/// A `YYYY-MM-DD` date argument.
+pub fn date(flag: &str, s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("{flag} `{s}` is not a date (YYYY-MM-DD)"))
+}
+
+pub(crate) fn threads(n: Option<usize>) -> Result<usize> {
+    match n {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}

@@ -1,0 +1,106 @@
+//! Typed cells of a view: each format decides how a value reads, so a figure is rounded for people in one place
+//! and written with every digit for machines in another.
+
+use std::borrow::Cow;
+
+use crate::fmt::{thousands, usd};
+use crate::money::Usd;
+
+/// How a float reads in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// A multiple with this many decimals: `2.50x`.
+    Times(usize),
+    /// Dollars per 1M tokens, to 4 decimals without trailing zeros: `$0.15`.
+    PerMillion,
+    /// As CSV writes it.
+    Plain,
+}
+
+/// How a float's digits are written in CSV: the shortest digits that read back to the same float, either as Rust
+/// writes them (`1`) or as JSON does (`1.0`). Commands whose CSV mirrors their JSON rows use the JSON form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Digits {
+    Shortest,
+    Json,
+}
+
+/// One cell, typed: each format decides how it reads.
+#[derive(Debug, Clone)]
+pub enum Cell<'a> {
+    /// No value: the view's `absent` text for people, an empty CSV cell.
+    Empty,
+    Text(Cow<'a, str>),
+    /// Digits grouped for people, plain in CSV.
+    Int(u64),
+    /// Rounded for people (`fmt::usd`), every digit in CSV.
+    Usd(Usd),
+    Float(f64, Shown, Digits),
+    /// A low-high pair: one `low-high` cell for people (absent unless both ends are there), two CSV cells.
+    Range(Box<Cell<'a>>, Box<Cell<'a>>),
+}
+
+impl<'a> Cell<'a> {
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Self {
+        Cell::Text(s.into())
+    }
+
+    /// `Empty` when there is no value.
+    pub fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Cell<'a>) -> Self {
+        v.map_or(Cell::Empty, f)
+    }
+
+    pub fn range(lo: Cell<'a>, hi: Cell<'a>) -> Self {
+        Cell::Range(Box::new(lo), Box::new(hi))
+    }
+
+    /// What people read; `absent` stands for a missing value.
+    pub fn human(&self, absent: &str) -> String {
+        match self {
+            Cell::Empty => absent.to_string(),
+            Cell::Text(s) => s.to_string(),
+            Cell::Int(n) => thousands(*n),
+            Cell::Usd(u) => usd(*u),
+            Cell::Float(v, Shown::Times(places), _) => format!("{v:.places$}x"),
+            Cell::Float(v, Shown::PerMillion, _) => per_million(*v),
+            Cell::Float(_, Shown::Plain, _) => self.machine_one(),
+            Cell::Range(lo, hi) => match (lo.as_ref(), hi.as_ref()) {
+                (Cell::Empty, _) | (_, Cell::Empty) => absent.to_string(),
+                (l, h) => format!("{}-{}", l.human(absent), h.human(absent)),
+            },
+        }
+    }
+
+    /// The CSV cells: one, or two for a range.
+    pub fn machine(&self, out: &mut Vec<String>) {
+        match self {
+            Cell::Range(lo, hi) => {
+                lo.machine(out);
+                hi.machine(out);
+            }
+            c => out.push(c.machine_one()),
+        }
+    }
+
+    fn machine_one(&self) -> String {
+        match self {
+            Cell::Empty | Cell::Range(..) => String::new(),
+            Cell::Text(s) => s.to_string(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Usd(u) => u.to_string(),
+            Cell::Float(v, _, Digits::Shortest) => v.to_string(),
+            // serde_json writes a non-finite float as `null`: an empty cell, as a JSON null is.
+            Cell::Float(v, _, Digits::Json) if !v.is_finite() => String::new(),
+            Cell::Float(v, _, Digits::Json) => serde_json::to_string(v).unwrap_or_default(),
+        }
+    }
+}
+
+/// A price per 1M tokens from a float, as the markup table shows it: 4 decimals, trailing zeros dropped.
+fn per_million(v: f64) -> String {
+    let d = rust_decimal::Decimal::from_f64_retain(v);
+    format!(
+        "${}",
+        d.map_or(v.to_string(), |d| d.round_dp(4).normalize().to_string())
+    )
+}

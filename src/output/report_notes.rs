@@ -1,0 +1,181 @@
+//! The notes around `analyze`'s table: the terminal says which prices were used, what the estimates mean, where a
+//! plan breaks even and what was left unpriced; a Markdown document adds the budgets and how the run went.
+
+use std::borrow::Cow;
+
+use super::markdown::code;
+use super::view::{Cell, Column, Media, Part, PartKind, View};
+use crate::budget::BudgetKind;
+use crate::fmt::{count_of, thousands, usd};
+use crate::pricing::Plan;
+use crate::report::Report;
+
+fn table_line(s: String) -> Part<'static> {
+    Part::of(Media::Table, PartKind::Line(s))
+}
+
+pub(super) fn doc(kind: PartKind<'_>) -> Part<'_> {
+    Part::of(Media::Markdown, kind)
+}
+
+/// "N calls have estimated token counts", said the same way in both formats.
+fn estimated(n: u64) -> String {
+    let who: Cow<str> = if n == 1 {
+        "1 call has".into()
+    } else {
+        format!("{} calls have", thousands(n)).into()
+    };
+    format!("{who} estimated token counts (no usage logged and no exact tokenizer for their content).")
+}
+
+pub(super) fn terminal_notes(r: &Report) -> Vec<Part<'static>> {
+    let mut out = Vec::new();
+    let t = &r.totals;
+    let dates: Vec<&str> = r.pricing.prices.iter().map(|p| p.as_of.as_str()).collect();
+    if let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) {
+        let rows = match dates.len() {
+            1 => format!("one row, in force from {first}"),
+            n => format!("{n} rows, in force from {first} to {last}"),
+        };
+        out.push(table_line(format!(
+            "Prices: {} table, {rows} (--format json lists each with its source).",
+            r.pricing.layers.join(" + "),
+        )));
+    }
+    out.push(table_line(
+        "Marginal cost, markup and token tax are estimates, shown low-high; n/a: no estimate for that model.".into(),
+    ));
+    if let (Some(lo), Some(hi), Some(slo), Some(shi)) = (
+        t.token_tax_usd_low,
+        t.token_tax_usd_high,
+        t.token_tax_share_low,
+        t.token_tax_share_high,
+    ) {
+        out.push(table_line(format!(
+            "Token tax (paid minus estimated marginal cost): {}-{}, {:.0}%-{:.0}% of what was paid for models with an estimate.",
+            usd(lo),
+            usd(hi),
+            slo * 100.0,
+            shi * 100.0
+        )));
+    }
+    if t.cost_without_estimate_usd.0 > rust_decimal::Decimal::ZERO {
+        out.push(table_line(format!(
+            "{} of the cost is for models without a marginal-cost estimate and is left out of markup and token tax.",
+            usd(t.cost_without_estimate_usd)
+        )));
+    }
+    if t.estimated_calls > 0 {
+        out.push(table_line(estimated(t.estimated_calls)));
+    }
+    if let Some(p) = &r.plan {
+        let included = p
+            .included_usd
+            .map(|i| format!(", {} of usage included", usd(i)))
+            .unwrap_or_default();
+        let average = format!(
+            "these logs' average of {} per session and {} per 1M tokens",
+            p.cost_usd_per_session.map_or("n/a".into(), usd),
+            p.cost_usd_per_million_tokens.map_or("n/a".into(), usd),
+        );
+        let head = format!("{} ({} a month{included})", p.name, usd(p.monthly_usd));
+        out.push(table_line(match p.break_even_sessions_per_month {
+            None => format!("{head} is never cheaper than list prices, at {average}."),
+            Some(from) => {
+                let sessions = Some((from, p.cheaper_until_sessions_per_month));
+                let tokens = p
+                    .break_even_tokens_per_month
+                    .map(|f| (f / 1e6, p.cheaper_until_tokens_per_month.map(|t| t / 1e6)));
+                format!(
+                    "{head} is cheaper than list prices {} or {} a month, at {average}.",
+                    Plan::describe(sessions, "sessions"),
+                    Plan::describe(tokens, "M tokens"),
+                )
+            }
+        }));
+    }
+    for u in &r.unpriced {
+        out.push(table_line(format!(
+            "Unpriced, not in the totals: {} ({}): {}, {} input, {} output tokens.",
+            u.model,
+            u.reason,
+            count_of(u.calls, "call"),
+            thousands(u.input_tokens + u.cached_input_tokens + u.cache_write_tokens),
+            thousands(u.output_tokens)
+        )));
+    }
+    out
+}
+
+/// The budgets as a table of their own: limit, actual figure, verdict.
+fn budgets(r: &Report) -> View<'_> {
+    let mut v = View::table(vec![
+        Column::human("budget"),
+        Column::human("limit").right(),
+        Column::human("actual").right(),
+        Column::human("status"),
+    ]);
+    for b in &r.budgets {
+        let subject: Cow<str> = match b.kind {
+            BudgetKind::Model => b.subject.as_str().into(),
+            kind => kind.name().into(),
+        };
+        let actual = b.actual_usd.map_or("n/a".into(), usd) + if b.projected { " (projected)" } else { "" };
+        let status = if b.over { "**over**" } else { "ok" };
+        v.rows.push(vec![
+            Cell::Text(subject),
+            Cell::text(usd(b.limit_usd)),
+            Cell::text(actual),
+            Cell::text(status),
+        ]);
+    }
+    v
+}
+
+pub(super) fn document_notes(r: &Report) -> Vec<Part<'_>> {
+    let mut out = Vec::new();
+    if !r.budgets.is_empty() {
+        out.push(doc(PartKind::Heading("Budgets".into())));
+        out.push(doc(PartKind::Table(budgets(r))));
+        for b in r.budgets.iter().filter(|b| b.over && !b.offenders.is_empty()) {
+            let list: Vec<String> = b
+                .offenders
+                .iter()
+                .map(|o| format!("{} {}", code(&o.name), usd(o.cost_usd)))
+                .collect();
+            out.push(doc(PartKind::Line(format!(
+                "{} budget, largest: {}.",
+                b.kind.name(),
+                list.join(", ")
+            ))));
+        }
+    }
+    if !r.unpriced.is_empty() {
+        out.push(doc(PartKind::Heading("Not priced".into())));
+        for u in &r.unpriced {
+            out.push(doc(PartKind::Item(format!(
+                "{} ({}): {}, {} input and {} output tokens, not in the totals",
+                code(&u.model),
+                u.reason,
+                count_of(u.calls, "call"),
+                thousands(u.input_tokens + u.cached_input_tokens + u.cache_write_tokens),
+                thousands(u.output_tokens)
+            ))));
+        }
+    }
+    let (t, s) = (&r.totals, &r.summary);
+    if t.estimated_calls > 0 {
+        out.push(doc(PartKind::Line(estimated(t.estimated_calls))));
+    }
+    if s.skipped_lines > 0 {
+        out.push(doc(PartKind::Line(format!(
+            "{} could not be read (see the job log).",
+            count_of(s.skipped_lines, "line")
+        ))));
+    }
+    out.push(doc(PartKind::Line(format!(
+        "<sub>Prices: {} table. Marginal cost, markup and token tax are estimates, shown low-high.</sub>",
+        r.pricing.layers.join(" + ")
+    ))));
+    out
+}

@@ -1,0 +1,200 @@
+//! What a command shows, before any format: columns, typed cells, rows, and the parts printed around the table.
+//!
+//! A command builds a `View`; each exporter renders it once. A column has a machine name (CSV header) and a human
+//! title (table and Markdown header); either may be absent, so CSV can carry exact figures that the table folds
+//! into one readable cell. JSON is the command's own serde document, carried by the view as it is.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use serde::Serialize;
+
+pub use super::cell::{Cell, Digits, Shown};
+
+/// A command's serde document: what `--format json` writes.
+pub trait Document {
+    fn write_json(&self, w: &mut dyn Write) -> anyhow::Result<()>;
+}
+
+impl<T: Serialize> Document for T {
+    fn write_json(&self, w: &mut dyn Write) -> anyhow::Result<()> {
+        super::write_json(w, self)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    /// Numbers read best right-aligned.
+    Right,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// The CSV header; a range column writes `{name}_low` and `{name}_high`. None: not in CSV.
+    pub name: Option<&'static str>,
+    /// The table and Markdown header. None: not shown to people.
+    pub title: Option<Cow<'static, str>>,
+    pub align: Align,
+    /// A low-high column: two CSV columns, `{name}_low` and `{name}_high`, one cell for people.
+    pub pair: bool,
+}
+
+impl Column {
+    pub fn both(name: &'static str, title: impl Into<Cow<'static, str>>) -> Self {
+        Column {
+            name: Some(name),
+            title: Some(title.into()),
+            align: Align::Left,
+            pair: false,
+        }
+    }
+
+    /// A column only CSV writes (exact figures, or fields too wide for a terminal).
+    pub fn machine(name: &'static str) -> Self {
+        Column {
+            name: Some(name),
+            title: None,
+            align: Align::Left,
+            pair: false,
+        }
+    }
+
+    /// A column only people see (a sum or a phrase made for reading).
+    pub fn human(title: impl Into<Cow<'static, str>>) -> Self {
+        Column {
+            name: None,
+            title: Some(title.into()),
+            align: Align::Left,
+            pair: false,
+        }
+    }
+
+    pub fn right(mut self) -> Self {
+        self.align = Align::Right;
+        self
+    }
+
+    /// Its cells are `Cell::Range`s.
+    pub fn pair(mut self) -> Self {
+        self.pair = true;
+        self
+    }
+}
+
+/// Which human formats show a part: the terminal table and the Markdown document may say things differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    Both,
+    Table,
+    Markdown,
+}
+
+#[derive(Debug)]
+pub enum PartKind<'a> {
+    /// A line of text: a line under the table, a paragraph in Markdown.
+    Line(String),
+    /// An empty line in the table; Markdown separates its blocks anyway.
+    Blank,
+    /// A document's headline (`##`) and a section's heading (`###`) in Markdown.
+    Title(String),
+    Heading(String),
+    /// A list item: indented in the table, `- ` in Markdown; consecutive items form one list.
+    Item(String),
+    /// A table of its own (its parts are not rendered).
+    Table(View<'a>),
+}
+
+/// Text before or after the table, for people: CSV and JSON leave it out.
+#[derive(Debug)]
+pub struct Part<'a> {
+    pub media: Media,
+    pub kind: PartKind<'a>,
+}
+
+impl<'a> Part<'a> {
+    pub fn line(s: impl Into<String>) -> Self {
+        Part {
+            media: Media::Both,
+            kind: PartKind::Line(s.into()),
+        }
+    }
+
+    pub fn item(s: impl Into<String>) -> Self {
+        Part {
+            media: Media::Both,
+            kind: PartKind::Item(s.into()),
+        }
+    }
+
+    pub fn blank() -> Self {
+        Part {
+            media: Media::Both,
+            kind: PartKind::Blank,
+        }
+    }
+
+    pub fn of(media: Media, kind: PartKind<'a>) -> Self {
+        Part { media, kind }
+    }
+}
+
+/// A command's output before it is rendered.
+pub struct View<'a> {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell<'a>>>,
+    /// A closing row of totals: bold in Markdown, keyed `TOTAL` in CSV's first column.
+    pub total: Option<Vec<Cell<'a>>>,
+    /// What people read for a missing value.
+    pub absent: &'static str,
+    pub head: Vec<Part<'a>>,
+    pub tail: Vec<Part<'a>>,
+    /// What `--format json` writes; None for a table inside a view.
+    pub document: Option<&'a dyn Document>,
+}
+
+impl std::fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("View")
+            .field("columns", &self.columns)
+            .field("rows", &self.rows.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> View<'a> {
+    pub fn new(columns: Vec<Column>, document: &'a dyn Document) -> Self {
+        View {
+            document: Some(document),
+            ..View::table(columns)
+        }
+    }
+
+    /// A table with no document: a part of a bigger view.
+    pub fn table(columns: Vec<Column>) -> Self {
+        View {
+            columns,
+            rows: Vec::new(),
+            total: None,
+            absent: "n/a",
+            head: Vec::new(),
+            tail: Vec::new(),
+            document: None,
+        }
+    }
+
+    /// The columns people see, by index, with their titles.
+    pub fn human_columns(&self) -> impl Iterator<Item = (usize, &Column, &str)> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.title.as_deref().map(|t| (i, c, t)))
+    }
+
+    /// A row's cells as people read them, in the order of `human_columns`.
+    pub fn human_row(&self, row: &[Cell]) -> Vec<String> {
+        self.human_columns()
+            .map(|(i, _, _)| row[i].human(self.absent))
+            .collect()
+    }
+}
