@@ -4,7 +4,8 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use tokencost::diag::Diag;
-use tokencost::engine::{Engine, GroupBy};
+use tokencost::call::GroupBy;
+use tokencost::engine::Engine;
 use tokencost::output::{Format, exporter, report_view};
 use tokencost::pricing::{self, PriceTable};
 use tokencost::report;
