@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::Placed;
 use super::record::{Interner, Kept};
-use crate::call::{Call, Resolution, Stream, TokenSource, Tokens};
+use crate::call::{Resolution, Stream, TokenSource, Tokens};
 use crate::pricing::{self, PriceTable};
 use crate::spill;
 
@@ -15,21 +15,7 @@ fn time(s: &str) -> DateTime<Utc> {
 }
 
 fn placed(table: &PriceTable, model: &str, place: (usize, u64, usize)) -> Placed {
-    Placed {
-        call: Call {
-            model: Arc::from(model),
-            resolution: table.resolve(model),
-            session: None,
-            timestamp: None,
-            batch: false,
-            tokens: Tokens::default(),
-            source: TokenSource::Reported,
-            billed: true,
-            dedup: None,
-            stream: None,
-        },
-        place,
-    }
+    super::tests::call_of(table, model, place, 0, 0)
 }
 
 /// Packs, encodes, decodes and unpacks `p`, and checks that the key, the rank and every field come back.

@@ -35,7 +35,11 @@ pub(super) fn fold<'a>(table: &'a PriceTable, by: GroupBy, filter: Filter, spill
 
 /// A priced call of `input` and `output` tokens read at `(file, line, n)`.
 pub(super) fn call(table: &PriceTable, place: (usize, u64, usize), input: u64, output: u64) -> Placed {
-    let model = "gpt-4o-2024-08-06";
+    call_of(table, "gpt-4o-2024-08-06", place, input, output)
+}
+
+/// A call of `model`, of `input` and `output` tokens read at `(file, line, n)`.
+pub(super) fn call_of(table: &PriceTable, model: &str, place: (usize, u64, usize), input: u64, output: u64) -> Placed {
     Placed {
         call: Call {
             model: Arc::from(model),
