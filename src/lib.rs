@@ -1,7 +1,8 @@
 //! tokencost: what logged LLM calls cost at list price, beside the estimated cost of serving them.
 //!
-//! The pipeline: cli -> config -> (pricing, input) -> engine -> fold -> report -> output. The binary in `main.rs`
-//! drives it; the library exists so that fuzz targets and property tests can reach the same code.
+//! The pipeline: cli -> config -> (pricing, input) -> engine -> fold -> report -> output, over a bottom layer of
+//! plain types (`call`, `money`, `fmt`); ARCHITECTURE.md gives the layers and the path of one line. The binary in
+//! `main.rs` drives it; the library exists so that fuzz targets and property tests can reach the same code.
 //!
 //! ```
 //! use tokencost::call::Resolution;
