@@ -1,9 +1,10 @@
 //! A faster exact counter for tiktoken's encodings, equal to `CoreBPE::encode_ordinary(text).len()`.
 //!
 //! Four changes, each checked against tiktoken on the reference counts and on a large random multilingual set:
-//! - The pre-split runs on the `regex` crate instead of `fancy_regex`. The encodings' patterns use one look-ahead,
-//!   `\s+(?!\S)`; it is dropped and emulated: a whitespace run matched by the final `\s+` that is followed by a
-//!   non-space and longer than one character gives back its last character, exactly what the look-ahead does.
+//! - The pre-split runs on `regex_automata` (the engine under the `regex` crate) instead of `fancy_regex`. The
+//!   encodings' patterns use one look-ahead, `\s+(?!\S)`; it is dropped and emulated: a whitespace run matched by
+//!   the final `\s+` that is followed by a non-space and longer than one character gives back its last character,
+//!   exactly what the look-ahead does.
 //! - Each worker thread keeps a cache of piece -> token count: natural text repeats its pieces (words) all the
 //!   time, and the byte-pair merge of a piece is the other half of the cost.
 //! - ASCII text is split into pieces by hand (`ascii.rs`), exactly as the pattern splits it; the DFA takes over
