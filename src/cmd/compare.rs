@@ -4,13 +4,13 @@
 //! target's tokenizer (exact for OpenAI encodings); reported usage is kept when the target counts tokens the same
 //! way and is otherwise scaled by the tokenizers' ratios to o200k_base, and labelled as estimated.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use crate::call::{GroupBy, Resolution};
-use crate::config::CompareArgs;
+use crate::call::GroupBy;
+use crate::config::{CompareArgs, priced_model};
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
@@ -38,14 +38,9 @@ fn run_once(table: &PriceTable, args: &CompareArgs, retarget: Option<usize>, dia
 }
 
 pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
-    let mut targets = Vec::new();
-    for name in &args.models {
-        match table.resolve(name) {
-            Resolution::Found(i) => targets.push(i),
-            Resolution::Ambiguous(c) => bail!("model `{name}` is ambiguous: {}", c.join(", ")),
-            Resolution::Unknown => bail!("no price for model `{name}` (see `tokencost pricing list`)"),
-        }
-    }
+    let targets = (args.models.iter())
+        .map(|name| priced_model(table, name))
+        .collect::<Result<Vec<_>>>()?;
     let mut diag = Diag::new(args.quiet);
     let logged = run_once(table, &args, None, &mut diag)?;
     // The logs are read once per target: their warnings were already shown.

@@ -15,6 +15,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
+use crate::call::Resolution;
 use crate::cli::{Command, EncodingArg, PricingArgs, PricingCommand};
 use crate::error::PricingError;
 use crate::pricing::{self, Plan, PriceTable};
@@ -83,6 +84,16 @@ pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
 /// A `YYYY-MM-DD` date argument.
 pub fn date(flag: &str, s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("{flag} `{s}` is not a date (YYYY-MM-DD)"))
+}
+
+/// A model named on the command line, as its price-table entry: an ambiguous or unknown name is an error that says
+/// what to do about it.
+pub fn priced_model(table: &PriceTable, name: &str) -> Result<usize> {
+    match table.resolve(name) {
+        Resolution::Found(i) => Ok(i),
+        Resolution::Ambiguous(c) => bail!("model `{name}` is ambiguous: {}", c.join(", ")),
+        Resolution::Unknown => bail!("no price for model `{name}` (see `tokencost pricing list`)"),
+    }
 }
 
 pub(crate) fn threads(n: Option<usize>) -> Result<usize> {

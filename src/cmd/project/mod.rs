@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
-use crate::call::{GroupBy, Resolution};
-use crate::config::{ProjectArgs, ShapeSource, plan};
+use crate::call::GroupBy;
+use crate::config::{ProjectArgs, ShapeSource, plan, priced_model};
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
@@ -79,14 +79,7 @@ fn models(table: &PriceTable, names: &Option<Vec<String>>) -> Result<Vec<usize>>
             })
             .collect());
     };
-    names
-        .iter()
-        .map(|n| match table.resolve(n) {
-            Resolution::Found(i) => Ok(i),
-            Resolution::Ambiguous(c) => bail!("model `{n}` is ambiguous: {}", c.join(", ")),
-            Resolution::Unknown => bail!("no price for model `{n}` (see `tokencost pricing list`)"),
-        })
-        .collect()
+    names.iter().map(|n| priced_model(table, n)).collect()
 }
 
 /// Reads the logs (as `analyze` does) and fits a session shape to their sessions.
