@@ -266,36 +266,23 @@ mod tests {
     /// declares is taken away. Checked on every object line of every fixture.
     #[test]
     fn a_detector_needs_one_of_its_declared_keys() {
-        let mut stack = vec![std::path::PathBuf::from("fixtures")];
         let mut detected = std::collections::BTreeSet::new();
-        while let Some(p) = stack.pop() {
-            if p.is_dir() {
-                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        for line in crate::input::fixture_lines() {
+            let Ok(v) = serde_json::from_slice::<Value>(&line) else {
                 continue;
-            }
-            if p.extension().is_none_or(|e| e != "jsonl") {
-                continue;
-            }
-            for line in std::fs::read_to_string(&p).unwrap().lines() {
-                let Ok(v) = serde_json::from_str::<Value>(line) else {
-                    continue;
-                };
-                for f in FORMATS {
-                    if !(f.detect)(&v) {
-                        continue;
-                    }
-                    detected.insert(f.id);
-                    match (f.shape, &v) {
-                        (Shape::Array, v) => assert!(v.is_array(), "{} on a non-array", f.id),
-                        (Shape::Object(keys), Value::Object(o)) => {
-                            let mut stripped = o.clone();
-                            for k in keys {
-                                stripped.remove(*k);
-                            }
-                            assert!(!(f.detect)(&Value::Object(stripped)), "{} without {keys:?}", f.id);
+            };
+            for f in FORMATS.iter().filter(|f| (f.detect)(&v)) {
+                detected.insert(f.id);
+                match (f.shape, &v) {
+                    (Shape::Array, v) => assert!(v.is_array(), "{} on a non-array", f.id),
+                    (Shape::Object(keys), Value::Object(o)) => {
+                        let mut stripped = o.clone();
+                        for k in keys {
+                            stripped.remove(*k);
                         }
-                        (Shape::Object(_), _) => panic!("{} on a non-object", f.id),
+                        assert!(!(f.detect)(&Value::Object(stripped)), "{} without {keys:?}", f.id);
                     }
+                    (Shape::Object(_), _) => panic!("{} on a non-object", f.id),
                 }
             }
         }

@@ -37,6 +37,21 @@ pub use formats::{FORMATS, Format, FormatId, Shape};
 pub use read::{Batch, LineReader, expand_paths};
 pub use request_probe::{RawText, Request, read_message, read_tools};
 
+/// Every line of every `.jsonl` fixture, for tests that check a reader against all the real-shaped input there is.
+#[cfg(test)]
+pub(crate) fn fixture_lines() -> Vec<Vec<u8>> {
+    let mut lines = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from("fixtures")];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if p.extension().is_some_and(|e| e == "jsonl") {
+            lines.extend(std::fs::read(&p).unwrap().split(|&b| b == b'\n').map(<[u8]>::to_vec));
+        }
+    }
+    lines
+}
+
 /// A shared copy of a model or session name: the names a thread saw last are handed out again instead of copied,
 /// so a transcript's thousands of calls cost no allocation for the three models and one session they name.
 pub fn shared(name: &str) -> Arc<str> {

@@ -367,15 +367,7 @@ mod tests {
     /// Every line of every fixture, and lines built to tempt the probe, read the same by both paths.
     #[test]
     fn the_fast_path_agrees_with_the_general_one() {
-        let mut lines: Vec<Vec<u8>> = Vec::new();
-        let mut stack = vec![std::path::PathBuf::from("fixtures")];
-        while let Some(p) = stack.pop() {
-            if p.is_dir() {
-                stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-            } else if p.extension().is_some_and(|e| e == "jsonl") {
-                lines.extend(std::fs::read(&p).unwrap().split(|&b| b == b'\n').map(<[u8]>::to_vec));
-            }
-        }
+        let mut lines = crate::input::fixture_lines();
         let fixture_lines = lines.len();
         for tricky in [
             r#"["user", {}, 1, 1, 1, 1, 1, 1]"#,
