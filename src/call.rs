@@ -89,7 +89,7 @@ pub struct Call {
     pub resolution: Resolution,
     pub session: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
-    pub batch: bool,
+    pub tier: Tier,
     pub tokens: Tokens,
     pub source: TokenSource,
     /// False for a record that a request was not billed.
@@ -123,13 +123,57 @@ pub enum Resolution {
     Ambiguous(Vec<String>),
 }
 
-/// What is billed at one price: a model, one of its dated rows, batch or not, long-context tier or not.
+/// The service tier a call was billed in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    #[default]
+    Standard,
+    Batch,
+    Priority,
+    Flex,
+}
+
+impl Tier {
+    /// The tier a log's `service_tier` names. `default`, `auto`, `standard`, `scale` and anything unknown bill at
+    /// the standard rates.
+    pub fn from_service_tier(s: &str) -> Tier {
+        match s {
+            "batch" => Tier::Batch,
+            "priority" => Tier::Priority,
+            "flex" => Tier::Flex,
+            _ => Tier::Standard,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Standard => "standard",
+            Tier::Batch => "batch",
+            Tier::Priority => "priority",
+            Tier::Flex => "flex",
+        }
+    }
+
+    /// A one-byte code for spill records.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(c: u8) -> Option<Tier> {
+        [Tier::Standard, Tier::Batch, Tier::Priority, Tier::Flex]
+            .get(usize::from(c))
+            .copied()
+    }
+}
+
+/// What is billed at one price: a model, one of its dated rows, a service tier, a prompt-size level (0 below
+/// every long-context threshold, `i` at the row's `i`-th).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BucketKey {
     pub model: usize,
     pub row: usize,
-    pub batch: bool,
-    pub long: bool,
+    pub tier: Tier,
+    pub level: u8,
 }
 
 /// Integer sums of the calls in one bucket.

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use crate::call::{Tokens, Traced};
+use crate::call::{Tier, Tokens, Traced};
 use crate::pricing::{Model, PriceRow, PriceTable, Range, marginal_cost};
 
 /// The shape of one session.
@@ -57,7 +57,7 @@ pub fn project(table: &PriceTable, model: &Model, row: &PriceRow, shape: &Shape,
     let mut cost = Decimal::ZERO;
     for k in 0..shape.calls {
         let t = shape.call_tokens(k, cache);
-        cost += row.cost(&t, row.is_long(t.prompt()), false);
+        cost += row.cost(&t, row.level(t.prompt()), Tier::Standard);
         tokens.add(&t);
     }
     let marginal = table

@@ -55,19 +55,19 @@ pub fn rows(table: &PriceTable, date: NaiveDate, provider: Option<&str>) -> Vec<
             continue;
         };
         let row = &m.prices[r];
-        let Some((in_lo, in_hi)) = markup(row.rates.input, est.input) else {
+        let Some((in_lo, in_hi)) = markup(row.rates().input, est.input) else {
             continue;
         };
         let out = row
             .output_listed
-            .then(|| markup(row.rates.output, est.output))
+            .then(|| markup(row.rates().output, est.output))
             .flatten();
         rows.push(MarkupRow {
             provider: m.provider.clone(),
             model: m.id.clone(),
             as_of: row.as_of.to_string(),
-            input_usd_per_m: f(row.rates.input),
-            output_usd_per_m: row.output_listed.then(|| f(row.rates.output)),
+            input_usd_per_m: f(row.rates().input),
+            output_usd_per_m: row.output_listed.then(|| f(row.rates().output)),
             marginal_input_usd_per_m_low: f(est.input.low),
             marginal_input_usd_per_m_high: f(est.input.high),
             marginal_output_usd_per_m_low: f(est.output.low),

@@ -32,7 +32,7 @@ struct Listed {
 
 fn listed(m: &Model) -> Listed {
     let row = &m.prices[m.prices.len() - 1];
-    let r = &row.rates;
+    let r = row.rates();
     Listed {
         provider: m.provider.clone(),
         model: m.id.clone(),
@@ -50,13 +50,16 @@ fn listed(m: &Model) -> Listed {
         cache_write_5m: r.cache_write_5m.normalize().to_string(),
         cache_write_1h: r.cache_write_1h.normalize().to_string(),
         batch_factor: row.batch_factor.normalize().to_string(),
-        long_context: row.long_context.as_ref().map(|lc| {
-            format!(
-                "above {}: {}/{}",
-                lc.above,
-                lc.rates.input.normalize(),
-                lc.rates.output.normalize()
-            )
+        long_context: (!row.long_context.is_empty()).then(|| {
+            let levels: Vec<String> = row
+                .long_context
+                .iter()
+                .map(|lc| {
+                    let r = &lc.rates.standard;
+                    format!("above {}: {}/{}", lc.above, r.input.normalize(), r.output.normalize())
+                })
+                .collect();
+            levels.join("; ")
         }),
         tokenizer: match m.tokenizer {
             Tokenizer::Exact(e) => e.name().to_string(),

@@ -171,7 +171,7 @@ fn finish_call(raw: RawCall, raw_text: &RawText, table: &PriceTable, retarget: O
         resolution,
         session: raw.session,
         timestamp: raw.timestamp,
-        batch: raw.batch,
+        tier: raw.tier,
         tokens,
         source,
         billed,

@@ -143,8 +143,8 @@ impl<'a> Grouping<'a> {
         let key = BucketKey {
             model: model_idx,
             row,
-            batch: call.batch,
-            long: model.prices[row].is_long(call.tokens.prompt()),
+            tier: call.tier,
+            level: model.prices[row].level(call.tokens.prompt()),
         };
         if let Some(side) = &mut self.analysis.side {
             if !side.sessions.contains_key(session) {

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::Placed;
-use crate::call::{Call, Place, Resolution, Stream, TokenSource, Tokens};
+use crate::call::{Call, Place, Resolution, Stream, Tier, TokenSource, Tokens};
 use crate::pricing::PriceTable;
 use crate::spill;
 
@@ -57,7 +57,7 @@ pub(super) struct Kept {
     timestamp: Option<DateTime<Utc>>,
     tokens: Tokens,
     stream: Option<(bool, u32)>,
-    batch: bool,
+    tier: Tier,
     billed: bool,
     source: TokenSource,
 }
@@ -79,7 +79,7 @@ impl Kept {
                 Stream::Final(scope) => (true, names.id(&scope)),
                 Stream::Provisional(scope) => (false, names.id(&scope)),
             }),
-            batch: c.batch,
+            tier: c.tier,
             billed: c.billed,
             source: c.source,
         }
@@ -122,7 +122,7 @@ impl Kept {
             }
             None => put(&[0; 5]),
         }
-        put(&[u8::from(self.batch), u8::from(self.billed), self.source as u8]);
+        put(&[self.tier.code(), u8::from(self.billed), self.source as u8]);
         r
     }
 
@@ -179,7 +179,7 @@ impl Kept {
                 output: n[4],
             },
             stream,
-            batch: tail[0] == 1,
+            tier: Tier::from_code(tail[0]).unwrap_or_default(),
             billed: tail[1] == 1,
             source,
         };
@@ -197,7 +197,7 @@ impl Kept {
                 },
                 session: self.session.map(|s| names.name(s)),
                 timestamp: self.timestamp,
-                batch: self.batch,
+                tier: self.tier,
                 tokens: self.tokens,
                 source: self.source,
                 billed: self.billed,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::Placed;
 use super::record::{Interner, Kept};
-use crate::call::{Resolution, Stream, TokenSource, Tokens};
+use crate::call::{Resolution, Stream, Tier, TokenSource, Tokens};
 use crate::pricing::{self, PriceTable};
 use crate::spill;
 
@@ -33,7 +33,7 @@ fn round_trip(table: &PriceTable, names: &mut Interner, p: Placed, key: u128, ra
     assert_eq!(b.resolution, a.resolution);
     assert_eq!(b.session, a.session);
     assert_eq!(b.timestamp, a.timestamp);
-    assert_eq!(b.batch, a.batch);
+    assert_eq!(b.tier, a.tier);
     assert_eq!(b.tokens, a.tokens);
     assert_eq!(b.source, a.source);
     assert_eq!(b.billed, a.billed);
@@ -70,7 +70,7 @@ fn a_record_gives_back_every_field() {
     );
     assert_eq!(p.call.resolution, Resolution::Unknown);
     p.call.stream = Some(Stream::Provisional("scope-a".into()));
-    p.call.batch = true;
+    p.call.tier = Tier::Priority;
     p.call.billed = false;
     p.call.source = TokenSource::Counted;
     p.call.tokens = Tokens {

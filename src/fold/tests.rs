@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 use super::{Analysis, Filter, Fold, Placed};
-use crate::call::{Call, Dedup, FileNames, GroupBy, Stream, TokenSource, Tokens};
+use crate::call::{Call, Dedup, FileNames, GroupBy, Stream, Tier, TokenSource, Tokens};
 use crate::pricing::{self, PriceTable};
 
 pub(super) fn table() -> PriceTable {
@@ -46,7 +46,7 @@ pub(super) fn call_of(table: &PriceTable, model: &str, place: (usize, u64, usize
             resolution: table.resolve(model),
             session: None,
             timestamp: None,
-            batch: false,
+            tier: Tier::Standard,
             tokens: Tokens {
                 input,
                 output,

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::fields::{self, string, tokens};
 use super::{LineError, Parsed, RawCall, RawTokens, TextCall};
-use crate::call::{Dedup, Tokens};
+use crate::call::{Dedup, Tier, Tokens};
 
 const NAMESPACE: &str = "anthropic-batch";
 
@@ -56,8 +56,11 @@ impl Usage {
     }
 }
 
-pub fn is_batch_tier(u: &Value) -> bool {
-    u.get("service_tier").and_then(Value::as_str) == Some("batch")
+/// The tier `usage.service_tier` names (`standard`, `priority`, `batch`).
+pub fn service_tier(u: &Value) -> Tier {
+    u.get("service_tier")
+        .and_then(Value::as_str)
+        .map_or(Tier::Standard, Tier::from_service_tier)
 }
 
 pub fn is_message(v: &Value) -> bool {
@@ -90,7 +93,7 @@ pub fn message_call(msg: &Value, replay: bool) -> Result<Option<RawCall>, LineEr
         .ok_or_else(|| LineError::bad("no `usage` object"))?;
     let t = usage(u)?;
     let mut call = RawCall::new(model, RawTokens::Reported(t));
-    call.batch = is_batch_tier(u);
+    call.tier = service_tier(u);
     call.dedup = msg
         .get("id")
         .and_then(Value::as_str)
@@ -122,7 +125,7 @@ pub fn parse_batch_result(v: &Value) -> Parsed {
         }
         _ => RawCall::new(String::new(), RawTokens::NotBilled),
     };
-    call.batch = true;
+    call.tier = Tier::Batch;
     call.dedup = Some(Dedup::batch(NAMESPACE, &id, true));
     Ok(vec![call])
 }
@@ -174,7 +177,7 @@ pub fn parse_batch_request(v: &Value) -> Parsed {
         }
     }
     let mut call = RawCall::new(fields::model(params)?, RawTokens::Text(text));
-    call.batch = true;
+    call.tier = Tier::Batch;
     call.dedup = Some(Dedup::batch(NAMESPACE, &custom_id(v)?, false));
     Ok(vec![call])
 }

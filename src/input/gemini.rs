@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::fields::{string, timestamp, tokens};
 use super::{LineError, Parsed, RawCall, RawTokens, TextCall};
-use crate::call::{Dedup, Tokens};
+use crate::call::{Dedup, Tier, Tokens};
 
 const NAMESPACE: &str = "gemini-batch";
 
@@ -72,7 +72,7 @@ fn key(v: &Value) -> Result<String, LineError> {
 
 pub fn parse_batch_output(v: &Value) -> Parsed {
     let mut call = response_call(&v["response"])?;
-    call.batch = true;
+    call.tier = Tier::Batch;
     call.dedup = Some(Dedup::batch(NAMESPACE, &key(v)?, true));
     Ok(vec![call])
 }
@@ -101,7 +101,7 @@ pub fn parse_batch_input(v: &Value) -> Parsed {
     }
     let model = model_name(req, "model")?.unwrap_or_else(|| UNNAMED_BATCH_MODEL.to_string());
     let mut call = RawCall::new(model, RawTokens::Text(text));
-    call.batch = true;
+    call.tier = Tier::Batch;
     call.dedup = Some(Dedup::batch(NAMESPACE, &key(v)?, false));
     Ok(vec![call])
 }

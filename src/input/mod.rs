@@ -25,7 +25,7 @@ mod request_probe;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-use crate::call::{Dedup, Stream, Tokens};
+use crate::call::{Dedup, Stream, Tier, Tokens};
 use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, FileExt, read_chunk};
@@ -78,8 +78,8 @@ pub struct RawCall {
     pub model: Arc<str>,
     pub session: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
-    /// Billed at the provider's batch rate.
-    pub batch: bool,
+    /// The service tier billed: batch, priority, flex or standard.
+    pub tier: Tier,
     pub tokens: RawTokens,
     /// The same response may be written more than once; only the best-ranked line with a key is counted.
     pub dedup: Option<Dedup>,
@@ -93,7 +93,7 @@ impl RawCall {
             model: model.into(),
             session: None,
             timestamp: None,
-            batch: false,
+            tier: Tier::Standard,
             tokens,
             dedup: None,
             stream: None,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::fields::{self, chat_messages, string, timestamp, tokens};
 use super::{LineError, Parsed, RawCall, RawTokens, TextCall};
-use crate::call::Tokens;
+use crate::call::{Tier, Tokens};
 
 pub fn detect(v: &Value) -> bool {
     v.get("model").is_some_and(Value::is_string)
@@ -63,6 +63,6 @@ pub fn parse(v: &Value) -> Parsed {
     let mut call = RawCall::new(fields::model(v)?, tokens);
     call.session = string(v, "session")?.map(Arc::from);
     call.timestamp = timestamp(v, "timestamp")?;
-    call.batch = batch;
+    call.tier = if batch { Tier::Batch } else { Tier::Standard };
     Ok(vec![call])
 }

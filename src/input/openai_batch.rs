@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::fields::{self, string};
 use super::{LineError, Parsed, RawCall, RawTokens, TextCall, openai_chat, openai_responses};
-use crate::call::Dedup;
+use crate::call::{Dedup, Tier};
 
 const NAMESPACE: &str = "openai-batch";
 
@@ -47,7 +47,7 @@ pub fn parse_input(v: &Value) -> Parsed {
     };
     let mut call = RawCall::new(fields::model(body)?, RawTokens::Text(text));
     call.session = openai_chat::session(body)?.map(Arc::from);
-    call.batch = true;
+    call.tier = Tier::Batch;
     call.dedup = Some(Dedup::batch(NAMESPACE, &custom_id(v)?, false));
     Ok(vec![call])
 }
@@ -71,7 +71,7 @@ pub fn parse_output(v: &Value) -> Parsed {
             RawCall::new(model, RawTokens::NotBilled)
         }
     };
-    call.batch = true;
+    call.tier = Tier::Batch;
     call.dedup = Some(Dedup::batch(NAMESPACE, &id, true));
     Ok(vec![call])
 }

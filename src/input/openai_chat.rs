@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::fields::{self, chat_messages, string, timestamp, tokens};
 use super::{LineError, Parsed, RawCall, RawTokens, TextCall, openai_responses};
-use crate::call::{Dedup, Tokens};
+use crate::call::{Dedup, Tier, Tokens};
 
 /// Keys of our native format: a line with any of these is not a bare OpenAI request.
 const NATIVE_KEYS: [&str; 5] = ["prompt", "completion", "usage", "session", "timestamp"];
@@ -101,8 +101,10 @@ fn completion_text(resp: &Value, call: &mut TextCall) {
     }
 }
 
-fn batch_tier(resp: &Value) -> bool {
-    resp.get("service_tier").and_then(Value::as_str) == Some("batch")
+fn service_tier(resp: &Value) -> Tier {
+    resp.get("service_tier")
+        .and_then(Value::as_str)
+        .map_or(Tier::Standard, Tier::from_service_tier)
 }
 
 fn dedup(resp: &Value, t: &Tokens) -> Option<Dedup> {
@@ -138,7 +140,7 @@ pub fn response_call(v: &Value) -> Result<RawCall, LineError> {
     let t = usage(u)?;
     let mut call = RawCall::new(fields::model(v)?, RawTokens::Reported(t));
     call.timestamp = timestamp(v, "created")?;
-    call.batch = batch_tier(v);
+    call.tier = service_tier(v);
     call.dedup = dedup(v, &t);
     Ok(call)
 }
@@ -176,7 +178,7 @@ pub fn parse_pair(v: &Value) -> Parsed {
     let mut call = RawCall::new(model, tokens);
     call.session = session(req)?.map(Arc::from);
     call.timestamp = timestamp(resp, "created")?;
-    call.batch = batch_tier(resp);
+    call.tier = service_tier(resp);
     call.dedup = dedup;
     Ok(vec![call])
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::fields::{self, string, timestamp, tokens};
 use super::{LineError, Parsed, RawCall, RawTokens, TextCall, openai_chat};
-use crate::call::{Dedup, Tokens};
+use crate::call::{Dedup, Tier, Tokens};
 
 pub fn is_response(v: &Value) -> bool {
     v.get("object").and_then(Value::as_str) == Some("response")
@@ -89,7 +89,10 @@ pub fn response_call(v: &Value) -> Result<Option<RawCall>, LineError> {
     let mut call = RawCall::new(fields::model(v)?, RawTokens::Reported(t));
     call.timestamp = timestamp(v, "created_at")?;
     call.session = session(v)?.map(Arc::from);
-    call.batch = v.get("service_tier").and_then(Value::as_str) == Some("batch");
+    call.tier = v
+        .get("service_tier")
+        .and_then(Value::as_str)
+        .map_or(Tier::Standard, Tier::from_service_tier);
     call.dedup = v
         .get("id")
         .and_then(Value::as_str)

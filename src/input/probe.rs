@@ -16,7 +16,7 @@ use std::fmt;
 use super::anthropic::Usage;
 use super::fields::MAX_TOKENS;
 use super::{RawCall, RawTokens, shared};
-use crate::call::Dedup;
+use crate::call::{Dedup, Tier};
 
 /// An object key, as its index in a list of known keys (`None` for any other key). The list is a `match` on the
 /// key (compiled to a comparison of lengths, then bytes), not a linear search.
@@ -351,7 +351,7 @@ pub fn claude_code(line: &str) -> Option<Vec<RawCall>> {
         None => None,
     };
     let mut call = RawCall::new(shared(model), RawTokens::Reported(tokens));
-    call.batch = usage.service_tier == Some("batch");
+    call.tier = usage.service_tier.map_or(Tier::Standard, Tier::from_service_tier);
     call.dedup = msg
         .id
         .map(|id| Dedup::response(id, &tokens, p.is_sidechain == Some(true)));

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::{Marginal, PriceRow, PriceTable, Range, Rates};
-use crate::call::{BucketKey, Sums, Tokens};
+use crate::call::{BucketKey, Sums, Tier, Tokens};
 use std::collections::BTreeMap;
 
 const MILLION: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
@@ -27,19 +27,25 @@ impl Rates {
 }
 
 impl PriceRow {
-    /// Whether a request with this prompt is billed at the long-context tier (the whole request, not the excess).
-    pub fn is_long(&self, prompt_tokens: u64) -> bool {
-        self.long_context.as_ref().is_some_and(|lc| prompt_tokens > lc.above)
+    /// The prompt-size level a request is billed at: 0 below every long-context threshold, else the 1-based index
+    /// of the highest threshold its prompt exceeds. The level prices the whole request, not the excess.
+    pub fn level(&self, prompt_tokens: u64) -> u8 {
+        let n = self.long_context.iter().filter(|lc| prompt_tokens > lc.above).count();
+        u8::try_from(n).unwrap_or(u8::MAX)
     }
 
-    /// The list-price cost of `t`, all billed at one tier and one batch status.
-    pub fn cost(&self, t: &Tokens, long: bool, batch: bool) -> Decimal {
-        let rates = match (&self.long_context, long) {
-            (Some(lc), true) => &lc.rates,
-            _ => &self.rates,
+    /// The rates of one level and service tier.
+    pub fn rates_at(&self, level: u8, tier: Tier) -> &Rates {
+        let tiers = match usize::from(level).checked_sub(1) {
+            None => &self.base,
+            Some(i) => &self.long_context[i.min(self.long_context.len() - 1)].rates,
         };
-        let c = rates.cost(t);
-        if batch { c * self.batch_factor } else { c }
+        tiers.get(tier)
+    }
+
+    /// The list-price cost of `t`, all billed at one level and one service tier.
+    pub fn cost(&self, t: &Tokens, level: u8, tier: Tier) -> Decimal {
+        self.rates_at(level, tier).cost(t)
     }
 }
 
@@ -58,7 +64,7 @@ pub fn marginal_cost(m: &Marginal, cache_read_factor: Range, t: &Tokens) -> Rang
 /// The list-price cost of one bucket of sums.
 pub fn bucket_cost(table: &PriceTable, key: &BucketKey, sums: &Sums) -> Decimal {
     let row = &table.model(key.model).prices[key.row];
-    row.cost(&sums.tokens, key.long, key.batch)
+    row.cost(&sums.tokens, key.level, key.tier)
 }
 
 /// The list-price cost of many buckets.
@@ -69,7 +75,7 @@ pub fn buckets_cost(table: &PriceTable, buckets: &BTreeMap<BucketKey, Sums>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::LongContext;
+    use crate::pricing::{LongContext, TierRates};
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
@@ -83,18 +89,39 @@ mod tests {
             cached_input: d(i) / d("10"),
             cache_write_5m: d(i) * d("1.25"),
             cache_write_1h: d(i) * d("2"),
+            cache_write_12h: d(i) * d("2"),
+        }
+    }
+
+    fn tiers(i: &str, o: &str) -> TierRates {
+        let standard = rates(i, o);
+        TierRates {
+            batch: Rates {
+                input: standard.input / d("2"),
+                output: standard.output / d("2"),
+                ..standard
+            },
+            priority: Some(rates("5", "30")),
+            flex: None,
+            standard,
         }
     }
 
     fn sonnet() -> PriceRow {
         PriceRow {
             as_of: chrono::NaiveDate::from_ymd_opt(2025, 9, 29).unwrap(),
-            rates: rates("3", "15"),
+            base: tiers("3", "15"),
             batch_factor: d("0.5"),
-            long_context: Some(LongContext {
-                above: 200_000,
-                rates: rates("6", "22.5"),
-            }),
+            long_context: vec![
+                LongContext {
+                    above: 200_000,
+                    rates: tiers("6", "22.5"),
+                },
+                LongContext {
+                    above: 500_000,
+                    rates: tiers("8", "30"),
+                },
+            ],
             source: String::new(),
             output_listed: true,
         }
@@ -110,12 +137,18 @@ mod tests {
             output: 500,
         };
         // 1000*3 + 10000*0.3 + 2000*3.75 + 1000*6 + 500*15 = 3000+3000+7500+6000+7500 = 27000 -> $0.027
-        assert_eq!(sonnet().cost(&t, false, false), d("0.027"));
-        assert_eq!(sonnet().cost(&t, false, true), d("0.0135"));
+        assert_eq!(sonnet().cost(&t, 0, Tier::Standard), d("0.027"));
+        // Batch lists input and output at half; the cache rates are the standard ones here:
+        // 1000*1.5 + 3000 + 7500 + 6000 + 500*7.5 = 21750 -> $0.02175
+        assert_eq!(sonnet().cost(&t, 0, Tier::Batch), d("0.02175"));
+        // Priority at 5/30: 1000*5 + 10000*0.5 + 2000*6.25 + 1000*10 + 500*30 = 5000+5000+12500+10000+15000
+        assert_eq!(sonnet().cost(&t, 0, Tier::Priority), d("0.0475"));
+        // No flex tier: the standard rates.
+        assert_eq!(sonnet().cost(&t, 0, Tier::Flex), d("0.027"));
     }
 
     #[test]
-    fn long_context_prices_the_whole_request() {
+    fn long_context_prices_the_whole_request_at_the_highest_level_passed() {
         let row = sonnet();
         let t = Tokens {
             input: 150_000,
@@ -123,9 +156,17 @@ mod tests {
             output: 1_000,
             ..Default::default()
         };
-        assert!(row.is_long(t.prompt()));
+        assert_eq!(row.level(t.prompt()), 1);
         // 150000*6 + 60000*0.6 + 1000*22.5 = 900000 + 36000 + 22500 = 958500 -> $0.9585
-        assert_eq!(row.cost(&t, true, false), d("0.9585"));
-        assert!(!row.is_long(200_000));
+        assert_eq!(row.cost(&t, 1, Tier::Standard), d("0.9585"));
+        assert_eq!(row.level(200_000), 0);
+        assert_eq!(row.level(200_001), 1);
+        assert_eq!(row.level(500_001), 2);
+        // 500001 fresh input at $8: 4.000008
+        let big = Tokens {
+            input: 500_001,
+            ..Default::default()
+        };
+        assert_eq!(row.cost(&big, 2, Tier::Standard), d("4.000008"));
     }
 }

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
+use crate::call::Tier;
 use crate::tokenize::Encoding;
 
 pub use cost::{bucket_cost, buckets_cost, marginal_cost};
@@ -45,6 +46,8 @@ pub struct Provider {
     pub estimate_ratio: f64,
     /// Reference prices only: never matched to a logged model name.
     pub illustrative: bool,
+    /// Serves other vendors' models: answers a bare name only when no first-party provider lists it.
+    pub platform: bool,
 }
 
 /// Per-bucket prices in USD per million tokens.
@@ -55,22 +58,48 @@ pub struct Rates {
     pub cached_input: Decimal,
     pub cache_write_5m: Decimal,
     pub cache_write_1h: Decimal,
+    /// Listed by some providers; no log format reports 12-hour writes apart yet, so it prices nothing today.
+    pub cache_write_12h: Decimal,
+}
+
+/// The rates of one prompt-size level in every service tier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierRates {
+    pub standard: Rates,
+    /// Explicit where the table lists them, else the standard rates times the row's batch factor.
+    pub batch: Rates,
+    /// Where the provider sells the tier; a call in an unlisted tier is billed at the standard rates.
+    pub priority: Option<Rates>,
+    pub flex: Option<Rates>,
+}
+
+impl TierRates {
+    pub fn get(&self, tier: Tier) -> &Rates {
+        match tier {
+            Tier::Standard => &self.standard,
+            Tier::Batch => &self.batch,
+            Tier::Priority => self.priority.as_ref().unwrap_or(&self.standard),
+            Tier::Flex => self.flex.as_ref().unwrap_or(&self.standard),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct LongContext {
     /// The tier applies to the whole request once its prompt tokens exceed this.
     pub above: u64,
-    pub rates: Rates,
+    pub rates: TierRates,
 }
 
 /// One dated price row: in force from `as_of` until the model's next row.
 #[derive(Debug, Clone)]
 pub struct PriceRow {
     pub as_of: NaiveDate,
-    pub rates: Rates,
+    /// Rates below every long-context threshold.
+    pub base: TierRates,
     pub batch_factor: Decimal,
-    pub long_context: Option<LongContext>,
+    /// Long-context levels, by `above` ascending: a request is billed at the highest level its prompt exceeds.
+    pub long_context: Vec<LongContext>,
     pub source: String,
     /// False when the source gives no output price (illustrative rows only): `rates.output` is then meaningless.
     pub output_listed: bool,
@@ -84,9 +113,17 @@ pub struct Model {
     pub patterns: Vec<String>,
     pub tokenizer: Tokenizer,
     pub context_window: Option<u64>,
+    pub deprecation_date: Option<NaiveDate>,
     pub marginal: Option<String>,
     /// Sorted by `as_of`, never empty.
     pub prices: Vec<PriceRow>,
+}
+
+impl PriceRow {
+    /// The standard rates below every threshold: what lists and markups quote.
+    pub fn rates(&self) -> &Rates {
+        &self.base.standard
+    }
 }
 
 impl Model {

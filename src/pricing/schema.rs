@@ -3,59 +3,166 @@
 //! A file's top level holds `provider` with its `models`, and/or `cache_read_factor` and `marginal` estimates;
 //! `load.rs` reads each part on its own so that one bad item does not hide the others' problems.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderDef {
     pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Fraction of the list price paid for batch requests (0.5 = 50% off).
+    /// Why the provider's settings are what they are, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Fraction of the list price paid for batch requests (0.5 = 50% off), for rows without explicit batch rates.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_factor: Option<f64>,
     /// Multiplier on an o200k_base count that estimates this provider's token count.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate_ratio: Option<f64>,
     /// Reference prices (e.g. a published article's figures): shown by `markup`, never used to price a log.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub illustrative: Option<bool>,
+    /// A platform serving other vendors' models (a cloud, an inference host): its entries answer a bare model name
+    /// only when no provider without `platform` lists that name. A qualified name (`bedrock/...`), a name form of
+    /// its own, or the provider a log states still reach it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelDef {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub patterns: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tokenizer: Option<String>,
+    /// The longest prompt the model takes, in tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_window: Option<u64>,
+    /// The date the provider retires the model (YYYY-MM-DD), where it has announced one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecation_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub marginal: Option<String>,
     #[serde(default)]
     pub prices: Vec<PriceDef>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One dated price row. Rates are USD per 1M tokens; an unlisted cache rate follows the rules in `rows.rs`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceDef {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_input: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_write_5m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_write_1h: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_12h: Option<f64>,
+    /// Fraction of these rates paid in batch, for any bucket `batch` does not list.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_factor: Option<f64>,
-    pub long_context: Option<LongContextDef>,
+    /// Explicit batch rates per bucket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<RatesDef>,
+    /// Priority service tier (OpenAI and Gemini `service_tier: priority`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<RatesDef>,
+    /// Flex service tier (`service_tier: flex`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flex: Option<RatesDef>,
+    /// Tiers for long prompts: one mapping, or a list with one entry per threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long_context: Option<OneOrMany<LongContextDef>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The per-bucket rates of a row or of one of its tiers; any may be left out.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatesDef {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached_input: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_5m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_1h: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_12h: Option<f64>,
+}
+
+/// A long-context tier: from `above` prompt tokens the whole request is billed at these rates; a rate it leaves
+/// out is the row's.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LongContextDef {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub above: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_input: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_write_5m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_write_1h: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_write_12h: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch: Option<RatesDef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<RatesDef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flex: Option<RatesDef>,
+}
+
+/// A value written either alone or as a list.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+/// By hand rather than `untagged`, so that a mistake inside the value keeps serde's own message.
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_yaml::Value::deserialize(d)? {
+            v @ serde_yaml::Value::Sequence(_) => serde_yaml::from_value(v).map(OneOrMany::Many),
+            v => serde_yaml::from_value(v).map(OneOrMany::One),
+        }
+        .map_err(D::Error::custom)
+    }
+}
+
+impl<T> OneOrMany<T> {
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(t) => std::slice::from_ref(t),
+            OneOrMany::Many(v) => v,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Clone, Copy)]
@@ -116,3 +223,23 @@ pub struct PlanDef {
     pub source: Option<String>,
     pub as_of: Option<String>,
 }
+
+macro_rules! rates_of {
+    ($t:ty) => {
+        impl $t {
+            /// The per-bucket rates this entry lists.
+            pub fn rates(&self) -> RatesDef {
+                RatesDef {
+                    input: self.input,
+                    output: self.output,
+                    cached_input: self.cached_input,
+                    cache_write_5m: self.cache_write_5m,
+                    cache_write_1h: self.cache_write_1h,
+                    cache_write_12h: self.cache_write_12h,
+                }
+            }
+        }
+    };
+}
+rates_of!(PriceDef);
+rates_of!(LongContextDef);

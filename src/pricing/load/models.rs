@@ -58,6 +58,17 @@ impl Loader {
                 }
             },
         };
+        let deprecation_date = match def.deprecation_date.as_deref() {
+            None => None,
+            Some(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    let msg = format!("`deprecation_date` must be a date YYYY-MM-DD, got `{s}`");
+                    self.problem(name, cx.line(span, "deprecation_date"), msg);
+                    None
+                }
+            },
+        };
         if def.prices.is_empty() {
             self.problem(name, span.0 + 1, format!("model `{}` has no `prices` rows", def.id));
         }
@@ -66,6 +77,7 @@ impl Loader {
             batch_factor: Decimal::ONE,
             estimate_ratio: 1.0,
             illustrative: false,
+            platform: false,
         });
         let row_spans = cx.items(span, "prices", def.prices.len());
         let mut prices: Vec<PriceRow> = Vec::new();
@@ -98,6 +110,7 @@ impl Loader {
             patterns: def.patterns.clone(),
             tokenizer,
             context_window: def.context_window,
+            deprecation_date,
             marginal: def.marginal.clone(),
             prices,
         })
@@ -115,7 +128,7 @@ mod tests {
         assert_eq!(
             p,
             vec![
-                "user.yaml:18: unknown field `inptu`, expected one of `id`, `aliases`, `patterns`, `tokenizer`, `context_window`, `marginal`, `prices`",
+                "user.yaml:18: unknown field `inptu`, expected one of `id`, `aliases`, `patterns`, `tokenizer`, `context_window`, `deprecation_date`, `note`, `marginal`, `prices`",
                 "user.yaml:7: `input` must be a finite price of 0 or more, got -1",
                 "user.yaml:11: unknown tokenizer `klingon`, expected `o200k_base`, `cl100k_base` or `estimate`",
                 "user.yaml:13: `as_of` must be a date YYYY-MM-DD, got `2024-13-01`",

@@ -29,6 +29,7 @@ impl Loader {
         }
         let p = self.table.providers.entry(def.id.clone()).or_insert_with(|| Provider {
             illustrative: false,
+            platform: false,
             name: def.id.clone(),
             batch_factor: Decimal::ONE,
             estimate_ratio: 1.0,
@@ -38,6 +39,9 @@ impl Loader {
         }
         if let Some(i) = def.illustrative {
             p.illustrative = i;
+        }
+        if let Some(x) = def.platform {
+            p.platform = x;
         }
         let (batch, ratio) = (def.batch_factor, def.estimate_ratio);
         if let Some(b) = batch {

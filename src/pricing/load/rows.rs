@@ -1,26 +1,24 @@
-//! A model's dated price rows: the per-bucket rates, the batch factor, and an optional long-context tier that
-//! takes any rate it leaves out from its row.
+//! A model's dated price rows: the per-bucket rates, the batch rates (explicit or a factor), the priority and flex
+//! service tiers, and long-context levels that take any rate they leave out from their row.
 
 use rust_decimal::Decimal;
 
 use super::{FileCx, Loader, to_decimal};
 use crate::pricing::lines::Span;
-use crate::pricing::schema::{LongContextDef, PriceDef};
-use crate::pricing::{LongContext, PriceRow, Provider, Rates};
+use crate::pricing::schema::{LongContextDef, PriceDef, RatesDef};
+use crate::pricing::{LongContext, PriceRow, Provider, Rates, TierRates};
 
 impl Loader {
     pub(super) fn row(&mut self, cx: &FileCx, def: &PriceDef, span: Span, provider: &Provider) -> Option<PriceRow> {
         let as_of = self.date(cx.name, cx.line(span, "as_of"), def.as_of.as_deref());
-        let mut fields = RateFields::of_row(def);
+        let mut fields = def.rates();
         // An illustrative source may quote an input price alone; such rows never price a log.
         let output_listed = fields.output.is_some() || !provider.illustrative;
         if !output_listed {
             fields.output = Some(0.0);
         }
-        let rates = self.rates(cx, span, None, fields);
-        let batch_default = provider.batch_factor;
         let batch_factor = match def.batch_factor {
-            None => Some(batch_default),
+            None => Some(provider.batch_factor),
             Some(b) => {
                 let d = to_decimal(b).filter(|d| *d > Decimal::ZERO && *d <= Decimal::ONE);
                 if d.is_none() {
@@ -33,17 +31,43 @@ impl Loader {
                 d
             }
         };
-        let long_context = match (&def.long_context, &rates) {
-            (Some(lc), Some(base)) => Some(self.long_context(cx, lc, span, base)?),
-            _ => None,
+        let extra = Tiers {
+            batch: def.batch.as_ref(),
+            priority: def.priority.as_ref(),
+            flex: def.flex.as_ref(),
         };
+        let base = self
+            .rates(cx, span, None, fields)
+            .and_then(|r| self.tiers(cx, span, r, None, &extra, batch_factor?));
+        let mut long_context = Vec::new();
+        if let (Some(lcs), Some(base)) = (&def.long_context, &base) {
+            let line = cx.line(span, "long_context");
+            let lc_span = (line - 1, span.1);
+            let items = cx.items(span, "long_context", lcs.as_slice().len());
+            for (i, lc) in lcs.as_slice().iter().enumerate() {
+                let item = if lcs.as_slice().len() > 1 { items[i] } else { lc_span };
+                let level = self.long_context(cx, lc, item, base, batch_factor?)?;
+                if long_context
+                    .last()
+                    .is_some_and(|prev: &LongContext| prev.above >= level.above)
+                {
+                    self.problem(
+                        cx.name,
+                        cx.line(item, "above"),
+                        "long-context levels must be listed by `above`, ascending".into(),
+                    );
+                    return None;
+                }
+                long_context.push(level);
+            }
+        }
         if def.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
             self.problem(cx.name, span.0 + 1, "every price row needs a `source`".into());
             return None;
         }
         Some(PriceRow {
             as_of: as_of?,
-            rates: rates?,
+            base: base?,
             batch_factor: batch_factor?,
             long_context,
             source: def.source.clone().unwrap_or_default(),
@@ -51,21 +75,67 @@ impl Loader {
         })
     }
 
-    fn long_context(&mut self, cx: &FileCx, lc: &LongContextDef, row: Span, base: &Rates) -> Option<LongContext> {
-        let line = cx.line(row, "long_context");
-        let span = (line - 1, row.1);
-        let rates = self.rates(cx, span, Some(base), RateFields::of_tier(lc));
+    fn long_context(
+        &mut self,
+        cx: &FileCx,
+        lc: &LongContextDef,
+        span: Span,
+        base: &TierRates,
+        batch_factor: Decimal,
+    ) -> Option<LongContext> {
+        let standard = self.rates(cx, span, Some(&base.standard), lc.rates());
+        let extra = Tiers {
+            batch: lc.batch.as_ref(),
+            priority: lc.priority.as_ref(),
+            flex: lc.flex.as_ref(),
+        };
+        let rates = standard.and_then(|s| self.tiers(cx, span, s, Some(base), &extra, batch_factor));
         match lc.above {
             Some(above) if above > 0 => Some(LongContext { above, rates: rates? }),
             _ => {
                 self.problem(
                     cx.name,
-                    line,
+                    cx.line(span, "long_context"),
                     "`long_context` needs `above`: the prompt size in tokens where it starts".into(),
                 );
                 None
             }
         }
+    }
+
+    /// The service tiers of one level. A batch rate the table leaves out is the standard rate times the batch
+    /// factor; a priority or flex rate left out is the level's standard rate, and a long-context level without its
+    /// own priority or flex block has none (a call in that tier is billed at the level's standard rates).
+    fn tiers(
+        &mut self,
+        cx: &FileCx,
+        span: Span,
+        standard: Rates,
+        _below: Option<&TierRates>,
+        extra: &Tiers,
+        batch_factor: Decimal,
+    ) -> Option<TierRates> {
+        let scaled = standard.scaled(batch_factor);
+        let batch = match extra.batch {
+            None => scaled,
+            Some(def) => self.rates(cx, sub_span(cx, span, "batch"), Some(&scaled), def.clone())?,
+        };
+        let tier = |l: &mut Self, key: &str, def: Option<&RatesDef>| -> Option<Option<Rates>> {
+            match def {
+                None => Some(None),
+                Some(def) => l
+                    .rates(cx, sub_span(cx, span, key), Some(&standard), def.clone())
+                    .map(Some),
+            }
+        };
+        let priority = tier(self, "priority", extra.priority)?;
+        let flex = tier(self, "flex", extra.flex)?;
+        Some(TierRates {
+            standard,
+            batch,
+            priority,
+            flex,
+        })
     }
 
     /// A price in USD per million tokens: finite and not negative.
@@ -85,7 +155,7 @@ impl Loader {
         d
     }
 
-    fn rates(&mut self, cx: &FileCx, span: Span, base: Option<&Rates>, def: RateFields) -> Option<Rates> {
+    fn rates(&mut self, cx: &FileCx, span: Span, base: Option<&Rates>, def: RatesDef) -> Option<Rates> {
         let mut ok = true;
         let mut get = |l: &mut Self, key: &str, v: Option<f64>| -> Option<Decimal> {
             let line = cx.line(span, key);
@@ -103,6 +173,7 @@ impl Loader {
         let cached = get(self, "cached_input", def.cached_input);
         let w5 = get(self, "cache_write_5m", def.cache_write_5m);
         let w1 = get(self, "cache_write_1h", def.cache_write_1h);
+        let w12 = get(self, "cache_write_12h", def.cache_write_12h);
         let (Some(input), Some(output)) = (input.or(base.map(|b| b.input)), output.or(base.map(|b| b.output))) else {
             if ok {
                 self.problem(
@@ -114,47 +185,44 @@ impl Loader {
             return None;
         };
         // Unlisted cache rates: a cache read costs what the base row says, else the input price (no discount);
-        // a write costs the input price (no surcharge); a 1-hour write, the 5-minute one.
+        // a write costs the input price (no surcharge); a 1-hour write, the 5-minute one; a 12-hour write, the
+        // 1-hour one.
         let cached_input = cached.or(base.map(|b| b.cached_input)).unwrap_or(input);
         let cache_write_5m = w5.or(base.map(|b| b.cache_write_5m)).unwrap_or(input);
         let cache_write_1h = w1.or(base.map(|b| b.cache_write_1h)).unwrap_or(cache_write_5m);
+        let cache_write_12h = w12.or(base.map(|b| b.cache_write_12h)).unwrap_or(cache_write_1h);
         ok.then_some(Rates {
             input,
             output,
             cached_input,
             cache_write_5m,
             cache_write_1h,
+            cache_write_12h,
         })
     }
 }
 
-/// The rate fields shared by a price row and its long-context tier.
-struct RateFields {
-    input: Option<f64>,
-    output: Option<f64>,
-    cached_input: Option<f64>,
-    cache_write_5m: Option<f64>,
-    cache_write_1h: Option<f64>,
+/// The optional tier blocks of a row or of one long-context level.
+struct Tiers<'a> {
+    batch: Option<&'a RatesDef>,
+    priority: Option<&'a RatesDef>,
+    flex: Option<&'a RatesDef>,
 }
 
-impl RateFields {
-    fn of_row(d: &PriceDef) -> Self {
-        RateFields {
-            input: d.input,
-            output: d.output,
-            cached_input: d.cached_input,
-            cache_write_5m: d.cache_write_5m,
-            cache_write_1h: d.cache_write_1h,
-        }
-    }
+/// The lines of a nested block (`batch:`, `priority:`) inside `span`, for problems inside it.
+fn sub_span(cx: &FileCx, span: Span, key: &str) -> Span {
+    cx.y.key_line(span, key).map_or(span, |k| (k, span.1))
+}
 
-    fn of_tier(d: &LongContextDef) -> Self {
-        RateFields {
-            input: d.input,
-            output: d.output,
-            cached_input: d.cached_input,
-            cache_write_5m: d.cache_write_5m,
-            cache_write_1h: d.cache_write_1h,
+impl Rates {
+    fn scaled(&self, f: Decimal) -> Rates {
+        Rates {
+            input: self.input * f,
+            output: self.output * f,
+            cached_input: self.cached_input * f,
+            cache_write_5m: self.cache_write_5m * f,
+            cache_write_1h: self.cache_write_1h * f,
+            cache_write_12h: self.cache_write_12h * f,
         }
     }
 }
