@@ -38,27 +38,26 @@ impl Loader {
         };
         let base = self
             .rates(cx, span, None, fields)
-            .and_then(|r| self.tiers(cx, span, r, None, &extra, batch_factor?));
+            .and_then(|r| self.tiers(cx, span, r, &extra, batch_factor?));
         let mut long_context = Vec::new();
-        if let (Some(lcs), Some(base)) = (&def.long_context, &base) {
-            let line = cx.line(span, "long_context");
-            let lc_span = (line - 1, span.1);
-            let items = cx.items(span, "long_context", lcs.as_slice().len());
-            for (i, lc) in lcs.as_slice().iter().enumerate() {
-                let item = if lcs.as_slice().len() > 1 { items[i] } else { lc_span };
-                let level = self.long_context(cx, lc, item, base, batch_factor?)?;
-                if long_context
-                    .last()
-                    .is_some_and(|prev: &LongContext| prev.above >= level.above)
+        if let Some(lcs) = &def.long_context {
+            let lcs = lcs.as_slice();
+            let items = cx.items(span, "long_context", lcs.len());
+            let lc_span = (cx.line(span, "long_context") - 1, span.1);
+            let item = |i: usize| if lcs.len() > 1 { items[i] } else { lc_span };
+            // Checked apart from the rates, so that a bad rate elsewhere does not hide it.
+            for i in 1..lcs.len() {
+                if let (Some(a), Some(b)) = (lcs[i - 1].above, lcs[i].above)
+                    && a >= b
                 {
-                    self.problem(
-                        cx.name,
-                        cx.line(item, "above"),
-                        "long-context levels must be listed by `above`, ascending".into(),
-                    );
+                    let msg = "long-context levels must be listed by `above`, ascending".into();
+                    self.problem(cx.name, cx.line(item(i), "above"), msg);
                     return None;
                 }
-                long_context.push(level);
+            }
+            let base = base.as_ref()?;
+            for (i, lc) in lcs.iter().enumerate() {
+                long_context.push(self.long_context(cx, lc, item(i), base, batch_factor?)?);
             }
         }
         if def.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -89,7 +88,7 @@ impl Loader {
             priority: lc.priority.as_ref(),
             flex: lc.flex.as_ref(),
         };
-        let rates = standard.and_then(|s| self.tiers(cx, span, s, Some(base), &extra, batch_factor));
+        let rates = standard.and_then(|s| self.tiers(cx, span, s, &extra, batch_factor));
         match lc.above {
             Some(above) if above > 0 => Some(LongContext { above, rates: rates? }),
             _ => {
@@ -111,7 +110,6 @@ impl Loader {
         cx: &FileCx,
         span: Span,
         standard: Rates,
-        _below: Option<&TierRates>,
         extra: &Tiers,
         batch_factor: Decimal,
     ) -> Option<TierRates> {
@@ -224,5 +222,33 @@ impl Rates {
             cache_write_1h: self.cache_write_1h * f,
             cache_write_12h: self.cache_write_12h * f,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::problems_of;
+
+    #[test]
+    fn tier_blocks_and_levels_report_their_own_lines() {
+        let text = "provider:\n  id: acme\nmodels:\n  - id: a\n    prices:\n      - as_of: 2024-01-01\n        input: 1\n        output: 2\n        priority:\n          input: -5\n        long_context:\n          - above: 500\n            input: 3\n          - above: 100\n            input: 2\n        source: s\n";
+        assert_eq!(
+            problems_of(text),
+            vec![
+                "user.yaml:10: `input` must be a finite price of 0 or more, got -5",
+                "user.yaml:14: long-context levels must be listed by `above`, ascending",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_rate_inside_a_tier_is_named() {
+        let text = "provider:\n  id: acme\nmodels:\n  - id: a\n    prices:\n      - as_of: 2024-01-01\n        input: 1\n        output: 2\n        flex: {inptu: 1}\n        source: s\n";
+        let p = problems_of(text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("user.yaml:") && p[0].contains("unknown field `inptu`"),
+            "{p:?}"
+        );
     }
 }
