@@ -261,6 +261,20 @@ pub enum PricingCommand {
         #[command(flatten)]
         pricing: PricingArgs,
     },
+    /// Which prices changed, when and by how much: every stated rate that differs from the model's previous row.
+    Diff {
+        /// Rows starting on or after this date (YYYY-MM-DD; default: the newest date any row starts, the last
+        /// update).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only this provider.
+        #[arg(long)]
+        provider: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+        #[command(flatten)]
+        pricing: PricingArgs,
+    },
     /// Validate price YAML (a file or directory) layered over the bundled tables; lists every problem.
     Check {
         #[arg(value_name = "PATH", required = true)]

@@ -70,6 +70,19 @@ fn commands() -> Vec<(&'static str, Vec<&'static str>)> {
             vec!["compare", SAMPLE, "--models", "gpt-4o,claude-3-5-haiku"],
         ),
         ("pricing_list", vec!["pricing", "list", "--provider", "anthropic"]),
+        (
+            "pricing_diff",
+            vec![
+                "pricing",
+                "diff",
+                "--pricing",
+                "fixtures/pricing/history.yaml",
+                "--provider",
+                "history",
+                "--since",
+                "2025-01-01",
+            ],
+        ),
         ("count", vec!["count", "fixtures/token-counts.jsonl", HAND]),
     ]
 }

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod count;
 pub mod markup;
 pub mod pricing;
+pub mod pricing_diff;
 pub mod project;
 
 use crate::config::Config;
@@ -20,5 +21,6 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::Markup(table, args) => markup::run(&table, args),
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
+        Config::PricingDiff(cfg) => pricing_diff::run(cfg),
     }
 }

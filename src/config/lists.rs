@@ -140,3 +140,25 @@ impl ListConfig {
         })
     }
 }
+
+/// `tokencost pricing diff`, validated: the listing's settings and the first date shown.
+pub struct DiffConfig {
+    pub list: ListConfig,
+    pub since: NaiveDate,
+}
+
+impl DiffConfig {
+    pub fn new(
+        since: Option<String>,
+        provider: Option<String>,
+        out: &OutputArgs,
+        pricing: &PricingArgs,
+    ) -> Result<Self> {
+        let list = ListConfig::new(provider, out, pricing)?;
+        let since = match since {
+            Some(s) => date("--since", &s)?,
+            None => crate::pricing::diff::newest_date(&list.table).unwrap_or(NaiveDate::MIN),
+        };
+        Ok(DiffConfig { list, since })
+    }
+}

@@ -7,7 +7,7 @@ mod output;
 mod project;
 
 pub use analyze::AnalyzeConfig;
-pub use lists::{CompareArgs, CountConfig, ListConfig, MarkupArgs, compare, markup};
+pub use lists::{CompareArgs, CountConfig, DiffConfig, ListConfig, MarkupArgs, compare, markup};
 pub use output::Target;
 pub use project::{ProjectArgs, ShapeSource, project};
 
@@ -30,6 +30,7 @@ pub enum Config {
     Markup(PriceTable, MarkupArgs),
     PricingList(ListConfig),
     PricingCheck(Vec<PathBuf>),
+    PricingDiff(DiffConfig),
 }
 
 impl Config {
@@ -53,6 +54,12 @@ impl Config {
                 Config::PricingList(ListConfig::new(provider, &out, &pricing)?)
             }
             Command::Pricing(PricingCommand::Check { paths }) => Config::PricingCheck(paths),
+            Command::Pricing(PricingCommand::Diff {
+                since,
+                provider,
+                out,
+                pricing,
+            }) => Config::PricingDiff(DiffConfig::new(since, provider, &out, &pricing)?),
         })
     }
 }

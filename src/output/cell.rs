@@ -13,6 +13,8 @@ pub enum Shown {
     Times(usize),
     /// Dollars per 1M tokens, to 4 decimals without trailing zeros: `$0.15`.
     PerMillion,
+    /// A signed percentage for people, `-25%`; the plain number in CSV.
+    Percent,
     /// As CSV writes it.
     Plain,
 }
@@ -63,6 +65,7 @@ impl<'a> Cell<'a> {
             Cell::Usd(u) => usd(*u),
             Cell::Float(v, Shown::Times(places), _) => format!("{v:.places$}x"),
             Cell::Float(v, Shown::PerMillion, _) => per_million(*v),
+            Cell::Float(v, Shown::Percent, _) => format!("{v:+}%"),
             Cell::Float(_, Shown::Plain, _) => self.machine_one(),
             Cell::Range(lo, hi) => match (lo.as_ref(), hi.as_ref()) {
                 (Cell::Empty, _) | (_, Cell::Empty) => absent.to_string(),

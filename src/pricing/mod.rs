@@ -4,6 +4,7 @@
 //! name to a table entry; `cost` turns integer token sums into dollars.
 
 mod cost;
+pub mod diff;
 mod estimates;
 mod lines;
 mod load;
@@ -60,6 +61,9 @@ pub struct Rates {
     pub cache_write_1h: Decimal,
     /// Listed by some providers; no log format reports 12-hour writes apart yet, so it prices nothing today.
     pub cache_write_12h: Decimal,
+    /// Which of the six rates the table states, in field order (bit 0 = input); the others follow the defaulting
+    /// rules. `pricing diff` compares stated rates only.
+    pub listed: u8,
 }
 
 /// The rates of one prompt-size level in every service tier.

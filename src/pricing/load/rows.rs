@@ -189,7 +189,19 @@ impl Loader {
         let cache_write_5m = w5.or(base.map(|b| b.cache_write_5m)).unwrap_or(input);
         let cache_write_1h = w1.or(base.map(|b| b.cache_write_1h)).unwrap_or(cache_write_5m);
         let cache_write_12h = w12.or(base.map(|b| b.cache_write_12h)).unwrap_or(cache_write_1h);
+        let listed = [
+            def.input,
+            def.output,
+            def.cached_input,
+            def.cache_write_5m,
+            def.cache_write_1h,
+            def.cache_write_12h,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0u8, |m, (i, v)| if v.is_some() { m | 1 << i } else { m });
         ok.then_some(Rates {
+            listed,
             input,
             output,
             cached_input,
@@ -215,6 +227,8 @@ fn sub_span(cx: &FileCx, span: Span, key: &str) -> Span {
 impl Rates {
     fn scaled(&self, f: Decimal) -> Rates {
         Rates {
+            // Derived from a factor: nothing here is stated.
+            listed: 0,
             input: self.input * f,
             output: self.output * f,
             cached_input: self.cached_input * f,
