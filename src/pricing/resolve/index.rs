@@ -115,9 +115,12 @@ impl PriceTable {
         // Stable: each provider's patterns keep the table's order.
         patterns.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         ix.first_party = patterns.iter().take_while(|p| !p.0).count();
-        for (n, (_, provider, _)) in patterns.iter().enumerate() {
-            let range = ix.by_provider.entry(provider.to_string()).or_insert(n..n);
-            range.end = n + 1;
+        let mut start = 0;
+        for n in 1..=patterns.len() {
+            if n == patterns.len() || patterns[n].1 != patterns[start].1 {
+                ix.by_provider.insert(patterns[start].1.to_string(), start..n);
+                start = n;
+            }
         }
         ix.patterns = patterns.into_iter().map(|p| p.2).collect();
         self.index = ix;

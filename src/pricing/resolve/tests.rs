@@ -85,6 +85,11 @@ fn table() -> PriceTable {
                 ("meta-llama/Llama-3.3-70B-Instruct-Turbo", none, none),
                 ("mixtral-8x7b-instruct", &["mistralai/Mixtral-8x7B-Instruct-v0.1"], none),
                 ("openai/gpt-oss-120b", none, none),
+                (
+                    "qwen3-235b-a22b-fp8",
+                    none,
+                    &["qwen3-235b*", "qwen3-235b-a22b-instruct*"],
+                ),
             ],
         ),
         provider(
@@ -93,7 +98,7 @@ fn table() -> PriceTable {
             &[
                 ("mistralai/Mixtral-8x7B-Instruct-v0.1", none, none),
                 ("meta-llama/Llama-3.3-70B-Instruct", none, none),
-                ("Qwen/Qwen3-235B-A22B", none, none),
+                ("Qwen/Qwen3-235B-A22B", none, &["qwen3-235b*"]),
             ],
         ),
         provider(
@@ -108,7 +113,7 @@ fn table() -> PriceTable {
             "groq",
             true,
             &[
-                ("llama-3.3-70b-versatile", none, none),
+                ("llama-3.3-70b-versatile", none, &["llama-3.3-70b-versatile-*"]),
                 ("openai/gpt-oss-120b", none, none),
             ],
         ),
@@ -152,6 +157,7 @@ fn bare_names_prefer_first_party_providers() {
             ("claude-sonnet-4-5-20250929", "anthropic/claude-sonnet-4-5"),
             // Listed by platforms alone: the platform that lists it.
             ("llama-3.3-70b-versatile", "groq/llama-3.3-70b-versatile"),
+            ("llama-3.3-70b-versatile-0125", "groq/llama-3.3-70b-versatile"),
             ("mixtral-8x7b-instruct", "together/mixtral-8x7b-instruct"),
             // Several providers of one kind stay ambiguous.
             (
@@ -161,6 +167,12 @@ fn bare_names_prefer_first_party_providers() {
             (
                 "mistralai/Mixtral-8x7B-Instruct-v0.1",
                 "ambiguous: deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1, together/mixtral-8x7b-instruct",
+            ),
+            // Patterns: the one with the most literal characters wins; equally long ones are ambiguous.
+            ("qwen3-235b-a22b-instruct-2507", "together/qwen3-235b-a22b-fp8"),
+            (
+                "qwen3-235b-thinking",
+                "ambiguous: deepinfra/Qwen/Qwen3-235B-A22B, together/qwen3-235b-a22b-fp8",
             ),
             ("no-such-model", "unknown"),
             ("", "unknown"),
@@ -192,6 +204,7 @@ fn prefixes_name_providers() {
                 "together/mistralai/Mixtral-8x7B-Instruct-v0.1",
                 "together/mixtral-8x7b-instruct",
             ),
+            ("groq/llama-3.3-70b-versatile-0125", "groq/llama-3.3-70b-versatile"),
             ("groq/openai/gpt-oss-120b", "groq/openai/gpt-oss-120b"),
             ("deepinfra/Qwen/Qwen3-235B-A22B", "deepinfra/Qwen/Qwen3-235B-A22B"),
             // OpenRouter's vendors, and its dotted versions.
