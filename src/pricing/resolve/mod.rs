@@ -11,7 +11,8 @@
 //! 4. A prefix (`routes.rs`): a provider id, a LiteLLM routing word or an OpenRouter vendor, and the rest is
 //!    looked up within that provider. When it is not listed there, a host's prefix (`azure/`, `bedrock/`) gives
 //!    unknown: that traffic was billed by the host. A maker's prefix (`openai/`, `meta-llama/`, any unknown one)
-//!    is looked for among the platforms, by the whole name and then by the rest.
+//!    gives the whole name as a bare name (hosts list some models under the maker's name), then the rest among
+//!    the platforms (never another maker's entry).
 //! 5. A bare name: among the first-party providers, and only if none lists it among the platforms (providers
 //!    with `platform: true`), so `gpt-4o` is OpenAI's even where Azure lists it too.
 //!
