@@ -286,6 +286,7 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
             output_tokens: s.tokens.output,
             reason: match why {
                 Resolution::Ambiguous(c) => format!("ambiguous: {}", c.join(", ")),
+                Resolution::NotListed(p) => format!("not listed by {p}, the provider the log names"),
                 _ => "unknown".into(),
             },
         })

@@ -141,7 +141,9 @@ pub(super) fn budgets(
             Resolution::Ambiguous(c) => {
                 bail!("model budget for `{name}`: ambiguous model, one of {}", c.join(", "))
             }
-            Resolution::Unknown => bail!("model budget for `{name}`: no such model in the price tables"),
+            Resolution::Unknown | Resolution::NotListed(_) => {
+                bail!("model budget for `{name}`: no such model in the price tables")
+            }
         };
         models.push((name.clone(), idx, usd(&format!("the budget for `{name}`"), &v)?));
     }

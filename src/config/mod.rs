@@ -99,7 +99,9 @@ pub fn priced_model(table: &PriceTable, name: &str) -> Result<usize> {
     match table.resolve(name) {
         Resolution::Found(i) => Ok(i),
         Resolution::Ambiguous(c) => bail!("model `{name}` is ambiguous: {}", c.join(", ")),
-        Resolution::Unknown => bail!("no price for model `{name}` (see `tokencost pricing list`)"),
+        Resolution::Unknown | Resolution::NotListed(_) => {
+            bail!("no price for model `{name}` (see `tokencost pricing list`)")
+        }
     }
 }
 

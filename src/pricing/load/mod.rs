@@ -85,8 +85,16 @@ pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
 
 /// Validates one YAML text on its own, without the bundled tables (estimate references must resolve within it).
 pub fn load_text(name: &str, text: &str) -> Result<PriceTable, Vec<Problem>> {
+    load_texts(&[(name, text)])
+}
+
+/// Validates YAML texts, each read as a file of that name, without the bundled tables: a table of several
+/// providers built from text alone (a file holds one provider).
+pub fn load_texts(files: &[(&str, &str)]) -> Result<PriceTable, Vec<Problem>> {
     let mut l = Loader::default();
-    l.add_file(name, text);
+    for (name, text) in files {
+        l.add_file(name, text);
+    }
     l.finish()
 }
 
