@@ -357,6 +357,17 @@ fn an_incompatible_report_exits_2() {
     let (code, _, err) = diff(&bad, HEAD, &[]);
     assert_eq!(code, 2);
     assert!(err.contains("bad.json: not a report of analyze"), "{err}");
+    let mut level = report.clone();
+    level["billed"][0]["level"] = 9.into();
+    let level = write("level.json", &level);
+    let (code, _, err) = diff(&level, HEAD, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("level.json: billed bucket of evalco/judge has an unknown tier or level"),
+        "{err}"
+    );
+    let bare = write("bare.json", &serde_json::json!({"schema_version": 2}));
+    assert_eq!(diff(&bare, HEAD, &[]).0, 2);
 }
 
 #[test]

@@ -36,18 +36,28 @@ pub struct LogSettings<'a> {
     pub filter: Filter,
 }
 
-/// An amount read from a report: the exact digits JSON carries (serde_json keeps them all).
-fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+/// A number read from a report with the exact digits JSON carries (serde_json keeps them all), from 0 to `max`.
+/// The bounds keep every sum and product of a diff far from the decimal type's limits: no arithmetic overflows.
+fn bounded<'de, D: Deserializer<'de>>(d: D, max: u64, what: &str) -> Result<Decimal, D::Error> {
     let n = serde_json::Number::deserialize(d)?;
     let s = n.to_string();
     let v = Decimal::from_str(&s)
         .or_else(|_| Decimal::from_scientific(&s))
-        .map_err(|_| D::Error::custom(format!("`{s}` is not an amount")))?;
-    // Bounds that keep every sum and product of the diff far from the decimal type's limits.
-    if v.is_sign_negative() || v > Decimal::from(1_000_000_000_000u64) {
-        return Err(D::Error::custom(format!("`{s}` is out of range for an amount")));
+        .map_err(|_| D::Error::custom(format!("`{s}` is not {what}")))?;
+    if v.is_sign_negative() || v > Decimal::from(max) {
+        return Err(D::Error::custom(format!("`{s}` is out of range for {what}")));
     }
     Ok(v)
+}
+
+/// Dollars: up to a trillion.
+fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    bounded(d, 1_000_000_000_000, "an amount")
+}
+
+/// USD per 1M tokens: up to a million.
+fn rate<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    bounded(d, 1_000_000, "a rate")
 }
 
 /// A token count read from a report, bounded for the same reason.
@@ -62,15 +72,15 @@ fn tokens<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 /// One bucket's rates, USD per 1M tokens.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Rates {
-    #[serde(deserialize_with = "decimal")]
+    #[serde(deserialize_with = "rate")]
     pub input: Decimal,
-    #[serde(deserialize_with = "decimal")]
+    #[serde(deserialize_with = "rate")]
     pub cached_input: Decimal,
-    #[serde(deserialize_with = "decimal")]
+    #[serde(deserialize_with = "rate")]
     pub cache_write_5m: Decimal,
-    #[serde(deserialize_with = "decimal")]
+    #[serde(deserialize_with = "rate")]
     pub cache_write_1h: Decimal,
-    #[serde(deserialize_with = "decimal")]
+    #[serde(deserialize_with = "rate")]
     pub output: Decimal,
 }
 
