@@ -2,6 +2,10 @@
 //!
 //! Pricing happens here, once per group and price bucket, on integer token sums, in exact decimals.
 
+mod billed;
+
+pub use billed::{BilledBucket, BucketRates, LevelRates, TierTable};
+
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -66,6 +70,10 @@ pub struct PriceUsed {
     pub model: String,
     pub as_of: String,
     pub source: String,
+    /// Every rate of the row below its long-context thresholds, USD per 1M tokens.
+    pub rates_usd_per_m: TierTable,
+    /// Its long-context levels, lowest threshold first.
+    pub long_context: Vec<LevelRates>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -170,14 +178,23 @@ impl PlanBreakEven {
     }
 }
 
+/// The report's schema: bumped when a field changes meaning or goes away, kept when fields are added. Reports
+/// without the field are version 1, from before `billed` and the rates of `pricing.prices`.
+pub const SCHEMA_VERSION: u32 = 2;
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
+    pub schema_version: u32,
+    /// The tokencost that wrote the report.
+    pub tokencost_version: &'static str,
     pub by: GroupBy,
     pub totals: Row,
     pub groups: Vec<Row>,
     pub unpriced: Vec<UnpricedRow>,
     pub pricing: PricingInfo,
     pub summary: Summary,
+    /// Every price bucket across the groups: its token sums, and the row, tier, level and rates that billed it.
+    pub billed: Vec<BilledBucket>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanBreakEven>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -252,6 +269,7 @@ impl Acc {
 pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
     let mut totals = Acc::default();
     let mut used_rows: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut all: BTreeMap<BucketKey, Sums> = BTreeMap::new();
     let mut groups: Vec<Row> = Vec::with_capacity(a.groups.len());
     for g in &a.groups {
         let mut acc = Acc::default();
@@ -259,6 +277,7 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
             acc.add_bucket(table, key, sums);
             totals.add_bucket(table, key, sums);
             used_rows.insert((key.model, key.row));
+            all.entry(*key).or_default().merge(sums);
         }
         let mut row = acc.row(g.key.clone());
         if let Some(c) = &g.call {
@@ -304,6 +323,8 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
                 model: model.full_id(),
                 as_of: row.as_of.to_string(),
                 source: row.source.clone(),
+                rates_usd_per_m: billed::base_rates(row),
+                long_context: billed::levels(row),
             }
         })
         .collect();
@@ -319,6 +340,8 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
         })
         .collect();
     Report {
+        schema_version: SCHEMA_VERSION,
+        tokencost_version: env!("CARGO_PKG_VERSION"),
         by,
         totals: totals.row("total".into()),
         groups,
@@ -329,6 +352,7 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
             marginal_estimates,
         },
         summary: Summary::of(&a.stats),
+        billed: billed::buckets(table, &all),
         plan: None,
         budgets: Vec::new(),
     }

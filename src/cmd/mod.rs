@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod compare;
 pub mod count;
+pub mod diff;
 pub mod markup;
 pub mod pricing;
 pub mod pricing_diff;
@@ -22,5 +23,6 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
         Config::PricingDiff(cfg) => pricing_diff::run(cfg),
+        Config::Diff(cfg) => diff::run(*cfg),
     }
 }

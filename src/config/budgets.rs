@@ -82,7 +82,7 @@ pub(super) fn file_config(explicit: Option<&Path>) -> Result<(FileConfig, Option
 }
 
 /// A budget in USD from its text: a finite number, not negative, as the decimal written.
-fn usd(what: &str, text: &str) -> Result<Decimal> {
+pub(super) fn usd(what: &str, text: &str) -> Result<Decimal> {
     let t = text.trim();
     let v: f64 = t.parse().with_context(|| format!("{what}: `{t}` is not a number"))?;
     if !v.is_finite() || v < 0.0 {

@@ -5,11 +5,13 @@ mod budgets;
 mod lists;
 mod output;
 mod project;
+mod run_diff;
 
 pub use analyze::AnalyzeConfig;
 pub use lists::{CompareArgs, CountConfig, DiffConfig, ListConfig, MarkupArgs, compare, markup};
 pub use output::Target;
 pub use project::{ProjectArgs, ShapeSource, project};
+pub use run_diff::{Gates, Per, RunDiffConfig};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -31,6 +33,7 @@ pub enum Config {
     PricingList(ListConfig),
     PricingCheck(Vec<PathBuf>),
     PricingDiff(DiffConfig),
+    Diff(Box<RunDiffConfig>),
 }
 
 impl Config {
@@ -50,6 +53,7 @@ impl Config {
                 let (table, args) = markup(args)?;
                 Config::Markup(table, args)
             }
+            Command::Diff(args) => Config::Diff(Box::new(RunDiffConfig::new(args)?)),
             Command::Pricing(PricingCommand::List { provider, out, pricing }) => {
                 Config::PricingList(ListConfig::new(provider, &out, &pricing)?)
             }

@@ -81,8 +81,11 @@ impl Exporter for Markdown {
             in_list: false,
         };
         blocks.parts(w, &view.head)?;
-        blocks.start(w, false)?;
-        table(w, view)?;
+        // A view whose columns are all for machines says everything to people in its parts.
+        if view.human_columns().next().is_some() {
+            blocks.start(w, false)?;
+            table(w, view)?;
+        }
         blocks.parts(w, &view.tail)?;
         Ok(())
     }

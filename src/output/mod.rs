@@ -1,6 +1,7 @@
 //! The rendering layer of every command: a command builds a `View`, and one exporter per `--format` renders it to
 //! any `Write`.
 
+pub mod annotation;
 mod cell;
 mod csv;
 mod json;

@@ -41,7 +41,10 @@ fn parts(w: &mut dyn Write, parts: &[super::view::Part]) -> anyhow::Result<()> {
 impl Exporter for Table {
     fn export(&self, view: &View, w: &mut dyn Write) -> anyhow::Result<()> {
         parts(w, &view.head)?;
-        writeln!(w, "{}", grid(view))?;
+        // A view whose columns are all for machines says everything to people in its parts.
+        if view.human_columns().next().is_some() {
+            writeln!(w, "{}", grid(view))?;
+        }
         parts(w, &view.tail)
     }
 }
