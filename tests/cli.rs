@@ -3,14 +3,13 @@
 
 mod common;
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 use common::{close, keys};
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
 
 fn tokencost() -> Command {
-    cargo_bin_cmd!("tokencost")
+    common::tokencost()
 }
 
 /// Runs to success and returns stdout and stderr.

@@ -20,5 +20,7 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::Markup(table, args) => markup::run(&table, args),
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
+        Config::PricingImport(cfg) => pricing::import(cfg),
+        Config::PricingUpdate(cfg) => pricing::update(cfg),
     }
 }

@@ -5,6 +5,7 @@
 
 mod cost;
 mod estimates;
+pub mod import;
 mod lines;
 mod load;
 mod plans;
@@ -19,7 +20,7 @@ use crate::call::Tier;
 use crate::tokenize::Encoding;
 
 pub use cost::{bucket_cost, buckets_cost, marginal_cost};
-pub use load::{Problem, load, load_text};
+pub use load::{Problem, bundled_files, load, load_text, load_texts};
 pub use plans::{Plan, Profile};
 
 /// A low-high range of dollars per million tokens (or of a plain factor).

@@ -95,7 +95,7 @@ impl PriceTable {
             .map(|v| v.iter().copied().filter(in_provider).collect())
             .unwrap_or_default();
         if !exact.is_empty() {
-            return Some(self.pick(exact));
+            return Some(self.pick(self.first_party(exact, provider)));
         }
         let mut best = 0;
         let mut hits = Vec::new();
@@ -111,7 +111,22 @@ impl PriceTable {
                 }
             }
         }
-        (!hits.is_empty()).then(|| self.pick(hits))
+        (!hits.is_empty()).then(|| self.pick(self.first_party(hits, provider)))
+    }
+
+    /// A bare name that a first-party provider lists is that provider's, not a platform's that also serves the
+    /// model (`gpt-4o` is OpenAI's, not Azure's); a name only platforms list stays theirs.
+    fn first_party(&self, hits: Vec<usize>, provider: Option<&str>) -> Vec<usize> {
+        if provider.is_some() || hits.len() < 2 {
+            return hits;
+        }
+        let platform = |i: &usize| {
+            self.providers
+                .get(&self.models[*i].provider)
+                .is_some_and(|p| p.platform)
+        };
+        let first: Vec<usize> = hits.iter().copied().filter(|i| !platform(i)).collect();
+        if first.is_empty() { hits } else { first }
     }
 
     fn pick(&self, hits: Vec<usize>) -> Resolution {

@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use super::lines::{Span, YamlLines};
-use super::{Model, PriceTable};
+use super::schema::PriceDef;
+use super::{Model, PriceRow, PriceTable, Provider};
 
 /// The price files compiled into the binary.
 const BUNDLED: &[(&str, &str)] = &[
@@ -85,9 +86,32 @@ pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
 
 /// Validates one YAML text on its own, without the bundled tables (estimate references must resolve within it).
 pub fn load_text(name: &str, text: &str) -> Result<PriceTable, Vec<Problem>> {
+    load_texts(&[(name, text)])
+}
+
+/// Validates a whole set of files as one layer, without the bundled tables: a directory about to be written.
+pub fn load_texts<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<PriceTable, Vec<Problem>> {
     let mut l = Loader::default();
-    l.add_file(name, text);
+    for (name, text) in files {
+        l.add_file(name.as_ref(), text.as_ref());
+    }
     l.finish()
+}
+
+/// The price files compiled into the binary, by name (`pricing/openai.yaml`) and text.
+pub fn bundled_files() -> &'static [(&'static str, &'static str)] {
+    BUNDLED
+}
+
+/// A price row as the loader reads it, every unlisted rate given its default: what a row stands for, so that two
+/// rows written differently can be compared.
+pub(crate) fn effective_row(def: &PriceDef, provider: &Provider) -> Result<PriceRow, Vec<Problem>> {
+    let mut l = Loader::default();
+    let cx = FileCx {
+        name: "row",
+        y: YamlLines::new(""),
+    };
+    l.row(&cx, def, (0, 0), provider).ok_or(l.problems)
 }
 
 #[derive(Clone)]
