@@ -87,6 +87,9 @@ impl PriceTable {
         Resolution::Unknown
     }
 
+    /// Exact names before patterns. A bare name goes to a first-party provider (one without `platform`) by name
+    /// or pattern before any platform that also serves the model: `gpt-4o-mini-2024-07-18` is OpenAI's by its
+    /// pattern even where Azure lists that exact id. A name only platforms list stays theirs.
     fn lookup(&self, lname: &str, provider: Option<&str>) -> Option<Resolution> {
         let in_provider = |i: &usize| provider.is_none_or(|p| self.models[*i].provider == p);
         let exact: Vec<usize> = self
@@ -94,39 +97,41 @@ impl PriceTable {
             .get(lname)
             .map(|v| v.iter().copied().filter(in_provider).collect())
             .unwrap_or_default();
-        if !exact.is_empty() {
-            return Some(self.pick(self.first_party(exact, provider)));
-        }
-        let mut best = 0;
-        let mut hits = Vec::new();
-        for (p, i) in &self.patterns {
-            if in_provider(i) && glob_match(p, lname) {
-                let len = literal_len(p);
-                if len > best {
-                    best = len;
-                    hits.clear();
-                }
-                if len == best && !hits.contains(i) {
-                    hits.push(*i);
+        let patterned = || {
+            let mut best = 0;
+            let mut hits = Vec::new();
+            for (p, i) in &self.patterns {
+                if in_provider(i) && glob_match(p, lname) {
+                    let len = literal_len(p);
+                    if len > best {
+                        best = len;
+                        hits.clear();
+                    }
+                    if len == best && !hits.contains(i) {
+                        hits.push(*i);
+                    }
                 }
             }
+            hits
+        };
+        if provider.is_some() {
+            let hits = if exact.is_empty() { patterned() } else { exact };
+            return (!hits.is_empty()).then(|| self.pick(hits));
         }
-        (!hits.is_empty()).then(|| self.pick(self.first_party(hits, provider)))
+        let (first, platform): (Vec<usize>, Vec<usize>) = exact.iter().partition(|i| !self.is_platform(**i));
+        if !first.is_empty() {
+            return Some(self.pick(first));
+        }
+        let (first_p, platform_p): (Vec<usize>, Vec<usize>) =
+            patterned().into_iter().partition(|i| !self.is_platform(*i));
+        [first_p, platform, platform_p]
+            .into_iter()
+            .find(|h| !h.is_empty())
+            .map(|h| self.pick(h))
     }
 
-    /// A bare name that a first-party provider lists is that provider's, not a platform's that also serves the
-    /// model (`gpt-4o` is OpenAI's, not Azure's); a name only platforms list stays theirs.
-    fn first_party(&self, hits: Vec<usize>, provider: Option<&str>) -> Vec<usize> {
-        if provider.is_some() || hits.len() < 2 {
-            return hits;
-        }
-        let platform = |i: &usize| {
-            self.providers
-                .get(&self.models[*i].provider)
-                .is_some_and(|p| p.platform)
-        };
-        let first: Vec<usize> = hits.iter().copied().filter(|i| !platform(i)).collect();
-        if first.is_empty() { hits } else { first }
+    fn is_platform(&self, i: usize) -> bool {
+        self.providers.get(&self.models[i].provider).is_some_and(|p| p.platform)
     }
 
     fn pick(&self, hits: Vec<usize>) -> Resolution {

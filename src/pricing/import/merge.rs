@@ -85,6 +85,7 @@ pub fn merge(
                     name,
                     provider: new_provider(&id),
                     models: Vec::new(),
+                    original: None,
                 });
                 files.len() - 1
             }
@@ -93,10 +94,13 @@ pub fn merge(
             name,
             provider,
             models: existing,
+            original,
         } = &mut files[at]
         else {
             continue;
         };
+        // The file is written anew.
+        *original = None;
         if is_platform(&id) && provider.platform.is_none() {
             provider.platform = Some(true);
         }
@@ -180,17 +184,23 @@ impl Merge<'_> {
             let id = self.models[i].id.clone();
             group.sort_by_key(|g| (!g.id.eq_ignore_ascii_case(&id), g.id.clone()));
             let mut group = group.into_iter();
-            let Some(primary) = group.next() else { continue };
+            let Some(mut primary) = group.next() else { continue };
+            // Other keys that reach the model through an alias join it where no rate they both list differs.
             for other in group {
-                if other.row == primary.row {
-                    self.tally.unchanged += 1;
-                    self.add_aliases(i, &other);
-                } else {
-                    self.tally.conflicts += 1;
-                    self.conflict(format!(
-                        "{}: an alias of model `{id}`, which LiteLLM (key {}) prices otherwise than {}; not imported",
-                        other.id, other.keys[0], primary.keys[0]
-                    ));
+                match primary.row.union(&other.row) {
+                    Some(row) => {
+                        self.tally.joined += 1;
+                        primary.row = row;
+                        primary.keys.extend(other.keys);
+                        primary.aliases.extend(other.aliases);
+                    }
+                    None => {
+                        self.tally.conflicts += 1;
+                        self.conflict(format!(
+                            "{}: an alias of model `{id}`, which LiteLLM (key {}) prices otherwise than {}; not imported",
+                            other.id, other.keys[0], primary.keys[0]
+                        ));
+                    }
                 }
             }
             self.update(i, &primary);

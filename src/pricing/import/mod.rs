@@ -70,6 +70,7 @@ pub fn import(text: &str, onto: &[Source], beneath: &[Source], opts: &Options) -
         .collect();
     let mut out: Vec<(String, String)> = files.iter().map(|f| (f.name().to_string(), write::text(f))).collect();
     out.sort();
+    out.sort();
     check(&out, beneath)?;
     Ok(Outcome { files: out, summary })
 }
@@ -106,7 +107,9 @@ pub fn changed_only(files: &[(String, String)], base: &[Source]) -> Result<Vec<(
     let mut out = Vec::new();
     for (name, text) in files {
         match onto::parse(name, text)? {
-            FileDef::Price { name, provider, models } => {
+            FileDef::Price {
+                name, provider, models, ..
+            } => {
                 let before: Vec<String> = old
                     .iter()
                     .filter_map(|f| match f {
@@ -120,7 +123,12 @@ pub fn changed_only(files: &[(String, String)], base: &[Source]) -> Result<Vec<(
                     .collect();
                 let models: Vec<_> = models.into_iter().filter(|m| !before.contains(&key(m))).collect();
                 if !models.is_empty() {
-                    let def = FileDef::Price { name, provider, models };
+                    let def = FileDef::Price {
+                        name,
+                        provider,
+                        models,
+                        original: None,
+                    };
                     out.push((def.name().to_string(), write::text(&def)));
                 }
             }

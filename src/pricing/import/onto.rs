@@ -17,6 +17,9 @@ pub enum FileDef {
         name: String,
         provider: ProviderDef,
         models: Vec<ModelDef>,
+        /// The text it was read from, while one layer alone defines it: a file an import does not write is
+        /// copied as it was.
+        original: Option<String>,
     },
     Other {
         name: String,
@@ -125,6 +128,7 @@ pub fn parse(name: &str, text: &str) -> Result<FileDef> {
         name: name.to_string(),
         provider,
         models,
+        original: Some(text.to_string()),
     })
 }
 
@@ -141,19 +145,31 @@ fn join(files: &mut Vec<FileDef>, def: FileDef) {
                 None => files.push(def),
             }
         }
-        FileDef::Price { name, provider, models } => {
+        FileDef::Price {
+            name,
+            provider,
+            models,
+            original,
+        } => {
             let slot = files
                 .iter_mut()
                 .find(|f| matches!(f, FileDef::Price { provider: p, .. } if p.id == provider.id));
             let Some(FileDef::Price {
                 provider: old_provider,
                 models: old_models,
+                original: old_original,
                 ..
             }) = slot
             else {
-                files.push(FileDef::Price { name, provider, models });
+                files.push(FileDef::Price {
+                    name,
+                    provider,
+                    models,
+                    original,
+                });
                 return;
             };
+            *old_original = None;
             join_provider(old_provider, provider);
             for m in models {
                 match old_models.iter_mut().find(|o| o.id.eq_ignore_ascii_case(&m.id)) {
@@ -210,7 +226,10 @@ mod tests {
         join(&mut files, parse("x.yaml", a).unwrap());
         join(&mut files, parse("y.yaml", b).unwrap());
         assert_eq!(files.len(), 1);
-        let FileDef::Price { name, provider, models } = &files[0] else {
+        let FileDef::Price {
+            name, provider, models, ..
+        } = &files[0]
+        else {
             panic!()
         };
         assert_eq!(name, "x.yaml");

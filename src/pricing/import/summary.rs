@@ -15,6 +15,8 @@ pub struct ProviderTally {
     pub unchanged: usize,
     /// A new id that an existing model's pattern already prices alike.
     pub covered: usize,
+    /// Ids that are aliases of a model LiteLLM also lists under its own id, merged with it.
+    pub joined: usize,
     /// Models whose LiteLLM prices could not be merged (listed under conflicts).
     pub conflicts: usize,
     pub models_after: usize,
@@ -129,6 +131,7 @@ impl fmt::Display for Summary {
                 p.replaced_rows,
                 p.unchanged,
                 p.covered,
+                p.joined,
                 p.conflicts,
                 p.models_after,
             ]
@@ -145,6 +148,7 @@ impl fmt::Display for Summary {
             total.replaced_rows += p.replaced_rows;
             total.unchanged += p.unchanged;
             total.covered += p.covered;
+            total.joined += p.joined;
             total.conflicts += p.conflicts;
             total.models_after += p.models_after;
         }
@@ -157,7 +161,7 @@ impl fmt::Display for Summary {
             f,
             "models: LiteLLM's, one per id; new: models added; new rows: dated rows added to models already there \
              (replaced: an earlier import's row of the same date);\nunchanged: the row in force already says so; \
-             covered: new ids whose price an existing model's pattern already gives; total: models in the file after."
+             covered: new ids whose price an existing model's pattern already gives;\naliases: ids that are an existing model's aliases, merged with the key of its own id; total: models in the file after."
         )?;
         if !self.copied.is_empty() {
             writeln!(f, "copied unchanged: {}", self.copied.join(", "))?;

@@ -247,7 +247,10 @@ fn quoted_if_needed(s: &str) -> String {
 /// The text of one file of the table.
 pub fn text(file: &FileDef) -> String {
     let (provider, models) = match file {
-        FileDef::Other { text, .. } => return text.clone(),
+        FileDef::Other { text, .. }
+        | FileDef::Price {
+            original: Some(text), ..
+        } => return text.clone(),
         FileDef::Price { provider, models, .. } => (provider, models),
     };
     let name = provider.name.as_deref().unwrap_or(&provider.id);
@@ -304,7 +307,10 @@ mod tests {
     #[test]
     fn a_file_reads_back_as_written() {
         let text = "provider:\n  id: x\n  name: X (test)\n  note: \"why: this\"\n  batch_factor: 0.5\n  platform: true\nmodels:\n  - id: \"a:1\"\n    aliases: [b, \"c@2\"]\n    patterns: [\"a-*\"]\n    tokenizer: o200k_base\n    context_window: 1000\n    deprecation_date: 2027-01-01\n    prices:\n      - as_of: 2024-01-01\n        input: 1.0\n        output: 2.0\n        batch:\n          cached_input: 0.1\n        long_context:\n          - above: 200000\n            input: 2.0\n            priority:\n              input: 4.0\n          - above: 272000\n            output: 3.0\n        source: \"s, key a\"\n      - as_of: 2025-01-01\n        input: 0.0000001\n        output: 3.0\n        long_context:\n          above: 128000\n          input: 0.3\n        source: \"t\"\n";
-        let def = parse("x.yaml", text).unwrap();
+        let mut def = parse("x.yaml", text).unwrap();
+        if let FileDef::Price { original, .. } = &mut def {
+            *original = None;
+        }
         let written = super::text(&def);
         let body: String = written.lines().skip(2).map(|l| format!("{l}\n")).collect();
         assert_eq!(body, text);

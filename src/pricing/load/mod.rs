@@ -27,13 +27,16 @@ use super::{Model, PriceRow, PriceTable, Provider};
 /// The price files compiled into the binary.
 const BUNDLED: &[(&str, &str)] = &[
     ("pricing/openai.yaml", include_str!("../../../pricing/openai.yaml")),
+    ("pricing/azure.yaml", include_str!("../../../pricing/azure.yaml")),
     (
         "pricing/anthropic.yaml",
         include_str!("../../../pricing/anthropic.yaml"),
     ),
     ("pricing/google.yaml", include_str!("../../../pricing/google.yaml")),
+    ("pricing/vertex.yaml", include_str!("../../../pricing/vertex.yaml")),
     ("pricing/mistral.yaml", include_str!("../../../pricing/mistral.yaml")),
     ("pricing/deepseek.yaml", include_str!("../../../pricing/deepseek.yaml")),
+    ("pricing/xai.yaml", include_str!("../../../pricing/xai.yaml")),
     ("pricing/together.yaml", include_str!("../../../pricing/together.yaml")),
     (
         "pricing/fireworks.yaml",
