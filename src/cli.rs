@@ -351,4 +351,46 @@ pub enum PricingCommand {
         #[arg(value_name = "PATH", required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Convert another tool's price table into price YAML, one file per provider.
+    #[command(subcommand)]
+    Import(ImportSource),
+    /// Fetch LiteLLM's current price table and merge it into your price layer (the only command that uses the
+    /// network).
+    Update(UpdateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// LiteLLM's model_prices_and_context_window.json: chat models of the main providers, each row dated.
+    Litellm(ImportLitellmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLitellmArgs {
+    /// The JSON file.
+    #[arg(value_name = "FILE.json")]
+    pub file: PathBuf,
+    /// The date the imported rows are in force from (default: the file's modification date, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Also import this LiteLLM provider (as a provider of that name; repeatable).
+    #[arg(long = "provider", value_name = "NAME")]
+    pub providers: Vec<String>,
+    /// Merge onto the price files in DIR (`bundled`: the built-in tables), keeping every field, model and row;
+    /// repeatable, bottom layer first. Without it the files hold LiteLLM's models alone.
+    #[arg(long, value_name = "DIR")]
+    pub onto: Vec<String>,
+    /// Names the source in each row's `source` (default: "LiteLLM price table <file name>").
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    /// Write the files into this directory (created if missing; files of the same name are replaced).
+    #[arg(short = 'o', long = "output", value_name = "DIR", required = true)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Read the table from this URL or file instead of LiteLLM's published one.
+    #[arg(long = "from", value_name = "URL|FILE")]
+    pub from: Option<String>,
 }

@@ -57,7 +57,8 @@ fn a_bedrock_span_is_priced_by_bedrock() {
 // anthropic_vertex.jsonl, Anthropic Messages responses from Vertex, whose `@` names are Vertex's alone:
 // 1. claude-opus-4-5@20251101, listed with its date at $5.50 / $0.55 cached / $27.50:
 //    1000 x 5.50 + 2000 x 0.55 + 300 x 27.50 = 5500 + 1100 + 8250 = 14850
-// 2. claude-haiku-4-5@20251001, not listed with its date: Vertex's claude-haiku-4-5 at $1.10 / $5.50:
+// 2. claude-haiku-4-5@20260115, a snapshot date no table lists (as a newer snapshot would be written): Vertex's
+//    claude-haiku-4-5 at $1.10 / $5.50:
 //    4000 x 1.10 + 200 x 5.50 = 4400 + 1100 = 5500
 #[test]
 fn a_vertex_name_in_an_anthropic_response_is_priced_by_vertex() {

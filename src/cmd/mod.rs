@@ -24,5 +24,7 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::PricingCheck(paths) => pricing::check(&paths),
         Config::PricingDiff(cfg) => pricing_diff::run(cfg),
         Config::Diff(cfg) => diff::run(*cfg),
+        Config::PricingImport(cfg) => pricing::import(cfg),
+        Config::PricingUpdate(cfg) => pricing::update(cfg),
     }
 }

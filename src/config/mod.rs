@@ -2,12 +2,15 @@
 
 mod analyze;
 mod budgets;
+mod data_dir;
+mod import;
 mod lists;
 mod output;
 mod project;
 mod run_diff;
 
 pub use analyze::AnalyzeConfig;
+pub use import::{ImportConfig, UpdateConfig, user_layer};
 pub use lists::{CompareArgs, CountConfig, DiffConfig, ListConfig, MarkupArgs, compare, markup};
 pub use output::Target;
 pub use project::{ProjectArgs, ShapeSource, project};
@@ -18,7 +21,7 @@ use chrono::NaiveDate;
 use std::path::PathBuf;
 
 use crate::call::Resolution;
-use crate::cli::{Command, EncodingArg, PricingArgs, PricingCommand};
+use crate::cli::{Command, EncodingArg, ImportSource, PricingArgs, PricingCommand};
 use crate::error::PricingError;
 use crate::pricing::{self, Plan, PriceTable};
 use crate::tokenize::Encoding;
@@ -34,6 +37,8 @@ pub enum Config {
     PricingCheck(Vec<PathBuf>),
     PricingDiff(DiffConfig),
     Diff(Box<RunDiffConfig>),
+    PricingImport(ImportConfig),
+    PricingUpdate(UpdateConfig),
 }
 
 impl Config {
@@ -64,6 +69,10 @@ impl Config {
                 out,
                 pricing,
             }) => Config::PricingDiff(DiffConfig::new(since, provider, &out, &pricing)?),
+            Command::Pricing(PricingCommand::Import(ImportSource::Litellm(args))) => {
+                Config::PricingImport(ImportConfig::new(args)?)
+            }
+            Command::Pricing(PricingCommand::Update(args)) => Config::PricingUpdate(UpdateConfig::new(args)?),
         })
     }
 }
@@ -87,9 +96,26 @@ impl From<EncodingArg> for Encoding {
     }
 }
 
-/// The bundled tables with the user's layers on top; every problem is reported, not only the first.
+/// The bundled tables, then the user's price layer (`pricing update`'s directory, when it holds files), then the
+/// `--pricing` files; every problem is reported, not only the first.
 pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
-    pricing::load(&args.pricing).map_err(|p| PricingError(p).into())
+    let user = user_layer();
+    let layers: Vec<PathBuf> = user.iter().cloned().chain(args.pricing.iter().cloned()).collect();
+    let mut table = pricing::load(&layers).map_err(|p| {
+        let e = anyhow::Error::from(PricingError(p));
+        match &user {
+            Some(dir) => e.context(format!(
+                "cannot load the price tables (the layer in {} is written by `tokencost pricing update`: run it \
+                 again, or delete the directory)",
+                dir.display()
+            )),
+            None => e,
+        }
+    })?;
+    if let (Some(dir), Some(name)) = (&user, table.layers.get_mut(1)) {
+        *name = format!("{} (pricing update)", dir.display());
+    }
+    Ok(table)
 }
 
 /// A `YYYY-MM-DD` date argument.

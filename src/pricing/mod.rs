@@ -6,6 +6,7 @@
 mod cost;
 pub mod diff;
 mod estimates;
+pub mod import;
 mod lines;
 mod load;
 mod plans;
@@ -20,7 +21,7 @@ use crate::call::Tier;
 use crate::tokenize::Encoding;
 
 pub use cost::{bucket_cost, buckets_cost, marginal_cost};
-pub use load::{Problem, load, load_text, load_texts};
+pub use load::{Problem, bundled_files, load, load_text, load_texts};
 pub use plans::{Plan, Profile};
 pub use resolve::litellm_provider;
 

@@ -59,10 +59,22 @@ pub(super) fn cloud_form(name: &str) -> Option<(&'static str, &str)> {
         return Some(("vertex", name));
     }
     let unregioned = strip_region(name).unwrap_or(name);
-    if unregioned.len() < name.len() || BEDROCK_VENDORS.iter().any(|v| unregioned.starts_with(v)) {
+    if unregioned.len() < name.len()
+        || BEDROCK_VENDORS.iter().any(|v| unregioned.starts_with(v))
+        || bedrock_version(name)
+    {
         return Some(("bedrock", name));
     }
     None
+}
+
+/// Whether a name ends in Bedrock's model version (`-v1:0`, `-v2:0`), which no other provider writes: Bedrock's
+/// own ids carry it even where a log leaves out the vendor (`claude-sonnet-4-5-20250929-v1:0`).
+fn bedrock_version(name: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    name.rsplit_once("-v")
+        .and_then(|(_, v)| v.split_once(':'))
+        .is_some_and(|(major, minor)| digits(major) && digits(minor))
 }
 
 /// The model id of a Vertex resource path: `publishers/X/models/ID`, optionally after `projects/P/locations/L/`.
@@ -142,6 +154,10 @@ mod tests {
             (
                 "meta.llama3-3-70b-instruct-v1:0",
                 Some(("bedrock", "meta.llama3-3-70b-instruct-v1:0")),
+            ),
+            (
+                "claude-sonnet-4-5-20250929-v1:0",
+                Some(("bedrock", "claude-sonnet-4-5-20250929-v1:0")),
             ),
             ("us.nothing", None),
             ("gpt-4.1", None),

@@ -34,6 +34,7 @@ use crate::call::Resolution;
 use index::Scope;
 
 pub(super) use index::Index;
+pub(crate) use index::glob_match;
 pub use routes::litellm_provider;
 
 /// How many `prefix/` levels a name is taken apart by: real names have two at most

@@ -1,4 +1,10 @@
-//! `tokencost pricing list` and `tokencost pricing check`.
+//! `tokencost pricing list` and `tokencost pricing check`; `import` and `update` write price files.
+
+mod import;
+mod update;
+
+pub use import::import;
+pub use update::update;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -73,7 +79,7 @@ fn listed(m: &Model) -> Listed {
 
 /// The listing as a view: CSV adds each row's source; `-` stands for a missing value in the table.
 #[allow(clippy::ptr_arg)] // the Vec is the JSON document: a slice cannot be a `dyn Document`
-fn view(rows: &Vec<Listed>) -> View<'_> {
+fn view<'a>(rows: &'a Vec<Listed>, layers: &[String]) -> View<'a> {
     let mut v = View::new(
         vec![
             Column::both("provider", "provider"),
@@ -114,6 +120,10 @@ fn view(rows: &Vec<Listed>) -> View<'_> {
     v.tail.push(Part::line(
         "USD per 1M tokens, the newest row of each model; batch = fraction of list price paid in batch. --format json adds aliases, patterns and sources.",
     ));
+    v.tail.push(Part::line(format!(
+        "Price layers, later over earlier: {}.",
+        layers.join(" + ")
+    )));
     v
 }
 
@@ -125,7 +135,7 @@ pub fn list(cfg: ListConfig) -> Result<Exit> {
         .filter(|m| cfg.provider.as_ref().is_none_or(|p| &m.provider == p))
         .map(listed)
         .collect();
-    output::render(&view(&rows), cfg.format, &cfg.to)?;
+    output::render(&view(&rows, &cfg.table.layers), cfg.format, &cfg.to)?;
     Ok(Exit::Success)
 }
 
