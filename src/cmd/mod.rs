@@ -8,8 +8,11 @@ pub mod pricing;
 pub mod pricing_diff;
 pub mod project;
 
+use std::path::PathBuf;
+
 use crate::config::Config;
 use crate::error::Exit;
+use crate::output::Destination;
 
 /// Runs a validated command.
 pub fn run(config: Config) -> anyhow::Result<Exit> {
@@ -22,5 +25,14 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
         Config::PricingDiff(cfg) => pricing_diff::run(cfg),
+    }
+}
+
+/// Refuses, before anything is read, a `-o` file that the command would read: the report would replace the log.
+/// Directories are expanded as the engine expands them, and only when `-o` names a file that is already there.
+pub(crate) fn refuse_output_over_input(to: &Destination, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    match to {
+        Destination::File(p) if p.exists() => to.refuse_overwriting(&crate::input::expand_paths(inputs).0),
+        _ => Ok(()),
     }
 }
