@@ -273,7 +273,8 @@ fn a_change_within_min_change_usd_is_noise() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
-        "<!-- tokencost-diff -->\n\nNo change in cost beyond $0.0100 vs main: +$0.0000030 (+0.00%).\n"
+        // `\$`: a bare `$` opens math on GitHub.
+        "<!-- tokencost-diff -->\n\nNo change in cost beyond \\$0.0100 vs main: +\\$0.0000030 (+0.00%).\n"
     );
     let (_, csv, _) = diff(BASE, noise, &[&quiet[..], &["--format", "csv"]].concat());
     assert_eq!(csv.lines().count(), 5, "every group and the totals: {csv}");
@@ -406,7 +407,7 @@ fn the_markdown_comment_has_its_marker_headline_and_top_groups() {
     );
     let mut lines = md.lines();
     assert_eq!(lines.next(), Some("<!-- tokencost-diff -->"));
-    assert!(md.contains("## +19.44% ($0.1400) vs main\n"), "{md}");
+    assert!(md.contains("## +19.44% (\\$0.1400) vs main\n"), "{md}");
     assert!(md.contains("| evalco/writer | 2 → 3 |"), "{md}");
     assert!(!md.contains("| evalco/legacy | 1 → - |"), "{md}");
     assert!(md.contains("2 groups more moved less"), "{md}");

@@ -9,8 +9,11 @@ pub mod pricing;
 pub mod pricing_diff;
 pub mod project;
 
+use std::path::PathBuf;
+
 use crate::config::Config;
 use crate::error::Exit;
+use crate::output::Destination;
 
 /// Runs a validated command.
 pub fn run(config: Config) -> anyhow::Result<Exit> {
@@ -26,5 +29,14 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::Diff(cfg) => diff::run(*cfg),
         Config::PricingImport(cfg) => pricing::import(cfg),
         Config::PricingUpdate(cfg) => pricing::update(cfg),
+    }
+}
+
+/// Refuses, before anything is read, a `-o` file that the command would read: the report would replace the log.
+/// Directories are expanded as the engine expands them, and only when `-o` names a file that is already there.
+pub(crate) fn refuse_output_over_input(to: &Destination, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    match to {
+        Destination::File(p) if p.exists() => to.refuse_overwriting(&crate::input::expand_paths(inputs).0),
+        _ => Ok(()),
     }
 }

@@ -1,7 +1,6 @@
 //! The rendering layer of every command: a command builds a `View`, and one exporter per `--format` renders it to
 //! any `Write`.
 
-pub mod annotation;
 mod cell;
 mod csv;
 mod json;
@@ -12,8 +11,9 @@ mod table;
 pub mod view;
 mod write;
 
+pub use json::write_json;
 pub use report::report_view;
-pub use write::{Destination, with_output, write_json};
+pub use write::{Destination, with_output};
 
 use std::io::Write;
 

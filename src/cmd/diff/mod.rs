@@ -20,7 +20,7 @@ use crate::error::Exit;
 use crate::fmt::{count_of, usd};
 use crate::fold::Filter;
 use crate::money::Usd;
-use crate::output::{self, annotation};
+use crate::output;
 use run::{Given, LogSettings};
 
 const TITLE: &str = "tokencost diff";
@@ -87,14 +87,14 @@ pub fn run(cfg: RunDiffConfig) -> Result<Exit> {
         "fail" => {
             diag.always(&format!("tokencost: diff fails: {said}"));
             if cfg.annotate {
-                diag.always(&annotation::error(TITLE, &said));
+                diag.annotate(TITLE, &said);
             }
             Exit::Overrun
         }
         "warn" => {
             diag.always(&format!("tokencost: diff warning: {said}"));
             if cfg.annotate {
-                diag.always(&annotation::warning(TITLE, &said));
+                diag.annotate_warning(TITLE, &said);
             }
             Exit::Success
         }

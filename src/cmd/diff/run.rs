@@ -354,14 +354,19 @@ fn analyse(path: &Path, by: GroupBy, logs: &LogSettings, diag: &mut Diag) -> Res
     if diag.errors > errors {
         bail!("{shown} could not be read in full (see above)");
     }
-    let report = report::build(&analysis, logs.table, by);
+    let report = report::build(&analysis, logs.table, by)?;
     for u in &report.unpriced {
         diag.warn(&format!(
             "{shown}: no price for model `{}` ({}): {} and {} tokens are left out of its cost",
             u.model,
             u.reason,
             count_of(u.calls, "call"),
-            thousands(u.input_tokens + u.cached_input_tokens + u.cache_write_tokens + u.output_tokens)
+            thousands(
+                u.input_tokens
+                    .saturating_add(u.cached_input_tokens)
+                    .saturating_add(u.cache_write_tokens)
+                    .saturating_add(u.output_tokens)
+            )
         ));
     }
     serde_json::to_value(&report).with_context(|| format!("{shown}: the report cannot be written as JSON"))

@@ -10,7 +10,9 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::config::ListConfig;
+use crate::diag::Diag;
 use crate::error::Exit;
+use crate::fmt::{shown, thousands};
 use crate::output;
 use crate::output::view::{Cell, Column, Part, View};
 use crate::pricing::{self, Model, Tokenizer};
@@ -139,23 +141,36 @@ pub fn list(cfg: ListConfig) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// Problems `pricing check` prints before it only counts the rest: a table with a broken alias list can have a
+/// problem for every pair of models, and a million lines help no one.
+const CHECK_SHOWN: usize = 100;
+
 pub fn check(paths: &[std::path::PathBuf]) -> Result<Exit> {
     match pricing::load(paths) {
         Ok(t) => {
-            println!(
+            let line = format!(
                 "ok: {} models from {} providers, {} marginal estimates ({})",
                 t.models.len(),
                 t.providers.len(),
                 t.marginal.len(),
                 t.layers.join(" + ")
             );
+            output::with_output(&output::Destination::Stdout, |w| Ok(writeln!(w, "{}", shown(&line))?))?;
             Ok(Exit::Success)
         }
         Err(problems) => {
-            for p in &problems {
-                eprintln!("{p}");
+            let diag = Diag::new(false);
+            for p in problems.iter().take(CHECK_SHOWN) {
+                diag.always(&p.to_string());
             }
-            eprintln!("tokencost: {} problems in the price tables", problems.len());
+            if problems.len() > CHECK_SHOWN {
+                let more = (problems.len() - CHECK_SHOWN) as u64;
+                diag.always(&format!("tokencost: {} more problems not shown", thousands(more)));
+            }
+            diag.always(&format!(
+                "tokencost: {} problems in the price tables",
+                thousands(problems.len() as u64)
+            ));
             Ok(Exit::Failure)
         }
     }

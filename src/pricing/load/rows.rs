@@ -152,6 +152,16 @@ impl Loader {
             );
             return None;
         }
+        if v > 1e6 {
+            // A dollar a token at most: any token count a log can hold then prices exactly.
+            let line = cx.line(span, what);
+            self.problem(
+                cx.name,
+                line,
+                format!("`{what}` is above $1,000,000 per 1M tokens: {v}"),
+            );
+            return None;
+        }
         let d = to_decimal(v);
         if d.is_none() {
             let line = cx.line(span, what);
