@@ -41,15 +41,15 @@ fn cost<'a>(r: &'a Value, key: &str) -> &'a Value {
 #[test]
 fn openai_compatible_servers_are_priced_by_their_provider() {
     let r = report("fixtures/current/openai_compatible.jsonl");
-    close(&cost(&r, "openai/gpt-5.1-2025-11-13"), 28000.0 / 1e6);
-    close(&cost(&r, "xai/grok-4.20"), 7200.0 / 1e6);
-    close(&cost(&r, "deepseek/deepseek-chat"), 1708.0 / 1e6);
-    close(&cost(&r, "mistral/mistral-large-latest"), 2500.0 / 1e6);
+    close(cost(&r, "openai/gpt-5.1-2025-11-13"), 28000.0 / 1e6);
+    close(cost(&r, "xai/grok-4.20"), 7200.0 / 1e6);
+    close(cost(&r, "deepseek/deepseek-chat"), 1708.0 / 1e6);
+    close(cost(&r, "mistral/mistral-large-latest"), 2500.0 / 1e6);
     close(
-        &cost(&r, "fireworks/accounts/fireworks/models/kimi-k2-instruct"),
+        cost(&r, "fireworks/accounts/fireworks/models/kimi-k2-instruct"),
         3100.0 / 1e6,
     );
-    close(&cost(&r, "azure/gpt-5.1"), 8750.0 / 1e6);
+    close(cost(&r, "azure/gpt-5.1"), 8750.0 / 1e6);
     close(
         &r["totals"]["cost_usd"],
         (28000.0 + 7200.0 + 1708.0 + 2500.0 + 3100.0 + 8750.0) / 1e6,
@@ -71,8 +71,8 @@ fn openai_compatible_servers_are_priced_by_their_provider() {
 #[test]
 fn claude_is_priced_by_anthropic_or_by_vertex_as_named() {
     let r = report("fixtures/current/anthropic.jsonl");
-    close(&cost(&r, "anthropic/claude-opus-4-5-20251101"), 68750.0 / 1e6);
-    close(&cost(&r, "vertex/claude-sonnet-4-5@20250929"), 6000.0 / 1e6);
+    close(cost(&r, "anthropic/claude-opus-4-5-20251101"), 68750.0 / 1e6);
+    close(cost(&r, "vertex/claude-sonnet-4-5@20250929"), 6000.0 / 1e6);
 }
 
 // bedrock_otel.jsonl, an OTel GenAI span from Bedrock with an inference-profile ARN for Claude Opus 4.5, at
@@ -83,7 +83,7 @@ fn claude_is_priced_by_anthropic_or_by_vertex_as_named() {
 fn a_bedrock_span_is_priced_at_bedrock_regional_rates() {
     let r = report("fixtures/current/bedrock_otel.jsonl");
     close(
-        &cost(&r, "bedrock/us.anthropic.claude-opus-4-5-20251101-v1:0"),
+        cost(&r, "bedrock/us.anthropic.claude-opus-4-5-20251101-v1:0"),
         41525.0 / 1e6,
     );
 }
@@ -96,6 +96,6 @@ fn a_bedrock_span_is_priced_at_bedrock_regional_rates() {
 #[test]
 fn gemini_3_is_priced_with_its_long_context_level() {
     let r = report("fixtures/current/gemini.jsonl");
-    close(&cost(&r, "google/gemini-3.1-pro-preview"), 1027000.0 / 1e6);
-    close(&cost(&r, "google/gemini-3-flash-preview"), 2500.0 / 1e6);
+    close(cost(&r, "google/gemini-3.1-pro-preview"), 1027000.0 / 1e6);
+    close(cost(&r, "google/gemini-3-flash-preview"), 2500.0 / 1e6);
 }
