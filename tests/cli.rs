@@ -511,7 +511,7 @@ fn a_table_fits_the_terminal_and_wide_shows_every_column() {
     let narrow = run(&[]);
     let table: Vec<&str> = narrow
         .lines()
-        .take_while(|l| !l.starts_with("Columns hidden"))
+        .take_while(|l| !l.starts_with("Hidden at this width"))
         .collect();
     assert!(table.iter().all(|l| l.chars().count() <= 80), "{narrow}");
     assert!(table[1].contains("model") && table[1].contains("cost") && table[1].contains("markup (est.)"));
@@ -519,10 +519,10 @@ fn a_table_fits_the_terminal_and_wide_shows_every_column() {
     assert!(narrow.contains("│ total "), "{narrow}");
     assert!(narrow.contains("$0.6804"), "{narrow}");
     assert!(narrow.contains(
-        "Columns hidden to fit 80 characters: input, cached input, cache write, output, marginal (est.), \
-         token tax (est.) (--wide shows them)."
+        "Hidden at this width: input, cached input, cache write, output, marginal (est.), token tax (est.); \
+         --wide shows them."
     ));
     let wide = run(&["--wide"]);
     assert!(wide.lines().nth(1).unwrap().contains("cached input"), "{wide}");
-    assert!(!wide.contains("Columns hidden"), "{wide}");
+    assert!(!wide.contains("Hidden at this width"), "{wide}");
 }

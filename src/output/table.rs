@@ -138,12 +138,7 @@ fn table(w: &mut dyn Write, view: &View, width: Option<usize>) -> anyhow::Result
     let (g, left_out) = fitted(view, width);
     writeln!(w, "{g}")?;
     if !left_out.is_empty() {
-        writeln!(
-            w,
-            "Columns hidden to fit {} characters: {} (--wide shows them).",
-            width.unwrap_or_default(),
-            left_out.join(", ")
-        )?;
+        writeln!(w, "Hidden at this width: {}; --wide shows them.", left_out.join(", "))?;
     }
     Ok(())
 }
