@@ -432,11 +432,35 @@ def bench_memory(scale, results):
     results["memory"] = rows
 
 
+ONE_CALL = ('{"id":"chatcmpl-b1","object":"chat.completion","created":1795000000,"model":"gpt-4o-2024-08-06",'
+            '"choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":100,"total_tokens":1100}}\n')
+
+
+def bench_startup(runs, results):
+    """What every run pays before reading a byte of log: the process, and the bundled price tables (about 1,500
+    models) with their name index. `--version` starts the process and parses the command line only."""
+    one = os.path.join(WORK, "one-call.jsonl")
+    with open(one, "w") as f:
+        f.write(ONE_CALL)
+    print("\nStart-up: one call, against the process alone")
+    cmds = {
+        "tokencost --version": ([BIN, "--version"], None),
+        "tokencost analyze (one call)": ([BIN, "analyze", one, "--format", "json", "--quiet"], None),
+    }
+    m = medians(runs * 4, with_baseline(cmds))
+    print_baseline(m)
+    for name, (wall, rss) in m.items():
+        print(f"  {name:32} {wall * 1000:7.1f} ms  {rss / 1024:6.1f} MB")
+    tables = m["tokencost analyze (one call)"][0] - m["tokencost --version"][0]
+    print(f"  price tables, index and one call: {tables * 1000:.1f} ms")
+    results["startup"] = {name: v[0] for name, v in m.items()}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small corpora, to try the script")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", default="claude,count,agent,memory")
+    ap.add_argument("--only", default="claude,count,agent,memory,startup")
     ap.add_argument("--baseline", help="another tokencost binary to time alternating with this build")
     args = ap.parse_args()
     global BASELINE
@@ -454,6 +478,8 @@ def main():
         bench_agent(args.runs, 4 if args.quick else 20, results)
     if "memory" in only:
         bench_memory(30 if args.quick else 300, results)
+    if "startup" in only:
+        bench_startup(args.runs, results)
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 
