@@ -115,12 +115,15 @@ pub enum Stream {
     Final(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Resolution {
     Found(usize),
     Unknown,
     /// Several providers list this name; qualify it as `provider/name`.
     Ambiguous(Vec<String>),
+    /// The log states the provider that served the call (this provider id), and it does not list the name: the
+    /// call is not priced at another provider's rates.
+    NotListed(String),
 }
 
 /// The service tier a call was billed in.

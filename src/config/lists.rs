@@ -98,7 +98,7 @@ impl CountConfig {
                         Tokenizer::Estimate(r) => (Encoding::O200kBase, Some(r)),
                     },
                     Resolution::Ambiguous(c) => bail!("model `{m}` is ambiguous: {}", c.join(", ")),
-                    Resolution::Unknown => {
+                    Resolution::Unknown | Resolution::NotListed(_) => {
                         bail!("unknown model `{m}`; use --encoding o200k_base or cl100k_base")
                     }
                 }

@@ -2,14 +2,19 @@
 
 mod analyze;
 mod budgets;
+mod data_dir;
+mod import;
 mod lists;
 mod output;
 mod project;
+mod run_diff;
 
 pub use analyze::AnalyzeConfig;
+pub use import::{ImportConfig, UpdateConfig, user_layer};
 pub use lists::{CompareArgs, CountConfig, DiffConfig, ListConfig, MarkupArgs, compare, markup};
 pub use output::Target;
 pub use project::{ProjectArgs, ShapeSource, project};
+pub use run_diff::{Gates, Per, RunDiffConfig};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -17,7 +22,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::call::Resolution;
-use crate::cli::{Command, EncodingArg, PricingArgs, PricingCommand};
+use crate::cli::{Command, EncodingArg, ImportSource, PricingArgs, PricingCommand};
 use crate::diag::Diag;
 use crate::error::PricingError;
 use crate::fmt::count_of;
@@ -35,6 +40,9 @@ pub enum Config {
     PricingList(ListConfig),
     PricingCheck(Vec<PathBuf>),
     PricingDiff(DiffConfig),
+    Diff(Box<RunDiffConfig>),
+    PricingImport(ImportConfig),
+    PricingUpdate(UpdateConfig),
 }
 
 impl Config {
@@ -54,6 +62,7 @@ impl Config {
                 let (table, args) = markup(args)?;
                 Config::Markup(table, args)
             }
+            Command::Diff(args) => Config::Diff(Box::new(RunDiffConfig::new(args)?)),
             Command::Pricing(PricingCommand::List { provider, out, pricing }) => {
                 Config::PricingList(ListConfig::new(provider, &out, &pricing)?)
             }
@@ -64,6 +73,10 @@ impl Config {
                 out,
                 pricing,
             }) => Config::PricingDiff(DiffConfig::new(since, provider, &out, &pricing)?),
+            Command::Pricing(PricingCommand::Import(ImportSource::Litellm(args))) => {
+                Config::PricingImport(ImportConfig::new(args)?)
+            }
+            Command::Pricing(PricingCommand::Update(args)) => Config::PricingUpdate(UpdateConfig::new(args)?),
         })
     }
 }
@@ -87,12 +100,29 @@ impl From<EncodingArg> for Encoding {
     }
 }
 
-/// The bundled tables with the user's layers on top; every problem is reported, not only the first.
+/// The bundled tables, then the user's price layer (`pricing update`'s directory, when it holds files), then the
+/// `--pricing` files; every problem is reported, not only the first.
 pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
-    for path in &args.pricing {
+    let user = user_layer();
+    let layers: Vec<PathBuf> = user.iter().cloned().chain(args.pricing.iter().cloned()).collect();
+    for path in &layers {
         check_price_files(path)?;
     }
-    pricing::load(&args.pricing).map_err(|p| PricingError(p).into())
+    let mut table = pricing::load(&layers).map_err(|p| {
+        let e = anyhow::Error::from(PricingError(p));
+        match &user {
+            Some(dir) => e.context(format!(
+                "cannot load the price tables (the layer in {} is written by `tokencost pricing update`: run it \
+                 again, or delete the directory)",
+                dir.display()
+            )),
+            None => e,
+        }
+    })?;
+    if let (Some(dir), Some(name)) = (&user, table.layers.get_mut(1)) {
+        *name = format!("{} (pricing update)", dir.display());
+    }
+    Ok(table)
 }
 
 /// A `YYYY-MM-DD` date argument.
@@ -106,7 +136,9 @@ pub fn priced_model(table: &PriceTable, name: &str) -> Result<usize> {
     match table.resolve(name) {
         Resolution::Found(i) => Ok(i),
         Resolution::Ambiguous(c) => bail!("model `{name}` is ambiguous: {}", c.join(", ")),
-        Resolution::Unknown => bail!("no price for model `{name}` (see `tokencost pricing list`)"),
+        Resolution::Unknown | Resolution::NotListed(_) => {
+            bail!("no price for model `{name}` (see `tokencost pricing list`)")
+        }
     }
 }
 

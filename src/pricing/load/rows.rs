@@ -1,6 +1,7 @@
 //! A model's dated price rows: the per-bucket rates, the batch rates (explicit or a factor), the priority and flex
 //! service tiers, and long-context levels that take any rate they leave out from their row.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{FileCx, Loader, to_decimal};
@@ -10,7 +11,11 @@ use crate::pricing::{LongContext, PriceRow, Provider, Rates, TierRates};
 
 impl Loader {
     pub(super) fn row(&mut self, cx: &FileCx, def: &PriceDef, span: Span, provider: &Provider) -> Option<PriceRow> {
-        let as_of = self.date(cx.name, cx.line(span, "as_of"), def.as_of.as_deref());
+        // The line of `as_of` only matters for a problem, so a good date does not look for it.
+        let as_of = match def.as_of.as_deref().map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d")) {
+            Some(Ok(d)) => Some(d),
+            _ => self.date(cx.name, cx.line(span, "as_of"), def.as_of.as_deref()),
+        };
         let mut fields = def.rates();
         // An illustrative source may quote an input price alone; such rows never price a log.
         let output_listed = fields.output.is_some() || !provider.illustrative;
@@ -136,19 +141,31 @@ impl Loader {
         })
     }
 
-    /// A price in USD per million tokens: finite and not negative.
-    fn price(&mut self, file: &str, line: usize, what: &str, v: f64) -> Option<Decimal> {
+    /// A price in USD per million tokens: finite and not negative. The line is looked up only for a problem.
+    fn price(&mut self, cx: &FileCx, span: Span, what: &str, v: f64) -> Option<Decimal> {
         if !v.is_finite() || v < 0.0 {
+            let line = cx.line(span, what);
             self.problem(
-                file,
+                cx.name,
                 line,
                 format!("`{what}` must be a finite price of 0 or more, got {v}"),
             );
             return None;
         }
+        if v > 1e6 {
+            // A dollar a token at most: any token count a log can hold then prices exactly.
+            let line = cx.line(span, what);
+            self.problem(
+                cx.name,
+                line,
+                format!("`{what}` is above $1,000,000 per 1M tokens: {v}"),
+            );
+            return None;
+        }
         let d = to_decimal(v);
         if d.is_none() {
-            self.problem(file, line, format!("`{what}` is too large: {v}"));
+            let line = cx.line(span, what);
+            self.problem(cx.name, line, format!("`{what}` is too large: {v}"));
         }
         d
     }
@@ -156,15 +173,9 @@ impl Loader {
     fn rates(&mut self, cx: &FileCx, span: Span, base: Option<&Rates>, def: RatesDef) -> Option<Rates> {
         let mut ok = true;
         let mut get = |l: &mut Self, key: &str, v: Option<f64>| -> Option<Decimal> {
-            let line = cx.line(span, key);
-            match v {
-                Some(v) => {
-                    let r = l.price(cx.name, line, key, v);
-                    ok &= r.is_some();
-                    r
-                }
-                None => None,
-            }
+            let r = l.price(cx, span, key, v?);
+            ok &= r.is_some();
+            r
         };
         let input = get(self, "input", def.input);
         let output = get(self, "output", def.output);
