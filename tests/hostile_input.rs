@@ -229,7 +229,21 @@ fn dev_zero_is_refused_everywhere() {
     r.says("/dev/zero: cannot read: not a regular file or a pipe (a character device)");
     let count = tokencost(&["count", "/dev/zero"], None);
     assert_eq!(count.code, Some(2), "{}", count.stderr);
-    assert!(count.stderr.contains("/dev/zero: more than"), "{}", count.stderr);
+    assert!(
+        count
+            .stderr
+            .contains("cannot read /dev/zero: not a regular file or a pipe"),
+        "{}",
+        count.stderr
+    );
+    // A pipe is read up to --max-bytes, then refused.
+    let piped = tokencost(&["count", "-", "--max-bytes", "1000"], Some(vec![b'a'; 5000]));
+    assert_eq!(piped.code, Some(2), "{}", piped.stderr);
+    assert!(
+        piped.stderr.contains("<stdin>: more than 1000 bytes"),
+        "{}",
+        piped.stderr
+    );
     for flag in ["--pricing", "--config"] {
         let a = a.to_str().unwrap();
         let r = tokencost(&["analyze", a, flag, "/dev/zero"], None);
@@ -553,21 +567,34 @@ fn an_inverted_window_is_a_usage_error() {
 
 // 28. Deep nesting and NUL padding.
 
-/// A line nested deeper than the reader follows is named with the limit, never dropped unsaid; NUL bytes or
-/// whitespace around a good line (a preallocated or truncated log) are padding.
+/// A call whose metadata is nested deeper than the JSON parser follows (here 200 and 100,000 levels) keeps its
+/// reported usage; text counted from such a line is an estimate. NUL bytes or whitespace around a good line (a
+/// preallocated or truncated log) are padding.
 #[test]
-fn deep_nesting_is_named_and_nul_padding_ignored() {
+fn deep_nesting_and_nul_padding_keep_their_calls() {
     let dir = tempfile::tempdir().unwrap();
-    let deep = GOOD.replace("}}", &format!("}},\"meta\":{}{}}}", "[".repeat(200), "]".repeat(200)));
-    let mut bytes = format!("{deep}\n{GOOD}\0\0\0\n\0\0{GOOD}\n{GOOD} \x0c\t\n").into_bytes();
+    let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let deep = GOOD.replace("}}", &format!("}},\"meta\":{}}}", nested(200)));
+    let deeper = GOOD.replace("}}", &format!("}},\"meta\":{{\"a\":{}}}}}", nested(100_000)));
+    let mut bytes = format!("{deep}\n{GOOD}\0\0\0\n\0\0{GOOD}\n{GOOD} \x0c\t\n{deeper}\n").into_bytes();
     bytes.extend_from_slice(&[0; 4096]);
     bytes.push(b'\n');
     let p = file(dir.path(), "padded.jsonl", &bytes);
-    let r = analyze(&[&p], &[]);
+    let r = analyze(&[&p], &["--strict"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    r.billed(3);
-    r.says(&format!("{}:1: JSON nested deeper than 128 levels", p.display()));
-    assert_eq!(r.report["summary"]["skipped_lines"], 1);
+    r.billed(5);
+    assert_eq!(r.report["summary"]["skipped_lines"], 0);
+    // A request with a tool schema nested 300 levels deep: counted, as an estimate.
+    let tools = format!(
+        r#"[{{"type":"function","function":{{"name":"f","parameters":{}}}}}]"#,
+        nested(300)
+    );
+    let request = format!(r#"{{"model":"gpt-4o","messages":[{{"role":"user","content":"hi"}}],"tools":{tools}}}"#);
+    let p = file(dir.path(), "request.jsonl", format!("{request}\n").as_bytes());
+    let r = analyze(&[&p], &["--by", "call", "--strict"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.calls(), 1);
+    assert_eq!(r.report["groups"][0]["token_source"], "estimated", "{}", r.report);
 }
 
 // 8. Copies of one response.
@@ -619,4 +646,65 @@ fn the_copy_kept_does_not_depend_on_file_order() {
     common::close(&r.report["totals"]["cost_usd"], 5.0 + 2.5 + 0.003 + 0.00015);
     let keys = common::keys(&r.report);
     assert!(keys.contains(&"original") && !keys.contains(&"resumed"), "{keys:?}");
+}
+
+// 25. Files that shrink while they are read.
+
+/// A file cut short while it is read (a log rotated by truncation) fails the run with the file named, rather than
+/// giving a smaller bill. The file is cut once the binary has it open, seen through `/proc`; a run that ended
+/// before the cut (which a loaded machine could allow) is tried again with a larger file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_shrinks_while_read_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("rotated.jsonl");
+    let bin = env!("CARGO_BIN_EXE_tokencost");
+    for size in [40_000usize, 160_000, 640_000] {
+        std::fs::write(&p, lines(size)).unwrap();
+        let mut child = Command::new(bin)
+            .args([
+                OsStr::new("analyze"),
+                p.as_os_str(),
+                OsStr::new("--format"),
+                OsStr::new("json"),
+            ])
+            .args(["--threads", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let fds = PathBuf::from(format!("/proc/{}/fd", child.id()));
+        let start = Instant::now();
+        let opened = loop {
+            let open = std::fs::read_dir(&fds)
+                .map(|rd| rd.flatten().any(|e| std::fs::read_link(e.path()).is_ok_and(|l| l == p)))
+                .unwrap_or(false);
+            if open {
+                break true;
+            }
+            if child.try_wait().unwrap().is_some() || start.elapsed() > DEADLINE {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        if opened {
+            std::fs::File::options()
+                .write(true)
+                .open(&p)
+                .unwrap()
+                .set_len(1000)
+                .unwrap();
+        }
+        let mut stderr = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        let status = child.wait().unwrap();
+        if !opened || status.code() == Some(0) {
+            continue;
+        }
+        assert_eq!(status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("rotated.jsonl: read failed after line"), "{stderr}");
+        assert!(stderr.contains("the file shrank while it was read"), "{stderr}");
+        return;
+    }
+    panic!("every run ended before its file could be cut");
 }

@@ -9,16 +9,18 @@ use crate::config::CountConfig;
 use crate::diag::Diag;
 use crate::error::Exit;
 use crate::fmt::shown;
+use crate::input::named_file;
 use crate::output::view::{Cell, Column, View};
 use crate::output::{self, with_output};
 use crate::tokenize;
 
-/// The text of `path` (stdin for none or `-`), read whole: refused past `max_bytes`, so that a device or an
-/// endless pipe cannot fill memory.
+/// The text of `path` (stdin for none or `-`), read whole: refused past `max_bytes`, so that an endless pipe
+/// cannot fill memory. A device such as `/dev/zero` is refused before it is read, as `analyze` refuses it.
 fn read_text(path: Option<&PathBuf>, max_bytes: u64) -> Result<(String, String)> {
     let (label, reader): (String, Box<dyn Read>) = match path {
         Some(p) if p.as_os_str() != "-" => {
             let f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            named_file(&f).with_context(|| format!("cannot read {}", p.display()))?;
             (p.display().to_string(), Box::new(f))
         }
         _ => ("<stdin>".to_string(), Box::new(std::io::stdin())),

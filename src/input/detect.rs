@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::context::Step;
 use super::formats::{self, FormatId, Parse};
 use super::request_probe::Request;
-use super::{LineError, RawCall, RawTokens, SkipReason, probe, request_probe};
+use super::{LineError, RawCall, RawTokens, SkipReason, depth, probe, request_probe};
 
 /// A line as the engine reads it: its calls, or a bare chat request whose messages are read only when counted.
 #[derive(Debug)]
@@ -84,40 +84,39 @@ pub fn parse_value(bytes: &[u8]) -> Result<(FormatId, Content), LineError> {
     parse_checked(bytes, simdutf8::basic::from_utf8(bytes).ok())
 }
 
-/// How deep serde_json follows nested arrays and objects; a line nested deeper is refused with this number.
-const MAX_DEPTH: usize = 128;
-
 /// The general path for a trimmed line already checked as UTF-8: `text` is the line when it is UTF-8. A line that
 /// is not has each invalid byte read as U+FFFD: such bytes can only stand inside strings of a line that is JSON
-/// at all, and text garbled there must not cost the usage reported beside it. Text counted from such a line is an
-/// estimate.
+/// at all, and text garbled there must not cost the usage reported beside it. A line nested deeper than the parser
+/// follows is read without its deepest parts (`depth`). Text counted from either is an estimate.
 fn parse_checked(bytes: &[u8], text: Option<&str>) -> Result<(FormatId, Content), LineError> {
-    let (text, repaired) = match text {
+    let (text, mut repaired) = match text {
         Some(text) => (std::borrow::Cow::Borrowed(text), false),
         None => (String::from_utf8_lossy(bytes), true),
     };
     let parsed = serde_json::from_str::<Value>(&text);
-    // Lone surrogate escapes are rare: looked for only when a line does not parse.
+    // Lone surrogate escapes and deep nesting are rare: looked for only when a line does not parse.
     let parsed = parsed.or_else(|e| match repair_surrogates(text.as_bytes()) {
         Some(fixed) => serde_json::from_slice::<Value>(&fixed),
         None => Err(e),
     });
-    let v = parsed.map_err(|e| {
-        // serde_json's messages name a position and a category, never the text itself.
-        let message = e.to_string();
-        if message.starts_with("recursion limit exceeded") {
-            LineError {
-                reason: SkipReason::TooDeep,
-                message: format!(
-                    "JSON nested deeper than {MAX_DEPTH} levels, the most this reader follows: not read ({message})"
-                ),
-            }
-        } else {
-            LineError {
-                reason: SkipReason::InvalidJson,
-                message: format!("invalid JSON: {message}"),
-            }
+    let parsed = parsed.or_else(|e| {
+        if !e.to_string().starts_with("recursion limit exceeded") {
+            return Err(e);
         }
+        let fixed = repair_surrogates(text.as_bytes());
+        let fixed = fixed.as_deref().unwrap_or(text.as_bytes());
+        match depth::flattened(fixed) {
+            Some(flat) => {
+                repaired = true;
+                serde_json::from_slice::<Value>(&flat)
+            }
+            None => Err(e),
+        }
+    });
+    // serde_json's messages name a position and a category, never the text itself.
+    let v = parsed.map_err(|e| LineError {
+        reason: SkipReason::InvalidJson,
+        message: format!("invalid JSON: {e}"),
     })?;
     let mut content = match formats::detect(&v) {
         Some(f) => match f.parse {

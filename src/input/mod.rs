@@ -9,6 +9,7 @@ mod chunk;
 mod claude_code;
 mod claude_stream;
 mod context;
+mod depth;
 mod detect;
 mod fields;
 mod formats;
@@ -180,8 +181,6 @@ pub enum SkipReason {
     BadValue,
     /// Longer than the longest line read.
     TooLong,
-    /// Nested deeper than the parser follows.
-    TooDeep,
 }
 
 impl SkipReason {
@@ -191,7 +190,6 @@ impl SkipReason {
             SkipReason::UnknownShape => "unrecognised line",
             SkipReason::BadValue => "bad value",
             SkipReason::TooLong => "line too long",
-            SkipReason::TooDeep => "nested too deep",
         }
     }
 }
