@@ -301,8 +301,8 @@ fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
         .collect()
 }
 
-/// UTF-16 with a byte-order mark (what Windows PowerShell writes) is read as the text it is, small or large, plain
-/// or gzip; UTF-32 is refused by name.
+/// UTF-16 with a byte-order mark (what Windows PowerShell writes) or without one is read as the text it is, small
+/// or large, plain or gzip; UTF-32 is refused by name.
 #[test]
 fn utf16_logs_are_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -317,8 +317,17 @@ fn utf16_logs_are_read() {
             r.billed(3);
         }
     }
+    // Without a byte-order mark (as some tools write it), recognised by the NULs beside the first characters.
+    for be in [false, true] {
+        let p = file(dir.path(), "unmarked.jsonl", &utf16(&text, be)[2..]);
+        let r = analyze(&[&p], &["--strict"]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        r.billed(3);
+    }
     let big = file(dir.path(), "big.jsonl", &utf16(&lines(40_000), false));
     assert!(std::fs::metadata(&big).unwrap().len() > 4 << 20);
+    analyze(&[&big], &["--strict"]).billed(40_000);
+    let big = file(dir.path(), "big.jsonl", &utf16(&lines(40_000), true)[2..]);
     analyze(&[&big], &["--strict"]).billed(40_000);
     let mut utf32 = vec![0xff, 0xfe, 0, 0];
     utf32.extend(GOOD.chars().flat_map(|c| (c as u32).to_le_bytes()));

@@ -1,6 +1,7 @@
 //! What lies between an input's bytes and its lines: gzip (recognised by its magic bytes), a byte-order mark
-//! (UTF-8's is dropped, UTF-16 is turned into UTF-8, UTF-32 is refused by name), and for a regular file a check
-//! that it did not shrink while it was read, which would silently cut its calls short.
+//! (UTF-8's is dropped, UTF-16 is turned into UTF-8, UTF-32 is refused by name), UTF-16 without a mark (recognised
+//! by the NULs beside its first characters), and for a regular file a check that it did not shrink while it was
+//! read, which would silently cut its calls short.
 
 use std::io::{self, BufReader, Cursor, Read};
 
@@ -18,8 +19,10 @@ enum Encoding {
     Utf8,
     /// UTF-8 after a byte-order mark of 3 bytes.
     Utf8Marked,
+    /// UTF-16, after a byte-order mark of 2 bytes or without one.
     Utf16 {
         big_endian: bool,
+        marked: bool,
     },
     /// Not read; the message names it.
     Refused(&'static str),
@@ -30,10 +33,30 @@ fn encoding(head: &[u8]) -> Encoding {
         [0xff, 0xfe, 0, 0, ..] => Encoding::Refused("the file is UTF-32 (little-endian): convert it to UTF-8"),
         [0, 0, 0xfe, 0xff, ..] => Encoding::Refused("the file is UTF-32 (big-endian): convert it to UTF-8"),
         [0xef, 0xbb, 0xbf, ..] => Encoding::Utf8Marked,
-        [0xff, 0xfe, ..] => Encoding::Utf16 { big_endian: false },
-        [0xfe, 0xff, ..] => Encoding::Utf16 { big_endian: true },
+        [0xff, 0xfe, ..] => Encoding::Utf16 {
+            big_endian: false,
+            marked: true,
+        },
+        [0xfe, 0xff, ..] => Encoding::Utf16 {
+            big_endian: true,
+            marked: true,
+        },
+        // Without a mark, two ASCII characters each beside a NUL: no UTF-8 log begins so, and every UTF-16 log of
+        // JSON does (`{"`, or whitespace before it).
+        [a, 0, b, 0, ..] if ascii(*a) && ascii(*b) => Encoding::Utf16 {
+            big_endian: false,
+            marked: false,
+        },
+        [0, a, 0, b, ..] if ascii(*a) && ascii(*b) => Encoding::Utf16 {
+            big_endian: true,
+            marked: false,
+        },
         _ => Encoding::Utf8,
     }
+}
+
+fn ascii(b: u8) -> bool {
+    b != 0 && b.is_ascii()
 }
 
 /// True when the first bytes of a file say it must be read in order, as a stream: gzip, or text that is not
@@ -67,8 +90,8 @@ pub(super) fn text(inner: Box<dyn Read + Send>, size: Option<u64>) -> io::Result
     match encoding(&head) {
         Encoding::Utf8 => Ok((text, head)),
         Encoding::Utf8Marked => Ok((text, head.split_off(3))),
-        Encoding::Utf16 { big_endian } => {
-            let rest = Cursor::new(head.split_off(2)).chain(text);
+        Encoding::Utf16 { big_endian, marked } => {
+            let rest = Cursor::new(head.split_off(if marked { 2 } else { 0 })).chain(text);
             Ok((Box::new(Utf16::new(rest, big_endian)), Vec::new()))
         }
         Encoding::Refused(what) => Err(io::Error::new(io::ErrorKind::InvalidData, what)),
@@ -100,4 +123,32 @@ pub fn shrank(size: u64, read: u64) -> io::Error {
         io::ErrorKind::UnexpectedEof,
         format!("the file shrank while it was read: it ended after {read} of {size} bytes"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_by_their_first_bytes() {
+        let utf16 = |big_endian, marked| Encoding::Utf16 { big_endian, marked };
+        for (head, want) in [
+            (&b"{\"mo"[..], Encoding::Utf8),
+            (b"\xef\xbb\xbf{", Encoding::Utf8Marked),
+            (b"\xff\xfe{\0", utf16(false, true)),
+            (b"\xfe\xff\0{", utf16(true, true)),
+            (b"{\0\"\0", utf16(false, false)),
+            (b"\0{\0\"", utf16(true, false)),
+            (b" \0\n\0", utf16(false, false)),
+            // NUL padding before UTF-8 text, and UTF-32 without a mark, are not UTF-16.
+            (b"\0\0{\"", Encoding::Utf8),
+            (b"\0\0\0{", Encoding::Utf8),
+            (b"{\0\0\0", Encoding::Utf8),
+            (b"\xc3\0\xa9\0", Encoding::Utf8),
+            (b"{", Encoding::Utf8),
+        ] {
+            assert_eq!(encoding(head), want, "{head:?}");
+        }
+        assert!(matches!(encoding(b"\xff\xfe\0\0"), Encoding::Refused(_)));
+    }
 }
