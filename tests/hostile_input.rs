@@ -493,6 +493,14 @@ fn pipes_and_devices_found_by_a_walk_are_skipped() {
     r.billed(1);
     r.says("pipe.jsonl: not a regular file (a FIFO): not read");
     r.says("zero.jsonl: not a regular file (a character device): not read");
+    // Many of them are named up to a limit, then counted.
+    for i in 0..100 {
+        std::os::unix::fs::symlink("/dev/null", dir.path().join(format!("null{i:03}.jsonl"))).unwrap();
+    }
+    let r = analyze(&[dir.path()], &[]);
+    r.billed(1);
+    r.says("83 more paths passed over in the walk, not shown");
+    assert_eq!(r.stderr.matches("not a regular file").count(), 20, "{}", r.stderr);
 }
 
 /// A pipe named on the command line is read: that is how `<(zcat ...)` comes in.

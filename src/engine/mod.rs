@@ -253,8 +253,15 @@ impl Engine<'_> {
             fold = fold.with_spill_at(n);
         }
         let input::Expanded { files, errors, notes } = input::expand_paths(paths);
-        for note in notes {
-            diag.warn(&note);
+        // A tree of a million FIFOs or linked copies must not flood stderr: the first few, then a count.
+        for note in notes.iter().take(crate::diag::LISTED) {
+            diag.warn(note);
+        }
+        if notes.len() > crate::diag::LISTED {
+            diag.warn(&format!(
+                "{} more paths passed over in the walk, not shown",
+                crate::fmt::thousands((notes.len() - crate::diag::LISTED) as u64)
+            ));
         }
         for (p, e) in errors {
             diag.error(&format!("{}: cannot read directory: {e}", p.display()));
