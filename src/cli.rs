@@ -17,6 +17,10 @@ const EXIT_CODES: &str = "Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Show every column of a table however narrow the terminal (by default a table on a terminal leaves out its
+    /// less important columns to fit, and says which).
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Subcommand)]
