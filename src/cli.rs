@@ -41,6 +41,13 @@ pub enum Command {
     /// Show or check price tables.
     #[command(subcommand)]
     Pricing(PricingCommand),
+    /// Print a completion script for a shell (e.g. `tokencost completions bash > ~/.local/share/bash-completion/completions/tokencost`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `tokencost man > tokencost.1 && man ./tokencost.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

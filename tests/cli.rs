@@ -526,3 +526,29 @@ fn a_table_fits_the_terminal_and_wide_shows_every_column() {
     assert!(wide.lines().nth(1).unwrap().contains("cached input"), "{wide}");
     assert!(!wide.contains("Hidden at this width"), "{wide}");
 }
+
+// Completion scripts and the manual page come from the same definition the parser uses: every shell's script names
+// the subcommands and flags, the bash one is valid bash, the page is roff with the commands in it.
+#[test]
+fn completions_and_the_manual_page_describe_the_command_line() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (out, _) = ok(&["completions", shell]);
+        for word in ["analyze", "pricing", "wide"] {
+            assert!(out.contains(word), "{shell} script lacks {word}");
+        }
+    }
+    let (bash, _) = ok(&["completions", "bash"]);
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("tokencost.bash");
+    std::fs::write(&script, bash).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(check.success(), "bash -n rejects the script");
+    let (page, _) = ok(&["man"]);
+    assert!(page.contains(".TH tokencost 1"), "{page}");
+    assert!(page.contains("analyze") && page.contains("diff"), "{page}");
+    tokencost().args(["completions", "tcsh"]).assert().code(2);
+}
