@@ -39,7 +39,7 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
 /// Directories are expanded as the engine expands them, and only when `-o` names a file that is already there.
 pub(crate) fn refuse_output_over_input(to: &Destination, inputs: &[PathBuf]) -> anyhow::Result<()> {
     match to {
-        Destination::File(p) if p.exists() => to.refuse_overwriting(&crate::input::expand_paths(inputs).0),
+        Destination::File(p) if p.exists() => to.refuse_overwriting(&crate::input::expand_paths(inputs).files),
         _ => Ok(()),
     }
 }
