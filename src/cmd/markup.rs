@@ -96,12 +96,28 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
         && !table.models.iter().any(|m| &m.provider == p)
     {
         let known: Vec<&str> = table.providers.keys().map(String::as_str).collect();
-        anyhow::bail!("no provider `{p}`; known: {}", known.join(", "));
+        let close = crate::fmt::close_names(p, known.iter().copied());
+        let hint = match close.as_slice() {
+            [] => String::new(),
+            c => format!(
+                " (did you mean {}?)",
+                c.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
+            ),
+        };
+        anyhow::bail!(
+            "unknown provider `{}`{hint}; the price tables know: {}",
+            crate::fmt::shown(p),
+            known.join(", ")
+        );
     }
     let rows = rows(table, args.as_of, args.provider.as_deref());
     if rows.is_empty() {
+        let of = args
+            .provider
+            .as_ref()
+            .map_or(String::new(), |p| format!(" of provider `{p}`"));
         anyhow::bail!(
-            "no model with a price in force on {} and a marginal-cost estimate",
+            "no model{of} with a price in force on {} and a marginal-cost estimate",
             args.as_of
         );
     }

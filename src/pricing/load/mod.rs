@@ -10,7 +10,10 @@
 
 mod checks;
 mod file;
+mod huge;
 mod models;
+#[cfg(test)]
+mod problem_lines;
 mod providers;
 mod rows;
 
@@ -82,14 +85,39 @@ pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
     l.table.layers.push("bundled".into());
     for path in overrides {
         for file in l.expand(path) {
-            match std::fs::read_to_string(&file) {
-                Ok(text) => l.add_file(&file.display().to_string(), &text),
-                Err(e) => l.problem(&file.display().to_string(), 0, format!("cannot read: {e}")),
+            let name = file.display().to_string();
+            match std::fs::read(&file) {
+                Ok(bytes) => match utf8(&bytes) {
+                    Ok(text) => l.add_file(&name, text),
+                    Err((line, msg)) => l.problem(&name, line, msg),
+                },
+                Err(e) => l.problem(&name, 0, format!("cannot read: {e}")),
             }
         }
         l.table.layers.push(path.display().to_string());
     }
     l.finish()
+}
+
+/// A price file's text, or the line and words of why it is not UTF-8 (YAML files are UTF-8; a file saved as
+/// UTF-16 or in a legacy code page is named as such, not reported as a YAML syntax error).
+fn utf8(bytes: &[u8]) -> Result<&str, (usize, String)> {
+    let e = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e,
+    };
+    let at = e.valid_up_to();
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+    let why = if utf16 {
+        "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8".to_string()
+    } else {
+        format!(
+            "the file is not UTF-8: invalid byte 0x{:02x} at byte offset {at}",
+            bytes[at]
+        )
+    };
+    Err((line, why))
 }
 
 /// Validates one YAML text on its own, without the bundled tables (estimate references must resolve within it).

@@ -94,8 +94,9 @@ impl Loader {
             }
         }
         prices.sort_by_key(|r| r.as_of);
+        // Sorted without case, so that names differing only in case end up side by side.
         let mut names: Vec<&String> = std::iter::once(&def.id).chain(&def.aliases).collect();
-        names.sort();
+        names.sort_by_cached_key(|n| n.to_lowercase());
         if let Some(w) = names.windows(2).find(|w| w[0].eq_ignore_ascii_case(w[1])) {
             self.problem(
                 name,

@@ -1,0 +1,134 @@
+//! Price layers a user writes, hostile or merely unlucky: a byte-order mark, bytes that are not UTF-8, numbers
+//! too wide for YAML's integers, names that collide with the bundled tables', directories of layers. Each must
+//! either price exactly as written or stop the run with the file and line of what is wrong: never a silent $0.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::tokencost;
+
+/// One call of `gpt-4o-2024-08-06`: 1,000 input tokens, 200 output tokens.
+const CALL: &str = r#"{"id":"chatcmpl-1","object":"chat.completion","created":1730000000,"model":"gpt-4o-2024-08-06","usage":{"prompt_tokens":1000,"completion_tokens":200,"total_tokens":1200}}"#;
+
+/// A layer of provider `acme` with one model `m` at $1 / $2 per 1M tokens, and `extra` lines inside the model.
+fn acme(extra: &str) -> String {
+    format!(
+        "provider:\n  id: acme\nmodels:\n  - id: m\n{extra}    prices:\n      - {{as_of: 2024-01-01, input: 1, output: 2, source: s}}\n"
+    )
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// Exit code, stdout and stderr of a run.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = tokencost().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn check(path: &Path) -> (i32, String, String) {
+    run(&["pricing", "check", path.to_str().unwrap()])
+}
+
+#[test]
+fn a_layer_starting_with_a_byte_order_mark_is_read() {
+    let d = tempfile::tempdir().unwrap();
+    let layer = format!("\u{feff}{}", acme("    aliases: [acme-model]\n"));
+    let p = write(d.path(), "bom.yaml", layer.as_bytes());
+    let (code, out, err) = check(&p);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("ok: "), "{out}");
+    // And it prices: 1,000 x $1 + 200 x $2 per 1M.
+    let log = write(
+        d.path(),
+        "log.jsonl",
+        CALL.replace("gpt-4o-2024-08-06", "acme-model").as_bytes(),
+    );
+    let (code, out, err) = run(&[
+        "analyze",
+        log.to_str().unwrap(),
+        "--pricing",
+        p.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["totals"]["cost_usd"].to_string(), "0.0014", "{out}");
+}
+
+#[test]
+fn a_layer_that_is_not_utf8_is_named_with_its_line_and_offset() {
+    let d = tempfile::tempdir().unwrap();
+    let layer = acme("    note: caf\u{e9}\n");
+    let at = layer.find('\u{e9}').unwrap();
+    // Latin-1's single byte for `é`, where UTF-8 has two.
+    let mut bytes = layer.as_bytes()[..at].to_vec();
+    bytes.push(0xe9);
+    bytes.extend_from_slice(&layer.as_bytes()[at + 2..]);
+    let p = write(d.path(), "latin1.yaml", &bytes);
+    let (code, _, err) = check(&p);
+    assert_eq!(code, 2);
+    let want = format!(
+        "{}:5: the file is not UTF-8: invalid byte 0xe9 at byte offset {at}",
+        p.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    let p = write(d.path(), "utf16.yaml", b"\xff\xfep\x00r\x00");
+    let (code, _, err) = check(&p);
+    assert_eq!(code, 2);
+    assert!(err.contains(":1: the file is UTF-16"), "{err}");
+}
+
+#[test]
+fn a_price_too_wide_for_an_integer_gets_the_price_bound_message() {
+    let d = tempfile::tempdir().unwrap();
+    let row = "      - as_of: 2024-01-01\n        input: 79000000000000000000000000000\n        output: -79000000000000000000000000000\n        source: s\n";
+    let p = write(
+        d.path(),
+        "huge.yaml",
+        format!("provider:\n  id: acme\nmodels:\n  - id: m\n    prices:\n{row}").as_bytes(),
+    );
+    let (code, _, err) = check(&p);
+    assert_eq!(code, 2);
+    let p = p.display();
+    assert!(
+        err.contains(&format!(
+            "{p}:7: `input` is above $1,000,000 per 1M tokens: 79000000000000000000000000000"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{p}:8: `output` must be a finite price of 0 or more")),
+        "{err}"
+    );
+    assert!(!err.contains("u128"), "{err}");
+}
+
+#[test]
+fn markup_of_an_unknown_provider_says_so_and_suggests_close_names() {
+    let (code, _, err) = run(&["markup", "--provider", "opnai"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown provider `opnai` (did you mean `openai`?)"),
+        "{err}"
+    );
+    assert!(!err.contains("estimate"), "{err}");
+    let (code, _, err) = run(&["markup", "--provider", "nope"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown provider `nope`; the price tables know: "),
+        "{err}"
+    );
+}
