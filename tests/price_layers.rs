@@ -132,3 +132,68 @@ fn markup_of_an_unknown_provider_says_so_and_suggests_close_names() {
         "{err}"
     );
 }
+
+#[test]
+fn a_layer_alias_equal_to_a_bundled_name_stops_the_run_instead_of_costing_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        d.path(),
+        "mine.yaml",
+        acme("    aliases: [gpt-4o-2024-08-06]\n").as_bytes(),
+    );
+    let log = write(d.path(), "log.jsonl", CALL.as_bytes());
+    let want = format!(
+        "{}:5: `gpt-4o-2024-08-06`, the alias of model `acme/m`, is also a name of `openai/gpt-4o-2024-08-06`",
+        p.display()
+    );
+    let (code, out, err) = check(&p);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains(&want), "{err}");
+    // A budget the call would break can never pass on a $0 total: the run fails before it prices anything.
+    let (log, p) = (log.to_str().unwrap(), p.to_str().unwrap());
+    let (code, out, err) = run(&["analyze", log, "--pricing", p, "--budget", "0.0001"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains(&want), "{err}");
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn two_files_of_one_directory_defining_one_model_are_an_error_naming_both() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("prices");
+    write(&dir, "a.yaml", acme("").as_bytes());
+    let row = "    prices:\n      - {as_of: 2024-01-01, input: 3, output: 4, source: s}\n";
+    let second = format!("provider:\n  id: acme\nmodels:\n  - id: other\n{row}  - id: m\n{row}");
+    write(&dir, "b.yaml", second.as_bytes());
+    let (code, out, err) = check(&dir);
+    assert_eq!(code, 2, "{out}");
+    let (a, b) = (dir.join("a.yaml"), dir.join("b.yaml"));
+    let want = format!("{}:7: model `acme/m` is also defined in {}:4", b.display(), a.display());
+    assert!(err.contains(&want), "{err}");
+    // Two layers named apart still override in order: the later is the user's correction of the earlier.
+    let d2 = tempfile::tempdir().unwrap();
+    let a2 = write(d2.path(), "a.yaml", acme("").as_bytes());
+    let b2 = write(d2.path(), "b.yaml", acme("").replace("input: 1", "input: 5").as_bytes());
+    let (code, _, err) = run(&["pricing", "check", a2.to_str().unwrap(), b2.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_sub_directory_of_a_price_directory_is_named_not_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("prices");
+    write(&dir, "a.yaml", acme("").as_bytes());
+    write(&dir, "extra/b.yaml", acme("").replace("id: m", "id: n").as_bytes());
+    // Hidden directories (a `.git`) are no price layer and say nothing.
+    write(&dir, ".git/config.yaml", b"not: prices\n");
+    let (code, out, err) = check(&dir);
+    assert_eq!(code, 2, "{out}");
+    let want = format!(
+        "{}:1: `extra` is a sub-directory: a price layer is the .yaml files directly in {}",
+        dir.join("extra").display(),
+        dir.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert!(!err.contains(".git"), "{err}");
+    assert!(err.contains("1 problems"), "{err}");
+}

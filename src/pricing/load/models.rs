@@ -32,10 +32,27 @@ impl Loader {
                 let origin = Origin {
                     file: name.to_string(),
                     line: span.0 + 1,
+                    names_line: if def.aliases.is_empty() {
+                        span.0 + 1
+                    } else {
+                        cx.line(span, "aliases")
+                    },
+                    layer: self.layer,
                 };
-                // The earlier model gives way and the new one goes last, as if read after every other.
+                // The earlier model gives way and the new one goes last, as if read after every other; but two
+                // files of one layer (a directory) have no order a user meant, so defining a model in both is an
+                // error, as it is within one file.
                 let key = (m.provider.clone(), m.id.clone());
                 if let Some(old) = self.model_at.insert(key, self.models.len()) {
+                    if let Some((_, first)) = &self.models[old]
+                        && first.layer == self.layer
+                    {
+                        let msg = format!(
+                            "model `{}/{}` is also defined in {}:{}: the files of one layer may not define a model twice",
+                            m.provider, m.id, first.file, first.line
+                        );
+                        self.problem(name, origin.line, msg);
+                    }
                     self.models[old] = None;
                 }
                 self.models.push(Some((m, origin)));
