@@ -197,3 +197,52 @@ fn a_sub_directory_of_a_price_directory_is_named_not_skipped() {
     assert!(!err.contains(".git"), "{err}");
     assert!(err.contains("1 problems"), "{err}");
 }
+
+/// A layer of `models` models with an alias each, and one model of `rows` dated rows: both once took time
+/// quadratic in their number (how long it takes is measured by the benchmark, not here).
+fn large_layer(models: usize, rows: usize) -> String {
+    let mut s = String::from("provider:\n  id: bulk\nmodels:\n");
+    for i in 0..models {
+        s.push_str(&format!(
+            "  - id: bulk-{i}\n    aliases: [bulk-alias-{i}]\n    prices:\n      - {{as_of: 2024-01-01, input: 1.5, output: 2, source: generated}}\n"
+        ));
+    }
+    s.push_str("  - id: many-rows\n    prices:\n");
+    for i in 0..rows {
+        s.push_str(&format!(
+            "      - {{as_of: {}, input: {}, output: 2, source: generated}}\n",
+            chrono_day(i),
+            i % 7
+        ));
+    }
+    s
+}
+
+/// The `i`th day from 1900-01-01, as YYYY-MM-DD (28-day months: every date valid and distinct).
+fn chrono_day(i: usize) -> String {
+    format!("{:04}-{:02}-{:02}", 1900 + i / 336, 1 + (i / 28) % 12, 1 + i % 28)
+}
+
+#[test]
+fn a_large_generated_table_loads_whole_and_a_late_duplicate_is_still_found() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(d.path(), "large.yaml", large_layer(20_000, 20_000).as_bytes());
+    let (code, out, err) = check(&p);
+    assert_eq!(code, 0, "{err}");
+    let small = check(&write(d.path(), "small.yaml", large_layer(0, 1).as_bytes())).1;
+    let n = |s: &str| s.split_whitespace().nth(1).unwrap().parse::<usize>().unwrap();
+    assert_eq!(n(&out), n(&small) + 20_000, "{out}");
+    // The last row repeating the first row's date is found at its line, however many rows come between.
+    let mut text = large_layer(20_000, 20_000);
+    text.push_str("      - {as_of: 1900-01-01, input: 1, output: 2, source: generated}\n");
+    let p = write(d.path(), "dup.yaml", text.as_bytes());
+    let (code, _, err) = check(&p);
+    assert_eq!(code, 2);
+    let line = text.lines().count();
+    assert!(
+        err.contains(&format!(
+            "dup.yaml:{line}: two price rows of `many-rows` start on 1900-01-01"
+        )),
+        "{err}"
+    );
+}

@@ -51,6 +51,14 @@ impl Loader {
             name,
             y: YamlLines::new(text),
         };
+        // A file without a problem, as most are, is read in one typed pass: building a YAML value of every node
+        // first costs a large table (100,000 models) three times the time. Any problem sends the file down the
+        // part-by-part path, which finds every problem and its line.
+        if let Ok(Some(data)) = serde_yaml::from_str::<Option<FileData>>(text)
+            && (data.provider.is_some() || cx.y.key_line(cx.y.all(), "provider").is_none())
+        {
+            return self.add_data(&cx, data);
+        }
         let value = match huge::parse(text) {
             Ok(v) => v,
             Err(e) => {
@@ -128,6 +136,12 @@ impl Loader {
             name,
             y: YamlLines::new(yaml),
         };
+        self.add_data(&cx, data);
+    }
+
+    /// A file read whole into its typed form; its text gives the lines.
+    fn add_data(&mut self, cx: &FileCx, data: FileData) {
+        let name = cx.name;
         let all = cx.y.all();
         fn spans<T>(cx: &FileCx, key: &str, items: Vec<T>) -> Vec<(T, Span)> {
             let spans = cx.items(cx.y.all(), key, items.len());
@@ -137,20 +151,20 @@ impl Loader {
             let line = cx.line(all, "cache_read_factor");
             self.table.cache_read_factor = self.range(name, line, "cache_read_factor", f, true);
         }
-        for (def, span) in spans(&cx, "profiles", data.profiles) {
-            if let Some(p) = self.profile(&cx, &def, span) {
+        for (def, span) in spans(cx, "profiles", data.profiles) {
+            if let Some(p) = self.profile(cx, &def, span) {
                 self.table.profiles.insert(p.id.clone(), p);
             }
         }
-        for (def, span) in spans(&cx, "plans", data.plans) {
-            if let Some(p) = self.plan(&cx, &def, span) {
+        for (def, span) in spans(cx, "plans", data.plans) {
+            if let Some(p) = self.plan(cx, &def, span) {
                 self.table.plans.insert(p.id.clone(), p);
             }
         }
-        let models = spans(&cx, "models", data.models);
-        let marginal = spans(&cx, "marginal", data.marginal);
+        let models = spans(cx, "models", data.models);
+        let marginal = spans(cx, "marginal", data.marginal);
         let missing = data.provider.is_none();
-        self.add_parts(&cx, data.provider, models, marginal, missing);
+        self.add_parts(cx, data.provider, models, marginal, missing);
     }
 
     /// The parts of a file that refer to each other: the provider its models belong to, and estimates.

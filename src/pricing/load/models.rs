@@ -101,10 +101,13 @@ impl Loader {
         });
         let row_spans = cx.items(span, "prices", def.prices.len());
         let mut prices: Vec<PriceRow> = Vec::new();
+        // Dates seen, in a set: a model may have any number of rows, and comparing each with every other is
+        // quadratic (80,000 rows took 18 s).
+        let mut dates = std::collections::HashSet::new();
         for (row, rspan) in def.prices.iter().zip(row_spans) {
             if let Some(r) = self.row(cx, row, rspan, &provider_def) {
-                if let Some(dup) = prices.iter().find(|p| p.as_of == r.as_of) {
-                    let msg = format!("two price rows of `{}` start on {}", def.id, dup.as_of);
+                if !dates.insert(r.as_of) {
+                    let msg = format!("two price rows of `{}` start on {}", def.id, r.as_of);
                     self.problem(name, cx.line(rspan, "as_of"), msg);
                 }
                 prices.push(r);
