@@ -88,8 +88,8 @@ struct State {
 /// O(n log n) time and 12 bytes of state per byte of the piece, plus 8 per waiting merge.
 ///
 /// The parts of the piece form a linked list kept in three arrays indexed by a part's first byte (its end, the
-/// start of the part before it, and the rank of merging it with the part after it); the merges wait in a heap of
-/// `rank << 32 | start`, so the lowest rank pops first and the leftmost of equal ranks, as in the simple merge. A
+/// start of the part before it, and the rank of merging it with the part after it); the merges wait in `Waiting`
+/// as `rank << 32 | start`, so the lowest rank pops first and the leftmost of equal ranks, as in the simple merge. A
 /// merge changes the pairs of its two neighbours only: their new ranks are pushed, and an entry whose rank is no
 /// longer its part's is stale and skipped. Ranks are unique to their bytes, so a part's rank names the pair.
 pub fn count_large(ranks: &Table, piece: &[u8]) -> u64 {
@@ -104,13 +104,13 @@ pub fn count_large(ranks: &Table, piece: &[u8]) -> u64 {
     let mut rank: Vec<Rank> = (0..n)
         .map(|i| if i + 1 < n { rank_of(i, i + 2) } else { Rank::MAX })
         .collect();
-    // Built in one pass (heapify is linear), the pairs that are no token left out.
-    let mut heap: BinaryHeap<Reverse<u64>> = (0..n)
-        .filter(|&i| rank[i] != Rank::MAX)
-        .map(|i| key(rank[i], i))
-        .collect::<Vec<_>>()
-        .into();
-    while let Some(Reverse(top)) = heap.pop() {
+    let mut waiting = Waiting::new(
+        (0..n)
+            .filter(|&i| rank[i] != Rank::MAX)
+            .map(|i| key(rank[i], i).0)
+            .collect(),
+    );
+    while let Some(top) = waiting.pop() {
         let (r, left) = ((top >> 32) as Rank, (top & u64::from(u32::MAX)) as usize);
         if rank[left] != r {
             continue;
@@ -125,7 +125,7 @@ pub fn count_large(ranks: &Table, piece: &[u8]) -> u64 {
             Rank::MAX
         };
         if rank[left] != Rank::MAX {
-            heap.push(key(rank[left], left));
+            waiting.push(key(rank[left], left).0);
         }
         if right_end < n {
             prev[right_end] = left as u32;
@@ -134,7 +134,7 @@ pub fn count_large(ranks: &Table, piece: &[u8]) -> u64 {
             let p = prev[left] as usize;
             rank[p] = rank_of(p, right_end);
             if rank[p] != Rank::MAX {
-                heap.push(key(rank[p], p));
+                waiting.push(key(rank[p], p).0);
             }
         }
     }
@@ -145,6 +145,56 @@ pub fn count_large(ranks: &Table, piece: &[u8]) -> u64 {
         i = end[i] as usize;
     }
     tokens
+}
+
+/// The merges waiting, as `rank << 32 | start`, lowest first: a sorted run read in order, and a heap of the
+/// merges pushed since the run was sorted; when the run is used up, the heap is sorted into the next one.
+///
+/// A heap alone is correct but slow on a long piece: every pop walks the height of a heap of millions of entries,
+/// a cache miss a level (85% of the time of counting a run of one letter). Sorting is sequential, and a piece's
+/// merges come in waves (every pair of its first tokens, then of the tokens those made...), each of which is
+/// mostly read from a run.
+struct Waiting {
+    run: Vec<u64>,
+    at: usize,
+    heap: BinaryHeap<Reverse<u64>>,
+}
+
+impl Waiting {
+    fn new(mut run: Vec<u64>) -> Waiting {
+        run.sort_unstable();
+        Waiting {
+            run,
+            at: 0,
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn push(&mut self, key: u64) {
+        self.heap.push(Reverse(key));
+    }
+
+    fn pop(&mut self) -> Option<u64> {
+        if self.at == self.run.len() {
+            if self.heap.is_empty() {
+                return None;
+            }
+            // The used run goes first: a long piece's run and heap are the bulk of its memory.
+            self.run = Vec::new();
+            let mut run = std::mem::take(&mut self.heap).into_vec();
+            run.sort_unstable_by_key(|r| r.0);
+            self.run = run.into_iter().map(|r| r.0).collect();
+            self.at = 0;
+        }
+        let from_run = self.run[self.at];
+        match self.heap.peek() {
+            Some(&Reverse(h)) if h < from_run => self.heap.pop().map(|r| r.0),
+            _ => {
+                self.at += 1;
+                Some(from_run)
+            }
+        }
+    }
 }
 
 /// The same merge for a piece of 4 GiB or more, whose byte offsets do not fit the compact state.
