@@ -165,7 +165,7 @@ fn markup_names_an_unknown_provider() {
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
-            .starts_with("tokencost: error: unknown provider `nope`; the price tables know: anthropic,"),
+            .starts_with("tokencost: error: no provider `nope`; known: anthropic,"),
         "{}",
         out.stderr
     );

@@ -120,17 +120,8 @@ fn a_price_too_wide_for_an_integer_gets_the_price_bound_message() {
 fn markup_of_an_unknown_provider_says_so_and_suggests_close_names() {
     let (code, _, err) = run(&["markup", "--provider", "opnai"]);
     assert_eq!(code, 2);
-    assert!(
-        err.contains("unknown provider `opnai` (did you mean `openai`?)"),
-        "{err}"
-    );
+    assert!(err.contains("no provider `opnai` (did you mean `openai`?)"), "{err}");
     assert!(!err.contains("estimate"), "{err}");
-    let (code, _, err) = run(&["markup", "--provider", "nope"]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("unknown provider `nope`; the price tables know: "),
-        "{err}"
-    );
 }
 
 #[test]

@@ -96,19 +96,7 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
         && !table.models.iter().any(|m| &m.provider == p)
     {
         let known: Vec<&str> = table.providers.keys().map(String::as_str).collect();
-        let close = crate::fmt::close_names(p, known.iter().copied());
-        let hint = match close.as_slice() {
-            [] => String::new(),
-            c => format!(
-                " (did you mean {}?)",
-                c.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
-            ),
-        };
-        anyhow::bail!(
-            "unknown provider `{}`{hint}; the price tables know: {}",
-            crate::fmt::shown(p),
-            known.join(", ")
-        );
+        anyhow::bail!("no provider `{p}`; known: {}", known.join(", "));
     }
     let rows = rows(table, args.as_of, args.provider.as_deref());
     if rows.is_empty() {

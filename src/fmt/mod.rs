@@ -2,10 +2,8 @@
 //! escaped (`text`). Every renderer (through the view's cells) and every message uses these, so a figure reads the
 //! same on stderr, in a table and in Markdown.
 
-mod suggest;
 mod text;
 
-pub use suggest::close_names;
 pub use text::{annotation, shown};
 
 use rust_decimal::{Decimal, RoundingStrategy};
