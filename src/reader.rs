@@ -46,7 +46,7 @@ enum Opened {
 }
 
 /// Opens `path` (stdin for `-`) once, and decides how it is read: by the workers when it is a regular file, large,
-/// and not gzip (whose bytes can only be read in order).
+/// and not compressed (gzip or zstd, whose bytes can only be read in order).
 fn open(path: &Path) -> std::io::Result<Opened> {
     if path.as_os_str() == "-" {
         return LineReader::open(path).map(Opened::Stream);
@@ -58,7 +58,7 @@ fn open(path: &Path) -> std::io::Result<Opened> {
     {
         // A positioned read: on unix the stream, if it comes to that, still starts at the first byte.
         let mut magic = [0u8; 2];
-        if file.read_exact_at(&mut magic, 0).is_ok() && magic != [0x1f, 0x8b] {
+        if file.read_exact_at(&mut magic, 0).is_ok() && magic != [0x1f, 0x8b] && magic != [0x28, 0xb5] {
             return Ok(Opened::Whole(file, meta.len()));
         }
         // Elsewhere the read may have moved the file's cursor.

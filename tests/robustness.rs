@@ -421,6 +421,30 @@ fn no_prompt_text_in_any_output_or_error() {
         format!(
             r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"attributes":[{{"key":"gen_ai.request.model","value":{{"stringValue":"gpt-4o"}}}},{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":"3"}}}},{{"key":"gen_ai.prompt.0.content","value":{{"stringValue":"{C}"}}}},{{"key":"gen_ai.input.messages","value":{{"stringValue":"{C}"}}}}]}}]}}]}}]}}"#
         ),
+        // Codex CLI rollouts: instructions, messages, reasoning and tool output are text; so is a model name
+        // that a usage line never resolves against.
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:00Z","type":"session_meta","payload":{{"id":"s3","instructions":"{C}","originator":"{C}"}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:01Z","type":"turn_context","payload":{{"model":"gpt-5","user_instructions":"{C}","developer_instructions":"{C}"}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:02Z","type":"response_item","payload":{{"type":"message","role":"user","content":[{{"type":"input_text","text":"{C}"}}]}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:03Z","type":"response_item","payload":{{"type":"reasoning","summary":[{{"type":"summary_text","text":"{C}"}}],"encrypted_content":"{C}"}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:04Z","type":"event_msg","payload":{{"type":"agent_message","message":"{C}"}}}}"#
+        ),
+        format!(r#"{{"timestamp":"2026-03-07T09:00:05Z","type":"compacted","payload":{{"message":"{C}"}}}}"#),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:06Z","type":"event_msg","payload":{{"type":"token_count","info":{{"total_token_usage":{{"input_tokens":"{C}"}}}}}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:07Z","type":"event_msg","payload":{{"type":"token_count","info":{{"total_token_usage":{{"input_tokens":9,"output_tokens":1}}}}}}}}"#
+        ),
         // Where it does not belong: in token counts, a timestamp, a batch flag, or as a whole line.
         format!(r#"{{"model":"gpt-4o","usage":{{"input_tokens":"{C}"}}}}"#),
         format!(r#"{{"model":"gpt-4o","timestamp":"{C}","prompt":"x"}}"#),

@@ -8,6 +8,7 @@ mod anthropic;
 mod chunk;
 mod claude_code;
 mod claude_stream;
+mod codex;
 mod context;
 mod detect;
 mod fields;
@@ -21,6 +22,7 @@ mod otel;
 mod probe;
 mod read;
 mod request_probe;
+mod zstd;
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -29,7 +31,7 @@ use crate::call::{Dedup, Stream, Tier, Tokens};
 use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, FileExt, read_chunk};
-pub use context::{FileContext, Pending, Step};
+pub use context::{FileContext, Meta, Pending, Step};
 pub use detect::{Content, Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
@@ -80,6 +82,10 @@ pub struct RawCall {
     /// `aws.bedrock`): the model is then priced within that provider or not at all.
     pub provider: Option<&'static str>,
     pub session: Option<Arc<str>>,
+    /// The project the call was made for (an agent's working directory), when the log says.
+    pub project: Option<Arc<str>>,
+    /// The git branch checked out there, when the log says.
+    pub branch: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
     /// The service tier billed: batch, priority, flex or standard.
     pub tier: Tier,
@@ -96,6 +102,8 @@ impl RawCall {
             model: model.into(),
             provider: None,
             session: None,
+            project: None,
+            branch: None,
             timestamp: None,
             tier: Tier::Standard,
             tokens,

@@ -1,6 +1,6 @@
 //! Streaming input: paths expanded to files, each file read in bounded batches of whole lines, so memory holds
-//! one batch at a time whatever the input's size. Gzip files are recognised by their magic bytes and decompressed
-//! on the fly.
+//! one batch at a time whatever the input's size. Gzip and zstd files are recognised by their magic bytes and
+//! decompressed on the fly.
 
 use flate2::bufread::MultiGzDecoder;
 use std::fs::File;
@@ -26,10 +26,11 @@ pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, io::Error
     (files, errors)
 }
 
-/// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz`.
+/// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz` or `.zst`.
 fn is_log_name(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let name = name.strip_suffix(".gz").unwrap_or(name);
+    let name = name.strip_suffix(".zst").unwrap_or(name);
     name.rsplit_once('.')
         .is_some_and(|(_, ext)| LOG_EXTENSIONS.contains(&ext))
 }
@@ -95,8 +96,8 @@ impl LineReader {
 
     /// Reads `inner` from where it stands.
     pub fn new(mut inner: Box<dyn Read + Send>) -> io::Result<Self> {
-        // The first bytes say whether the input is gzip; they are read again as the start of the data.
-        let mut head = vec![0u8; 2];
+        // The first bytes say whether the input is gzip or zstd; they are read again as the start of the data.
+        let mut head = vec![0u8; 4];
         let mut got = 0;
         while got < head.len() {
             match inner.read(&mut head[got..]) {
@@ -107,9 +108,14 @@ impl LineReader {
             }
         }
         head.truncate(got);
-        let (reader, carry): (Box<dyn Read + Send>, Vec<u8>) = if head == [0x1f, 0x8b] {
+        let (reader, carry): (Box<dyn Read + Send>, Vec<u8>) = if head.starts_with(&[0x1f, 0x8b]) {
             let raw = BufReader::with_capacity(1 << 20, io::Cursor::new(head).chain(inner));
             (Box::new(MultiGzDecoder::new(raw)), Vec::new())
+        } else if head == super::zstd::MAGIC {
+            (
+                Box::new(super::zstd::Frames::new(io::Cursor::new(head).chain(inner))?),
+                Vec::new(),
+            )
         } else {
             (inner, head)
         };
