@@ -64,6 +64,13 @@ fn amount(s: &str) -> Result<String, std::num::ParseFloatError> {
     s.parse::<f64>().map(|_| s.to_string())
 }
 
+/// A coding agent whose logs `analyze` finds by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    Claude,
+    Codex,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ByArg {
     Model,
@@ -90,9 +97,19 @@ pub struct PricingArgs {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Log files or directories (read recursively); `-` reads stdin.
-    #[arg(required = true, value_name = "FILE")]
+    /// Log files or directories (read recursively); `-` reads stdin. Without any, every coding agent's logs found
+    /// under the home directory are read.
+    #[arg(value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
+    /// Without FILE: read only these agents' logs.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "AGENTS",
+        conflicts_with = "inputs"
+    )]
+    pub source: Vec<SourceArg>,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Group rows by this key.

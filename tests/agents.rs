@@ -21,7 +21,9 @@
 mod common;
 use common::{close, keys};
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 
+const HOME: &str = "fixtures/agents/home";
 const CODEX: &str = "fixtures/agents/home/.codex";
 
 fn json(args: &[&str]) -> Value {
@@ -84,4 +86,134 @@ fn a_fork_read_alone_still_leaves_out_its_parents_calls() {
     let r = json(&[&fork]);
     close(&r["totals"]["cost_usd"], 9_750.0 / 1e6);
     assert_eq!(r["totals"]["calls"], 1);
+}
+
+// Claude Code (.claude/projects/-home-dev-work-tokencost/5d1f...jsonl), claude-sonnet-4-5 at 3 input, 0.30 cached
+// input, 15 output: msg_A01 on 2026-03-08T07:30Z, branch main: 100 x 3 + 1,000 x 0.30 + 200 x 15 = 3,600;
+// msg_A02 on 2026-03-08T18:00Z, branch feature-x: 50 x 3 + 100 x 15 = 1,650. Claude Code: 5,250.
+// fixtures/agents/alt-claude (a second Claude Code folder): msg_B01 on claude-haiku-4-5 (1 input, 5 output) on
+// 2026-03-02T12:00Z: 1,000 x 1 + 100 x 5 = 1,500.
+const CLAUDE: f64 = 5_250.0;
+const CODEX_ALL: f64 = 51_000.0;
+
+/// The binary with `home` as the home directory and no agent variable set.
+fn at_home(home: &Path) -> assert_cmd::Command {
+    let mut c = common::tokencost();
+    c.env("HOME", home)
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .env_remove("CODEX_HOME");
+    c
+}
+
+fn run_json(mut c: assert_cmd::Command) -> (Value, String) {
+    let out = c.args(["--format", "json"]).assert().success();
+    let out = out.get_output();
+    (
+        serde_json::from_slice(&out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn abs(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+#[test]
+fn with_no_path_every_agents_logs_under_home_are_read() {
+    let mut c = at_home(&abs(HOME));
+    c.arg("analyze");
+    let (r, err) = run_json(c);
+    close(&r["totals"]["cost_usd"], (CLAUDE + CODEX_ALL) / 1e6);
+    assert_eq!(r["totals"]["calls"], 6);
+    assert!(
+        err.contains("reading coding agent logs: Claude Code: 1 file, Codex CLI: 3 files"),
+        "{err}"
+    );
+    for (source, want) in [
+        ("codex", CODEX_ALL),
+        ("claude", CLAUDE),
+        ("claude,codex", CLAUDE + CODEX_ALL),
+    ] {
+        let mut c = at_home(&abs(HOME));
+        c.args(["analyze", "--source", source]);
+        close(&run_json(c).0["totals"]["cost_usd"], want / 1e6);
+    }
+}
+
+#[test]
+fn claude_config_dir_and_codex_home_move_the_folders() {
+    let list = format!(
+        "{},{}",
+        abs("fixtures/agents/alt-claude").display(),
+        abs(HOME).join(".claude").display()
+    );
+    let mut c = at_home(&abs("fixtures/agents/nowhere"));
+    c.env("CLAUDE_CONFIG_DIR", &list)
+        .env("CODEX_HOME", abs(CODEX))
+        .arg("analyze");
+    let (r, err) = run_json(c);
+    close(&r["totals"]["cost_usd"], (CLAUDE + 1_500.0 + CODEX_ALL) / 1e6);
+    assert!(err.contains("Claude Code: 2 files, Codex CLI: 3 files"), "{err}");
+}
+
+#[test]
+fn no_logs_and_no_path_is_a_clear_failure() {
+    let out = at_home(&abs("fixtures/agents/nowhere")).arg("analyze").assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("no coding agent logs found"), "{err}");
+    assert!(err.contains("nowhere/.codex/sessions"), "{err}");
+    // --source chooses among the agents' own folders, not among named paths.
+    at_home(&abs(HOME))
+        .args(["analyze", CODEX, "--source", "codex"])
+        .assert()
+        .code(2);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn touch(path: &Path, rfc3339: &str) {
+    let t: std::time::SystemTime = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap().into();
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+}
+
+/// With --since, a log last modified before the window is not read at all: rollouts a00 and b00 (written until
+/// 2026-03-07T10:00) are left unread; the archived c00 (6,000) and the Claude Code session (5,250, both calls on
+/// 2026-03-08 from 07:30 UTC) are read.
+#[test]
+fn since_leaves_older_files_unread() {
+    let home = tempfile::tempdir().unwrap();
+    copy_tree(&abs(HOME), home.path());
+    let day = home.path().join(".codex/sessions/2026/03/07");
+    for e in std::fs::read_dir(&day).unwrap() {
+        touch(&e.unwrap().path(), "2026-03-07T10:01:00Z");
+    }
+    for e in std::fs::read_dir(home.path().join(".codex/archived_sessions")).unwrap() {
+        touch(&e.unwrap().path(), "2026-03-09T23:31:00Z");
+    }
+    let claude = home.path().join(".claude/projects/-home-dev-work-tokencost");
+    for e in std::fs::read_dir(&claude).unwrap() {
+        touch(&e.unwrap().path(), "2026-03-08T18:01:00Z");
+    }
+    let mut c = at_home(home.path());
+    c.args(["analyze", "--since", "2026-03-08"]);
+    let (r, err) = run_json(c);
+    close(&r["totals"]["cost_usd"], (6_000.0 + CLAUDE) / 1e6);
+    assert_eq!(r["summary"]["files"], 2);
+    assert!(err.contains("2 files older than --since left unread"), "{err}");
 }

@@ -5,17 +5,21 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::path::PathBuf;
 
+use super::agents::find_logs;
 use super::budgets::{Flags, budgets, file_config};
 use super::{Target, plan, price_table, threads};
 use crate::budget::Budgets;
 use crate::call::GroupBy;
 use crate::cli::{AnalyzeArgs, ByArg, PricingArgs};
+use crate::discover::Discovery;
 use crate::fold::Filter;
 use crate::output::{Destination, Format};
 use crate::pricing::{Plan, PriceTable};
 
 pub struct AnalyzeConfig {
     pub inputs: Vec<PathBuf>,
+    /// The agents' logs found, when no input was named (see `agents.rs`).
+    pub found: Option<Discovery>,
     pub format: Format,
     pub to: Destination,
     pub by: GroupBy,
@@ -97,8 +101,13 @@ impl AnalyzeConfig {
             monthly: args.monthly_budget.as_deref(),
         };
         let budgets = budgets(flags, &file, file_path.as_deref(), &table)?;
+        let (inputs, found) = match args.inputs.is_empty() {
+            true => find_logs(&args.source, filter.since)?,
+            false => (args.inputs, None),
+        };
         Ok(AnalyzeConfig {
-            inputs: args.inputs,
+            inputs,
+            found,
             format: target.or_table(),
             to: target.to,
             by,
