@@ -77,7 +77,23 @@ pub enum ByArg {
     Provider,
     Session,
     Day,
+    Week,
+    Month,
+    Project,
+    Branch,
     Call,
+}
+
+/// The first day of a `--by week` week.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum WeekdayArg {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -121,9 +137,13 @@ pub struct AnalyzeArgs {
     /// Only calls before this time: a date (the whole day is included) or an RFC 3339 timestamp.
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
-    /// Time zone of --by day and of dates given to --since/--until: an IANA name such as Europe/Berlin.
+    /// Time zone of --by day, week and month and of dates given to --since/--until: an IANA name such as
+    /// Europe/Berlin.
     #[arg(long, value_name = "TZ", default_value = "UTC")]
     pub timezone: String,
+    /// The day `--by week` weeks begin on.
+    #[arg(long, value_enum, value_name = "DAY", default_value = "monday")]
+    pub start_of_week: WeekdayArg,
     /// Worker threads for parsing and counting (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -217,3 +217,114 @@ fn since_leaves_older_files_unread() {
     assert_eq!(r["summary"]["files"], 2);
     assert!(err.contains("2 files older than --since left unread"), "{err}");
 }
+
+/// Rows of a report on the Codex and Claude Code logs of the fixture home: (key, calls, cost per 1M).
+fn rows(extra: &[&str]) -> Vec<(String, u64, f64)> {
+    let (codex, claude) = (format!("{HOME}/.codex"), format!("{HOME}/.claude"));
+    let mut args = vec![codex.as_str(), claude.as_str()];
+    args.extend_from_slice(extra);
+    let r = json(&args);
+    r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let cost = g["cost_usd"].as_f64().unwrap() * 1e6;
+            (
+                g["key"].as_str().unwrap().to_string(),
+                g["calls"].as_u64().unwrap(),
+                (cost * 1e3).round() / 1e3,
+            )
+        })
+        .collect()
+}
+
+fn row(key: &str, calls: u64, cost: f64) -> (String, u64, f64) {
+    (key.to_string(), calls, cost)
+}
+
+// The calls of the fixture home in time order, with their cost per 1M:
+//   Codex a00: 2026-03-07T09:00:20Z 17,500 and 09:05:30Z 17,750 (tokencost, main)
+//   Codex b00: 2026-03-07T10:00:40Z 9,750 (tokencost, feature-x)
+//   Claude msg_A01: 2026-03-08T07:30Z 3,600 (tokencost, main); msg_A02: 2026-03-08T18:00Z 1,650 (tokencost, feature-x)
+//   Codex c00: 2026-03-09T23:30:30Z 6,000 (site, main)
+
+#[test]
+fn by_project_and_branch_across_agents() {
+    // tokencost: 17,500 + 17,750 + 9,750 + 3,600 + 1,650 = 50,250; site: 6,000.
+    assert_eq!(
+        rows(&["--by", "project"]),
+        [row("tokencost", 5, 50_250.0), row("site", 1, 6_000.0)]
+    );
+    // main: 17,500 + 17,750 + 3,600 + 6,000 = 44,850; feature-x: 9,750 + 1,650 = 11,400.
+    assert_eq!(
+        rows(&["--by", "branch"]),
+        [row("main", 4, 44_850.0), row("feature-x", 2, 11_400.0)]
+    );
+}
+
+#[test]
+fn weeks_and_months_follow_the_time_zone_and_the_first_day() {
+    // UTC, weeks from Monday: 2026-03-07 (Sat) and 03-08 (Sun) are in the week of Monday 03-02; 03-09 is a Monday.
+    assert_eq!(
+        rows(&["--by", "week"]),
+        [row("2026-03-02", 5, 50_250.0), row("2026-03-09", 1, 6_000.0)]
+    );
+    // Tokyo (UTC+9), weeks from Sunday: a00 and b00 fall on Saturday 03-07 (week of Sunday 03-01); msg_A01 on
+    // Sunday 03-08 16:30, msg_A02 on Monday 03-09 03:00, c00 on Tuesday 03-10 08:30 (week of 03-08).
+    assert_eq!(
+        rows(&["--by", "week", "--timezone", "Asia/Tokyo", "--start-of-week", "sunday"]),
+        [row("2026-03-01", 3, 45_000.0), row("2026-03-08", 3, 11_250.0)]
+    );
+    assert_eq!(
+        rows(&["--by", "month", "--timezone", "Asia/Tokyo"]),
+        [row("2026-03", 6, 56_250.0)]
+    );
+}
+
+/// Los Angeles moves from PST (UTC-8) to PDT (UTC-7) at 2026-03-08 02:00 local: msg_A01 at 07:30Z is 23:30 PST on
+/// the 7th (an hour later, at UTC-7, it would be on the 8th), msg_A02 at 18:00Z is 11:00 PDT on the 8th, c00 at
+/// 23:30Z on the 9th is 16:30 PDT on the 9th.
+#[test]
+fn days_and_windows_across_a_daylight_saving_change() {
+    let la = ["--timezone", "America/Los_Angeles"];
+    let by_day: Vec<&str> = ["--by", "day"].into_iter().chain(la).collect();
+    assert_eq!(
+        rows(&by_day),
+        [
+            row("2026-03-07", 4, 48_600.0),
+            row("2026-03-08", 1, 1_650.0),
+            row("2026-03-09", 1, 6_000.0)
+        ]
+    );
+    // From local midnight of the 8th (08:00Z, still PST): msg_A02 and c00 only.
+    let since: Vec<&str> = ["--by", "month", "--since", "2026-03-08"]
+        .into_iter()
+        .chain(la)
+        .collect();
+    assert_eq!(rows(&since), [row("2026-03", 2, 7_650.0)]);
+    // Tokyo's midnight of the 8th is 2026-03-07T15:00Z: msg_A01, msg_A02 and c00.
+    assert_eq!(
+        rows(&["--by", "month", "--since", "2026-03-08", "--timezone", "Asia/Tokyo"]),
+        [row("2026-03", 3, 11_250.0)]
+    );
+}
+
+/// A month ends at local midnight: 2026-03-31T20:00Z is already April in Tokyo, still March in Los Angeles.
+#[test]
+fn a_month_ends_at_local_midnight() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("late.jsonl");
+    // gpt-4o-mini (0.15 input, 0.60 output): 1,000,000 input = 150,000 per 1M.
+    std::fs::write(
+        &log,
+        r#"{"model":"gpt-4o-mini","timestamp":"2026-03-31T20:00:00Z","usage":{"input_tokens":1000000,"output_tokens":0}}"#,
+    )
+    .unwrap();
+    let month = |tz: &str| {
+        let r = json(&[log.to_str().unwrap(), "--by", "month", "--timezone", tz]);
+        keys(&r).iter().map(|k| k.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(month("Asia/Tokyo"), ["2026-04"]);
+    assert_eq!(month("America/Los_Angeles"), ["2026-03"]);
+}

@@ -322,9 +322,15 @@ fn a_missing_model_is_reported() {
 
 #[test]
 fn every_format_is_byte_identical_across_thread_counts() {
-    let inputs = ["fixtures/formats", "fixtures/hand.jsonl", "fixtures/sample.jsonl"];
+    let inputs = [
+        "fixtures/formats",
+        "fixtures/hand.jsonl",
+        "fixtures/sample.jsonl",
+        "fixtures/agents",
+    ];
     for format in ["table", "csv", "json", "markdown"] {
-        for by in ["model", "session", "day", "call"] {
+        let groupings = ["model", "session", "day", "call", "week", "month", "project", "branch"];
+        for by in groupings {
             let run = |threads: &str| {
                 let out = common::tokencost()
                     .arg("analyze")
@@ -354,8 +360,9 @@ fn responses_written_to_temporary_files_give_the_same_report() {
         "fixtures/hand.jsonl",
         "fixtures/sample.jsonl",
         "fixtures/formats",
+        "fixtures/agents",
     ];
-    for by in ["model", "session", "day", "call"] {
+    for by in ["model", "session", "day", "call", "project", "branch"] {
         let run = |extra: &[&str]| {
             let out = common::tokencost()
                 .arg("analyze")

@@ -10,7 +10,7 @@ use super::budgets::{Flags, budgets, file_config};
 use super::{Target, plan, price_table, threads};
 use crate::budget::Budgets;
 use crate::call::GroupBy;
-use crate::cli::{AnalyzeArgs, ByArg, PricingArgs};
+use crate::cli::{AnalyzeArgs, ByArg, PricingArgs, WeekdayArg};
 use crate::discover::Discovery;
 use crate::fold::Filter;
 use crate::output::{Destination, Format};
@@ -60,6 +60,19 @@ fn bound(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>>
         .with_context(|| format!("{flag} `{s}`: midnight does not exist in {tz}"))
 }
 
+fn weekday(d: WeekdayArg) -> chrono::Weekday {
+    use chrono::Weekday::*;
+    match d {
+        WeekdayArg::Monday => Mon,
+        WeekdayArg::Tuesday => Tue,
+        WeekdayArg::Wednesday => Wed,
+        WeekdayArg::Thursday => Thu,
+        WeekdayArg::Friday => Fri,
+        WeekdayArg::Saturday => Sat,
+        WeekdayArg::Sunday => Sun,
+    }
+}
+
 impl AnalyzeConfig {
     pub fn new(args: AnalyzeArgs) -> Result<Self> {
         let target = Target::new(&args.out)?;
@@ -69,6 +82,10 @@ impl AnalyzeConfig {
             ByArg::Provider => GroupBy::Provider,
             ByArg::Session => GroupBy::Session,
             ByArg::Day => GroupBy::Day,
+            ByArg::Week => GroupBy::Week,
+            ByArg::Month => GroupBy::Month,
+            ByArg::Project => GroupBy::Project,
+            ByArg::Branch => GroupBy::Branch,
             ByArg::Call => GroupBy::Call,
         };
         let timezone: Tz = args.timezone.parse().map_err(|_| {
@@ -89,6 +106,7 @@ impl AnalyzeConfig {
                 .map(|s| bound("--until", s, timezone, true))
                 .transpose()?,
             timezone,
+            week_start: weekday(args.start_of_week),
         };
         let (file, file_path) = file_config(args.config.as_deref())?;
         let mut layers = file.pricing.clone();
