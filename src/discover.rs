@@ -57,6 +57,14 @@ impl Env {
         }
     }
 
+    /// Claude Code's user settings files: `settings.json` in each of its folders.
+    fn claude_settings(&self) -> Vec<PathBuf> {
+        self.roots(Source::Claude)
+            .iter()
+            .filter_map(|projects| projects.parent().map(|dir| dir.join("settings.json")))
+            .collect()
+    }
+
     /// The folders each source keeps its logs in, whether they exist or not.
     fn roots(&self, source: Source) -> Vec<PathBuf> {
         let home = |rel: &str| self.home.as_ref().map(|h| h.join(rel));
@@ -98,6 +106,9 @@ pub struct Discovery {
     pub looked: Vec<PathBuf>,
     /// Logs left unread because they were last modified before the window.
     pub older: u64,
+    /// Claude Code logs were found, and no settings file of Claude Code's sets `cleanupPeriodDays`: Claude Code
+    /// then deletes transcripts 30 days old, and with them the history these reports are made of.
+    pub claude_cleans_up: bool,
 }
 
 impl Discovery {
@@ -143,10 +154,22 @@ pub fn discover(env: &Env, sources: &[Source], since: Option<SystemTime>) -> Dis
         }
         d.older += (before - files.len()) as u64;
         if !files.is_empty() {
+            if source == Source::Claude {
+                d.claude_cleans_up = !env.claude_settings().iter().any(|s| sets_cleanup(s));
+            }
             d.found.push(Found { source, files });
         }
     }
     d
+}
+
+/// Whether a Claude Code settings file sets how long transcripts are kept. A file that cannot be read or parsed
+/// sets nothing.
+fn sets_cleanup(path: &Path) -> bool {
+    fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|v| v.get("cleanupPeriodDays").is_some_and(|d| !d.is_null()))
 }
 
 /// The logs under `dir`, recursively, in name order; real directories only.

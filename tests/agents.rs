@@ -328,3 +328,32 @@ fn a_month_ends_at_local_midnight() {
     assert_eq!(month("Asia/Tokyo"), ["2026-04"]);
     assert_eq!(month("America/Los_Angeles"), ["2026-03"]);
 }
+
+/// Claude Code deletes transcripts after 30 days unless its settings say otherwise: said once when its logs are
+/// read, not when its settings keep them, and not when only other agents' logs are read.
+#[test]
+fn claude_codes_30_day_cleanup_is_said_once() {
+    const NOTE: &str = "Claude Code deletes its transcripts after 30 days";
+    let stderr = |home: &Path, extra: &[&str]| {
+        let mut c = at_home(home);
+        c.arg("analyze").args(extra);
+        run_json(c).1
+    };
+    let said = stderr(&abs(HOME), &[]);
+    assert_eq!(said.matches(NOTE).count(), 1, "{said}");
+    assert!(!stderr(&abs(HOME), &["--source", "codex"]).contains(NOTE));
+    assert!(!stderr(&abs(HOME), &["--quiet"]).contains(NOTE));
+    let home = tempfile::tempdir().unwrap();
+    copy_tree(&abs(HOME), home.path());
+    std::fs::write(
+        home.path().join(".claude/settings.json"),
+        r#"{"cleanupPeriodDays": 365}"#,
+    )
+    .unwrap();
+    assert!(!stderr(home.path(), &[]).contains(NOTE));
+    // A settings file without the key, or one that is not JSON, keeps nothing.
+    for text in [r#"{"model": "opus"}"#, "not json"] {
+        std::fs::write(home.path().join(".claude/settings.json"), text).unwrap();
+        assert!(stderr(home.path(), &[]).contains(NOTE));
+    }
+}

@@ -23,6 +23,12 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
             ));
         }
         diag.info(&line);
+        if found.claude_cleans_up {
+            diag.warn(
+                "Claude Code deletes its transcripts after 30 days unless `cleanupPeriodDays` is set in \
+                 ~/.claude/settings.json: set it to keep the history these reports are made of",
+            );
+        }
     }
     crate::tokenize::set_cache(!cfg.no_cache, !(cfg.no_cache || cfg.no_message_cache));
     let mut engine = Engine::new(&cfg.table, cfg.by, cfg.threads)?;
