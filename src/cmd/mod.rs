@@ -8,6 +8,7 @@ pub mod markup;
 pub mod pricing;
 pub mod pricing_diff;
 pub mod project;
+pub mod shell;
 
 use std::path::PathBuf;
 
@@ -25,6 +26,8 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::Markup(table, args) => markup::run(&table, args),
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
+        Config::Completions(shell) => shell::completions(shell),
+        Config::Man => shell::man(),
         Config::PricingDiff(cfg) => pricing_diff::run(cfg),
         Config::Diff(cfg) => diff::run(*cfg),
         Config::PricingImport(cfg) => pricing::import(cfg),
