@@ -2,11 +2,14 @@
 """tokencost's benchmark: generates its corpora deterministically, runs tokencost against the baselines, and
 prints medians, ratios and peak RSS.
 
-  python3 bench/run.py [--quick] [--runs N] [--only claude,count,agent,memory,pricing,piece] [--baseline BIN]
+  python3 bench/run.py [--quick] [--runs N] [--only claude,codex,count,agent,memory,pricing,piece,startup]
+                      [--baseline BIN]
 
 Benchmarks
   claude  a Claude Code projects directory (~300 MB, ~400k lines): `tokencost analyze` against ccusage 20.0.24
           (`ccusage claude daily --offline --json`), same totals required.
+  codex   a Codex CLI home (~100 MB of rollouts, a third zstd-compressed, every fifth a fork replaying its parent):
+          `tokencost analyze` of the folder and of the home found by itself; its totals must equal the generator's.
   count   multilingual documents that must be counted: `tokencost analyze` of a log of native prompt lines,
           --threads 1 and 2, against Python tiktoken `encode_ordinary_batch(num_threads=2)` on the same texts.
   agent   100-call agent sessions that re-send their history, without and with tool definitions on every call:
@@ -348,6 +351,122 @@ def bench_claude(runs, scale, results):
     results["claude"] = {"bytes": size, "lines": lines, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
 
 
+def gen_codex(path, megabytes, seed=4):
+    """A ~/.codex tree shaped like a working agent's: rollouts under sessions/YYYY/MM/DD, a turn_context before each
+    turn, messages and tool calls with their output, and a token_count event after each response, carrying the
+    session's running total (a fifth of them written twice, a few with only rate limits). Every fifth session is a
+    fork of the one before: it replays that session's lines (its usage events included) before its own turns. A third
+    of the files is zstd-compressed when the `zstd` command is there. Returns the expected totals: fresh input,
+    cached input and output, the replays left out."""
+    done = path + ".expected.json"
+    if os.path.exists(done):
+        with open(done) as f:
+            return json.load(f)
+    rng = random.Random(seed)
+    target = int(megabytes * 1e6)
+    written, s = 0, 0
+    expected = {"input": 0, "cached": 0, "output": 0, "calls": 0}
+    tmp = path + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    parent_lines, parent_id, parent_total = [], None, None
+    stamp = lambda t: time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(t))
+    while written < target:
+        ts = 1_770_000_000 + s * 3_600
+        ms = ts * 1000
+        sid = f"{ms:012x}"[:8] + "-" + f"{ms:012x}"[8:] + f"-7000-8000-{s:012x}"
+        fork = s % 5 == 4 and parent_id is not None
+        meta = {"id": sid, "timestamp": stamp(ts), "cwd": f"/home/dev/project-{s % 7}", "originator": "codex_cli_rs",
+                "cli_version": "0.146.0", "git": {"branch": "main" if s % 3 else "feature"}}
+        if fork:
+            meta["forked_from_id"] = parent_id
+        lines = [{"timestamp": stamp(ts), "type": "session_meta", "payload": meta}]
+        if fork:
+            lines += parent_lines
+        total = dict(parent_total) if fork else {"input_tokens": 0, "cached_input_tokens": 0, "output_tokens": 0,
+                                                  "reasoning_output_tokens": 0}
+        for turn in range(rng.randint(40, 120)):
+            t = ts + 5 + turn * 20
+            tid_ms = t * 1000
+            tid = f"{tid_ms:012x}"[:8] + "-" + f"{tid_ms:012x}"[8:] + f"-7000-8000-{turn:012x}"
+            model = "gpt-5-codex" if rng.random() < 0.7 else "gpt-5"
+            lines.append({"timestamp": stamp(t), "type": "turn_context",
+                          "payload": {"turn_id": tid, "cwd": meta["cwd"], "approval_policy": "on-request",
+                                      "model": model, "effort": "medium"}})
+            lines.append({"timestamp": stamp(t), "type": "response_item",
+                          "payload": {"type": "message", "role": "user",
+                                      "content": [{"type": "input_text", "text": text(rng, rng.randint(5, 40))}]}})
+            for step in range(rng.randint(1, 4)):
+                out = text(rng, rng.randint(5, 60) if rng.random() < 0.8 else rng.randint(200, 600))
+                lines.append({"timestamp": stamp(t + 1), "type": "response_item",
+                              "payload": {"type": "function_call", "name": "shell", "call_id": f"call_{s}_{turn}_{step}",
+                                          "arguments": json.dumps({"command": ["bash", "-lc", text(rng, 6)]})}})
+                lines.append({"timestamp": stamp(t + 2), "type": "response_item",
+                              "payload": {"type": "function_call_output", "call_id": f"call_{s}_{turn}_{step}",
+                                          "output": out}})
+            if rng.random() < 0.1:
+                lines.append({"timestamp": stamp(t + 3), "type": "event_msg",
+                              "payload": {"type": "token_count", "info": None, "rate_limits": {"primary": {"used_percent": 5.0}}}})
+            fresh, cached, output = rng.randint(200, 6000), rng.randint(5000, 120000), rng.randint(50, 3000)
+            last = {"input_tokens": fresh + cached, "cached_input_tokens": cached, "output_tokens": output,
+                    "reasoning_output_tokens": output // 3}
+            for k in total:
+                total[k] += last[k]
+            event = {"timestamp": stamp(t + 4), "type": "event_msg",
+                     "payload": {"type": "token_count", "info": {"total_token_usage": dict(total),
+                                                                 "last_token_usage": last, "model_context_window": 272000},
+                                 "rate_limits": None}}
+            lines.append(event)
+            if rng.random() < 0.2:
+                lines.append(event)
+            lines.append({"timestamp": stamp(t + 5), "type": "response_item",
+                          "payload": {"type": "message", "role": "assistant",
+                                      "content": [{"type": "output_text", "text": text(rng, rng.randint(5, 80))}]}})
+            expected["input"] += fresh
+            expected["cached"] += cached
+            expected["output"] += output
+            expected["calls"] += 1
+        day = time.gmtime(ts)
+        folder = os.path.join(tmp, "sessions", f"{day.tm_year:04d}", f"{day.tm_mon:02d}", f"{day.tm_mday:02d}")
+        os.makedirs(folder, exist_ok=True)
+        name = os.path.join(folder, f"rollout-{time.strftime('%Y-%m-%dT%H-%M-%S', day)}-{sid}.jsonl")
+        data = "".join(json.dumps(l, ensure_ascii=False, separators=(",", ":")) + "\n" for l in lines)
+        with open(name, "w", encoding="utf-8") as f:
+            f.write(data)
+        if s % 3 == 2 and shutil.which("zstd"):
+            subprocess.run(["zstd", "-q", "--rm", name], check=True)
+        written += len(data.encode())
+        # The next fork replays this session: only a session that is not itself a fork is a parent.
+        if not fork:
+            parent_lines, parent_id, parent_total = lines[1:], sid, dict(total)
+        s += 1
+    os.rename(tmp, path)
+    with open(done, "w") as f:
+        json.dump(expected, f)
+    return expected
+
+
+def bench_codex(runs, scale, results):
+    corpus = os.path.join(WORK, f"codex-v1-{scale}mb")
+    expected = gen_codex(corpus, scale)
+    size = du(corpus)
+    lines = json.loads(subprocess.run([BIN, "analyze", corpus, "--format", "json", "--quiet"], capture_output=True,
+                                      text=True).stdout)["summary"]["lines"]
+    print(f"\nCodex CLI home: {size / 1e6:.0f} MB on disk (some files zstd-compressed), {lines:,} lines")
+    mine = tokencost_json([corpus])["totals"]
+    got = {"input": mine["input_tokens"], "cached": mine["cached_input_tokens"], "output": mine["output_tokens"],
+           "calls": mine["calls"]}
+    print(f"  totals: {got}; expected from the generator: {'identical' if got == expected else 'DIFFERENT: ' + json.dumps(expected)}")
+    env = dict(os.environ, HOME=os.path.join(WORK, "no-home"), CODEX_HOME=corpus)
+    env.pop("CLAUDE_CONFIG_DIR", None)
+    cmds = {"tokencost": ([BIN, "analyze", corpus, "--format", "json", "--quiet"], None),
+            "tokencost, found": ([BIN, "analyze", "--source", "codex", "--format", "json", "--quiet"], env)}
+    # No baseline here: a build before Codex rollouts were read would only report them as unrecognised.
+    m = medians(runs, cmds)
+    for name, (w, r) in m.items():
+        print(f"  {name:18} {w:7.3f} s  {lines / w / 1e3:7.1f} k lines/s  peak RSS {r:6.1f} MB")
+    results["codex"] = {"bytes": size, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
+
+
 def bench_count(runs, megabytes, results):
     jsonl = os.path.join(WORK, f"docs-{megabytes}mb.jsonl")
     texts = os.path.join(WORK, f"docs-{megabytes}mb.json")
@@ -508,7 +627,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small corpora, to try the script")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", default="claude,count,agent,memory,pricing,piece,startup")
+    ap.add_argument("--only", default="claude,codex,count,agent,memory,pricing,piece,startup")
     ap.add_argument("--baseline", help="another tokencost binary to time alternating with this build")
     args = ap.parse_args()
     global BASELINE
@@ -520,6 +639,8 @@ def main():
     print(f"machine: {os.cpu_count()} cores; runs per measurement: {args.runs}")
     if "claude" in only:
         bench_claude(args.runs, 30 if args.quick else 300, results)
+    if "codex" in only:
+        bench_codex(args.runs, 10 if args.quick else 100, results)
     if "count" in only:
         bench_count(args.runs, 8 if args.quick else 80, results)
     if "agent" in only:

@@ -46,6 +46,13 @@ pub enum GroupBy {
     Provider,
     Session,
     Day,
+    /// The week (from `--start-of-week`) a call falls in, by its first day.
+    Week,
+    Month,
+    /// The agent's working directory.
+    Project,
+    /// The git branch checked out there.
+    Branch,
     Call,
 }
 
@@ -56,6 +63,10 @@ impl GroupBy {
             GroupBy::Provider => "provider",
             GroupBy::Session => "session",
             GroupBy::Day => "day",
+            GroupBy::Week => "week",
+            GroupBy::Month => "month",
+            GroupBy::Project => "project",
+            GroupBy::Branch => "branch",
             GroupBy::Call => "call",
         }
     }
@@ -88,6 +99,9 @@ pub struct Call {
     pub model: Arc<str>,
     pub resolution: Resolution,
     pub session: Option<Arc<str>>,
+    /// The project (an agent's working directory) and git branch, when the log says.
+    pub project: Option<Arc<str>>,
+    pub branch: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
     pub tier: Tier,
     pub tokens: Tokens,

@@ -76,13 +76,36 @@ fn amount(s: &str) -> Result<String, std::num::ParseFloatError> {
     s.parse::<f64>().map(|_| s.to_string())
 }
 
+/// A coding agent whose logs `analyze` finds by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    Claude,
+    Codex,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ByArg {
     Model,
     Provider,
     Session,
     Day,
+    Week,
+    Month,
+    Project,
+    Branch,
     Call,
+}
+
+/// The first day of a `--by week` week.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum WeekdayArg {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -102,9 +125,19 @@ pub struct PricingArgs {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Log files or directories (read recursively); `-` reads stdin.
-    #[arg(required = true, value_name = "FILE")]
+    /// Log files or directories (read recursively); `-` reads stdin. Without any, every coding agent's logs found
+    /// under the home directory are read.
+    #[arg(value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
+    /// Without FILE: read only these agents' logs.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "AGENTS",
+        conflicts_with = "inputs"
+    )]
+    pub source: Vec<SourceArg>,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Group rows by this key.
@@ -116,9 +149,13 @@ pub struct AnalyzeArgs {
     /// Only calls before this time: a date (the whole day is included) or an RFC 3339 timestamp.
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
-    /// Time zone of --by day and of dates given to --since/--until: an IANA name such as Europe/Berlin.
+    /// Time zone of --by day, week and month and of dates given to --since/--until: an IANA name such as
+    /// Europe/Berlin.
     #[arg(long, value_name = "TZ", default_value = "UTC")]
     pub timezone: String,
+    /// The day `--by week` weeks begin on.
+    #[arg(long, value_enum, value_name = "DAY", default_value = "monday")]
+    pub start_of_week: WeekdayArg,
     /// Worker threads for parsing and counting (default: all cores; at most 4 per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -24,6 +24,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diag;
+pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod fmt;

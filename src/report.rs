@@ -341,7 +341,7 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
     }
     match by {
         GroupBy::Call => {} // already in input order
-        GroupBy::Day => groups.sort_by(|a, b| a.key.cmp(&b.key)),
+        GroupBy::Day | GroupBy::Week | GroupBy::Month => groups.sort_by(|a, b| a.key.cmp(&b.key)),
         _ => groups.sort_by(|a, b| b.cost_usd.cmp(&a.cost_usd).then_with(|| a.key.cmp(&b.key))),
     }
     let unpriced = a

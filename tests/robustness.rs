@@ -341,9 +341,15 @@ fn a_missing_model_is_reported() {
 
 #[test]
 fn every_format_is_byte_identical_across_thread_counts() {
-    let inputs = ["fixtures/formats", "fixtures/hand.jsonl", "fixtures/sample.jsonl"];
+    let inputs = [
+        "fixtures/formats",
+        "fixtures/hand.jsonl",
+        "fixtures/sample.jsonl",
+        "fixtures/agents",
+    ];
     for format in ["table", "csv", "json", "markdown"] {
-        for by in ["model", "session", "day", "call"] {
+        let groupings = ["model", "session", "day", "call", "week", "month", "project", "branch"];
+        for by in groupings {
             let run = |threads: &str| {
                 let out = common::tokencost()
                     .arg("analyze")
@@ -373,8 +379,9 @@ fn responses_written_to_temporary_files_give_the_same_report() {
         "fixtures/hand.jsonl",
         "fixtures/sample.jsonl",
         "fixtures/formats",
+        "fixtures/agents",
     ];
-    for by in ["model", "session", "day", "call"] {
+    for by in ["model", "session", "day", "call", "project", "branch"] {
         let run = |extra: &[&str]| {
             let out = common::tokencost()
                 .arg("analyze")
@@ -439,6 +446,30 @@ fn no_prompt_text_in_any_output_or_error() {
         ),
         format!(
             r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"attributes":[{{"key":"gen_ai.request.model","value":{{"stringValue":"gpt-4o"}}}},{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":"3"}}}},{{"key":"gen_ai.prompt.0.content","value":{{"stringValue":"{C}"}}}},{{"key":"gen_ai.input.messages","value":{{"stringValue":"{C}"}}}}]}}]}}]}}]}}"#
+        ),
+        // Codex CLI rollouts: instructions, messages, reasoning and tool output are text; so is a model name
+        // that a usage line never resolves against.
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:00Z","type":"session_meta","payload":{{"id":"s3","instructions":"{C}","originator":"{C}"}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:01Z","type":"turn_context","payload":{{"model":"gpt-5","user_instructions":"{C}","developer_instructions":"{C}"}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:02Z","type":"response_item","payload":{{"type":"message","role":"user","content":[{{"type":"input_text","text":"{C}"}}]}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:03Z","type":"response_item","payload":{{"type":"reasoning","summary":[{{"type":"summary_text","text":"{C}"}}],"encrypted_content":"{C}"}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:04Z","type":"event_msg","payload":{{"type":"agent_message","message":"{C}"}}}}"#
+        ),
+        format!(r#"{{"timestamp":"2026-03-07T09:00:05Z","type":"compacted","payload":{{"message":"{C}"}}}}"#),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:06Z","type":"event_msg","payload":{{"type":"token_count","info":{{"total_token_usage":{{"input_tokens":"{C}"}}}}}}}}"#
+        ),
+        format!(
+            r#"{{"timestamp":"2026-03-07T09:00:07Z","type":"event_msg","payload":{{"type":"token_count","info":{{"total_token_usage":{{"input_tokens":9,"output_tokens":1}}}}}}}}"#
         ),
         // Where it does not belong: in token counts, a timestamp, a batch flag, or as a whole line.
         format!(r#"{{"model":"gpt-4o","usage":{{"input_tokens":"{C}"}}}}"#),

@@ -14,6 +14,22 @@ use crate::{output, report};
 pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     super::refuse_output_over_input(&cfg.to, &cfg.inputs)?;
     let mut diag = Diag::new(cfg.quiet);
+    if let Some(found) = &cfg.found {
+        let mut line = format!("tokencost: reading coding agent logs: {}", found.describe());
+        if found.older > 0 {
+            line.push_str(&format!(
+                "; {} older than --since left unread",
+                count_of(found.older, "file")
+            ));
+        }
+        diag.info(&line);
+        if found.claude_cleans_up {
+            diag.warn(
+                "Claude Code deletes its transcripts after 30 days unless `cleanupPeriodDays` is set in \
+                 ~/.claude/settings.json: set it to keep the history these reports are made of",
+            );
+        }
+    }
     crate::tokenize::set_cache(!cfg.no_cache, !(cfg.no_cache || cfg.no_message_cache));
     let mut engine = Engine::new(&cfg.table, cfg.by, cfg.threads)?;
     engine.filter = cfg.filter.clone();

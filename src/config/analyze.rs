@@ -5,17 +5,21 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::path::PathBuf;
 
+use super::agents::find_logs;
 use super::budgets::{Flags, budgets, file_config};
 use super::{Target, plan, price_table, threads};
 use crate::budget::Budgets;
 use crate::call::GroupBy;
-use crate::cli::{AnalyzeArgs, ByArg, PricingArgs};
+use crate::cli::{AnalyzeArgs, ByArg, PricingArgs, WeekdayArg};
+use crate::discover::Discovery;
 use crate::fold::Filter;
 use crate::output::{Destination, Format};
 use crate::pricing::{Plan, PriceTable};
 
 pub struct AnalyzeConfig {
     pub inputs: Vec<PathBuf>,
+    /// The agents' logs found, when no input was named (see `agents.rs`).
+    pub found: Option<Discovery>,
     pub format: Format,
     pub to: Destination,
     pub by: GroupBy,
@@ -58,6 +62,19 @@ fn bound(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>>
         .with_context(|| format!("{flag} `{s}`: midnight does not exist in {tz}"))
 }
 
+fn weekday(d: WeekdayArg) -> chrono::Weekday {
+    use chrono::Weekday::*;
+    match d {
+        WeekdayArg::Monday => Mon,
+        WeekdayArg::Tuesday => Tue,
+        WeekdayArg::Wednesday => Wed,
+        WeekdayArg::Thursday => Thu,
+        WeekdayArg::Friday => Fri,
+        WeekdayArg::Saturday => Sat,
+        WeekdayArg::Sunday => Sun,
+    }
+}
+
 impl AnalyzeConfig {
     pub fn new(args: AnalyzeArgs) -> Result<Self> {
         let target = Target::new(&args.out)?;
@@ -70,6 +87,10 @@ impl AnalyzeConfig {
             ByArg::Provider => GroupBy::Provider,
             ByArg::Session => GroupBy::Session,
             ByArg::Day => GroupBy::Day,
+            ByArg::Week => GroupBy::Week,
+            ByArg::Month => GroupBy::Month,
+            ByArg::Project => GroupBy::Project,
+            ByArg::Branch => GroupBy::Branch,
             ByArg::Call => GroupBy::Call,
         };
         let timezone: Tz = args.timezone.parse().map_err(|_| {
@@ -90,6 +111,7 @@ impl AnalyzeConfig {
                 .map(|s| bound("--until", s, timezone, true))
                 .transpose()?,
             timezone,
+            week_start: weekday(args.start_of_week),
         };
         // An empty window would pass every gate on an empty report: it is a mistake, not a question.
         if let (Some(since), Some(until)) = (filter.since, filter.until)
@@ -112,8 +134,13 @@ impl AnalyzeConfig {
             monthly: args.monthly_budget.as_deref(),
         };
         let budgets = budgets(flags, &file, file_path.as_deref(), &table)?;
+        let (inputs, found) = match args.inputs.is_empty() {
+            true => find_logs(&args.source, filter.since)?,
+            false => (args.inputs, None),
+        };
         Ok(AnalyzeConfig {
-            inputs: args.inputs,
+            inputs,
+            found,
             format: target.or_table(),
             to: target.to,
             by,

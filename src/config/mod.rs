@@ -1,5 +1,6 @@
 //! Validated settings built from the command line; nothing after this module sees clap.
 
+mod agents;
 mod analyze;
 mod budgets;
 mod data_dir;

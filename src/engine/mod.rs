@@ -179,6 +179,8 @@ fn finish_call(raw: RawCall, raw_text: &RawText, table: &PriceTable, retarget: O
         model: raw.model,
         resolution,
         session: raw.session,
+        project: raw.project,
+        branch: raw.branch,
         timestamp: raw.timestamp,
         tier: raw.tier,
         tokens,

@@ -12,6 +12,22 @@ use super::{Analysis, Filter, Placed, Stats};
 use crate::call::{BucketKey, FileNames, GroupBy, Place, Resolution, Sums, TokenSource, Traced};
 use crate::pricing::PriceTable;
 
+/// The key of calls whose log does not say what they are grouped by.
+const UNKNOWN: &str = "unknown";
+
+/// The day, the first day of the week, or the month of a local date.
+fn period(by: GroupBy, date: chrono::NaiveDate, week_start: chrono::Weekday) -> String {
+    use chrono::Datelike;
+    match by {
+        GroupBy::Week => {
+            let back = date.weekday().days_since(week_start);
+            (date - chrono::Days::new(u64::from(back))).to_string()
+        }
+        GroupBy::Month => format!("{:04}-{:02}", date.year(), date.month()),
+        _ => date.to_string(),
+    }
+}
+
 /// One `--by call` row's identity.
 #[derive(Debug, Clone)]
 pub struct CallInfo {
@@ -176,10 +192,18 @@ impl<'a> Grouping<'a> {
             }
             GroupBy::Provider => Cow::Borrowed(&model.provider),
             GroupBy::Session => Cow::Borrowed(session),
-            GroupBy::Day => Cow::Owned(call.timestamp.map_or_else(
+            GroupBy::Day | GroupBy::Week | GroupBy::Month => Cow::Owned(call.timestamp.map_or_else(
                 || "unknown".to_string(),
-                |t| t.with_timezone(&self.filter.timezone).date_naive().to_string(),
+                |t| {
+                    period(
+                        self.by,
+                        t.with_timezone(&self.filter.timezone).date_naive(),
+                        self.filter.week_start,
+                    )
+                },
             )),
+            GroupBy::Project => Cow::Borrowed(call.project.as_deref().unwrap_or(UNKNOWN)),
+            GroupBy::Branch => Cow::Borrowed(call.branch.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Call if p.place.2 > 0 => Cow::Owned(format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1)),
             GroupBy::Call => Cow::Owned(format!("{}:{}", names.label, p.place.1)),
         };
@@ -213,6 +237,12 @@ impl<'a> Grouping<'a> {
 
     /// The analysis, in input order, with `stats` and the count of distinct sessions.
     pub(super) fn finish(mut self, mut stats: Stats) -> Analysis {
+        if self.by == GroupBy::Project {
+            let names = super::projects::short_names(self.analysis.groups.iter().map(|g| g.key.as_str()));
+            for (g, name) in self.analysis.groups.iter_mut().zip(names) {
+                g.key = name;
+            }
+        }
         if self.by == GroupBy::Call {
             self.analysis.groups.sort_by_key(|g| g.first);
         }

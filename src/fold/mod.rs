@@ -9,6 +9,7 @@
 
 mod dedup;
 mod group;
+mod projects;
 mod record;
 mod stats;
 
@@ -29,6 +30,8 @@ pub struct Filter {
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub timezone: Tz,
+    /// The first day of a `--by week` week.
+    pub week_start: chrono::Weekday,
 }
 
 impl Default for Filter {
@@ -37,6 +40,7 @@ impl Default for Filter {
             since: None,
             until: None,
             timezone: Tz::UTC,
+            week_start: chrono::Weekday::Mon,
         }
     }
 }

@@ -72,6 +72,8 @@ pub(super) struct Kept {
     pub(super) place: (u32, u32, u32),
     model: u32,
     session: Option<u32>,
+    project: Option<u32>,
+    branch: Option<u32>,
     /// Most calls resolve to a model; the rare unpriced one keeps the id of its interned reason.
     model_idx: Result<usize, u32>,
     timestamp: Option<DateTime<Utc>>,
@@ -89,6 +91,8 @@ impl Kept {
             place: narrow(p.place),
             model: names.id(&c.model),
             session: c.session.map(|s| names.id(&s)),
+            project: c.project.map(|s| names.id(&s)),
+            branch: c.branch.map(|s| names.id(&s)),
             model_idx: match c.resolution {
                 Resolution::Found(i) => Ok(i),
                 other => Err(names.reason_id(other)),
@@ -121,7 +125,9 @@ impl Kept {
         for n in [self.place.0, self.place.1, self.place.2, self.model] {
             put(&n.to_le_bytes());
         }
-        put(&self.session.unwrap_or(u32::MAX).to_le_bytes());
+        for name in [self.session, self.project, self.branch] {
+            put(&name.unwrap_or(u32::MAX).to_le_bytes());
+        }
         let (idx, unpriced) = match self.model_idx {
             Ok(i) => (i as u32, 0),
             Err(reason) => (reason, 1),
@@ -163,7 +169,8 @@ impl Kept {
         let rank = (flags[0], flags[1], u64_of(take(8)));
         let place = (u32_of(take(4)), u32_of(take(4)), u32_of(take(4)));
         let model = u32_of(take(4));
-        let session = Some(u32_of(take(4))).filter(|&s| s != u32::MAX);
+        let mut name = || Some(u32_of(take(4))).filter(|&s| s != u32::MAX);
+        let (session, project, branch) = (name(), name(), name());
         let idx = u32_of(take(4));
         let has_time = take(1)[0] == 1;
         let secs = i64::from_le_bytes(take(8).try_into().unwrap_or_default());
@@ -191,6 +198,8 @@ impl Kept {
             place,
             model,
             session,
+            project,
+            branch,
             model_idx,
             timestamp,
             tokens: Tokens {
@@ -235,6 +244,8 @@ impl Kept {
                     Err(r) => names.reason(r),
                 },
                 session: self.session.map(|s| names.name(s)),
+                project: self.project.map(|s| names.name(s)),
+                branch: self.branch.map(|s| names.name(s)),
                 timestamp: self.timestamp,
                 tier: self.tier,
                 tokens: self.tokens,

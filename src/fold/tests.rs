@@ -45,6 +45,8 @@ pub(super) fn call_of(table: &PriceTable, model: &str, place: (usize, u64, usize
             model: Arc::from(model),
             resolution: table.resolve(model),
             session: None,
+            project: None,
+            branch: None,
             timestamp: None,
             tier: Tier::Standard,
             tokens: Tokens {

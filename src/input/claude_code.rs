@@ -37,6 +37,15 @@ pub fn parse(v: &Value) -> Parsed {
         return Ok(Vec::new());
     };
     call.session = string(v, "sessionId")?.map(Arc::from);
+    // Where the call was made is no part of its bill: a value of another type is passed over, not an error.
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(Arc::from)
+    };
+    call.project = text("cwd");
+    call.branch = text("gitBranch");
     call.timestamp = timestamp(v, "timestamp")?;
     Ok(vec![call])
 }

@@ -21,6 +21,24 @@ pub enum Step {
     /// A call; what it leaves out comes from the context. Boxed: a line holds few steps, and a model line should
     /// not take a call's room.
     Call(Box<Pending>),
+    /// What the file is a log of. Only the file's first such line counts: a later one is a copy of another
+    /// session's (a fork replays its parent's history, the parent's own `session_meta` included).
+    Meta(Box<Meta>),
+    /// A turn of the conversation begins, made at this time (milliseconds since 1970), when known.
+    Turn(Option<i64>),
+}
+
+/// The session a file is a log of, and where it was run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub session: Arc<str>,
+    /// The working directory of the session.
+    pub project: Option<Arc<str>>,
+    /// The git branch checked out there.
+    pub branch: Option<Arc<str>>,
+    /// A copy of another session's history comes first: its usage is that session's, not this one's, until a turn
+    /// made at or after this time (milliseconds since 1970) begins.
+    pub replay_until: Option<i64>,
 }
 
 /// A call read alone, to be completed from its file's context.
@@ -40,6 +58,12 @@ pub struct FileContext {
     pub session: Option<Arc<str>>,
     /// The last running total seen.
     pub total: Option<Tokens>,
+    pub project: Option<Arc<str>>,
+    pub branch: Option<Arc<str>>,
+    /// Whether the file's first `Meta` has been read.
+    pub meta_seen: bool,
+    /// While set, running totals are another session's history: they move the last total without being billed.
+    pub replay_until: Option<i64>,
 }
 
 impl FileContext {
@@ -50,6 +74,21 @@ impl FileContext {
             match step {
                 Step::Model(m) => self.model = Some(m),
                 Step::Session(s) => self.session = Some(s),
+                Step::Meta(m) if !self.meta_seen => {
+                    self.meta_seen = true;
+                    self.session = Some(m.session);
+                    self.project = m.project;
+                    self.branch = m.branch;
+                    self.replay_until = m.replay_until;
+                }
+                Step::Meta(_) => {}
+                Step::Turn(at) => {
+                    if let (Some(until), Some(at)) = (self.replay_until, at)
+                        && at >= until
+                    {
+                        self.replay_until = None;
+                    }
+                }
                 Step::Call(p) => {
                     if let Some(call) = self.complete(*p)? {
                         calls.push(call);
@@ -70,6 +109,19 @@ impl FileContext {
         }
         if call.session.is_none() {
             call.session = self.session.clone();
+        }
+        if call.project.is_none() {
+            call.project = self.project.clone();
+        }
+        if call.branch.is_none() {
+            call.branch = self.branch.clone();
+        }
+        if self.replay_until.is_some() {
+            // Another session's call, billed from that session's file: only where the total stands counts.
+            if p.total.is_some() {
+                self.total = p.total;
+            }
+            return Ok(None);
         }
         if let Some(total) = p.total {
             let mut before = self.total.unwrap_or_default();

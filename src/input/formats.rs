@@ -10,7 +10,7 @@ use std::fmt;
 
 use super::context::Step;
 use super::{
-    LineError, Parsed, anthropic, claude_code, claude_stream, gemini, native, openai_batch, openai_chat,
+    LineError, Parsed, anthropic, claude_code, claude_stream, codex, gemini, native, openai_batch, openai_chat,
     openai_responses, otel,
 };
 
@@ -30,6 +30,7 @@ pub enum FormatId {
     Gemini,
     ClaudeStreamJson,
     ClaudeCode,
+    Codex,
     OpenaiChat,
     OpenaiResponses,
     Anthropic,
@@ -53,6 +54,7 @@ impl FormatId {
             FormatId::Gemini => "gemini",
             FormatId::ClaudeStreamJson => "claude-stream-json",
             FormatId::ClaudeCode => "claude-code",
+            FormatId::Codex => "codex",
             FormatId::OpenaiChat => "openai-chat",
             FormatId::OpenaiResponses => "openai-responses",
             FormatId::Anthropic => "anthropic",
@@ -176,6 +178,12 @@ pub const FORMATS: &[Format] = &[
         claude_code::detect,
         claude_code::parse,
     ),
+    Format {
+        id: FormatId::Codex,
+        shape: keys(&["payload"]),
+        detect: codex::detect,
+        parse: Parse::InOrder(codex::parse),
+    },
     row(
         FormatId::OpenaiChat,
         keys(&["object"]),

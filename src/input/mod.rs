@@ -8,6 +8,7 @@ mod anthropic;
 mod chunk;
 mod claude_code;
 mod claude_stream;
+mod codex;
 mod context;
 mod depth;
 mod detect;
@@ -26,6 +27,7 @@ mod request_probe;
 mod stream;
 mod utf16;
 mod walk;
+mod zstd;
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -34,7 +36,7 @@ use crate::call::{Dedup, Stream, Tier, Tokens};
 use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, FileExt, read_chunk};
-pub use context::{FileContext, Pending, Step};
+pub use context::{FileContext, Meta, Pending, Step};
 pub use detect::{Content, Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
@@ -88,6 +90,10 @@ pub struct RawCall {
     /// `aws.bedrock`): the model is then priced within that provider or not at all.
     pub provider: Option<&'static str>,
     pub session: Option<Arc<str>>,
+    /// The project the call was made for (an agent's working directory), when the log says.
+    pub project: Option<Arc<str>>,
+    /// The git branch checked out there, when the log says.
+    pub branch: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
     /// The service tier billed: batch, priority, flex or standard.
     pub tier: Tier,
@@ -104,6 +110,8 @@ impl RawCall {
             model: model.into(),
             provider: None,
             session: None,
+            project: None,
+            branch: None,
             timestamp: None,
             tier: Tier::Standard,
             tokens,

@@ -96,6 +96,8 @@ struct Probe<'a> {
     message: Message<'a>,
     timestamp: Option<Option<&'a str>>,
     session_id: Option<Option<&'a str>>,
+    cwd: Option<&'a str>,
+    git_branch: Option<&'a str>,
     is_sidechain: Option<bool>,
     is_api_error: Option<bool>,
     /// `requestId`, `costUSD` or `parentUuid` (each marks a transcript entry) is present.
@@ -125,6 +127,8 @@ fn probe_key(key: &str) -> Option<usize> {
         "session_id" => Some(15),
         // Keys of other formats' lines, never at the top of a transcript line: the probe stops there.
         "model" | "messages" | "prompt" | "input" | "object" | "choices" | "contents" => Some(16),
+        "cwd" => Some(17),
+        "gitBranch" => Some(18),
         _ => None,
     }
 }
@@ -133,7 +137,7 @@ fn probe_key(key: &str) -> Option<usize> {
 /// format's lines): the line then takes the general path.
 #[cfg(test)]
 pub fn stops_at(key: &str) -> bool {
-    probe_key(key).is_some_and(|i| i >= 10)
+    probe_key(key).is_some_and(|i| (10..=16).contains(&i))
 }
 
 fn read_probe<'de, A: MapAccess<'de>>(p: &mut Probe<'de>, map: &mut A) -> Result<(), A::Error> {
@@ -157,6 +161,8 @@ fn read_probe<'de, A: MapAccess<'de>>(p: &mut Probe<'de>, map: &mut A) -> Result
                 map.next_value::<IgnoredAny>()?;
                 p.earlier = true;
             }
+            17 => p.cwd = map.next_value()?,
+            18 => p.git_branch = map.next_value()?,
             _ => return Err(de::Error::custom("not a transcript line")),
         }
         Ok(())
@@ -356,6 +362,8 @@ pub fn claude_code(line: &str) -> Option<Vec<RawCall>> {
         .id
         .map(|id| Dedup::response(id, &tokens, p.is_sidechain == Some(true)));
     call.session = p.session_id.flatten().map(shared);
+    call.project = p.cwd.filter(|s| !s.is_empty()).map(shared);
+    call.branch = p.git_branch.filter(|s| !s.is_empty()).map(shared);
     call.timestamp = timestamp;
     Some(vec![call])
 }

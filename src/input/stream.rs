@@ -1,4 +1,4 @@
-//! What lies between an input's bytes and its lines: gzip (recognised by its magic bytes), a byte-order mark
+//! What lies between an input's bytes and its lines: gzip and zstd (recognised by their magic bytes), a byte-order mark
 //! (UTF-8's is dropped, UTF-16 is turned into UTF-8, UTF-32 is refused by name), UTF-16 without a mark (recognised
 //! by the NULs beside its first characters), and for a regular file a check that it did not shrink while it was
 //! read, which would silently cut its calls short.
@@ -6,9 +6,11 @@
 use std::io::{self, BufReader, Cursor, Read};
 
 use super::gzip::Members;
+use super::zstd::{Frames, MAGIC};
 use super::utf16::Utf16;
 
 const GZIP: [u8; 2] = [0x1f, 0x8b];
+const ZSTD: [u8; 4] = MAGIC;
 
 /// The text of an input as UTF-8 bytes, decompressed; and its first bytes, already read from it.
 pub(super) type Text = (Box<dyn Read + Send>, Vec<u8>);
@@ -59,10 +61,10 @@ fn ascii(b: u8) -> bool {
     b != 0 && b.is_ascii()
 }
 
-/// True when the first bytes of a file say it must be read in order, as a stream: gzip, or text that is not
+/// True when the first bytes of a file say it must be read in order, as a stream: gzip, zstd, or text that is not
 /// UTF-8. A UTF-8 byte-order mark does not: every line is read without one.
 pub fn needs_stream(head: &[u8]) -> bool {
-    head.starts_with(&GZIP) || !matches!(encoding(head), Encoding::Utf8 | Encoding::Utf8Marked)
+    head.starts_with(&GZIP) || head.starts_with(&ZSTD) || !matches!(encoding(head), Encoding::Utf8 | Encoding::Utf8Marked)
 }
 
 /// Reads up to `n` more bytes of `r` into `head`: fewer only at the end of the input.
@@ -78,10 +80,12 @@ pub(super) fn text(inner: Box<dyn Read + Send>, size: Option<u64>) -> io::Result
         None => inner,
     };
     let mut head = Vec::with_capacity(4);
-    read_head(&mut raw, &mut head, 2)?;
-    let mut text: Box<dyn Read + Send> = if head == GZIP {
+    read_head(&mut raw, &mut head, 4)?;
+    let mut text: Box<dyn Read + Send> = if head.starts_with(&GZIP) {
         let raw = BufReader::with_capacity(1 << 20, Cursor::new(std::mem::take(&mut head)).chain(raw));
         Box::new(Members::new(raw))
+    } else if head == ZSTD {
+        Box::new(Frames::new(Cursor::new(std::mem::take(&mut head)).chain(raw))?)
     } else {
         raw
     };

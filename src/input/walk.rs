@@ -45,7 +45,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Expanded {
         walk.dir(p);
         if out.files.len() == before {
             out.notes.push(format!(
-                "{}: no log files here (*.jsonl, *.json, *.ndjson, or the same with .gz)",
+                "{}: no log files here (*.jsonl, *.json, *.ndjson, or the same with .gz or .zst)",
                 p.display()
             ));
         }
@@ -53,7 +53,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Expanded {
     out
 }
 
-/// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz`, whether or not the rest of the name is UTF-8.
+/// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz` or `.zst`, whether or not the rest of the name is UTF-8.
 fn is_log_name(p: &Path) -> bool {
     let Some(name) = p.file_name() else {
         return false;
@@ -61,6 +61,7 @@ fn is_log_name(p: &Path) -> bool {
     // Bytes that are not UTF-8 become U+FFFD; the extension, being ASCII, is unchanged.
     let name = name.to_string_lossy();
     let name = name.strip_suffix(".gz").unwrap_or(&name);
+    let name = name.strip_suffix(".zst").unwrap_or(name);
     name.rsplit_once('.')
         .is_some_and(|(_, ext)| LOG_EXTENSIONS.contains(&ext))
 }

@@ -196,9 +196,15 @@ impl FileCx<'_> {
     }
 
     fn items(&self, span: Span, key: &str, n: usize) -> Vec<Span> {
+        // No items, no lines to look for: most files have no profiles, plans or estimates.
+        if n == 0 {
+            return Vec::new();
+        }
         let mut items = self.y.seq_items(span, key);
-        let fallback = self.y.key_line(span, key).map_or(span, |k| (k, k + 1));
-        items.resize(n.max(items.len()), fallback);
+        if items.len() < n {
+            let fallback = self.y.key_line(span, key).map_or(span, |k| (k, k + 1));
+            items.resize(n, fallback);
+        }
         items
     }
 }
