@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod compare;
 pub mod count;
+pub mod marginal;
 pub mod markup;
 pub mod pricing;
 pub mod project;
@@ -20,5 +21,6 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::Markup(table, args) => markup::run(&table, args),
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
+        Config::Marginal(cfg) => marginal::run(cfg),
     }
 }

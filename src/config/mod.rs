@@ -3,11 +3,13 @@
 mod analyze;
 mod budgets;
 mod lists;
+mod marginal;
 mod output;
 mod project;
 
 pub use analyze::AnalyzeConfig;
 pub use lists::{CompareArgs, CountConfig, ListConfig, MarkupArgs, compare, markup};
+pub use marginal::{CalibrateConfig, EstimateConfig, MarginalConfig, PredictConfig};
 pub use output::Target;
 pub use project::{ProjectArgs, ShapeSource, project};
 
@@ -30,6 +32,7 @@ pub enum Config {
     Markup(PriceTable, MarkupArgs),
     PricingList(ListConfig),
     PricingCheck(Vec<PathBuf>),
+    Marginal(MarginalConfig),
 }
 
 impl Config {
@@ -53,6 +56,7 @@ impl Config {
                 Config::PricingList(ListConfig::new(provider, &out, &pricing)?)
             }
             Command::Pricing(PricingCommand::Check { paths }) => Config::PricingCheck(paths),
+            Command::Marginal(cmd) => Config::Marginal(marginal::marginal(cmd)?),
         })
     }
 }

@@ -13,6 +13,10 @@ pub enum Shown {
     Times(usize),
     /// Dollars per 1M tokens, to 4 decimals without trailing zeros: `$0.15`.
     PerMillion,
+    /// A share as a percentage with this many decimals: `0.153` reads `15.3%`.
+    Percent(usize),
+    /// A plain number with this many decimals.
+    Fixed(usize),
     /// As CSV writes it.
     Plain,
 }
@@ -63,6 +67,9 @@ impl<'a> Cell<'a> {
             Cell::Usd(u) => usd(*u),
             Cell::Float(v, Shown::Times(places), _) => format!("{v:.places$}x"),
             Cell::Float(v, Shown::PerMillion, _) => per_million(*v),
+            Cell::Float(v, Shown::Percent(places), _) if v.is_finite() => format!("{:.places$}%", v * 100.0),
+            Cell::Float(v, Shown::Fixed(places), _) if v.is_finite() => format!("{v:.places$}"),
+            Cell::Float(_, Shown::Percent(_) | Shown::Fixed(_), _) => absent.to_string(),
             Cell::Float(_, Shown::Plain, _) => self.machine_one(),
             Cell::Range(lo, hi) => match (lo.as_ref(), hi.as_ref()) {
                 (Cell::Empty, _) | (_, Cell::Empty) => absent.to_string(),
