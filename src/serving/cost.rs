@@ -229,20 +229,23 @@ pub fn best_prefill(model: &ServedModel, gpu: &Gpu, k: &Constants, isl: u64) -> 
         if r.max_batch(isl as f64).is_none_or(|c| c < 1.0) {
             continue;
         }
-        // Engines batch prompts up to some 16k tokens a pass.
-        let prompts = (16_384 / isl.max(1)).max(1);
-        let t = r.prefill(prompts as f64, isl as f64).total();
-        if t > MAX_PREFILL_PASS {
-            continue;
-        }
-        let d = Deployment {
-            par,
-            batch: prompts,
-            seconds: t,
-            tokens_per_s_per_gpu: (prompts * isl * par.dp) as f64 / t / par.gpus() as f64,
-        };
-        if best.is_none_or(|b| d.tokens_per_s_per_gpu > b.tokens_per_s_per_gpu * 1.0001) {
-            best = Some(d);
+        // Engines batch prompts up to some 16k tokens a pass; fewer when a full pass would keep the first
+        // token waiting too long.
+        let most = (16_384 / isl.max(1)).max(1);
+        for prompts in std::iter::successors(Some(1u64), |n| (*n < most).then(|| (n * 2).min(most))) {
+            let t = r.prefill(prompts as f64, isl as f64).total();
+            if t > MAX_PREFILL_PASS {
+                break;
+            }
+            let d = Deployment {
+                par,
+                batch: prompts,
+                seconds: t,
+                tokens_per_s_per_gpu: (prompts * isl * par.dp) as f64 / t / par.gpus() as f64,
+            };
+            if best.is_none_or(|b| d.tokens_per_s_per_gpu > b.tokens_per_s_per_gpu * 1.0001) {
+                best = Some(d);
+            }
         }
     }
     best
@@ -324,7 +327,7 @@ pub fn estimate(model: &ServedModel, a: &Assumptions, c: &Calibration) -> Result
         HIGH_UTILIZATION,
     )?;
     let basis = format!(
-        "estimated: {} ({}) at {} on {}, {}-token prompts and {}-token answers; serving model calibrated on \
+        "estimated: {}, {}, at {} on {}, {}-token prompts and {}-token answers; serving model calibrated on \
          measured H100/B200/B300/GB200/GB300 serving (MARGINAL.md)",
         model.name,
         model.arch.summary(),

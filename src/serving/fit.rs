@@ -14,7 +14,7 @@ use std::path::Path;
 use super::arch::Architecture;
 use super::calibration::{Calibration, Constants, FirstToken};
 use super::gpu::{Gpu, Gpus};
-use super::measure::{Header, family, read_row};
+use super::measure::{Header, Lines, family, read_row};
 use super::scenario::{Mode, Scenario, predict_on, replicas};
 use super::step::Replica;
 
@@ -58,9 +58,10 @@ impl Dataset {
         };
         let mut arch_index: HashMap<String, usize> = HashMap::new();
         let mut gpu_index: HashMap<String, usize> = HashMap::new();
+        let mut lines = Lines::default();
         for record in reader.records() {
             let record = record.map_err(|e| e.to_string())?;
-            let line = record.position().map_or(0, |p| p.line() as usize + 1);
+            let line = lines.at(text.as_bytes(), record.position()) as usize;
             let row = (|| -> Result<Row, String> {
                 let m = read_row(&header, &record)?;
                 let (Some(ttft), Some(tpot)) = (m.ttft, m.tpot) else {
@@ -179,8 +180,26 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[i]
 }
 
+impl Errors {
+    /// The errors of rows whose relative errors are `ttft` and `tpot`, `failed` more not predicted.
+    pub fn of(mut ttft: Vec<f64>, mut tpot: Vec<f64>, failed: usize) -> Errors {
+        ttft.sort_by(f64::total_cmp);
+        tpot.sort_by(f64::total_cmp);
+        Errors {
+            rows: ttft.len(),
+            failed,
+            ttft_median: quantile(&ttft, 0.5),
+            ttft_p80: quantile(&ttft, 0.8),
+            tpot_median: quantile(&tpot, 0.5),
+            tpot_p80: quantile(&tpot, 0.8),
+        }
+    }
+}
+
 impl Dataset {
-    pub fn errors(&self, subset: &[usize], c: &Calibration) -> Errors {
+    /// |predicted - measured| / measured of TTFT and of TPOT for each row of `subset` predicted, in its order,
+    /// and how many rows could not be predicted.
+    pub fn relative_errors(&self, subset: &[usize], c: &Calibration) -> (Vec<f64>, Vec<f64>, usize) {
         let preds = self.predict(subset, c);
         let (mut ttft, mut tpot) = (Vec::new(), Vec::new());
         for (&i, p) in subset.iter().zip(&preds) {
@@ -190,16 +209,13 @@ impl Dataset {
                 tpot.push((b - r.tpot).abs() / r.tpot);
             }
         }
-        ttft.sort_by(f64::total_cmp);
-        tpot.sort_by(f64::total_cmp);
-        Errors {
-            rows: ttft.len(),
-            failed: subset.len() - ttft.len(),
-            ttft_median: quantile(&ttft, 0.5),
-            ttft_p80: quantile(&ttft, 0.8),
-            tpot_median: quantile(&tpot, 0.5),
-            tpot_p80: quantile(&tpot, 0.8),
-        }
+        let failed = subset.len() - ttft.len();
+        (ttft, tpot, failed)
+    }
+
+    pub fn errors(&self, subset: &[usize], c: &Calibration) -> Errors {
+        let (ttft, tpot, failed) = self.relative_errors(subset, c);
+        Errors::of(ttft, tpot, failed)
     }
 
     fn weights(&self, subset: &[usize]) -> Vec<f64> {

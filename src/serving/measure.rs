@@ -214,3 +214,48 @@ pub fn family(model_path: &str) -> String {
     }
     name.trim_start_matches("meta-").to_string()
 }
+
+/// Line numbers of CSV records, from their byte offsets. The csv crate's own line count lags one line behind on
+/// files with CRLF line ends (it counts the `\n` of a record's `\r\n` as part of the next record).
+#[derive(Debug, Default)]
+pub struct Lines {
+    byte: usize,
+    line: u64,
+}
+
+impl Lines {
+    /// The 1-based line of the record starting at `pos` in `text`; positions must come in increasing order.
+    pub fn at(&mut self, text: &[u8], pos: Option<&csv::Position>) -> u64 {
+        let Some(pos) = pos else { return 0 };
+        let byte = (pos.byte() as usize).min(text.len());
+        let mut skip = byte;
+        // A record reported at the `\n` of the previous line's `\r\n` starts after it.
+        if text.get(byte) == Some(&b'\n') {
+            skip += 1;
+        }
+        if skip < self.byte {
+            return self.line + 1;
+        }
+        self.line += text[self.byte..skip].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = skip;
+        self.line + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lines;
+
+    #[test]
+    fn lines_are_counted_alike_with_lf_and_crlf_ends() {
+        for text in ["a,b\n1,2\n3,4\n", "a,b\r\n1,2\r\n3,4\r\n"] {
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let mut lines = Lines::default();
+            let got: Vec<u64> = reader
+                .records()
+                .map(|r| lines.at(text.as_bytes(), r.unwrap().position()))
+                .collect();
+            assert_eq!(got, [2, 3], "{text:?}");
+        }
+    }
+}

@@ -66,6 +66,9 @@ pub fn evaluate(data: &Dataset, holdout: bool) -> Vec<GroupErrors> {
     }
     if holdout {
         for key in [Key::Gpu, Key::Family, Key::Engine] {
+            // Every held-out group's rows together: how the model does on data its fit did not see.
+            let (mut ttft, mut tpot, mut failed) = (Vec::new(), Vec::new(), 0);
+            let mut groups = Vec::new();
             for v in data.values(key) {
                 let (held, rest) = data.split(key, &v);
                 let mut fitted = data.fit(&rest, &shipped);
@@ -73,12 +76,23 @@ pub fn evaluate(data: &Dataset, holdout: bool) -> Vec<GroupErrors> {
                     // The held-out engine has no first-token constants of its own: it gets the default ones.
                     fitted.first_token.remove(&v);
                 }
-                out.push(group(
+                let (a, b, f) = data.relative_errors(&held, &fitted);
+                groups.push(group(
                     &format!("{} held out", key.name()),
                     &v,
-                    data.errors(&held, &fitted),
+                    Errors::of(a.clone(), b.clone(), f),
                 ));
+                ttft.extend(a);
+                tpot.extend(b);
+                failed += f;
             }
+            let pooled = Errors::of(ttft, tpot, failed);
+            out.push(group(
+                &format!("{} held out", key.name()),
+                "every group, pooled",
+                pooled,
+            ));
+            out.extend(groups);
         }
     }
     out

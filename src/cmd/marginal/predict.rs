@@ -11,7 +11,7 @@ use crate::config::PredictConfig;
 use crate::error::Exit;
 use crate::serving::bundled;
 use crate::serving::calibration::Calibration;
-use crate::serving::measure::{Header, read_row};
+use crate::serving::measure::{Header, Lines, read_row};
 use crate::serving::{Architecture, predict};
 
 const ADDED: [&str; 5] = [
@@ -50,18 +50,19 @@ pub fn run(cfg: PredictConfig) -> Result<Exit> {
     let mut archs: std::collections::HashMap<String, Result<Architecture, String>> = Default::default();
     let mut failed = 0u64;
     let mut record = csv::StringRecord::new();
+    let mut lines = Lines::default();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
                 failed += 1;
-                let line = e.position().map_or(0, |p| p.line() + 1);
+                let line = lines.at(&text, e.position());
                 eprintln!("tokencost: error: {name}:{line}: {e}");
                 continue;
             }
         }
-        let line = record.position().map_or(0, |p| p.line() + 1);
+        let line = lines.at(&text, record.position());
         let row = (|| -> Result<[String; 5], String> {
             let m = read_row(&header, &record)?;
             let arch = archs
