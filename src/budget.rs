@@ -4,10 +4,12 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::fmt::usd;
+use crate::call::{BucketKey, Sums};
+use crate::error::TooLarge;
+use crate::fmt::{usd, usd_apart};
 use crate::fold::Analysis;
 use crate::money::Usd;
-use crate::pricing::{PriceTable, buckets_cost};
+use crate::pricing::{PriceTable, bucket_cost};
 
 /// The limits a run checks, in USD.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -74,24 +76,20 @@ pub struct BudgetResult {
 }
 
 impl BudgetResult {
-    /// One line for stderr: what was broken, by how much.
+    /// One line for stderr: what was broken, by how much. The limit and the figure are shown with enough digits
+    /// to differ, and the model's name as typed is escaped where the line is printed.
     pub fn message(&self) -> String {
-        let actual = self.actual_usd.map_or("n/a".into(), usd);
+        let (limit, actual) = match self.actual_usd {
+            Some(a) => usd_apart(self.limit_usd, a),
+            None => (usd(self.limit_usd), "n/a".into()),
+        };
         match self.kind {
-            BudgetKind::Session => format!(
-                "session budget {} exceeded: the dearest session cost {actual}",
-                usd(self.limit_usd)
-            ),
+            BudgetKind::Session => format!("session budget {limit} exceeded: the dearest session cost {actual}"),
             BudgetKind::Monthly => format!(
-                "monthly budget {} exceeded: the logs project to {actual} a month (a projection over 30 days)",
-                usd(self.limit_usd)
+                "monthly budget {limit} exceeded: the logs project to {actual} a month (a projection over 30 days)"
             ),
-            BudgetKind::Model => format!(
-                "budget {} for {} exceeded: it cost {actual}",
-                usd(self.limit_usd),
-                self.subject
-            ),
-            BudgetKind::Total => format!("total budget {} exceeded: the logs cost {actual}", usd(self.limit_usd)),
+            BudgetKind::Model => format!("budget {limit} for {} exceeded: it cost {actual}", self.subject),
+            BudgetKind::Total => format!("total budget {limit} exceeded: the logs cost {actual}"),
         }
     }
 }
@@ -107,26 +105,40 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// Offenders listed per budget.
 const TOP: usize = 3;
 
-pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> Vec<BudgetResult> {
+/// What some buckets cost, summed with a check: a session or a model of hostile size is an error, not a panic.
+fn cost_of<'a>(
+    table: &PriceTable,
+    buckets: impl IntoIterator<Item = (&'a BucketKey, &'a Sums)>,
+) -> Result<Decimal, TooLarge> {
+    buckets.into_iter().try_fold(Decimal::ZERO, |sum, (k, s)| {
+        TooLarge::add(sum, bucket_cost(table, k, s), "the cost checked against a budget")
+    })
+}
+
+pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> Result<Vec<BudgetResult>, TooLarge> {
     let Some(side) = &a.side else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    let models: Vec<Offender> = side
+    let models = side
         .models
         .iter()
-        .map(|(m, buckets)| Offender {
-            name: table.model(*m).full_id(),
-            cost_usd: Usd(buckets_cost(table, buckets)),
+        .map(|(m, buckets)| {
+            Ok(Offender {
+                name: table.model(*m).full_id(),
+                cost_usd: Usd(cost_of(table, buckets)?),
+            })
         })
-        .collect();
-    let sessions: Vec<Offender> = side
+        .collect::<Result<Vec<_>, TooLarge>>()?;
+    let sessions = side
         .sessions
         .iter()
-        .map(|(s, buckets)| Offender {
-            name: s.clone(),
-            cost_usd: Usd(buckets_cost(table, buckets)),
+        .map(|(s, buckets)| {
+            Ok(Offender {
+                name: s.clone(),
+                cost_usd: Usd(cost_of(table, buckets)?),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, TooLarge>>()?;
     let mut out = Vec::new();
     let result = |kind: BudgetKind, subject: String, limit: Decimal, actual: Option<Decimal>, offenders| BudgetResult {
         kind,
@@ -163,7 +175,10 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> V
         out.push(r);
     }
     for (name, idx, limit) in &b.models {
-        let cost = side.models.get(idx).map_or(Decimal::ZERO, |bk| buckets_cost(table, bk));
+        let cost = match side.models.get(idx) {
+            Some(bk) => cost_of(table, bk)?,
+            None => Decimal::ZERO,
+        };
         out.push(result(
             BudgetKind::Model,
             format!("{name} ({})", table.model(*idx).full_id()),
@@ -177,10 +192,20 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> V
             (Some(f), Some(l)) => Some((l - f).num_seconds()),
             _ => None,
         };
-        let projected = span.map(|s| {
-            // Logs covering less than a day are taken as a day's usage, not extrapolated from minutes.
-            total * Decimal::from(30 * SECONDS_PER_DAY) / Decimal::from(s.max(SECONDS_PER_DAY))
-        });
+        let projected = span
+            .map(|s| {
+                // Logs covering less than a day are taken as a day's usage, not extrapolated from minutes.
+                let (month, span) = (
+                    Decimal::from(30 * SECONDS_PER_DAY),
+                    Decimal::from(s.max(SECONDS_PER_DAY)),
+                );
+                match total.checked_mul(month) {
+                    Some(m) => Ok(m / span),
+                    // Over a long span the quotient may fit where the product does not.
+                    None => TooLarge::mul(total / span, month, "the monthly projection"),
+                }
+            })
+            .transpose()?;
         let mut r = result(
             BudgetKind::Monthly,
             "30 days".into(),
@@ -198,5 +223,5 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> V
         });
         out.push(r);
     }
-    out
+    Ok(out)
 }

@@ -115,12 +115,15 @@ pub enum Stream {
     Final(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Resolution {
     Found(usize),
     Unknown,
     /// Several providers list this name; qualify it as `provider/name`.
     Ambiguous(Vec<String>),
+    /// The log states the provider that served the call (this provider id), and it does not list the name: the
+    /// call is not priced at another provider's rates.
+    NotListed(String),
 }
 
 /// The service tier a call was billed in.
@@ -136,12 +139,18 @@ pub enum Tier {
 impl Tier {
     /// The tier a log's `service_tier` names. `default`, `auto`, `standard`, `scale` and anything unknown bill at
     /// the standard rates.
+    /// Spellings differ by provider and SDK: `priority`, `PRIORITY`, `SERVICE_TIER_PRIORITY`, Vertex's
+    /// `ON_DEMAND_PRIORITY`; only the last word counts.
     pub fn from_service_tier(s: &str) -> Tier {
-        match s {
-            "batch" => Tier::Batch,
-            "priority" => Tier::Priority,
-            "flex" => Tier::Flex,
-            _ => Tier::Standard,
+        let word = s.rsplit('_').next().unwrap_or(s);
+        if word.eq_ignore_ascii_case("batch") {
+            Tier::Batch
+        } else if word.eq_ignore_ascii_case("priority") {
+            Tier::Priority
+        } else if word.eq_ignore_ascii_case("flex") {
+            Tier::Flex
+        } else {
+            Tier::Standard
         }
     }
 

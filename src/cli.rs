@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 const EXIT_CODES: &str = "Exit codes:
   0  success (skipped lines and unpriced models are warned about on stderr)
-  1  a budget was overrun (analyze --budget, --session-budget, --model-budget, --monthly-budget)
+  1  a budget was overrun (analyze --budget, --session-budget, --model-budget, --monthly-budget), or the cost
+     rose above diff --fail-above / --fail-above-usd
   2  bad usage, an input that could not be read, or invalid pricing
   3  analyze --strict: a model without a price, or a line that could not be read
   4  marginal predict: some rows could not be predicted (each is named on stderr; the others are written)";
@@ -30,6 +31,9 @@ pub enum Command {
     Project(ProjectCliArgs),
     /// What the same logs would have cost on other models, cheapest first.
     Compare(CompareCliArgs),
+    /// One run's cost against a base run's (in CI: this branch's eval run against main's), in dollars and percent,
+    /// per group, split into price and usage.
+    Diff(DiffArgs),
     /// Show or check price tables.
     #[command(subcommand)]
     Pricing(PricingCommand),
@@ -327,6 +331,73 @@ pub struct CompareCliArgs {
     pub pricing: PricingArgs,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffByArg {
+    Model,
+    Provider,
+    Session,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PerArg {
+    Call,
+    Session,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The base run (e.g. main's): a JSON report of `analyze --format json`, or a log file or directory.
+    #[arg(value_name = "BASE")]
+    pub base: PathBuf,
+    /// The run to judge (e.g. this branch's): a JSON report, or a log file or directory.
+    #[arg(value_name = "HEAD")]
+    pub head: PathBuf,
+    /// Group rows by this key (default: the grouping of a report given, else model). A report must have been
+    /// made with the same --by.
+    #[arg(long, value_enum)]
+    pub by: Option<DiffByArg>,
+    /// Compare the cost per call or per session instead of the runs' totals, so a bigger suite is not a rise by
+    /// itself.
+    #[arg(long, value_enum)]
+    pub per: Option<PerArg>,
+    /// Fail (exit 1) if the cost rises by more than this percentage.
+    #[arg(long, value_name = "PCT", value_parser = amount)]
+    pub fail_above: Option<String>,
+    /// Warn (exit 0; `::warning::` under GitHub Actions) if the cost rises by more than this percentage.
+    #[arg(long, value_name = "PCT", value_parser = amount)]
+    pub warn_above: Option<String>,
+    /// Fail (exit 1) if the cost rises by more than this, in USD.
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub fail_above_usd: Option<String>,
+    /// A change of this many USD or less is noise: no warning, no failure, and a one-line summary.
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub min_change_usd: Option<String>,
+    /// What to call the base run in the output ("vs main").
+    #[arg(long, value_name = "NAME", default_value = "base")]
+    pub base_label: String,
+    /// Groups shown in the table and in Markdown, those that moved most first; 0 shows all. CSV and JSON carry
+    /// every group.
+    #[arg(long, value_name = "N", default_value = "10")]
+    pub top: usize,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Time zone of --by day for logs read here: an IANA name such as Europe/Berlin.
+    #[arg(long, value_name = "TZ", default_value = "UTC")]
+    pub timezone: String,
+    /// Worker threads for reading logs (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Show no warnings, only errors and the verdict.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Pricing from this YAML file, as for analyze (default: tokencost.yaml in the current directory, if any).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
 /// Unlike the others, `count` prints plain counts unless a format is asked for.
 #[derive(Debug, Args)]
 #[command(mut_arg("format", |a| a.help(
@@ -361,9 +432,65 @@ pub enum PricingCommand {
         #[command(flatten)]
         pricing: PricingArgs,
     },
+    /// Which prices changed, when and by how much: every stated rate that differs from the model's previous row.
+    Diff {
+        /// Rows starting on or after this date (YYYY-MM-DD; default: the newest date any row starts, the last
+        /// update).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only this provider.
+        #[arg(long)]
+        provider: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+        #[command(flatten)]
+        pricing: PricingArgs,
+    },
     /// Validate price YAML (a file or directory) layered over the bundled tables; lists every problem.
     Check {
         #[arg(value_name = "PATH", required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Convert another tool's price table into price YAML, one file per provider.
+    #[command(subcommand)]
+    Import(ImportSource),
+    /// Fetch LiteLLM's current price table and merge it into your price layer (the only command that uses the
+    /// network).
+    Update(UpdateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// LiteLLM's model_prices_and_context_window.json: chat models of the main providers, each row dated.
+    Litellm(ImportLitellmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLitellmArgs {
+    /// The JSON file.
+    #[arg(value_name = "FILE.json")]
+    pub file: PathBuf,
+    /// The date the imported rows are in force from (default: the file's modification date, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Also import this LiteLLM provider (as a provider of that name; repeatable).
+    #[arg(long = "provider", value_name = "NAME")]
+    pub providers: Vec<String>,
+    /// Merge onto the price files in DIR (`bundled`: the built-in tables), keeping every field, model and row;
+    /// repeatable, bottom layer first. Without it the files hold LiteLLM's models alone.
+    #[arg(long, value_name = "DIR")]
+    pub onto: Vec<String>,
+    /// Names the source in each row's `source` (default: "LiteLLM price table <file name>").
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
+    /// Write the files into this directory (created if missing; files of the same name are replaced).
+    #[arg(short = 'o', long = "output", value_name = "DIR", required = true)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Read the table from this URL or file instead of LiteLLM's published one.
+    #[arg(long = "from", value_name = "URL|FILE")]
+    pub from: Option<String>,
 }

@@ -4,6 +4,7 @@
 //! its code.
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 use tokencost::cli::Cli;
@@ -19,13 +20,29 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// `--help`, `--version` and usage errors as clap prints them, except that help or a version that could not be
+/// written (a full disk) is a failure, not a success.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let printed = e.print().and_then(|()| std::io::stdout().flush());
+    match printed {
+        Err(io) if e.exit_code() == 0 && io.kind() != std::io::ErrorKind::BrokenPipe => {
+            tokencost::error::print(&anyhow::Error::new(io).context("cannot write to stdout"));
+            Exit::Failure.into()
+        }
+        _ => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match Config::new(cli.command).and_then(cmd::run) {
         Ok(exit) => exit.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),
         Err(e) => {
-            eprintln!("tokencost: error: {e:#}");
+            tokencost::error::print(&e);
             Exit::Failure.into()
         }
     }

@@ -1,13 +1,19 @@
 //! The cost of an agent session before it runs: call k (from 0) sends `base + k x growth` prompt tokens and returns
 //! `output` tokens, so input grows quadratically with the number of calls. With prompt caching, each call reads the
 //! previous call's prompt from the cache and writes the `growth` new tokens to it.
+//!
+//! A shape whose session holds more tokens than a count can (2^64 - 1) is refused rather than counted up to that
+//! and priced as if it were all; costs are summed with a check.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::call::{Tier, Tokens, Traced};
-use crate::pricing::{Model, PriceRow, PriceTable, Range, marginal_cost};
+use crate::error::TooLarge;
+use crate::fmt::thousands;
+use crate::pricing::{Model, PriceRow, PriceTable, Range};
+use crate::report::checked_marginal;
 
 /// The shape of one session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -19,6 +25,34 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// Refuses a session with more prompt or output tokens than a count holds, worked out exactly:
+    /// `calls x base + growth x calls x (calls - 1) / 2` prompt tokens and `calls x output` output tokens.
+    pub fn check(&self) -> anyhow::Result<()> {
+        let [n, base, growth, output] = [
+            self.calls,
+            self.base_prompt_tokens,
+            self.growth_tokens_per_call,
+            self.output_tokens_per_call,
+        ]
+        .map(u128::from);
+        let prompt = n.checked_mul(base).and_then(|b| {
+            let pairs = n.checked_mul(n.saturating_sub(1))? / 2;
+            b.checked_add(growth.checked_mul(pairs)?)
+        });
+        let fits = |t: Option<u128>| t.is_some_and(|t| t <= u128::from(u64::MAX));
+        if !fits(prompt) || !fits(n.checked_mul(output)) {
+            anyhow::bail!(
+                "a session of {} calls, {} prompt tokens at first, {} more per call and {} output tokens per call holds more than {} tokens: too many to count",
+                thousands(self.calls),
+                thousands(self.base_prompt_tokens),
+                thousands(self.growth_tokens_per_call),
+                thousands(self.output_tokens_per_call),
+                thousands(u64::MAX)
+            );
+        }
+        Ok(())
+    }
+
     fn prompt(&self, k: u64) -> u64 {
         self.base_prompt_tokens
             .saturating_add(k.saturating_mul(self.growth_tokens_per_call))
@@ -52,18 +86,27 @@ pub struct Projection {
 }
 
 /// Prices one session call by call, so a call whose prompt crosses a long-context threshold is billed at that tier.
-pub fn project(table: &PriceTable, model: &Model, row: &PriceRow, shape: &Shape, cache: bool) -> Projection {
+/// The shape has passed `Shape::check`, so the token sums are exact.
+pub fn project(
+    table: &PriceTable,
+    model: &Model,
+    row: &PriceRow,
+    shape: &Shape,
+    cache: bool,
+) -> Result<Projection, TooLarge> {
     let mut tokens = Tokens::default();
     let mut cost = Decimal::ZERO;
     for k in 0..shape.calls {
         let t = shape.call_tokens(k, cache);
-        cost += row.cost(&t, row.level(t.prompt()), Tier::Standard);
+        let call = row.cost(&t, row.level(t.prompt()), Tier::Standard);
+        cost = TooLarge::add(cost, call, "the cost of a session")?;
         tokens.add(&t);
     }
     let marginal = table
         .marginal_for(model)
-        .map(|m| marginal_cost(m, table.cache_read_factor(), &tokens));
-    Projection { tokens, cost, marginal }
+        .map(|m| checked_marginal(m, table.cache_read_factor(), &tokens))
+        .transpose()?;
+    Ok(Projection { tokens, cost, marginal })
 }
 
 /// Shapes fitted from logs: each session's calls, first prompt, mean growth per call and mean output, summarised
@@ -138,6 +181,26 @@ mod tests {
         let cached: Vec<Tokens> = (0..10).map(|k| s.call_tokens(k, true)).collect();
         assert_eq!(cached.iter().map(|t| t.cache_write_5m).sum::<u64>(), 6_500);
         assert_eq!(cached.iter().map(|t| t.prompt()).sum::<u64>(), 42_500);
+    }
+
+    #[test]
+    fn a_session_beyond_a_count_is_refused_not_saturated() {
+        let shape = |calls, base, growth, output| Shape {
+            calls,
+            base_prompt_tokens: base,
+            growth_tokens_per_call: growth,
+            output_tokens_per_call: output,
+        };
+        assert!(shape(10, 2000, 500, 300).check().is_ok());
+        // 1,000,000 calls x 18,446,744,073,709 = 1.8e19, just under 2^64 - 1; one token more per call is over.
+        assert!(shape(1_000_000, 18_446_744_073_709, 0, 0).check().is_ok());
+        assert!(shape(1_000_000, 18_446_744_073_710, 0, 0).check().is_err());
+        assert!(shape(2, u64::MAX, 0, 0).check().is_err());
+        // growth x 1,000,000 x 999,999 / 2: 1.5e19 at 30,000,000 a call, 2.0e19 at 40,000,000.
+        assert!(shape(1_000_000, 0, 30_000_000, 0).check().is_ok());
+        assert!(shape(1_000_000, 0, 40_000_000, 0).check().is_err());
+        assert!(shape(3, 0, 0, u64::MAX / 2).check().is_err());
+        assert!(shape(u64::MAX, u64::MAX, u64::MAX, u64::MAX).check().is_err());
     }
 
     #[test]

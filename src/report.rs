@@ -1,6 +1,12 @@
 //! The one output schema. Every format renders this `Report`; CSV columns and JSON fields use its names.
 //!
-//! Pricing happens here, once per group and price bucket, on integer token sums, in exact decimals.
+//! Pricing happens here, once per group and price bucket, on integer token sums, in exact decimals. Sums are
+//! checked: a bill beyond what exact decimals hold (hostile token counts at hostile prices) is an error that says
+//! so, never a panic and never a rounded total.
+
+mod billed;
+
+pub use billed::{BilledBucket, BucketRates, LevelRates, TierTable};
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -8,10 +14,11 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::budget::BudgetResult;
-use crate::call::{BucketKey, GroupBy, Resolution, Sums};
+use crate::call::{BucketKey, GroupBy, Resolution, Sums, Tokens};
+use crate::error::TooLarge;
 use crate::fold::{Analysis, Stats};
 use crate::money::Usd;
-use crate::pricing::{Plan, PriceTable, Range, bucket_cost, marginal_cost};
+use crate::pricing::{Marginal, Plan, PriceTable, Range, bucket_cost, marginal_cost};
 
 /// One row of the report: a group, or the totals.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -66,6 +73,10 @@ pub struct PriceUsed {
     pub model: String,
     pub as_of: String,
     pub source: String,
+    /// Every rate of the row below its long-context thresholds, USD per 1M tokens.
+    pub rates_usd_per_m: TierTable,
+    /// Its long-context levels, lowest threshold first.
+    pub long_context: Vec<LevelRates>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -145,15 +156,48 @@ pub struct PlanBreakEven {
     pub cheaper_until_tokens_per_month: Option<f64>,
 }
 
+/// `a / b` as a float, for ratios shown to people: a quotient beyond exact decimals (a tiny divisor) is still a
+/// float, never a panic; none when `b` is not above zero.
+pub fn ratio(a: Decimal, b: Decimal) -> Option<f64> {
+    if b <= Decimal::ZERO {
+        return None;
+    }
+    match a.checked_div(b) {
+        Some(q) => q.to_f64(),
+        None => Some(a.to_f64()? / b.to_f64()?),
+    }
+}
+
+/// Where `plan` is cheaper than paying `unit_cost` a unit. A unit so cheap that the plan's price divided by it is
+/// beyond exact decimals makes the plan cheaper only past any real usage: never.
+pub fn plan_range(plan: &Plan, unit_cost: Decimal) -> Option<(f64, Option<f64>)> {
+    let divisible = |d: Decimal| unit_cost <= Decimal::ZERO || d.checked_div(unit_cost).is_some();
+    if !divisible(plan.monthly_usd) || !plan.included_usd.is_none_or(divisible) {
+        return None;
+    }
+    plan.cheaper_range(unit_cost)
+}
+
+/// All the tokens of a row, in every bucket.
+fn all_tokens(r: &Row) -> u64 {
+    [
+        r.input_tokens,
+        r.cached_input_tokens,
+        r.cache_write_tokens,
+        r.output_tokens,
+    ]
+    .into_iter()
+    .fold(0, u64::saturating_add)
+}
+
 impl PlanBreakEven {
     pub fn new(plan: &Plan, totals: &Row, sessions: u64) -> Self {
-        let tokens =
-            totals.input_tokens + totals.cached_input_tokens + totals.cache_write_tokens + totals.output_tokens;
+        let tokens = all_tokens(totals);
         let cost = totals.cost_usd.0;
         let per_session = (sessions > 0).then(|| cost / Decimal::from(sessions));
         let per_token = (tokens > 0).then(|| cost / Decimal::from(tokens));
-        let by_session = per_session.and_then(|c| plan.cheaper_range(c));
-        let by_token = per_token.and_then(|c| plan.cheaper_range(c));
+        let by_session = per_session.and_then(|c| plan_range(plan, c));
+        let by_token = per_token.and_then(|c| plan_range(plan, c));
         PlanBreakEven {
             id: plan.id.clone(),
             name: plan.name.clone(),
@@ -163,21 +207,30 @@ impl PlanBreakEven {
             cost_usd_per_session: per_session.map(Usd),
             break_even_sessions_per_month: by_session.map(|r| r.0),
             cheaper_until_sessions_per_month: by_session.and_then(|r| r.1),
-            cost_usd_per_million_tokens: per_token.map(|t| Usd(t * Decimal::from(1_000_000))),
+            cost_usd_per_million_tokens: per_token.and_then(|t| t.checked_mul(Decimal::from(1_000_000))).map(Usd),
             break_even_tokens_per_month: by_token.map(|r| r.0),
             cheaper_until_tokens_per_month: by_token.and_then(|r| r.1),
         }
     }
 }
 
+/// The report's schema: bumped when a field changes meaning or goes away, kept when fields are added. Reports
+/// without the field are version 1, from before `billed` and the rates of `pricing.prices`.
+pub const SCHEMA_VERSION: u32 = 2;
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Report {
+    pub schema_version: u32,
+    /// The tokencost that wrote the report.
+    pub tokencost_version: &'static str,
     pub by: GroupBy,
     pub totals: Row,
     pub groups: Vec<Row>,
     pub unpriced: Vec<UnpricedRow>,
     pub pricing: PricingInfo,
     pub summary: Summary,
+    /// Every price bucket across the groups: its token sums, and the row, tier, level and rates that billed it.
+    pub billed: Vec<BilledBucket>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanBreakEven>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -193,33 +246,48 @@ struct Acc {
     marginal: Option<Range>,
 }
 
+/// The estimated marginal cost of `t`, checked: the price loader bounds prices, not estimates, and
+/// `marginal_cost` adds its products unchecked, so an estimate beyond the price bound is refused here.
+pub fn checked_marginal(m: &Marginal, cache_read_factor: Range, t: &Tokens) -> Result<Range, TooLarge> {
+    // $1,000,000 per 1M tokens, the price loader's bound: u64::MAX tokens in each bucket then cost under 1e20.
+    let bound = Decimal::from(1_000_000);
+    let rates = [m.input, m.output, cache_read_factor];
+    if rates.iter().any(|r| r.high > bound || r.low > bound) {
+        return Err(TooLarge(format!(
+            "the marginal cost from estimate `{}` (above $1,000,000 per 1M tokens)",
+            m.id
+        )));
+    }
+    Ok(marginal_cost(m, cache_read_factor, t))
+}
+
 impl Acc {
-    fn add_bucket(&mut self, table: &PriceTable, key: &BucketKey, sums: &Sums) {
+    fn add_bucket(&mut self, table: &PriceTable, key: &BucketKey, sums: &Sums) -> Result<(), TooLarge> {
+        const TOTAL: &str = "the total cost";
         let model = table.model(key.model);
         let cost = bucket_cost(table, key, sums);
         self.sums.merge(sums);
-        self.cost += cost;
+        self.cost = TooLarge::add(self.cost, cost, TOTAL)?;
         if let Some(m) = table.marginal_for(model) {
-            let mc = marginal_cost(m, table.cache_read_factor(), &sums.tokens);
-            self.covered_cost += cost;
+            let mc = checked_marginal(m, table.cache_read_factor(), &sums.tokens)?;
+            self.covered_cost = TooLarge::add(self.covered_cost, cost, TOTAL)?;
             let acc = self.marginal.get_or_insert(Range {
                 low: Decimal::ZERO,
                 high: Decimal::ZERO,
             });
-            acc.low += mc.low;
-            acc.high += mc.high;
+            acc.low = TooLarge::add(acc.low, mc.low, "the marginal cost")?;
+            acc.high = TooLarge::add(acc.high, mc.high, "the marginal cost")?;
         }
+        Ok(())
     }
 
     fn share(&self, tax: Decimal) -> Option<f64> {
-        (self.covered_cost > Decimal::ZERO)
-            .then(|| (tax / self.covered_cost).to_f64())
-            .flatten()
+        ratio(tax, self.covered_cost)
     }
 
     fn row(&self, key: String) -> Row {
         let t = &self.sums.tokens;
-        let ratio = |m: Decimal| (m > Decimal::ZERO).then(|| (self.covered_cost / m).to_f64()).flatten();
+        let ratio = |m: Decimal| ratio(self.covered_cost, m);
         Row {
             key,
             file: None,
@@ -229,7 +297,7 @@ impl Acc {
             calls: self.sums.calls,
             input_tokens: t.input,
             cached_input_tokens: t.cache_read,
-            cache_write_tokens: t.cache_write_5m + t.cache_write_1h,
+            cache_write_tokens: t.cache_write_5m.saturating_add(t.cache_write_1h),
             cache_write_1h_tokens: t.cache_write_1h,
             output_tokens: t.output,
             cost_usd: Usd(self.cost),
@@ -249,16 +317,18 @@ impl Acc {
 }
 
 /// Prices the analysis and orders its rows: days and calls in time/input order, other groups by cost, dearest first.
-pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
+pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, TooLarge> {
     let mut totals = Acc::default();
     let mut used_rows: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut all: BTreeMap<BucketKey, Sums> = BTreeMap::new();
     let mut groups: Vec<Row> = Vec::with_capacity(a.groups.len());
     for g in &a.groups {
         let mut acc = Acc::default();
         for (key, sums) in &g.buckets {
-            acc.add_bucket(table, key, sums);
-            totals.add_bucket(table, key, sums);
+            acc.add_bucket(table, key, sums)?;
+            totals.add_bucket(table, key, sums)?;
             used_rows.insert((key.model, key.row));
+            all.entry(*key).or_default().merge(sums);
         }
         let mut row = acc.row(g.key.clone());
         if let Some(c) = &g.call {
@@ -282,10 +352,11 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
             calls: s.calls,
             input_tokens: s.tokens.input,
             cached_input_tokens: s.tokens.cache_read,
-            cache_write_tokens: s.tokens.cache_write_5m + s.tokens.cache_write_1h,
+            cache_write_tokens: s.tokens.cache_write_5m.saturating_add(s.tokens.cache_write_1h),
             output_tokens: s.tokens.output,
             reason: match why {
                 Resolution::Ambiguous(c) => format!("ambiguous: {}", c.join(", ")),
+                Resolution::NotListed(p) => format!("not listed by {p}, the provider the log names"),
                 _ => "unknown".into(),
             },
         })
@@ -303,6 +374,8 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
                 model: model.full_id(),
                 as_of: row.as_of.to_string(),
                 source: row.source.clone(),
+                rates_usd_per_m: billed::base_rates(row),
+                long_context: billed::levels(row),
             }
         })
         .collect();
@@ -317,7 +390,9 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
             }
         })
         .collect();
-    Report {
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        tokencost_version: env!("CARGO_PKG_VERSION"),
         by,
         totals: totals.row("total".into()),
         groups,
@@ -328,7 +403,8 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Report {
             marginal_estimates,
         },
         summary: Summary::of(&a.stats),
+        billed: billed::buckets(table, &all),
         plan: None,
         budgets: Vec::new(),
-    }
+    })
 }

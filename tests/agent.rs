@@ -15,11 +15,12 @@
 //!   JSON text of their value, written compact with its keys in order, which OpenAI's Python tiktoken 0.14.0 counts
 //!   as 48 o200k_base tokens: 175 + 3 x 48 = 319, every call an estimate (the model is shown tools otherwise)
 
-use assert_cmd::cargo::cargo_bin_cmd;
+mod common;
+
 use serde_json::Value;
 
 fn sessions(extra: &[&str]) -> Vec<(String, u64, u64, u64, u64)> {
-    let out = cargo_bin_cmd!("tokencost")
+    let out = common::tokencost()
         .args([
             "analyze",
             "fixtures/agent_sessions.jsonl",

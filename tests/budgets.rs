@@ -6,14 +6,15 @@
 //! $0.03375, gpt-4o-2024-08-06 $0.004, gpt-4 $0.00057, gpt-4o $0.000385, gpt-4o-mini $0.0000048. One call
 //! (acme-llm-1) has no price.
 
+mod common;
+
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 use std::path::Path;
 
 const HAND: &str = "fixtures/hand.jsonl";
 
 fn tokencost() -> Command {
-    let mut c = cargo_bin_cmd!("tokencost");
+    let mut c = common::tokencost();
     c.env_remove("GITHUB_ACTIONS");
     c
 }

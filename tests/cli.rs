@@ -3,14 +3,13 @@
 
 mod common;
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 use common::{close, keys};
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
 
 fn tokencost() -> Command {
-    cargo_bin_cmd!("tokencost")
+    common::tokencost()
 }
 
 /// Runs to success and returns stdout and stderr.
@@ -154,7 +153,9 @@ fn hand_fixture_table_and_warning() {
     // $0.0387098 -> $0.0387; markup 0.004385 / 0.0007118 = 6.16 and / 0.00030006 = 14.61
     assert!(total.contains("$0.0387") && total.contains("6.2x-14.6x"), "{total}");
     assert!(out.contains("Unpriced, not in the totals: acme-llm-1"), "{out}");
-    assert!(out.contains("5 rows, in force from 2023-03-14 to 2025-09-29"), "{out}");
+    // The request without a timestamp takes gpt-4o-mini's newest row: the one of 2026-11-20 that adds its priority
+    // tier at the same standard rates.
+    assert!(out.contains("5 rows, in force from 2023-03-14 to 2026-11-20"), "{out}");
     assert!(err.contains("no price for model `acme-llm-1`"), "{err}");
     assert!(
         err.contains("6 lines in 1 file: 5 calls priced, 1 unpriced, 0 lines skipped"),

@@ -1,12 +1,11 @@
 //! Markup, token tax, projections, plans and what-if repricing, end to end, with the arithmetic written out.
 
 mod common;
-use assert_cmd::cargo::cargo_bin_cmd;
 use common::close;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> String {
-    let out = cargo_bin_cmd!("tokencost").args(args).assert().success();
+    let out = common::tokencost().args(args).assert().success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
@@ -152,14 +151,11 @@ fn project_profiles_and_fitting() {
         ),
         (Some(3), Some(100), Some(1203), Some(140))
     );
-    cargo_bin_cmd!("tokencost")
+    common::tokencost()
         .args(["project", "--profile", "nope"])
         .assert()
         .code(2);
-    cargo_bin_cmd!("tokencost")
-        .args(["project", "--plan", "nope"])
-        .assert()
-        .code(2);
+    common::tokencost().args(["project", "--plan", "nope"]).assert().code(2);
 }
 
 #[test]

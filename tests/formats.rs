@@ -2,14 +2,13 @@
 //! by hand below from the bundled prices (USD per 1M tokens); "per 1M" sums are divided by 1,000,000.
 
 mod common;
-use assert_cmd::cargo::cargo_bin_cmd;
 use common::{close, keys};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
 fn report(args: &[&str]) -> Value {
-    let out = cargo_bin_cmd!("tokencost")
+    let out = common::tokencost()
         .arg("analyze")
         .args(args)
         .args(["--format", "json"])
@@ -128,7 +127,7 @@ fn anthropic_message_batches() {
     assert_eq!(req["totals"]["estimated_calls"], 2);
     // Every output says so.
     for format in ["table", "markdown"] {
-        let out = cargo_bin_cmd!("tokencost")
+        let out = common::tokencost()
             .args([
                 "analyze",
                 &format!("{F}/anthropic_batch/requests.jsonl"),
@@ -304,7 +303,7 @@ fn gzip_files_read_like_plain_ones() {
     // Cut short: the run reports the file and fails, whatever it could read.
     let cut = dir.path().join("cut.jsonl.gz");
     std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
-    let out = cargo_bin_cmd!("tokencost")
+    let out = common::tokencost()
         .args(["analyze", cut.to_str().unwrap()])
         .assert()
         .code(2);
@@ -341,11 +340,11 @@ fn since_until_and_timezone() {
     let days: Vec<&str> = keys(&r);
     // 2024-10-27T03:33:20Z -> 16:33 NZDT; 2025-01-01T00:00Z -> 13:00; 2025-10-08T17:20:05Z -> 2025-10-09 06:20 NZDT
     assert_eq!(days, ["2024-10-27", "2025-01-01", "2025-10-09"]);
-    cargo_bin_cmd!("tokencost")
+    common::tokencost()
         .args(["analyze", &cc, "--timezone", "Mars/Olympus"])
         .assert()
         .code(2);
-    cargo_bin_cmd!("tokencost")
+    common::tokencost()
         .args(["analyze", &cc, "--since", "last tuesday"])
         .assert()
         .code(2);
@@ -360,7 +359,7 @@ fn unknown_lines_are_reported_a_few_per_file_then_counted() {
         text.push_str(&format!("{{\"event\":\"heartbeat\",\"n\":{i}}}\n"));
     }
     std::fs::write(&path, text).unwrap();
-    let out = cargo_bin_cmd!("tokencost")
+    let out = common::tokencost()
         .args(["analyze", path.to_str().unwrap()])
         .assert()
         .success();

@@ -1,7 +1,7 @@
 //! Every command in every format, through the one rendering layer, and where `-o` writes what. Snapshots hold the
 //! whole output of each command on a fixture; dates are pinned with `--as-of` so they do not depend on today.
 
-use assert_cmd::cargo::cargo_bin_cmd;
+mod common;
 
 const HAND: &str = "fixtures/hand.jsonl";
 const SAMPLE: &str = "fixtures/sample.jsonl";
@@ -9,17 +9,13 @@ const FORMATS: [&str; 4] = ["table", "csv", "json", "markdown"];
 
 /// Runs to success and returns stdout.
 fn ok(args: &[&str]) -> String {
-    let out = cargo_bin_cmd!("tokencost")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .assert()
-        .success();
+    let out = common::tokencost().env("NO_COLOR", "1").args(args).assert().success();
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
 /// Runs to a failure with this exit code and returns stderr.
 fn fails(code: i32, args: &[&str]) -> String {
-    let out = cargo_bin_cmd!("tokencost").args(args).assert().code(code);
+    let out = common::tokencost().args(args).assert().code(code);
     String::from_utf8(out.get_output().stderr.clone()).unwrap()
 }
 
@@ -70,6 +66,19 @@ fn commands() -> Vec<(&'static str, Vec<&'static str>)> {
             vec!["compare", SAMPLE, "--models", "gpt-4o,claude-3-5-haiku"],
         ),
         ("pricing_list", vec!["pricing", "list", "--provider", "anthropic"]),
+        (
+            "pricing_diff",
+            vec![
+                "pricing",
+                "diff",
+                "--pricing",
+                "fixtures/pricing/history.yaml",
+                "--provider",
+                "history",
+                "--since",
+                "2025-01-01",
+            ],
+        ),
         ("count", vec!["count", "fixtures/token-counts.jsonl", HAND]),
     ]
 }

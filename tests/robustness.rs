@@ -1,7 +1,8 @@
 //! Bad input never crashes, never loses data, never lies: each malformed input end to end through the binary,
 //! determinism across thread counts, order-independent money (a property test), and privacy.
 
-use assert_cmd::cargo::cargo_bin_cmd;
+mod common;
+
 use proptest::prelude::*;
 use serde_json::Value;
 use std::io::Write;
@@ -17,7 +18,7 @@ struct Run {
 }
 
 fn analyze(paths: &[&Path], extra: &[&str]) -> Run {
-    let out = cargo_bin_cmd!("tokencost")
+    let out = common::tokencost()
         .arg("analyze")
         .args(paths)
         .args(["--format", "json"])
@@ -168,7 +169,7 @@ fn a_large_file_read_in_chunks_loses_and_repeats_no_line() {
         reports.windows(2).all(|w| w[0] == w[1]),
         "reports differ between thread counts"
     );
-    let piped = cargo_bin_cmd!("tokencost")
+    let piped = common::tokencost()
         .args(["analyze", "-", "--format", "json"])
         .write_stdin(text)
         .output()
@@ -325,7 +326,7 @@ fn every_format_is_byte_identical_across_thread_counts() {
     for format in ["table", "csv", "json", "markdown"] {
         for by in ["model", "session", "day", "call"] {
             let run = |threads: &str| {
-                let out = cargo_bin_cmd!("tokencost")
+                let out = common::tokencost()
                     .arg("analyze")
                     .args(inputs)
                     .args(["--format", format, "--by", by, "--threads", threads])
@@ -356,7 +357,7 @@ fn responses_written_to_temporary_files_give_the_same_report() {
     ];
     for by in ["model", "session", "day", "call"] {
         let run = |extra: &[&str]| {
-            let out = cargo_bin_cmd!("tokencost")
+            let out = common::tokencost()
                 .arg("analyze")
                 .args(inputs)
                 .args(["--format", "json", "--by", by])
@@ -436,7 +437,7 @@ fn no_prompt_text_in_any_output_or_error() {
     let p = file(dir.path(), "private.jsonl", (lines.join("\n") + "\n").as_bytes());
     for format in ["table", "csv", "json", "markdown"] {
         for by in ["model", "call", "session", "day"] {
-            let out = cargo_bin_cmd!("tokencost")
+            let out = common::tokencost()
                 .args(["analyze", p.to_str().unwrap(), "--format", format, "--by", by])
                 .output()
                 .unwrap();
@@ -448,7 +449,7 @@ fn no_prompt_text_in_any_output_or_error() {
         vec!["compare", "--models", "gpt-4"],
         vec!["project", "--models", "gpt-4o", "--from"],
     ] {
-        let out = cargo_bin_cmd!("tokencost").args(&cmd).arg(&p).output().unwrap();
+        let out = common::tokencost().args(&cmd).arg(&p).output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
         assert!(!text.contains(C), "{cmd:?}:\n{text}");
     }

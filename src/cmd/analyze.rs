@@ -2,16 +2,17 @@
 
 use anyhow::Result;
 
-use crate::budget;
+use crate::budget::{self, BudgetKind};
 use crate::config::AnalyzeConfig;
-use crate::diag::Diag;
+use crate::diag::{Diag, LISTED};
 use crate::engine::Engine;
 use crate::error::Exit;
-use crate::fmt::{count_of, thousands, usd};
+use crate::fmt::{count_of, thousands, usd, usd_apart};
 use crate::report::PlanBreakEven;
 use crate::{output, report};
 
 pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
+    super::refuse_output_over_input(&cfg.to, &cfg.inputs)?;
     let mut diag = Diag::new(cfg.quiet);
     crate::tokenize::set_cache(!cfg.no_cache, !(cfg.no_cache || cfg.no_message_cache));
     let mut engine = Engine::new(&cfg.table, cfg.by, cfg.threads)?;
@@ -20,23 +21,15 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     engine.progress = true;
     engine.spill_at = cfg.spill_after.map(|n| n.max(1));
     let analysis = engine.run(&cfg.inputs, &mut diag);
-    let mut report = report::build(&analysis, &cfg.table, cfg.by);
+    let mut report = report::build(&analysis, &cfg.table, cfg.by)?;
     report.plan = cfg
         .plan
         .as_ref()
         .map(|p| PlanBreakEven::new(p, &report.totals, report.summary.sessions));
-    for u in &report.unpriced {
-        let tokens = u.input_tokens + u.cached_input_tokens + u.cache_write_tokens + u.output_tokens;
-        diag.warn(&format!(
-            "no price for model `{}` ({}): {} and {} tokens are left out of the totals; add the model with --pricing",
-            u.model,
-            u.reason,
-            count_of(u.calls, "call"),
-            thousands(tokens)
-        ));
-    }
+    diag.finish();
+    warn_unpriced(&report, &diag);
     if !cfg.budgets.is_empty() {
-        report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost_usd.0);
+        report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost_usd.0)?;
     }
     output::render(&output::report_view(&report), cfg.format, &cfg.to)?;
     let s = &report.summary;
@@ -66,6 +59,33 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     Ok(verdict(&cfg, &report, &diag))
 }
 
+/// Names each model without a price on stderr, the first `LISTED` of them; the JSON report lists them all.
+fn warn_unpriced(report: &report::Report, diag: &Diag) {
+    for u in report.unpriced.iter().take(LISTED) {
+        let tokens = [
+            u.input_tokens,
+            u.cached_input_tokens,
+            u.cache_write_tokens,
+            u.output_tokens,
+        ]
+        .into_iter()
+        .fold(0u64, u64::saturating_add);
+        diag.warn(&format!(
+            "no price for model `{}` ({}): {} and {} tokens are left out of the totals; add the model with --pricing",
+            u.model,
+            u.reason,
+            count_of(u.calls, "call"),
+            thousands(tokens)
+        ));
+    }
+    if let Some(more) = report.unpriced.len().checked_sub(LISTED).filter(|n| *n > 0) {
+        diag.warn(&format!(
+            "{} more models without a price are left out of the totals (--format json lists them all)",
+            thousands(more as u64)
+        ));
+    }
+}
+
 /// Names each broken budget on stderr (and as a GitHub Actions annotation), and picks the exit code: an input
 /// that could not be read beats a `--strict` failure, which beats an overrun.
 fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
@@ -75,13 +95,18 @@ fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
         let msg = b.message();
         diag.always(&format!("tokencost: {msg}"));
         for o in &b.offenders {
-            diag.always(&format!("  {}: {}", o.name, usd(o.cost_usd)));
+            // An offender of a session budget cost more than the limit: shown with the digits that say so.
+            let cost = match b.kind {
+                BudgetKind::Session => usd_apart(b.limit_usd, o.cost_usd).1,
+                _ => usd(o.cost_usd),
+            };
+            diag.always(&format!("  {}: {cost}", o.name));
         }
         if let Some(n) = &b.note {
             diag.always(&format!("  ({n})"));
         }
         if cfg.annotate {
-            diag.always(&format!("::error title=tokencost budget::{msg}"));
+            diag.annotate("tokencost budget", &msg);
         }
     }
     let s = &report.summary;

@@ -6,7 +6,6 @@
 
 use anyhow::Result;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 use crate::call::GroupBy;
@@ -34,19 +33,21 @@ fn run_once(table: &PriceTable, args: &CompareArgs, retarget: Option<usize>, dia
     let mut engine = Engine::new(table, GroupBy::Model, args.threads)?;
     engine.retarget = retarget;
     let analysis = engine.run(&args.inputs, diag);
-    Ok(report::build(&analysis, table, GroupBy::Model).totals)
+    Ok(report::build(&analysis, table, GroupBy::Model)?.totals)
 }
 
 pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
+    super::refuse_output_over_input(&args.to, &args.inputs)?;
     let targets = (args.models.iter())
         .map(|name| priced_model(table, name))
         .collect::<Result<Vec<_>>>()?;
     let mut diag = Diag::new(args.quiet);
     let logged = run_once(table, &args, None, &mut diag)?;
+    diag.finish();
     // The logs are read once per target: their warnings were already shown.
     let mut quiet = Diag::new(true);
     let base = logged.cost_usd.0;
-    let relative = |c: Decimal| (base > Decimal::ZERO).then(|| (c / base).to_f64()).flatten();
+    let relative = |c: Decimal| report::ratio(c, base);
     let mut rows = vec![Ranked {
         model: "as logged".into(),
         relative_cost: relative(base),
@@ -101,7 +102,11 @@ fn view(rows: &Vec<Ranked>) -> View<'_> {
             Cell::Int(t.input_tokens),
             Cell::Int(t.cached_input_tokens),
             Cell::Int(t.cache_write_tokens),
-            Cell::Int(t.input_tokens + t.cached_input_tokens + t.cache_write_tokens),
+            Cell::Int(
+                t.input_tokens
+                    .saturating_add(t.cached_input_tokens)
+                    .saturating_add(t.cache_write_tokens),
+            ),
             Cell::Int(t.output_tokens),
             Cell::Usd(t.cost_usd),
             relative(Shown::Times(2)),

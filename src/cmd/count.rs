@@ -6,7 +6,9 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use crate::config::CountConfig;
+use crate::diag::Diag;
 use crate::error::Exit;
+use crate::fmt::shown;
 use crate::output::view::{Cell, Column, View};
 use crate::output::{self, with_output};
 use crate::tokenize;
@@ -74,7 +76,7 @@ fn plain(w: &mut dyn Write, rows: &[Counted]) -> Result<()> {
         writeln!(w, "{}", one.tokens)?;
     } else {
         for r in rows {
-            writeln!(w, "{}\t{}", r.tokens, r.file)?;
+            writeln!(w, "{}\t{}", r.tokens, shown(&r.file))?;
         }
         writeln!(w, "{}\ttotal", rows.iter().map(|r| r.tokens).sum::<u64>())?;
     }
@@ -82,8 +84,11 @@ fn plain(w: &mut dyn Write, rows: &[Counted]) -> Result<()> {
 }
 
 pub fn run(cfg: CountConfig) -> Result<Exit> {
+    cfg.to.refuse_overwriting(&cfg.inputs)?;
     if let (Some(m), Some(r)) = (&cfg.model, cfg.ratio) {
-        eprintln!("tokencost: note: `{m}` has no public tokenizer; counts are estimates (o200k_base x {r})");
+        Diag::new(false).always(&format!(
+            "tokencost: note: `{m}` has no public tokenizer; counts are estimates (o200k_base x {r})"
+        ));
     }
     let encoding = match cfg.ratio {
         Some(r) => format!("estimate ({} x {r})", cfg.encoding.name()),

@@ -11,6 +11,7 @@ use crate::error::Exit;
 use crate::output;
 use crate::output::view::{Cell, Column, Digits, Part, Shown, View};
 use crate::pricing::{PriceTable, Range};
+use crate::report::ratio;
 
 /// One model's markup: list price over the marginal-cost estimate, low .. high.
 #[derive(Debug, Serialize)]
@@ -39,9 +40,9 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
 
-/// price / high .. price / low; none when an estimate is zero.
+/// price / high .. price / low; none when an estimate is zero. A tiny estimate gives a huge markup, not a panic.
 fn markup(price: Decimal, m: Range) -> Option<(f64, f64)> {
-    (m.low > Decimal::ZERO).then(|| (f(price / m.high), f(price / m.low)))
+    Some((ratio(price, m.high)?, ratio(price, m.low)?))
 }
 
 /// Every model with a marginal-cost estimate and a price in force on `date`, dearest markup first.
@@ -90,6 +91,13 @@ pub fn rows(table: &PriceTable, date: NaiveDate, provider: Option<&str>) -> Vec<
 }
 
 pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
+    // A provider the tables do not know is a mistake of its own, not a lack of estimates.
+    if let Some(p) = &args.provider
+        && !table.models.iter().any(|m| &m.provider == p)
+    {
+        let known: Vec<&str> = table.providers.keys().map(String::as_str).collect();
+        anyhow::bail!("no provider `{p}`; known: {}", known.join(", "));
+    }
     let rows = rows(table, args.as_of, args.provider.as_deref());
     if rows.is_empty() {
         anyhow::bail!(
@@ -172,16 +180,18 @@ fn view<'a>(rows: &'a Vec<MarkupRow>, table: &PriceTable, args: &MarkupArgs) -> 
         v.tail.push(Part::blank());
         v.tail
             .push(Part::line(format!("{} (as of {}): {}", e.id, e.as_of, e.source)));
-        v.tail.push(Part::item(match &e.derivation {
-            Some(d) => d.replace('\n', "\n  "),
-            None => format!(
+        // One item per line of the derivation: a part is one line, so that a line break in it can only be shown
+        // escaped.
+        match &e.derivation {
+            Some(d) => v.tail.extend(d.lines().map(Part::item)),
+            None => v.tail.push(Part::item(format!(
                 "input ${}-{} per 1M, output ${}-{} per 1M, as given",
                 e.input.low.normalize(),
                 e.input.high.normalize(),
                 e.output.low.normalize(),
                 e.output.high.normalize()
-            ),
-        }));
+            ))),
+        }
     }
     v
 }

@@ -3,13 +3,18 @@
 pub mod analyze;
 pub mod compare;
 pub mod count;
+pub mod diff;
 pub mod marginal;
 pub mod markup;
 pub mod pricing;
+pub mod pricing_diff;
 pub mod project;
+
+use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::error::Exit;
+use crate::output::Destination;
 
 /// Runs a validated command.
 pub fn run(config: Config) -> anyhow::Result<Exit> {
@@ -22,5 +27,18 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
         Config::Marginal(cfg) => marginal::run(cfg),
+        Config::PricingDiff(cfg) => pricing_diff::run(cfg),
+        Config::Diff(cfg) => diff::run(*cfg),
+        Config::PricingImport(cfg) => pricing::import(cfg),
+        Config::PricingUpdate(cfg) => pricing::update(cfg),
+    }
+}
+
+/// Refuses, before anything is read, a `-o` file that the command would read: the report would replace the log.
+/// Directories are expanded as the engine expands them, and only when `-o` names a file that is already there.
+pub(crate) fn refuse_output_over_input(to: &Destination, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    match to {
+        Destination::File(p) if p.exists() => to.refuse_overwriting(&crate::input::expand_paths(inputs).0),
+        _ => Ok(()),
     }
 }

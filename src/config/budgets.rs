@@ -82,7 +82,7 @@ pub(super) fn file_config(explicit: Option<&Path>) -> Result<(FileConfig, Option
 }
 
 /// A budget in USD from its text: a finite number, not negative, as the decimal written.
-fn usd(what: &str, text: &str) -> Result<Decimal> {
+pub(super) fn usd(what: &str, text: &str) -> Result<Decimal> {
     let t = text.trim();
     let v: f64 = t.parse().with_context(|| format!("{what}: `{t}` is not a number"))?;
     if !v.is_finite() || v < 0.0 {
@@ -141,7 +141,9 @@ pub(super) fn budgets(
             Resolution::Ambiguous(c) => {
                 bail!("model budget for `{name}`: ambiguous model, one of {}", c.join(", "))
             }
-            Resolution::Unknown => bail!("model budget for `{name}`: no such model in the price tables"),
+            Resolution::Unknown | Resolution::NotListed(_) => {
+                bail!("model budget for `{name}`: no such model in the price tables")
+            }
         };
         models.push((name.clone(), idx, usd(&format!("the budget for `{name}`"), &v)?));
     }

@@ -96,7 +96,7 @@ impl CountConfig {
                         Tokenizer::Estimate(r) => (Encoding::O200kBase, Some(r)),
                     },
                     Resolution::Ambiguous(c) => bail!("model `{m}` is ambiguous: {}", c.join(", ")),
-                    Resolution::Unknown => {
+                    Resolution::Unknown | Resolution::NotListed(_) => {
                         bail!("unknown model `{m}`; use --encoding o200k_base or cl100k_base")
                     }
                 }
@@ -138,5 +138,27 @@ impl ListConfig {
             format: target.or_table(),
             to: target.to,
         })
+    }
+}
+
+/// `tokencost pricing diff`, validated: the listing's settings and the first date shown.
+pub struct DiffConfig {
+    pub list: ListConfig,
+    pub since: NaiveDate,
+}
+
+impl DiffConfig {
+    pub fn new(
+        since: Option<String>,
+        provider: Option<String>,
+        out: &OutputArgs,
+        pricing: &PricingArgs,
+    ) -> Result<Self> {
+        let list = ListConfig::new(provider, out, pricing)?;
+        let since = match since {
+            Some(s) => date("--since", &s)?,
+            None => crate::pricing::diff::newest_date(&list.table).unwrap_or(NaiveDate::MIN),
+        };
+        Ok(DiffConfig { list, since })
     }
 }

@@ -2,23 +2,28 @@
 
 mod analyze;
 mod budgets;
+mod data_dir;
+mod import;
 mod lists;
 mod marginal;
 mod output;
 mod project;
+mod run_diff;
 
 pub use analyze::AnalyzeConfig;
-pub use lists::{CompareArgs, CountConfig, ListConfig, MarkupArgs, compare, markup};
+pub use import::{ImportConfig, UpdateConfig, user_layer};
+pub use lists::{CompareArgs, CountConfig, DiffConfig, ListConfig, MarkupArgs, compare, markup};
 pub use marginal::{CalibrateConfig, EstimateConfig, MarginalConfig, PredictConfig};
 pub use output::Target;
 pub use project::{ProjectArgs, ShapeSource, project};
+pub use run_diff::{Gates, Per, RunDiffConfig};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
 use crate::call::Resolution;
-use crate::cli::{Command, EncodingArg, PricingArgs, PricingCommand};
+use crate::cli::{Command, EncodingArg, ImportSource, PricingArgs, PricingCommand};
 use crate::error::PricingError;
 use crate::pricing::{self, Plan, PriceTable};
 use crate::tokenize::Encoding;
@@ -32,6 +37,10 @@ pub enum Config {
     Markup(PriceTable, MarkupArgs),
     PricingList(ListConfig),
     PricingCheck(Vec<PathBuf>),
+    PricingDiff(DiffConfig),
+    Diff(Box<RunDiffConfig>),
+    PricingImport(ImportConfig),
+    PricingUpdate(UpdateConfig),
     Marginal(MarginalConfig),
 }
 
@@ -52,10 +61,21 @@ impl Config {
                 let (table, args) = markup(args)?;
                 Config::Markup(table, args)
             }
+            Command::Diff(args) => Config::Diff(Box::new(RunDiffConfig::new(args)?)),
             Command::Pricing(PricingCommand::List { provider, out, pricing }) => {
                 Config::PricingList(ListConfig::new(provider, &out, &pricing)?)
             }
             Command::Pricing(PricingCommand::Check { paths }) => Config::PricingCheck(paths),
+            Command::Pricing(PricingCommand::Diff {
+                since,
+                provider,
+                out,
+                pricing,
+            }) => Config::PricingDiff(DiffConfig::new(since, provider, &out, &pricing)?),
+            Command::Pricing(PricingCommand::Import(ImportSource::Litellm(args))) => {
+                Config::PricingImport(ImportConfig::new(args)?)
+            }
+            Command::Pricing(PricingCommand::Update(args)) => Config::PricingUpdate(UpdateConfig::new(args)?),
             Command::Marginal(cmd) => Config::Marginal(marginal::marginal(cmd)?),
         })
     }
@@ -80,9 +100,26 @@ impl From<EncodingArg> for Encoding {
     }
 }
 
-/// The bundled tables with the user's layers on top; every problem is reported, not only the first.
+/// The bundled tables, then the user's price layer (`pricing update`'s directory, when it holds files), then the
+/// `--pricing` files; every problem is reported, not only the first.
 pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
-    pricing::load(&args.pricing).map_err(|p| PricingError(p).into())
+    let user = user_layer();
+    let layers: Vec<PathBuf> = user.iter().cloned().chain(args.pricing.iter().cloned()).collect();
+    let mut table = pricing::load(&layers).map_err(|p| {
+        let e = anyhow::Error::from(PricingError(p));
+        match &user {
+            Some(dir) => e.context(format!(
+                "cannot load the price tables (the layer in {} is written by `tokencost pricing update`: run it \
+                 again, or delete the directory)",
+                dir.display()
+            )),
+            None => e,
+        }
+    })?;
+    if let (Some(dir), Some(name)) = (&user, table.layers.get_mut(1)) {
+        *name = format!("{} (pricing update)", dir.display());
+    }
+    Ok(table)
 }
 
 /// A `YYYY-MM-DD` date argument.
@@ -96,7 +133,9 @@ pub fn priced_model(table: &PriceTable, name: &str) -> Result<usize> {
     match table.resolve(name) {
         Resolution::Found(i) => Ok(i),
         Resolution::Ambiguous(c) => bail!("model `{name}` is ambiguous: {}", c.join(", ")),
-        Resolution::Unknown => bail!("no price for model `{name}` (see `tokencost pricing list`)"),
+        Resolution::Unknown | Resolution::NotListed(_) => {
+            bail!("no price for model `{name}` (see `tokencost pricing list`)")
+        }
     }
 }
 

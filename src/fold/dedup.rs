@@ -11,7 +11,6 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::record::{Interner, Kept, Rank, narrow};
 use super::{Placed, Stats};
 use crate::call::Stream;
-use crate::pricing::PriceTable;
 use crate::spill;
 
 /// Waiting copies held in memory (about 150 bytes each with their index) before they are written out: keeps them
@@ -112,7 +111,7 @@ impl Waiting {
 
     /// Hands every call that waited and counts to `add`: the spilled ones in key order, then the rest in input
     /// order (sums do not depend on the order calls are added in; the groups keep their earliest place).
-    pub(super) fn finish(mut self, table: &PriceTable, stats: &mut Stats, mut add: impl FnMut(Placed, &mut Stats)) {
+    pub(super) fn finish(mut self, stats: &mut Stats, mut add: impl FnMut(Placed, &mut Stats)) {
         let mut names = std::mem::take(&mut self.names);
         if !self.runs.is_empty() {
             // The copies still in memory join the merge as one more run, without a trip to disk.
@@ -124,7 +123,7 @@ impl Waiting {
             }
             self.kept.clear();
             self.runs.push(Box::new(std::io::Cursor::new(memory)));
-            self.merge_runs(table, &names, stats, &mut add);
+            self.merge_runs(&names, stats, &mut add);
         }
         self.keyed = HashMap::default();
         let mut waiting: Vec<Kept> = std::mem::take(&mut self.kept).into_iter().map(|(_, k)| k).collect();
@@ -150,13 +149,7 @@ impl Waiting {
 
     /// Adds the best copy of every key in the runs: the highest rank, and on a tie the copy read first, exactly
     /// as if every copy had been held in memory.
-    fn merge_runs(
-        &mut self,
-        table: &PriceTable,
-        names: &Interner,
-        stats: &mut Stats,
-        add: &mut impl FnMut(Placed, &mut Stats),
-    ) {
+    fn merge_runs(&mut self, names: &Interner, stats: &mut Stats, add: &mut impl FnMut(Placed, &mut Stats)) {
         let runs = std::mem::take(&mut self.runs);
         let mut copies = Vec::new();
         let result = spill::Merge::new(runs).and_then(|mut merge| {
@@ -164,7 +157,7 @@ impl Waiting {
                 stats.duplicates += copies.len() as u64 - 1;
                 let best = copies
                     .iter()
-                    .map(|r| Kept::decode(r, table, names))
+                    .map(Kept::decode)
                     .max_by(|(ra, a), (rb, b)| ra.cmp(rb).then(b.place.cmp(&a.place)));
                 if let Some((_, k)) = best {
                     self.add_waiting(k, names, stats, add);

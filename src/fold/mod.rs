@@ -61,7 +61,6 @@ pub struct Analysis {
 }
 
 pub struct Fold<'a> {
-    table: &'a PriceTable,
     /// Counted by the engine as it reads, and by the parts below as calls are added or replaced.
     stats: Stats,
     waiting: Waiting,
@@ -71,7 +70,6 @@ pub struct Fold<'a> {
 impl<'a> Fold<'a> {
     pub fn new(table: &'a PriceTable, by: GroupBy, filter: Filter) -> Self {
         Fold {
-            table,
             stats: Stats::default(),
             waiting: Waiting::default(),
             groups: Grouping::new(table, by, filter),
@@ -106,8 +104,7 @@ impl<'a> Fold<'a> {
     /// Adds the calls that waited for the whole input, and returns the analysis.
     pub fn finish(mut self) -> Analysis {
         let groups = &mut self.groups;
-        self.waiting
-            .finish(self.table, &mut self.stats, |p, stats| groups.add(p, stats));
+        self.waiting.finish(&mut self.stats, |p, stats| groups.add(p, stats));
         self.groups.finish(self.stats)
     }
 }

@@ -10,17 +10,19 @@ use std::sync::Arc;
 
 use super::Placed;
 use crate::call::{Call, Place, Resolution, Stream, Tier, TokenSource, Tokens};
-use crate::pricing::PriceTable;
 use crate::spill;
 
 /// A copy's rank: higher wins, and on a tie the copy read first stays.
 pub(super) type Rank = (u8, u8, u64);
 
-/// Names kept once each: the model and session names of the calls that wait for the end of the input.
+/// Names kept once each: the model and session names of the calls that wait for the end of the input, and why an
+/// unpriced one is not priced.
 #[derive(Default)]
 pub(super) struct Interner {
     ids: HashMap<Arc<str>, u32>,
     names: Vec<Arc<str>>,
+    reason_ids: HashMap<Resolution, u32>,
+    reasons: Vec<Resolution>,
 }
 
 impl Interner {
@@ -38,6 +40,21 @@ impl Interner {
     fn name(&self, id: u32) -> Arc<str> {
         self.names[id as usize].clone()
     }
+
+    fn reason_id(&mut self, r: Resolution) -> u32 {
+        if let Some(&id) = self.reason_ids.get(&r) {
+            return id;
+        }
+        let id = self.reasons.len() as u32;
+        self.reasons.push(r.clone());
+        self.reason_ids.insert(r, id);
+        id
+    }
+
+    /// The reason interned as `id`; an id no record was written with reads as unknown.
+    fn reason(&self, id: u32) -> Resolution {
+        self.reasons.get(id as usize).cloned().unwrap_or(Resolution::Unknown)
+    }
 }
 
 /// A place narrowed to the compact form's: no log has four billion files or lines.
@@ -52,8 +69,8 @@ pub(super) struct Kept {
     pub(super) place: (u32, u32, u32),
     model: u32,
     session: Option<u32>,
-    /// Most calls resolve to a model; the rare unpriced one keeps its reason boxed.
-    model_idx: Result<usize, Box<Resolution>>,
+    /// Most calls resolve to a model; the rare unpriced one keeps the id of its interned reason.
+    model_idx: Result<usize, u32>,
     timestamp: Option<DateTime<Utc>>,
     tokens: Tokens,
     stream: Option<(bool, u32)>,
@@ -71,7 +88,7 @@ impl Kept {
             session: c.session.map(|s| names.id(&s)),
             model_idx: match c.resolution {
                 Resolution::Found(i) => Ok(i),
-                other => Err(Box::new(other)),
+                other => Err(names.reason_id(other)),
             },
             timestamp: c.timestamp,
             tokens: c.tokens,
@@ -85,8 +102,9 @@ impl Kept {
         }
     }
 
-    /// The fixed-size record of a kept copy, after its key and rank. An unpriced model is written as "not found"
-    /// and resolved again from its name when read back (a name always resolves the same way).
+    /// The fixed-size record of a kept copy, after its key and rank. An unpriced call is written with the id of
+    /// its interned reason and a flag in the last byte: a name alone does not say how it resolved, since the log
+    /// may have stated a provider.
     pub(super) fn encode(&self, key: u128, rank: Rank) -> spill::Record {
         let mut r = [0u8; spill::RECORD];
         let mut at = 0;
@@ -101,7 +119,10 @@ impl Kept {
             put(&n.to_le_bytes());
         }
         put(&self.session.unwrap_or(u32::MAX).to_le_bytes());
-        let idx = self.model_idx.as_ref().map_or(u32::MAX, |&i| i as u32);
+        let (idx, unpriced) = match self.model_idx {
+            Ok(i) => (i as u32, 0),
+            Err(reason) => (reason, 1),
+        };
         put(&idx.to_le_bytes());
         match self.timestamp {
             Some(t) => {
@@ -122,12 +143,12 @@ impl Kept {
             }
             None => put(&[0; 5]),
         }
-        put(&[self.tier.code(), u8::from(self.billed), self.source as u8]);
+        put(&[self.tier.code(), u8::from(self.billed), self.source as u8, unpriced]);
         r
     }
 
     /// The rank and copy a record holds; its key is read with `spill::key`.
-    pub(super) fn decode(r: &spill::Record, table: &PriceTable, names: &Interner) -> (Rank, Kept) {
+    pub(super) fn decode(r: &spill::Record) -> (Rank, Kept) {
         let mut at = 16;
         let mut take = |n: usize| {
             at += n;
@@ -140,10 +161,7 @@ impl Kept {
         let place = (u32_of(take(4)), u32_of(take(4)), u32_of(take(4)));
         let model = u32_of(take(4));
         let session = Some(u32_of(take(4))).filter(|&s| s != u32::MAX);
-        let model_idx = match u32_of(take(4)) {
-            u32::MAX => Err(Box::new(table.resolve(&names.names[model as usize]))),
-            i => Ok(i as usize),
-        };
+        let idx = u32_of(take(4));
         let has_time = take(1)[0] == 1;
         let secs = i64::from_le_bytes(take(8).try_into().unwrap_or_default());
         let nanos = u32_of(take(4));
@@ -159,7 +177,8 @@ impl Kept {
         let stream_kind = take(1)[0];
         let scope = u32_of(take(4));
         let stream = (stream_kind > 0).then_some((stream_kind == 2, scope));
-        let tail = take(3);
+        let tail = take(4);
+        let model_idx = if tail[3] == 1 { Err(idx) } else { Ok(idx as usize) };
         let source = match tail[2] {
             0 => TokenSource::Reported,
             1 => TokenSource::Counted,
@@ -193,7 +212,7 @@ impl Kept {
                 model: names.name(self.model),
                 resolution: match self.model_idx {
                     Ok(i) => Resolution::Found(i),
-                    Err(r) => *r,
+                    Err(r) => names.reason(r),
                 },
                 session: self.session.map(|s| names.name(s)),
                 timestamp: self.timestamp,

@@ -19,11 +19,11 @@ fn placed(table: &PriceTable, model: &str, place: (usize, u64, usize)) -> Placed
 }
 
 /// Packs, encodes, decodes and unpacks `p`, and checks that the key, the rank and every field come back.
-fn round_trip(table: &PriceTable, names: &mut Interner, p: Placed, key: u128, rank: (u8, u8, u64)) {
+fn round_trip(names: &mut Interner, p: Placed, key: u128, rank: (u8, u8, u64)) {
     let kept = Kept::pack(p.clone(), names);
     let record = kept.encode(key, rank);
     assert_eq!(spill::key(&record), key);
-    let (back_rank, back) = Kept::decode(&record, table, names);
+    let (back_rank, back) = Kept::decode(&record);
     assert_eq!(back_rank, rank);
     assert_eq!(back, kept);
     let got = back.unpack(names);
@@ -59,9 +59,9 @@ fn a_record_gives_back_every_field() {
         cache_write_1h: 4,
         output: 5,
     };
-    round_trip(&table, &mut names, p, u128::MAX, (1, 2, 3));
+    round_trip(&mut names, p, u128::MAX, (1, 2, 3));
 
-    // An unpriced model, resolved again from its name; a provisional line of the same scope; a batch request
+    // An unpriced model, with its reason; a provisional line of the same scope; a batch request
     // that was not billed; every token count at its largest; the largest place a record holds.
     let mut p = placed(
         &table,
@@ -80,17 +80,29 @@ fn a_record_gives_back_every_field() {
         cache_write_1h: u64::MAX,
         output: u64::MAX,
     };
-    round_trip(&table, &mut names, p, 0, (u8::MAX, u8::MAX, u64::MAX));
+    round_trip(&mut names, p, 0, (u8::MAX, u8::MAX, u64::MAX));
 
     // No session, no stream, no tokens, an estimate, a time before 1970 with the last nanosecond of its second.
     let mut p = placed(&table, "gpt-4o-2024-08-06", (3, 0, 2));
     p.call.source = TokenSource::Estimated;
     p.call.timestamp = Some(time("1969-07-20T20:17:40.999999999Z"));
-    round_trip(&table, &mut names, p, 1 << 64, (0, 0, 0));
+    round_trip(&mut names, p, 1 << 64, (0, 0, 0));
 
     // The last second of year 9999, and a session name shared with the model (interned once).
     let mut p = placed(&table, "gpt-4o-2024-08-06", (1, 7, 1));
     p.call.session = Some(Arc::from("gpt-4o-2024-08-06"));
     p.call.timestamp = Some(time("9999-12-31T23:59:59Z"));
-    round_trip(&table, &mut names, p, 42, (0, 1, 0));
+    round_trip(&mut names, p, 42, (0, 1, 0));
+
+    // Why a call is unpriced comes back as it went in, whatever its name alone would resolve to now: a provider
+    // the log stated that does not list it, or several entries.
+    for reason in [
+        Resolution::NotListed("azure".into()),
+        Resolution::Ambiguous(vec!["a/x".into(), "b/x".into()]),
+        Resolution::NotListed("azure".into()),
+    ] {
+        let mut p = placed(&table, "gpt-4o-2024-08-06", (2, 9, 0));
+        p.call.resolution = reason;
+        round_trip(&mut names, p, 7, (1, 1, 1));
+    }
 }

@@ -55,6 +55,13 @@ fn response_call(v: &Value) -> Result<RawCall, LineError> {
     let t = usage(u)?;
     let mut call = RawCall::new(model, RawTokens::Reported(t));
     call.timestamp = timestamp(v, "createTime")?;
+    // The Gemini API states the tier in `serviceTier`; Vertex in `trafficType` (`ON_DEMAND_PRIORITY`, ...).
+    call.tier = ["serviceTier", "trafficType"]
+        .iter()
+        .filter_map(|k| u.get(*k).and_then(Value::as_str))
+        .map(Tier::from_service_tier)
+        .find(|t| *t != Tier::Standard)
+        .unwrap_or_default();
     call.dedup = v
         .get("responseId")
         .and_then(Value::as_str)

@@ -76,6 +76,9 @@ pub fn shared(name: &str) -> Arc<str> {
 pub struct RawCall {
     /// Shared, not copied: a log names a few models and sessions over and over (see `shared`).
     pub model: Arc<str>,
+    /// The provider the log says served the call, as a price-table provider id (`bedrock` for OTel's
+    /// `aws.bedrock`): the model is then priced within that provider or not at all.
+    pub provider: Option<&'static str>,
     pub session: Option<Arc<str>>,
     pub timestamp: Option<DateTime<Utc>>,
     /// The service tier billed: batch, priority, flex or standard.
@@ -91,6 +94,7 @@ impl RawCall {
     pub fn new(model: impl Into<Arc<str>>, tokens: RawTokens) -> Self {
         RawCall {
             model: model.into(),
+            provider: None,
             session: None,
             timestamp: None,
             tier: Tier::Standard,

@@ -6,7 +6,8 @@
 //! `gen_ai.usage.cache_read_input_tokens`) are read. Input tokens SHOULD include cached ones, and are taken as
 //! including them unless they are fewer than the cache figures. Model: `gen_ai.response.model`, else
 //! `gen_ai.request.model`; session: `gen_ai.conversation.id`, else OpenLLMetry's association `session_id`;
-//! timestamp: the span's start.
+//! timestamp: the span's start. The provider (`gen_ai.provider.name`, formerly `gen_ai.system`) is passed on as the
+//! price table's provider id, so that `aws.bedrock` prices a Claude id at Bedrock's rates.
 
 use serde_json::Value;
 use std::collections::HashMap;
@@ -39,6 +40,39 @@ fn attributes(span: &Value) -> HashMap<&str, String> {
         }
     }
     out
+}
+
+/// The semantic conventions' provider names, current and former, with the price table's provider id for each.
+/// `gcp.gen_ai` ("any Google endpoint") is left out: it does not say whether Vertex or the Gemini API billed the
+/// call, so the model name decides.
+const PROVIDERS: &[(&str, &str)] = &[
+    ("openai", "openai"),
+    ("anthropic", "anthropic"),
+    ("aws.bedrock", "bedrock"),
+    ("azure.ai.openai", "azure"),
+    ("az.ai.openai", "azure"),
+    ("azure.ai.inference", "azure"),
+    ("az.ai.inference", "azure"),
+    ("gcp.gemini", "google"),
+    ("gemini", "google"),
+    ("gcp.vertex_ai", "vertex"),
+    ("vertex_ai", "vertex"),
+    ("mistral_ai", "mistral"),
+    ("deepseek", "deepseek"),
+    ("x_ai", "xai"),
+    ("xai", "xai"),
+    ("groq", "groq"),
+    ("cohere", "cohere"),
+    ("perplexity", "perplexity"),
+    ("ibm.watsonx.ai", "watsonx"),
+];
+
+/// The provider id for an OTel provider name; case is ignored, as some instrumentations write `OpenAI`.
+fn provider_id(name: &str) -> Option<&'static str> {
+    PROVIDERS
+        .iter()
+        .find(|(otel, _)| otel.eq_ignore_ascii_case(name.trim()))
+        .map(|&(_, id)| id)
 }
 
 fn count(attrs: &HashMap<&str, String>, names: &[&str]) -> Result<Option<u64>, LineError> {
@@ -93,6 +127,10 @@ fn span_call(span: &Value) -> Result<Option<RawCall>, LineError> {
             LineError::bad("a GenAI span with usage but no `gen_ai.response.model` or `gen_ai.request.model`")
         })?;
     let mut call = RawCall::new(model, RawTokens::Reported(t));
+    call.provider = a
+        .get("gen_ai.provider.name")
+        .or_else(|| a.get("gen_ai.system"))
+        .and_then(|p| provider_id(p));
     call.session = a
         .get("gen_ai.conversation.id")
         .or_else(|| a.get("traceloop.association.properties.session_id"))
@@ -118,4 +156,50 @@ pub fn parse(v: &Value) -> Parsed {
         }
     }
     Ok(calls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_names_become_table_ids() {
+        let cases = [
+            ("openai", Some("openai")),
+            ("OpenAI", Some("openai")),
+            ("anthropic", Some("anthropic")),
+            ("aws.bedrock", Some("bedrock")),
+            ("azure.ai.openai", Some("azure")),
+            ("az.ai.inference", Some("azure")),
+            ("gcp.gemini", Some("google")),
+            ("gcp.vertex_ai", Some("vertex")),
+            ("gcp.gen_ai", None),
+            ("mistral_ai", Some("mistral")),
+            ("deepseek", Some("deepseek")),
+            ("x_ai", Some("xai")),
+            ("groq", Some("groq")),
+            ("my-proxy", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(provider_id(name), want, "{name}");
+        }
+    }
+
+    /// The current attribute wins over the former one, even when only the former names a known provider.
+    #[test]
+    fn a_span_carries_its_provider() {
+        let span = |attrs: &str| {
+            let line = format!(
+                r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"attributes":[{attrs}{{"key":"gen_ai.request.model","value":{{"stringValue":"m"}}}},{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":"1"}}}}]}}]}}]}}]}}"#
+            );
+            let v: Value = serde_json::from_str(&line).unwrap();
+            parse(&v).unwrap()[0].provider
+        };
+        let attr = |k: &str, v: &str| format!(r#"{{"key":"{k}","value":{{"stringValue":"{v}"}}}},"#);
+        assert_eq!(span(&attr("gen_ai.provider.name", "aws.bedrock")), Some("bedrock"));
+        assert_eq!(span(&attr("gen_ai.system", "gcp.vertex_ai")), Some("vertex"));
+        let both = attr("gen_ai.provider.name", "gcp.gen_ai") + &attr("gen_ai.system", "openai");
+        assert_eq!(span(&both), None);
+        assert_eq!(span(""), None);
+    }
 }

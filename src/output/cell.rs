@@ -1,9 +1,10 @@
 //! Typed cells of a view: each format decides how a value reads, so a figure is rounded for people in one place
-//! and written with every digit for machines in another.
+//! and written with every digit for machines in another. Text cells may hold anything a log said: people see it
+//! through `fmt::shown` (no control sequences, no CI commands), CSV through `csv::neutral` (no formulas).
 
 use std::borrow::Cow;
 
-use crate::fmt::{thousands, usd};
+use crate::fmt::{shown, thousands, usd};
 use crate::money::Usd;
 
 /// How a float reads in the table.
@@ -13,8 +14,10 @@ pub enum Shown {
     Times(usize),
     /// Dollars per 1M tokens, to 4 decimals without trailing zeros: `$0.15`.
     PerMillion,
+    /// A signed percentage for people, `-25%`; the plain number in CSV.
+    Percent,
     /// A share as a percentage with this many decimals: `0.153` reads `15.3%`.
-    Percent(usize),
+    Share(usize),
     /// A plain number with this many decimals.
     Fixed(usize),
     /// As CSV writes it.
@@ -35,6 +38,8 @@ pub enum Cell<'a> {
     /// No value: the view's `absent` text for people, an empty CSV cell.
     Empty,
     Text(Cow<'a, str>),
+    /// Text that matters most in its table (an overrun): bold in Markdown, plain elsewhere.
+    Strong(Cow<'a, str>),
     /// Digits grouped for people, plain in CSV.
     Int(u64),
     /// Rounded for people (`fmt::usd`), every digit in CSV.
@@ -62,14 +67,15 @@ impl<'a> Cell<'a> {
     pub fn human(&self, absent: &str) -> String {
         match self {
             Cell::Empty => absent.to_string(),
-            Cell::Text(s) => s.to_string(),
+            Cell::Text(s) | Cell::Strong(s) => shown(s).into_owned(),
             Cell::Int(n) => thousands(*n),
             Cell::Usd(u) => usd(*u),
             Cell::Float(v, Shown::Times(places), _) => format!("{v:.places$}x"),
             Cell::Float(v, Shown::PerMillion, _) => per_million(*v),
-            Cell::Float(v, Shown::Percent(places), _) if v.is_finite() => format!("{:.places$}%", v * 100.0),
+            Cell::Float(v, Shown::Percent, _) => format!("{v:+}%"),
+            Cell::Float(v, Shown::Share(places), _) if v.is_finite() => format!("{:.places$}%", v * 100.0),
             Cell::Float(v, Shown::Fixed(places), _) if v.is_finite() => format!("{v:.places$}"),
-            Cell::Float(_, Shown::Percent(_) | Shown::Fixed(_), _) => absent.to_string(),
+            Cell::Float(_, Shown::Share(_) | Shown::Fixed(_), _) => absent.to_string(),
             Cell::Float(_, Shown::Plain, _) => self.machine_one(),
             Cell::Range(lo, hi) => match (lo.as_ref(), hi.as_ref()) {
                 (Cell::Empty, _) | (_, Cell::Empty) => absent.to_string(),
@@ -92,7 +98,7 @@ impl<'a> Cell<'a> {
     fn machine_one(&self) -> String {
         match self {
             Cell::Empty | Cell::Range(..) => String::new(),
-            Cell::Text(s) => s.to_string(),
+            Cell::Text(s) | Cell::Strong(s) => super::csv::neutral(s),
             Cell::Int(n) => n.to_string(),
             Cell::Usd(u) => u.to_string(),
             Cell::Float(v, _, Digits::Shortest) => v.to_string(),

@@ -1,10 +1,30 @@
 //! `--format csv`: the view's machine columns, one record per row, then the totals keyed `TOTAL`. Money is written
 //! with every digit (the digits JSON carries), and an empty cell means "no value".
+//!
+//! A spreadsheet runs a cell that begins with `=`, `+`, `-` or `@` as a formula, so a model or session name from
+//! the logs could run one on the machine that opens the report. Text cells are neutralised as OWASP recommends (a
+//! leading `'`); numbers are numbers and are written as they are, `-25.0` included.
 
 use std::io::Write;
 
 use super::Exporter;
 use super::view::{Cell, View};
+use crate::fmt::shown;
+
+/// What a spreadsheet reads as the start of a formula. OWASP lists TAB and CR too: `shown` has escaped those, so no
+/// cell begins with one.
+const FORMULA_START: [char; 4] = ['=', '+', '-', '@'];
+
+/// A text cell as CSV writes it: control characters escaped as a terminal shows them (a report is read with `cat`
+/// as often as with a spreadsheet), and a leading `'` before anything a spreadsheet would run.
+pub(super) fn neutral(s: &str) -> String {
+    let s = shown(s);
+    if s.starts_with(FORMULA_START) {
+        format!("'{s}")
+    } else {
+        s.into_owned()
+    }
+}
 
 pub struct Csv;
 
@@ -45,5 +65,22 @@ impl Exporter for Csv {
         }
         out.flush()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutral;
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_neutralised() {
+        assert_eq!(neutral("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        for s in ["+1", "-2+3", "@SUM(A1)"] {
+            assert_eq!(neutral(s), format!("'{s}"));
+        }
+        assert_eq!(neutral("\tx"), "\\u{9}x");
+        assert_eq!(neutral("a\nb"), "a\\u{a}b");
+        assert_eq!(neutral("openai/gpt-4o"), "openai/gpt-4o");
+        assert_eq!(neutral("a=b"), "a=b");
     }
 }

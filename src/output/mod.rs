@@ -11,8 +11,9 @@ mod table;
 pub mod view;
 mod write;
 
+pub use json::write_json;
 pub use report::report_view;
-pub use write::{Destination, with_output, write_json};
+pub use write::{Destination, with_output};
 
 use std::io::Write;
 

@@ -3,12 +3,14 @@
 
 use std::borrow::Cow;
 
-use super::markdown::code;
+use super::markdown::{code, text};
 use super::view::{Cell, Column, Media, Part, PartKind, View};
-use crate::budget::BudgetKind;
-use crate::fmt::{count_of, thousands, usd};
+use crate::budget::{BudgetKind, BudgetResult};
+use crate::diag::LISTED;
+use crate::fmt::{count_of, thousands, usd, usd_apart};
+use crate::money::Usd;
 use crate::pricing::Plan;
-use crate::report::Report;
+use crate::report::{Report, UnpricedRow};
 
 fn table_line(s: String) -> Part<'static> {
     Part::of(Media::Table, PartKind::Line(s))
@@ -94,17 +96,36 @@ pub(super) fn terminal_notes(r: &Report) -> Vec<Part<'static>> {
             }
         }));
     }
-    for u in &r.unpriced {
+    for u in r.unpriced.iter().take(LISTED) {
         out.push(table_line(format!(
             "Unpriced, not in the totals: {} ({}): {}, {} input, {} output tokens.",
             u.model,
             u.reason,
             count_of(u.calls, "call"),
-            thousands(u.input_tokens + u.cached_input_tokens + u.cache_write_tokens),
+            thousands(prompt(u)),
             thousands(u.output_tokens)
         )));
     }
+    if let Some(n) = more_unpriced(r) {
+        out.push(table_line(format!("{n} (--format json lists them all).")));
+    }
     out
+}
+
+/// An unpriced model's prompt tokens, in every input bucket.
+fn prompt(u: &UnpricedRow) -> u64 {
+    u.input_tokens
+        .saturating_add(u.cached_input_tokens)
+        .saturating_add(u.cache_write_tokens)
+}
+
+/// "N more models without a price, not in the totals", past the first `LISTED`.
+fn more_unpriced(r: &Report) -> Option<String> {
+    let more = r.unpriced.len().checked_sub(LISTED).filter(|n| *n > 0)?;
+    Some(format!(
+        "{} more models without a price, not in the totals",
+        thousands(more as u64)
+    ))
 }
 
 /// The budgets as a table of their own: limit, actual figure, verdict.
@@ -120,16 +141,32 @@ fn budgets(r: &Report) -> View<'_> {
             BudgetKind::Model => b.subject.as_str().into(),
             kind => kind.name().into(),
         };
-        let actual = b.actual_usd.map_or("n/a".into(), usd) + if b.projected { " (projected)" } else { "" };
-        let status = if b.over { "**over**" } else { "ok" };
+        let (limit, actual) = match b.actual_usd {
+            Some(a) => usd_apart(b.limit_usd, a),
+            None => (usd(b.limit_usd), "n/a".into()),
+        };
+        let projected = if b.projected { " (projected)" } else { "" };
+        let status = if b.over {
+            Cell::Strong("over".into())
+        } else {
+            Cell::text("ok")
+        };
         v.rows.push(vec![
             Cell::Text(subject),
-            Cell::text(usd(b.limit_usd)),
-            Cell::text(actual),
-            Cell::text(status),
+            Cell::text(limit),
+            Cell::text(actual + projected),
+            status,
         ]);
     }
     v
+}
+
+/// What an offender cost: for a session budget, with the digits that show it above the limit.
+pub(crate) fn offender_cost(b: &BudgetResult, cost: Usd) -> String {
+    match b.kind {
+        BudgetKind::Session => usd_apart(b.limit_usd, cost).1,
+        _ => usd(cost),
+    }
 }
 
 pub(super) fn document_notes(r: &Report) -> Vec<Part<'_>> {
@@ -141,7 +178,7 @@ pub(super) fn document_notes(r: &Report) -> Vec<Part<'_>> {
             let list: Vec<String> = b
                 .offenders
                 .iter()
-                .map(|o| format!("{} {}", code(&o.name), usd(o.cost_usd)))
+                .map(|o| format!("{} {}", code(&o.name), offender_cost(b, o.cost_usd)))
                 .collect();
             out.push(doc(PartKind::Line(format!(
                 "{} budget, largest: {}.",
@@ -152,15 +189,18 @@ pub(super) fn document_notes(r: &Report) -> Vec<Part<'_>> {
     }
     if !r.unpriced.is_empty() {
         out.push(doc(PartKind::Heading("Not priced".into())));
-        for u in &r.unpriced {
+        for u in r.unpriced.iter().take(LISTED) {
             out.push(doc(PartKind::Item(format!(
                 "{} ({}): {}, {} input and {} output tokens, not in the totals",
                 code(&u.model),
-                u.reason,
+                text(&u.reason),
                 count_of(u.calls, "call"),
-                thousands(u.input_tokens + u.cached_input_tokens + u.cache_write_tokens),
+                thousands(prompt(u)),
                 thousands(u.output_tokens)
             ))));
+        }
+        if let Some(n) = more_unpriced(r) {
+            out.push(doc(PartKind::Item(format!("{n} (the JSON report lists them all)"))));
         }
     }
     let (t, s) = (&r.totals, &r.summary);
@@ -175,7 +215,7 @@ pub(super) fn document_notes(r: &Report) -> Vec<Part<'_>> {
     }
     out.push(doc(PartKind::Line(format!(
         "<sub>Prices: {} table. Marginal cost, markup and token tax are estimates, shown low-high.</sub>",
-        r.pricing.layers.join(" + ")
+        text(&r.pricing.layers.join(" + "))
     ))));
     out
 }

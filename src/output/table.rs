@@ -1,11 +1,13 @@
 //! `--format table`: a terminal table for reading, with the view's notes under it. Money is rounded here only;
-//! the CSV and JSON formats carry full precision.
+//! the CSV and JSON formats carry full precision. Cells (through `Cell::human`) and notes are shown through
+//! `fmt::shown`: text from the logs cannot send the terminal a control sequence or start a line.
 
 use comfy_table::{CellAlignment, ContentArrangement, Table as Grid, presets};
 use std::io::Write;
 
 use super::Exporter;
 use super::view::{Align, Media, PartKind, View};
+use crate::fmt::shown;
 
 pub struct Table;
 
@@ -29,8 +31,8 @@ fn grid(view: &View) -> Grid {
 fn parts(w: &mut dyn Write, parts: &[super::view::Part]) -> anyhow::Result<()> {
     for p in parts.iter().filter(|p| p.media != Media::Markdown) {
         match &p.kind {
-            PartKind::Line(s) | PartKind::Title(s) | PartKind::Heading(s) => writeln!(w, "{s}")?,
-            PartKind::Item(s) => writeln!(w, "  {s}")?,
+            PartKind::Line(s) | PartKind::Title(s) | PartKind::Heading(s) => writeln!(w, "{}", shown(s))?,
+            PartKind::Item(s) => writeln!(w, "  {}", shown(s))?,
             PartKind::Blank => writeln!(w)?,
             PartKind::Table(v) => writeln!(w, "{}", grid(v))?,
         }
@@ -41,7 +43,10 @@ fn parts(w: &mut dyn Write, parts: &[super::view::Part]) -> anyhow::Result<()> {
 impl Exporter for Table {
     fn export(&self, view: &View, w: &mut dyn Write) -> anyhow::Result<()> {
         parts(w, &view.head)?;
-        writeln!(w, "{}", grid(view))?;
+        // A view whose columns are all for machines says everything to people in its parts.
+        if view.human_columns().next().is_some() {
+            writeln!(w, "{}", grid(view))?;
+        }
         parts(w, &view.tail)
     }
 }

@@ -84,6 +84,7 @@ mod tests {
 
     fn rates(i: &str, o: &str) -> Rates {
         Rates {
+            listed: 0b11_1111,
             input: d(i),
             output: d(o),
             cached_input: d(i) / d("10"),

@@ -1,10 +1,12 @@
 //! Price tables and marginal-cost estimates: the validated, in-memory form of the YAML under `pricing/`.
 //!
 //! `load` builds a `PriceTable` from the bundled files plus any user overrides; `resolve` maps a logged model
-//! name to a table entry; `cost` turns integer token sums into dollars.
+//! name, and the provider the log states if any, to a table entry; `cost` turns integer token sums into dollars.
 
 mod cost;
+pub mod diff;
 mod estimates;
+pub mod import;
 mod lines;
 mod load;
 mod plans;
@@ -13,14 +15,15 @@ mod schema;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::call::Tier;
 use crate::tokenize::Encoding;
 
 pub use cost::{bucket_cost, buckets_cost, marginal_cost};
-pub use load::{Problem, load, load_text};
+pub use load::{Problem, bundled_files, load, load_text, load_texts};
 pub use plans::{Plan, Profile};
+pub use resolve::litellm_provider;
 
 /// A low-high range of dollars per million tokens (or of a plain factor).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,6 +63,9 @@ pub struct Rates {
     pub cache_write_1h: Decimal,
     /// Listed by some providers; no log format reports 12-hour writes apart yet, so it prices nothing today.
     pub cache_write_12h: Decimal,
+    /// Which of the six rates the table states, in field order (bit 0 = input); the others follow the defaulting
+    /// rules. `pricing diff` compares stated rates only.
+    pub listed: u8,
 }
 
 /// The rates of one prompt-size level in every service tier.
@@ -171,10 +177,7 @@ pub struct PriceTable {
     pub plans: BTreeMap<String, Plan>,
     /// Where the table came from: "bundled", then each override path.
     pub layers: Vec<String>,
-    names: HashMap<String, Vec<usize>>,
-    patterns: Vec<(String, usize)>,
-    /// Changes whenever the index is rebuilt: what a thread's cache of resolved names is valid for.
-    generation: u64,
+    index: resolve::Index,
 }
 
 impl PriceTable {

@@ -144,15 +144,33 @@ pub enum OneOrMany<T> {
     Many(Vec<T>),
 }
 
-/// By hand rather than `untagged`, so that a mistake inside the value keeps serde's own message.
-impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
+/// By hand rather than `untagged`, so that a mistake inside the value keeps serde's own message; through a
+/// visitor rather than a YAML value, so that any format (the bundled tables' JSON too) reads it.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        match serde_yaml::Value::deserialize(d)? {
-            v @ serde_yaml::Value::Sequence(_) => serde_yaml::from_value(v).map(OneOrMany::Many),
-            v => serde_yaml::from_value(v).map(OneOrMany::One),
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        use std::marker::PhantomData;
+
+        struct OneOrManyVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOrManyVisitor<T> {
+            type Value = OneOrMany<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping, or a list of mappings")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
         }
-        .map_err(D::Error::custom)
+
+        d.deserialize_any(OneOrManyVisitor(PhantomData))
     }
 }
 
@@ -194,6 +212,23 @@ pub struct HardwareDef {
     pub utilization: RangeDef,
     pub input_tokens_per_second: RangeDef,
     pub output_tokens_per_second: RangeDef,
+}
+
+/// A whole file, every part typed: how the bundled tables are read from their JSON form. A user's file is read
+/// part by part instead (`load/file.rs`), so that one bad part does not hide the others' problems.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileData {
+    pub provider: Option<ProviderDef>,
+    #[serde(default)]
+    pub models: Vec<ModelDef>,
+    pub cache_read_factor: Option<RangeDef>,
+    #[serde(default)]
+    pub marginal: Vec<MarginalDef>,
+    #[serde(default)]
+    pub profiles: Vec<ProfileDef>,
+    #[serde(default)]
+    pub plans: Vec<PlanDef>,
 }
 
 /// An agent-session shape for `tokencost project`.

@@ -21,3 +21,14 @@ pub fn keys(report: &Value) -> Vec<&str> {
         .map(|g| g["key"].as_str().unwrap())
         .collect()
 }
+
+/// The binary with no user price layer: its data directories point where nothing exists, so a `pricing update`
+/// layer on the machine running the tests never changes what they see.
+pub fn tokencost() -> assert_cmd::Command {
+    let mut c = assert_cmd::cargo::cargo_bin_cmd!("tokencost");
+    let nowhere = concat!(env!("CARGO_TARGET_TMPDIR"), "/no-user-data");
+    c.env("XDG_DATA_HOME", nowhere)
+        .env("HOME", nowhere)
+        .env("LOCALAPPDATA", nowhere);
+    c
+}

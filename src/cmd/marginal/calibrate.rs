@@ -130,7 +130,7 @@ fn view<'a>(doc: &'a Calibrated, data: &Dataset) -> View<'a> {
         ],
         doc,
     );
-    let pct = |x: f64| Cell::Float(x, Shown::Percent(1), Digits::Json);
+    let pct = |x: f64| Cell::Float(x, Shown::Share(1), Digits::Json);
     for g in &doc.groups {
         v.rows.push(vec![
             Cell::text(g.evaluation.as_str()),

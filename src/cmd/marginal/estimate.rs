@@ -149,7 +149,7 @@ fn view(doc: &EstimateDoc) -> View<'_> {
             Cell::Float(c.usd_per_gpu_hour, Shown::Fixed(2), Digits::Json),
             Cell::text(c.price_basis.as_str()),
             Cell::Float(c.tokens_per_s_per_user, Shown::Fixed(0), Digits::Json),
-            Cell::Float(c.utilization, Shown::Percent(0), Digits::Json),
+            Cell::Float(c.utilization, Shown::Share(0), Digits::Json),
             Cell::text(format!("{}, batch {} per group", gpus(d.gpus), d.batch)),
             Cell::Float(c.usd_per_m_input, Shown::PerMillion, Digits::Json),
             Cell::Float(c.usd_per_m_output, Shown::PerMillion, Digits::Json),

@@ -1,13 +1,14 @@
 //! `tokencost marginal predict FILE.csv`: every row with the predicted TTFT, TPOT, throughput and cost added.
 //!
 //! The output keeps the input's columns as they are, so it is written as CSV directly rather than through a
-//! view (whose columns are fixed). A row that cannot be predicted is named on stderr with its line and left out;
+//! view (whose columns are fixed). A row that cannot be predicted is named on stderr with its line (the first 100) and left out;
 //! the exit code then says so.
 
 use anyhow::{Context, Result};
 use std::io::{Read, Write};
 
 use crate::config::PredictConfig;
+use crate::diag::Diag;
 use crate::error::Exit;
 use crate::serving::bundled;
 use crate::serving::calibration::Calibration;
@@ -48,7 +49,8 @@ pub fn run(cfg: PredictConfig) -> Result<Exit> {
     out.write_record(headers.iter().chain(ADDED))?;
     // Architectures are read once per model named.
     let mut archs: std::collections::HashMap<String, Result<Architecture, String>> = Default::default();
-    let mut failed = 0u64;
+    // Rows are named up to the run's limit, then counted: through `diag`, which also escapes what the file says.
+    let mut diag = Diag::new(false);
     let mut record = csv::StringRecord::new();
     let mut lines = Lines::default();
     loop {
@@ -56,9 +58,8 @@ pub fn run(cfg: PredictConfig) -> Result<Exit> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                failed += 1;
                 let line = lines.at(&text, e.position());
-                eprintln!("tokencost: error: {name}:{line}: {e}");
+                diag.error(&format!("{name}:{line}: {e}"));
                 continue;
             }
         }
@@ -78,17 +79,15 @@ pub fn run(cfg: PredictConfig) -> Result<Exit> {
         })();
         match row {
             Ok(added) => out.write_record(record.iter().chain(added.iter().map(String::as_str)))?,
-            Err(e) => {
-                failed += 1;
-                eprintln!("tokencost: error: {name}:{line}: {e}");
-            }
+            Err(e) => diag.error(&format!("{name}:{line}: {e}")),
         }
     }
     out.flush()?;
     drop(out);
     std::io::stdout().flush()?;
-    if failed > 0 {
-        eprintln!("tokencost: {failed} rows of {name} could not be predicted");
+    diag.finish();
+    if diag.errors > 0 {
+        diag.always(&format!("tokencost: {} rows of {name} could not be predicted", diag.errors));
         return Ok(Exit::Partial);
     }
     Ok(Exit::Success)

@@ -7,19 +7,19 @@ use view::view;
 
 use anyhow::{Result, bail};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 use crate::call::GroupBy;
 use crate::config::{ProjectArgs, ShapeSource, plan, priced_model};
 use crate::diag::Diag;
 use crate::engine::Engine;
-use crate::error::Exit;
+use crate::error::{Exit, TooLarge};
 use crate::fmt::count_of;
 use crate::money::Usd;
 use crate::output;
 use crate::pricing::PriceTable;
 use crate::project::{Fitted, Shape, fit, project};
+use crate::report::{plan_range, ratio};
 
 #[derive(Debug, Serialize)]
 struct Row {
@@ -63,10 +63,6 @@ struct Output {
     rows: Vec<Row>,
 }
 
-fn ratio(a: Decimal, b: Decimal) -> Option<f64> {
-    (b > Decimal::ZERO).then(|| (a / b).to_f64()).flatten()
-}
-
 /// The models to project: those named (which must have a price), else every model with a price that can price logs.
 fn models(table: &PriceTable, names: &Option<Vec<String>>) -> Result<Vec<usize>> {
     let Some(names) = names else {
@@ -88,6 +84,7 @@ fn fit_logs(table: &PriceTable, paths: &[std::path::PathBuf], threads: usize) ->
     let mut engine = Engine::new(table, GroupBy::Session, threads)?;
     engine.trace = true;
     let analysis = engine.run(paths, &mut diag);
+    diag.finish();
     let exit = if diag.errors > 0 { Exit::Failure } else { Exit::Success };
     match analysis.trace.as_deref().and_then(fit) {
         Some(f) => Ok((f, exit)),
@@ -101,6 +98,7 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
     let (label, shapes): (String, Vec<(&'static str, Shape)>) = match &args.source {
         ShapeSource::Given { label, shape } => (label.clone(), vec![("given", *shape)]),
         ShapeSource::Logs { paths, threads } => {
+            super::refuse_output_over_input(&args.to, paths)?;
             let (f, e) = fit_logs(table, paths, *threads)?;
             exit = e;
             (
@@ -112,6 +110,9 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
             )
         }
     };
+    for (_, shape) in &shapes {
+        shape.check()?;
+    }
     let mut rows = Vec::new();
     for i in models(table, &args.models)? {
         let model = table.model(i);
@@ -124,9 +125,12 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
         };
         let row = &model.prices[row_idx];
         for (name, shape) in &shapes {
-            let p = project(table, model, row, shape, args.cache);
-            let month = args.sessions_per_month.map(|n| Usd(p.cost * Decimal::from(n)));
-            let range = plan.and_then(|pl| pl.cheaper_range(p.cost));
+            let p = project(table, model, row, shape, args.cache)?;
+            let month = args
+                .sessions_per_month
+                .map(|n| TooLarge::mul(p.cost, Decimal::from(n), "the cost per month").map(Usd))
+                .transpose()?;
+            let range = plan.and_then(|pl| plan_range(pl, p.cost));
             rows.push(Row {
                 model: model.full_id(),
                 shape: name,

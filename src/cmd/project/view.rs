@@ -57,7 +57,11 @@ pub(super) fn view(out: &Output) -> View<'_> {
             Cell::Int(r.input_tokens),
             Cell::Int(r.cached_input_tokens),
             Cell::Int(r.cache_write_tokens),
-            Cell::Int(r.input_tokens + r.cached_input_tokens + r.cache_write_tokens),
+            Cell::Int(
+                r.input_tokens
+                    .saturating_add(r.cached_input_tokens)
+                    .saturating_add(r.cache_write_tokens),
+            ),
             Cell::Int(r.output_tokens),
             Cell::Usd(r.cost_usd_per_session),
             Cell::range(

@@ -17,7 +17,7 @@ impl Loader {
                 pending.push((file.clone(), *line, msg));
             }
         }
-        for (m, o) in &self.models {
+        for (m, o) in self.models.iter().flatten() {
             let names = std::iter::once(&m.id).chain(&m.aliases).map(|n| n.to_lowercase());
             let pats = m.patterns.iter().map(|p| format!("pattern {}", p.to_lowercase()));
             for n in names.chain(pats) {
@@ -42,7 +42,7 @@ impl Loader {
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
-        self.table.models = self.models.into_iter().map(|(m, _)| m).collect();
+        self.table.models = self.models.into_iter().flatten().map(|(m, _)| m).collect();
         self.table
             .models
             .sort_by(|a, b| (&a.provider, &a.id).cmp(&(&b.provider, &b.id)));

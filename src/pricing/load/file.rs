@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use super::{FileCx, Loader};
 use crate::pricing::lines::{Span, YamlLines};
-use crate::pricing::schema::{MarginalDef, ModelDef, PlanDef, ProfileDef, ProviderDef, RangeDef};
+use crate::pricing::schema::{FileData, MarginalDef, ModelDef, PlanDef, ProfileDef, ProviderDef, RangeDef};
 
 /// The first `name` quoted in backticks in a serde message, e.g. the field of "unknown field `inptu`".
 fn quoted_field(msg: &str) -> Option<&str> {
@@ -91,11 +91,56 @@ impl Loader {
                 ),
             }
         }
-        self.add_provider(&cx, provider_def.as_ref(), !models.is_empty());
+        self.add_parts(&cx, provider_def, models, marginal);
+    }
+
+    /// A bundled file from its JSON form, read whole; the YAML gives the lines. A file the JSON cannot give (not
+    /// valid YAML, an unknown key, a value of the wrong type) is read from its YAML, which says where it is wrong.
+    pub(super) fn add_bundled(&mut self, name: &str, yaml: &str, json: &str) {
+        let Ok(Some(data)) = serde_json::from_str::<Option<FileData>>(json) else {
+            return self.add_file(name, yaml);
+        };
+        let cx = FileCx {
+            name,
+            y: YamlLines::new(yaml),
+        };
+        let all = cx.y.all();
+        fn spans<T>(cx: &FileCx, key: &str, items: Vec<T>) -> Vec<(T, Span)> {
+            let spans = cx.items(cx.y.all(), key, items.len());
+            items.into_iter().zip(spans).collect()
+        }
+        if let Some(f) = data.cache_read_factor {
+            let line = cx.line(all, "cache_read_factor");
+            self.table.cache_read_factor = self.range(name, line, "cache_read_factor", f, true);
+        }
+        for (def, span) in spans(&cx, "profiles", data.profiles) {
+            if let Some(p) = self.profile(&cx, &def, span) {
+                self.table.profiles.insert(p.id.clone(), p);
+            }
+        }
+        for (def, span) in spans(&cx, "plans", data.plans) {
+            if let Some(p) = self.plan(&cx, &def, span) {
+                self.table.plans.insert(p.id.clone(), p);
+            }
+        }
+        let models = spans(&cx, "models", data.models);
+        let marginal = spans(&cx, "marginal", data.marginal);
+        self.add_parts(&cx, data.provider, models, marginal);
+    }
+
+    /// The parts of a file that refer to each other: the provider its models belong to, and estimates.
+    fn add_parts(
+        &mut self,
+        cx: &FileCx,
+        provider_def: Option<ProviderDef>,
+        models: Vec<(ModelDef, Span)>,
+        marginal: Vec<(MarginalDef, Span)>,
+    ) {
+        self.add_provider(cx, provider_def.as_ref(), !models.is_empty());
         let provider = provider_def.as_ref().map(|p| p.id.clone()).unwrap_or_default();
-        self.add_models(&cx, &provider, &models);
+        self.add_models(cx, &provider, &models);
         for (def, span) in &marginal {
-            if let Some(m) = self.marginal(&cx, def, *span) {
+            if let Some(m) = self.marginal(cx, def, *span) {
                 self.table.marginal.insert(m.id.clone(), m);
             }
         }

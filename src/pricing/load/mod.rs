@@ -21,34 +21,43 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use super::lines::{Span, YamlLines};
-use super::{Model, PriceTable};
+use super::schema::PriceDef;
+use super::{Model, PriceRow, PriceTable, Provider};
 
-/// The price files compiled into the binary.
-const BUNDLED: &[(&str, &str)] = &[
-    ("pricing/openai.yaml", include_str!("../../../pricing/openai.yaml")),
-    (
-        "pricing/anthropic.yaml",
-        include_str!("../../../pricing/anthropic.yaml"),
-    ),
-    ("pricing/google.yaml", include_str!("../../../pricing/google.yaml")),
-    ("pricing/mistral.yaml", include_str!("../../../pricing/mistral.yaml")),
-    ("pricing/deepseek.yaml", include_str!("../../../pricing/deepseek.yaml")),
-    ("pricing/together.yaml", include_str!("../../../pricing/together.yaml")),
-    (
-        "pricing/fireworks.yaml",
-        include_str!("../../../pricing/fireworks.yaml"),
-    ),
-    ("pricing/groq.yaml", include_str!("../../../pricing/groq.yaml")),
-    ("pricing/bedrock.yaml", include_str!("../../../pricing/bedrock.yaml")),
-    (
-        "pricing/deepinfra.yaml",
-        include_str!("../../../pricing/deepinfra.yaml"),
-    ),
-    ("pricing/article.yaml", include_str!("../../../pricing/article.yaml")),
-    ("pricing/marginal.yaml", include_str!("../../../pricing/marginal.yaml")),
-    ("pricing/profiles.yaml", include_str!("../../../pricing/profiles.yaml")),
-    ("pricing/plans.yaml", include_str!("../../../pricing/plans.yaml")),
-];
+/// The price files compiled into the binary: name, YAML, and the JSON that `build.rs` makes of the YAML.
+macro_rules! bundled {
+    ($($stem:literal),* $(,)?) => {
+        &[$((
+            concat!("pricing/", $stem, ".yaml"),
+            include_str!(concat!("../../../pricing/", $stem, ".yaml")),
+            include_str!(concat!(env!("OUT_DIR"), "/pricing/", $stem, ".json")),
+        )),*]
+    };
+}
+
+const BUNDLED: &[(&str, &str, &str)] = bundled!(
+    "openai",
+    "azure",
+    "anthropic",
+    "google",
+    "vertex",
+    "mistral",
+    "deepseek",
+    "xai",
+    "together",
+    "fireworks",
+    "groq",
+    "bedrock",
+    "deepinfra",
+    "article",
+    "marginal",
+    "profiles",
+    "plans",
+);
+
+/// The bundled files by name (`pricing/openai.yaml`) and YAML text.
+static BUNDLED_YAML: std::sync::LazyLock<Vec<(&str, &str)>> =
+    std::sync::LazyLock::new(|| BUNDLED.iter().map(|(name, yaml, _)| (*name, *yaml)).collect());
 
 /// One thing wrong with a pricing file, at its line (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,8 +76,8 @@ impl fmt::Display for Problem {
 /// Loads the bundled tables, then each override (a YAML file, or a directory of them read in name order).
 pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
     let mut l = Loader::default();
-    for (name, text) in BUNDLED {
-        l.add_file(name, text);
+    for (name, yaml, json) in BUNDLED {
+        l.add_bundled(name, yaml, json);
     }
     l.table.layers.push("bundled".into());
     for path in overrides {
@@ -85,9 +94,32 @@ pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
 
 /// Validates one YAML text on its own, without the bundled tables (estimate references must resolve within it).
 pub fn load_text(name: &str, text: &str) -> Result<PriceTable, Vec<Problem>> {
+    load_texts(&[(name, text)])
+}
+
+/// Validates a whole set of files as one layer, without the bundled tables: a directory about to be written.
+pub fn load_texts<N: AsRef<str>, T: AsRef<str>>(files: &[(N, T)]) -> Result<PriceTable, Vec<Problem>> {
     let mut l = Loader::default();
-    l.add_file(name, text);
+    for (name, text) in files {
+        l.add_file(name.as_ref(), text.as_ref());
+    }
     l.finish()
+}
+
+/// The price files compiled into the binary, by name (`pricing/openai.yaml`) and text.
+pub fn bundled_files() -> &'static [(&'static str, &'static str)] {
+    &BUNDLED_YAML
+}
+
+/// A price row as the loader reads it, every unlisted rate given its default: what a row stands for, so that two
+/// rows written differently can be compared.
+pub(crate) fn effective_row(def: &PriceDef, provider: &Provider) -> Result<PriceRow, Vec<Problem>> {
+    let mut l = Loader::default();
+    let cx = FileCx {
+        name: "row",
+        y: YamlLines::new(""),
+    };
+    l.row(&cx, def, (0, 0), provider).ok_or(l.problems)
 }
 
 #[derive(Clone)]
@@ -99,7 +131,10 @@ pub(super) struct Origin {
 #[derive(Default)]
 pub(super) struct Loader {
     pub(super) table: PriceTable,
-    models: Vec<(Model, Origin)>,
+    /// Models in the order read; a model replaced by a later layer's leaves `None`.
+    models: Vec<Option<(Model, Origin)>>,
+    /// (provider, id) -> the model's place in `models`.
+    model_at: std::collections::HashMap<(String, String), usize>,
     /// Every model's `marginal` reference, checked once all layers are in: (file, line, model, estimate id).
     marginal_refs: Vec<(String, usize, String, String)>,
     pub(super) problems: Vec<Problem>,
@@ -186,8 +221,8 @@ impl Loader {
 #[cfg(test)]
 fn problems_of(text: &str) -> Vec<String> {
     let mut l = Loader::default();
-    for (name, t) in BUNDLED {
-        l.add_file(name, t);
+    for (name, yaml, json) in BUNDLED {
+        l.add_bundled(name, yaml, json);
     }
     l.add_file("user.yaml", text);
     match l.finish() {
@@ -205,5 +240,19 @@ mod tests {
         let t = load(&[]).expect("bundled tables validate");
         assert!(t.models.len() > 40);
         assert!(t.marginal.contains_key("gpt-4o"));
+    }
+
+    /// The JSON that start-up reads says what the YAML says: every file is read from it (none falls back to its
+    /// YAML), and the table built from the YAML alone is the same.
+    #[test]
+    fn the_bundled_json_is_the_yaml() {
+        for (name, _, json) in BUNDLED {
+            let data = serde_json::from_str::<Option<crate::pricing::schema::FileData>>(json);
+            assert!(matches!(data, Ok(Some(_))), "{name}: {data:?}");
+        }
+        let from_json = load(&[]).unwrap();
+        let from_yaml = load_texts(bundled_files()).unwrap();
+        let show = |t: &PriceTable| format!("{:?} {:?} {:?}", t.models, t.providers, t.marginal);
+        assert_eq!(show(&from_json), show(&from_yaml));
     }
 }

@@ -33,9 +33,12 @@ impl Loader {
                     file: name.to_string(),
                     line: span.0 + 1,
                 };
-                self.models
-                    .retain(|(old, _)| !(old.provider == m.provider && old.id == m.id));
-                self.models.push((m, origin));
+                // The earlier model gives way and the new one goes last, as if read after every other.
+                let key = (m.provider.clone(), m.id.clone());
+                if let Some(old) = self.model_at.insert(key, self.models.len()) {
+                    self.models[old] = None;
+                }
+                self.models.push(Some((m, origin)));
             }
         }
     }

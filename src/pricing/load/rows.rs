@@ -1,6 +1,7 @@
 //! A model's dated price rows: the per-bucket rates, the batch rates (explicit or a factor), the priority and flex
 //! service tiers, and long-context levels that take any rate they leave out from their row.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{FileCx, Loader, to_decimal};
@@ -10,7 +11,11 @@ use crate::pricing::{LongContext, PriceRow, Provider, Rates, TierRates};
 
 impl Loader {
     pub(super) fn row(&mut self, cx: &FileCx, def: &PriceDef, span: Span, provider: &Provider) -> Option<PriceRow> {
-        let as_of = self.date(cx.name, cx.line(span, "as_of"), def.as_of.as_deref());
+        // The line of `as_of` only matters for a problem, so a good date does not look for it.
+        let as_of = match def.as_of.as_deref().map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d")) {
+            Some(Ok(d)) => Some(d),
+            _ => self.date(cx.name, cx.line(span, "as_of"), def.as_of.as_deref()),
+        };
         let mut fields = def.rates();
         // An illustrative source may quote an input price alone; such rows never price a log.
         let output_listed = fields.output.is_some() || !provider.illustrative;
@@ -38,27 +43,26 @@ impl Loader {
         };
         let base = self
             .rates(cx, span, None, fields)
-            .and_then(|r| self.tiers(cx, span, r, None, &extra, batch_factor?));
+            .and_then(|r| self.tiers(cx, span, r, &extra, batch_factor?));
         let mut long_context = Vec::new();
-        if let (Some(lcs), Some(base)) = (&def.long_context, &base) {
-            let line = cx.line(span, "long_context");
-            let lc_span = (line - 1, span.1);
-            let items = cx.items(span, "long_context", lcs.as_slice().len());
-            for (i, lc) in lcs.as_slice().iter().enumerate() {
-                let item = if lcs.as_slice().len() > 1 { items[i] } else { lc_span };
-                let level = self.long_context(cx, lc, item, base, batch_factor?)?;
-                if long_context
-                    .last()
-                    .is_some_and(|prev: &LongContext| prev.above >= level.above)
+        if let Some(lcs) = &def.long_context {
+            let lcs = lcs.as_slice();
+            let items = cx.items(span, "long_context", lcs.len());
+            let lc_span = (cx.line(span, "long_context") - 1, span.1);
+            let item = |i: usize| if lcs.len() > 1 { items[i] } else { lc_span };
+            // Checked apart from the rates, so that a bad rate elsewhere does not hide it.
+            for i in 1..lcs.len() {
+                if let (Some(a), Some(b)) = (lcs[i - 1].above, lcs[i].above)
+                    && a >= b
                 {
-                    self.problem(
-                        cx.name,
-                        cx.line(item, "above"),
-                        "long-context levels must be listed by `above`, ascending".into(),
-                    );
+                    let msg = "long-context levels must be listed by `above`, ascending".into();
+                    self.problem(cx.name, cx.line(item(i), "above"), msg);
                     return None;
                 }
-                long_context.push(level);
+            }
+            let base = base.as_ref()?;
+            for (i, lc) in lcs.iter().enumerate() {
+                long_context.push(self.long_context(cx, lc, item(i), base, batch_factor?)?);
             }
         }
         if def.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -89,7 +93,7 @@ impl Loader {
             priority: lc.priority.as_ref(),
             flex: lc.flex.as_ref(),
         };
-        let rates = standard.and_then(|s| self.tiers(cx, span, s, Some(base), &extra, batch_factor));
+        let rates = standard.and_then(|s| self.tiers(cx, span, s, &extra, batch_factor));
         match lc.above {
             Some(above) if above > 0 => Some(LongContext { above, rates: rates? }),
             _ => {
@@ -111,7 +115,6 @@ impl Loader {
         cx: &FileCx,
         span: Span,
         standard: Rates,
-        _below: Option<&TierRates>,
         extra: &Tiers,
         batch_factor: Decimal,
     ) -> Option<TierRates> {
@@ -138,19 +141,31 @@ impl Loader {
         })
     }
 
-    /// A price in USD per million tokens: finite and not negative.
-    fn price(&mut self, file: &str, line: usize, what: &str, v: f64) -> Option<Decimal> {
+    /// A price in USD per million tokens: finite and not negative. The line is looked up only for a problem.
+    fn price(&mut self, cx: &FileCx, span: Span, what: &str, v: f64) -> Option<Decimal> {
         if !v.is_finite() || v < 0.0 {
+            let line = cx.line(span, what);
             self.problem(
-                file,
+                cx.name,
                 line,
                 format!("`{what}` must be a finite price of 0 or more, got {v}"),
             );
             return None;
         }
+        if v > 1e6 {
+            // A dollar a token at most: any token count a log can hold then prices exactly.
+            let line = cx.line(span, what);
+            self.problem(
+                cx.name,
+                line,
+                format!("`{what}` is above $1,000,000 per 1M tokens: {v}"),
+            );
+            return None;
+        }
         let d = to_decimal(v);
         if d.is_none() {
-            self.problem(file, line, format!("`{what}` is too large: {v}"));
+            let line = cx.line(span, what);
+            self.problem(cx.name, line, format!("`{what}` is too large: {v}"));
         }
         d
     }
@@ -158,15 +173,9 @@ impl Loader {
     fn rates(&mut self, cx: &FileCx, span: Span, base: Option<&Rates>, def: RatesDef) -> Option<Rates> {
         let mut ok = true;
         let mut get = |l: &mut Self, key: &str, v: Option<f64>| -> Option<Decimal> {
-            let line = cx.line(span, key);
-            match v {
-                Some(v) => {
-                    let r = l.price(cx.name, line, key, v);
-                    ok &= r.is_some();
-                    r
-                }
-                None => None,
-            }
+            let r = l.price(cx, span, key, v?);
+            ok &= r.is_some();
+            r
         };
         let input = get(self, "input", def.input);
         let output = get(self, "output", def.output);
@@ -191,7 +200,19 @@ impl Loader {
         let cache_write_5m = w5.or(base.map(|b| b.cache_write_5m)).unwrap_or(input);
         let cache_write_1h = w1.or(base.map(|b| b.cache_write_1h)).unwrap_or(cache_write_5m);
         let cache_write_12h = w12.or(base.map(|b| b.cache_write_12h)).unwrap_or(cache_write_1h);
+        let listed = [
+            def.input,
+            def.output,
+            def.cached_input,
+            def.cache_write_5m,
+            def.cache_write_1h,
+            def.cache_write_12h,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0u8, |m, (i, v)| if v.is_some() { m | 1 << i } else { m });
         ok.then_some(Rates {
+            listed,
             input,
             output,
             cached_input,
@@ -217,6 +238,8 @@ fn sub_span(cx: &FileCx, span: Span, key: &str) -> Span {
 impl Rates {
     fn scaled(&self, f: Decimal) -> Rates {
         Rates {
+            // Derived from a factor: nothing here is stated.
+            listed: 0,
             input: self.input * f,
             output: self.output * f,
             cached_input: self.cached_input * f,
@@ -224,5 +247,33 @@ impl Rates {
             cache_write_1h: self.cache_write_1h * f,
             cache_write_12h: self.cache_write_12h * f,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::problems_of;
+
+    #[test]
+    fn tier_blocks_and_levels_report_their_own_lines() {
+        let text = "provider:\n  id: acme\nmodels:\n  - id: a\n    prices:\n      - as_of: 2024-01-01\n        input: 1\n        output: 2\n        priority:\n          input: -5\n        long_context:\n          - above: 500\n            input: 3\n          - above: 100\n            input: 2\n        source: s\n";
+        assert_eq!(
+            problems_of(text),
+            vec![
+                "user.yaml:10: `input` must be a finite price of 0 or more, got -5",
+                "user.yaml:14: long-context levels must be listed by `above`, ascending",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_rate_inside_a_tier_is_named() {
+        let text = "provider:\n  id: acme\nmodels:\n  - id: a\n    prices:\n      - as_of: 2024-01-01\n        input: 1\n        output: 2\n        flex: {inptu: 1}\n        source: s\n";
+        let p = problems_of(text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("user.yaml:") && p[0].contains("unknown field `inptu`"),
+            "{p:?}"
+        );
     }
 }

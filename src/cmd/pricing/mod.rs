@@ -1,10 +1,18 @@
-//! `tokencost pricing list` and `tokencost pricing check`.
+//! `tokencost pricing list` and `tokencost pricing check`; `import` and `update` write price files.
+
+mod import;
+mod update;
+
+pub use import::import;
+pub use update::update;
 
 use anyhow::Result;
 use serde::Serialize;
 
 use crate::config::ListConfig;
+use crate::diag::Diag;
 use crate::error::Exit;
+use crate::fmt::{shown, thousands};
 use crate::output;
 use crate::output::view::{Cell, Column, Part, View};
 use crate::pricing::{self, Model, Tokenizer};
@@ -73,7 +81,7 @@ fn listed(m: &Model) -> Listed {
 
 /// The listing as a view: CSV adds each row's source; `-` stands for a missing value in the table.
 #[allow(clippy::ptr_arg)] // the Vec is the JSON document: a slice cannot be a `dyn Document`
-fn view(rows: &Vec<Listed>) -> View<'_> {
+fn view<'a>(rows: &'a Vec<Listed>, layers: &[String]) -> View<'a> {
     let mut v = View::new(
         vec![
             Column::both("provider", "provider"),
@@ -114,6 +122,10 @@ fn view(rows: &Vec<Listed>) -> View<'_> {
     v.tail.push(Part::line(
         "USD per 1M tokens, the newest row of each model; batch = fraction of list price paid in batch. --format json adds aliases, patterns and sources.",
     ));
+    v.tail.push(Part::line(format!(
+        "Price layers, later over earlier: {}.",
+        layers.join(" + ")
+    )));
     v
 }
 
@@ -125,27 +137,40 @@ pub fn list(cfg: ListConfig) -> Result<Exit> {
         .filter(|m| cfg.provider.as_ref().is_none_or(|p| &m.provider == p))
         .map(listed)
         .collect();
-    output::render(&view(&rows), cfg.format, &cfg.to)?;
+    output::render(&view(&rows, &cfg.table.layers), cfg.format, &cfg.to)?;
     Ok(Exit::Success)
 }
+
+/// Problems `pricing check` prints before it only counts the rest: a table with a broken alias list can have a
+/// problem for every pair of models, and a million lines help no one.
+const CHECK_SHOWN: usize = 100;
 
 pub fn check(paths: &[std::path::PathBuf]) -> Result<Exit> {
     match pricing::load(paths) {
         Ok(t) => {
-            println!(
+            let line = format!(
                 "ok: {} models from {} providers, {} marginal estimates ({})",
                 t.models.len(),
                 t.providers.len(),
                 t.marginal.len(),
                 t.layers.join(" + ")
             );
+            output::with_output(&output::Destination::Stdout, |w| Ok(writeln!(w, "{}", shown(&line))?))?;
             Ok(Exit::Success)
         }
         Err(problems) => {
-            for p in &problems {
-                eprintln!("{p}");
+            let diag = Diag::new(false);
+            for p in problems.iter().take(CHECK_SHOWN) {
+                diag.always(&p.to_string());
             }
-            eprintln!("tokencost: {} problems in the price tables", problems.len());
+            if problems.len() > CHECK_SHOWN {
+                let more = (problems.len() - CHECK_SHOWN) as u64;
+                diag.always(&format!("tokencost: {} more problems not shown", thousands(more)));
+            }
+            diag.always(&format!(
+                "tokencost: {} problems in the price tables",
+                thousands(problems.len() as u64)
+            ));
             Ok(Exit::Failure)
         }
     }
