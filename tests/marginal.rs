@@ -226,3 +226,103 @@ fn calibration_errors_stay_within_what_marginal_md_states() {
     assert_eq!(pooled.len(), 3);
     assert!(pooled.iter().all(|&e| e <= 0.235), "{pooled:?}");
 }
+
+/// A `derived` or `proxy` estimate of pricing/marginal.yaml: id, serving model, widen, input and output low-high.
+type ServingEstimate = (String, String, f64, [f64; 2], [f64; 2]);
+
+fn serving_estimates() -> Vec<ServingEstimate> {
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string("pricing/marginal.yaml").unwrap()).unwrap();
+    let pair = |v: &serde_yaml::Value| [v["low"].as_f64().unwrap(), v["high"].as_f64().unwrap()];
+    yaml["marginal"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e["method"].as_str(), Some("derived" | "proxy")))
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_string(),
+                e["serving_model"].as_str().unwrap().to_string(),
+                e["widen"].as_f64().unwrap_or(1.0),
+                pair(&e["input"]),
+                pair(&e["output"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn derived_and_proxy_estimates_are_what_the_serving_model_gives() {
+    let estimates = serving_estimates();
+    assert!(estimates.len() >= 30, "{}", estimates.len());
+    for (id, model, widen, input, output) in estimates {
+        // tools/serving_estimates.py writes `marginal estimate MODEL` at its defaults to 4 significant digits,
+        // the low end divided and the high end multiplied by `widen`.
+        let doc = json(&["marginal", "estimate", &model]);
+        let (low, high) = (&doc["cases"][0], &doc["cases"][1]);
+        let want_in = [f(&low["usd_per_m_input"]) / widen, f(&high["usd_per_m_input"]) * widen];
+        let want_out = [
+            f(&low["usd_per_m_output"]) / widen,
+            f(&high["usd_per_m_output"]) * widen,
+        ];
+        for (got, want) in input.iter().chain(&output).zip(want_in.iter().chain(&want_out)) {
+            assert!(
+                near(*got, *want, 0.001),
+                "{id}: {got} in pricing/marginal.yaml, the serving model gives {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn priced_chat_models_carry_an_estimate_with_its_method() {
+    let out = tokencost()
+        .args(["pricing", "list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let find = |provider: &str, model: &str| {
+        rows.iter()
+            .find(|r| r["provider"] == provider && r["model"] == model)
+            .unwrap_or_else(|| panic!("{model}"))
+    };
+    // A sourced mid-2024 figure stays given; an open model gets its own architecture; a closed one a named proxy.
+    assert_eq!(find("openai", "gpt-4o")["marginal_method"], "given");
+    let llama = find("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo");
+    assert_eq!(
+        (&llama["marginal_estimate"], &llama["marginal_method"]),
+        (&"serving-llama-3.3-70b".into(), &"derived".into())
+    );
+    let sonnet = find("anthropic", "claude-sonnet-4-5");
+    assert_eq!(sonnet["marginal_method"], "proxy");
+    let basis = sonnet["marginal_basis"].as_str().unwrap();
+    assert!(basis.contains("deepseek-v3") && basis.contains("widened"), "{basis}");
+    // Every model of the main chat families has one.
+    for r in rows {
+        let id = r["model"].as_str().unwrap();
+        if ["claude", "gpt-4o", "gpt-5", "gemini", "deepseek", "qwen"]
+            .iter()
+            .any(|f| id.contains(f))
+        {
+            assert!(r["marginal_method"].is_string(), "{} {id}", r["provider"]);
+        }
+    }
+}
+
+#[test]
+fn markup_covers_todays_models_and_leaves_the_seed_date_alone() {
+    let rows = json(&["markup", "--as-of", "2026-12-01"]);
+    let rows = rows.as_array().unwrap();
+    let sonnet = rows
+        .iter()
+        .find(|r| r["provider"] == "anthropic" && r["model"] == "claude-sonnet-4-5")
+        .unwrap();
+    assert_eq!(sonnet["marginal_method"], "proxy");
+    // Sonnet 4.5 at $3 per 1M input over its estimate's high end: a markup of price / high.
+    let high = f(&sonnet["marginal_input_usd_per_m_high"]);
+    assert!(near(f(&sonnet["input_markup_low"]), 3.0 / high, 1e-9));
+    // On 2024-07-01 only estimates of that time apply: none made by the serving model.
+    let seed = json(&["markup", "--as-of", "2024-07-01"]);
+    assert!(seed.as_array().unwrap().iter().all(|r| r["marginal_method"] == "given"));
+}

@@ -163,6 +163,39 @@ pub struct Marginal {
     pub as_of: NaiveDate,
     /// How a hardware-derived range was computed, for `markup --explain`.
     pub derivation: Option<String>,
+    pub method: Method,
+    /// Lowercase name patterns of the priced models it covers when they name no estimate.
+    pub models: Vec<String>,
+    /// The serving model's name for a derived or proxy figure.
+    pub serving_model: Option<String>,
+}
+
+/// Where a marginal-cost estimate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// A sourced figure (an essay's estimate, published throughput on stated hardware).
+    Given,
+    /// The serving model on the model's own, open architecture.
+    Derived,
+    /// The serving model on a named open architecture standing in for a closed model.
+    Proxy,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Given => "given",
+            Method::Derived => "derived",
+            Method::Proxy => "proxy",
+        }
+    }
+
+    /// Whether the figure applies on `date`: a sourced figure always, one computed by the serving model only from
+    /// the day it was made (so that a past date shows the estimates of its time).
+    pub fn applies(self, as_of: NaiveDate, date: NaiveDate) -> bool {
+        self == Method::Given || as_of <= date
+    }
 }
 
 /// The whole price table: every provider, model and estimate, validated and indexed for lookup.

@@ -87,7 +87,10 @@ pub fn run(cfg: PredictConfig) -> Result<Exit> {
     std::io::stdout().flush()?;
     diag.finish();
     if diag.errors > 0 {
-        diag.always(&format!("tokencost: {} rows of {name} could not be predicted", diag.errors));
+        diag.always(&format!(
+            "tokencost: {} rows of {name} could not be predicted",
+            diag.errors
+        ));
         return Ok(Exit::Partial);
     }
     Ok(Exit::Success)

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Loader, Origin, Problem};
 use crate::pricing::PriceTable;
+use crate::pricing::resolve::glob_match;
 
 impl Loader {
     /// Whole-table checks that need every layer: estimate references and names that overlap within a provider.
@@ -43,6 +44,7 @@ impl Loader {
             return Err(self.problems);
         }
         self.table.models = self.models.into_iter().flatten().map(|(m, _)| m).collect();
+        cover_by_patterns(&mut self.table, &self.estimate_order);
         self.table
             .models
             .sort_by(|a, b| (&a.provider, &a.id).cmp(&(&b.provider, &b.id)));
@@ -51,9 +53,79 @@ impl Loader {
     }
 }
 
+/// A model that names no estimate takes the first estimate whose name patterns match its id: a later layer's
+/// estimates first (a user's file can claim models a bundled catch-all would), each layer's in reading order.
+fn cover_by_patterns(table: &mut PriceTable, order: &[(usize, String)]) {
+    let mut order: Vec<&(usize, String)> = order.iter().collect();
+    order.sort_by_key(|(layer, _)| std::cmp::Reverse(*layer));
+    let patterns: Vec<(String, String)> = (order.iter())
+        .filter_map(|(_, id)| table.marginal.get(id))
+        .flat_map(|m| m.models.iter().map(move |p| (p.clone(), m.id.clone())))
+        .collect();
+    if patterns.is_empty() {
+        return;
+    }
+    for m in table.models.iter_mut().filter(|m| m.marginal.is_none()) {
+        let name = m.id.to_lowercase();
+        if let Some((_, id)) = patterns.iter().find(|(p, _)| glob_match(p, &name)) {
+            m.marginal = Some(id.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::problems_of;
+    use super::super::{BUNDLED, Loader, problems_of};
+    use crate::pricing::Method;
+
+    #[test]
+    fn models_without_an_estimate_take_the_first_whose_patterns_match_a_users_first() {
+        let mut l = Loader::default();
+        for (name, yaml, json) in BUNDLED {
+            l.add_bundled(name, yaml, json);
+        }
+        l.table.layers.push("bundled".into());
+        let t = l.finish().unwrap();
+        let est = |provider: &str, id: &str| {
+            let m = t.models.iter().find(|m| m.provider == provider && m.id == id).unwrap();
+            t.marginal_for(m).map(|e| (e.id.as_str(), e.method))
+        };
+        // A model that names its estimate keeps it; the others take the first pattern that matches.
+        assert_eq!(est("openai", "gpt-4o"), Some(("gpt-4o", Method::Given)));
+        assert_eq!(est("openai", "gpt-4o-mini"), Some(("proxy-gpt-4o-mini", Method::Proxy)));
+        assert_eq!(est("openai", "gpt-4"), None);
+
+        let mut l = Loader::default();
+        for (name, yaml, json) in BUNDLED {
+            l.add_bundled(name, yaml, json);
+        }
+        l.table.layers.push("bundled".into());
+        let mine = "marginal:\n  - id: my-mini\n    models: [\"gpt-4o-mini*\"]\n    input: {low: 0.01, high: 0.02}\n    output: {low: 0.05, high: 0.1}\n    source: my own measurements\n    as_of: 2026-12-01\n";
+        l.add_file("mine.yaml", mine);
+        let t = l.finish().unwrap();
+        let mini = t
+            .models
+            .iter()
+            .find(|m| m.provider == "openai" && m.id == "gpt-4o-mini")
+            .unwrap();
+        assert_eq!(t.marginal_for(mini).map(|e| e.id.as_str()), Some("my-mini"));
+    }
+
+    #[test]
+    fn an_unknown_method_and_a_proxy_without_its_model_are_problems() {
+        let text = "marginal:\n  - id: x\n    method: guessed\n    input: {low: 1, high: 2}\n    output: {low: 1, high: 2}\n    source: s\n    as_of: 2026-01-01\n  - id: y\n    method: proxy\n    input: {low: 1, high: 2}\n    output: {low: 1, high: 2}\n    source: s\n    as_of: 2026-01-01\n";
+        let p = problems_of(text);
+        assert!(
+            p.iter()
+                .any(|p| p.starts_with("user.yaml:3: `method` must be given, derived or proxy, got `guessed`")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|p| p.starts_with("user.yaml:9: a proxy estimate names its `serving_model`")),
+            "{p:?}"
+        );
+    }
 
     #[test]
     fn overlapping_aliases_are_rejected() {

@@ -137,6 +137,8 @@ pub(super) struct Loader {
     model_at: std::collections::HashMap<(String, String), usize>,
     /// Every model's `marginal` reference, checked once all layers are in: (file, line, model, estimate id).
     marginal_refs: Vec<(String, usize, String, String)>,
+    /// Estimate ids in the order first read, with the layer that read them last: how their name patterns are tried.
+    estimate_order: Vec<(usize, String)>,
     pub(super) problems: Vec<Problem>,
 }
 
