@@ -57,7 +57,9 @@ pub enum MarginalCommand {
 /// GPU profiles beyond the bundled ones.
 #[derive(Debug, Args)]
 pub struct GpuArgs {
-    /// A YAML file of GPU profiles, layered over the bundled ones (serving/gpus.yaml shows the shape; repeatable).
+    /// A YAML file of GPU profiles, layered over the bundled ones (serving/gpus.yaml shows the shape; a card you
+    /// own can give its purchase price, years and power instead of an hourly price; repeatable): for `marginal`
+    /// and for `self:MODEL@GPU` targets.
     #[arg(long = "gpus", value_name = "FILE")]
     pub gpus: Vec<PathBuf>,
 }
@@ -309,6 +311,8 @@ pub struct ProjectCliArgs {
     pub threads: Option<usize>,
     #[command(flatten)]
     pub pricing: PricingArgs,
+    #[command(flatten)]
+    pub gpus: GpuArgs,
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +333,8 @@ pub struct CompareCliArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub pricing: PricingArgs,
+    #[command(flatten)]
+    pub gpus: GpuArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -326,3 +326,62 @@ fn markup_covers_todays_models_and_leaves_the_seed_date_alone() {
     let seed = json(&["markup", "--as-of", "2024-07-01"]);
     assert!(seed.as_array().unwrap().iter().all(|r| r["marginal_method"] == "given"));
 }
+
+#[test]
+fn self_hosting_is_a_target_of_project_and_compare() {
+    // The serving model's estimate for Llama 3.3 70B on H100s at $2.10 per GPU-hour; a self-hosted target is
+    // priced at its high (low-load) end and carries the whole range as its marginal cost.
+    let est = json(&[
+        "marginal",
+        "estimate",
+        "llama-3.3-70b",
+        "--gpu",
+        "h100",
+        "--gpu-hour",
+        "2.10",
+    ]);
+    let (low, high) = (&est["cases"][0], &est["cases"][1]);
+    let out = tokencost()
+        .args([
+            "project",
+            "--models",
+            "self:llama-3.3-70b@h100:2.10",
+            "--calls",
+            "2",
+            "--base-prompt",
+            "1000",
+        ])
+        .args(["--growth", "0", "--output", "100", "--format", "json"])
+        .assert()
+        .success();
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let row = &doc["rows"][0];
+    assert_eq!(row["model"], "self/llama-3.3-70b@h100:2.10");
+    // 2 calls of 1,000 prompt and 100 output tokens: 2,000 x input + 200 x output, per 1M.
+    let per_session =
+        |case: &Value| (2000.0 * f(&case["usd_per_m_input"]) + 200.0 * f(&case["usd_per_m_output"])) / 1e6;
+    assert!(near(f(&row["cost_usd_per_session"]), per_session(high), 1e-6), "{row}");
+    assert!(near(f(&row["marginal_cost_usd_low"]), per_session(low), 1e-6), "{row}");
+
+    // compare names how it was priced, and a malformed target says what it should look like.
+    let out = tokencost()
+        .args([
+            "compare",
+            "fixtures/hand.jsonl",
+            "--models",
+            "self:llama-3.3-70b@h100:2.10",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("self/llama-3.3-70b@h100:2.10: self-hosted, priced at the low-load case"),
+        "{text}"
+    );
+    let out = tokencost()
+        .args(["project", "--models", "self:llama-3.3-70b"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("self:MODEL@GPU[:USD-PER-GPU-HOUR]"), "{err}");
+}

@@ -34,6 +34,28 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
     }
 }
 
+/// A line per self-hosted target among `models`: how it was priced (the serving model's low-load case at the
+/// GPU-hour price given), so that the figure is never read as a provider's price.
+pub(crate) fn self_hosted_notes(
+    table: &crate::pricing::PriceTable,
+    models: &[usize],
+) -> Vec<crate::output::view::Part<'static>> {
+    let mut notes = Vec::new();
+    for &i in models {
+        let m = table.model(i);
+        if m.provider == "self"
+            && let Some(row) = m.prices.last()
+        {
+            notes.push(crate::output::view::Part::line(format!(
+                "{}: {}.",
+                m.full_id(),
+                row.source
+            )));
+        }
+    }
+    notes
+}
+
 /// Refuses, before anything is read, a `-o` file that the command would read: the report would replace the log.
 /// Directories are expanded as the engine expands them, and only when `-o` names a file that is already there.
 pub(crate) fn refuse_output_over_input(to: &Destination, inputs: &[PathBuf]) -> anyhow::Result<()> {

@@ -9,6 +9,7 @@ mod marginal;
 mod output;
 mod project;
 mod run_diff;
+mod self_host;
 
 pub use analyze::AnalyzeConfig;
 pub use import::{ImportConfig, UpdateConfig, user_layer};
@@ -103,9 +104,15 @@ impl From<EncodingArg> for Encoding {
 /// The bundled tables, then the user's price layer (`pricing update`'s directory, when it holds files), then the
 /// `--pricing` files; every problem is reported, not only the first.
 pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
+    price_table_with(args, &[], &crate::cli::GpuArgs { gpus: Vec::new() })
+}
+
+/// `price_table` with the self-hosted targets named on the command line (`self:MODEL@GPU`) as a last layer.
+pub fn price_table_with(args: &PricingArgs, names: &[String], gpus: &crate::cli::GpuArgs) -> Result<PriceTable> {
+    let texts = self_host::layer(names, gpus)?;
     let user = user_layer();
     let layers: Vec<PathBuf> = user.iter().cloned().chain(args.pricing.iter().cloned()).collect();
-    let mut table = pricing::load(&layers).map_err(|p| {
+    let mut table = pricing::load_with(&layers, &texts).map_err(|p| {
         let e = anyhow::Error::from(PricingError(p));
         match &user {
             Some(dir) => e.context(format!(
@@ -130,6 +137,14 @@ pub fn date(flag: &str, s: &str) -> Result<NaiveDate> {
 /// A model named on the command line, as its price-table entry: an ambiguous or unknown name is an error that says
 /// what to do about it.
 pub fn priced_model(table: &PriceTable, name: &str) -> Result<usize> {
+    // A self-hosted target is found by the name it was made from: its `@` would read as a Vertex id.
+    if name.starts_with("self:") {
+        let found = table
+            .models
+            .iter()
+            .position(|m| m.provider == "self" && m.aliases.iter().any(|a| a == name));
+        return found.ok_or_else(|| anyhow::anyhow!("no self-hosted target `{name}`"));
+    }
     match table.resolve(name) {
         Resolution::Found(i) => Ok(i),
         Resolution::Ambiguous(c) => bail!("model `{name}` is ambiguous: {}", c.join(", ")),

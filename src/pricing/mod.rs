@@ -21,7 +21,7 @@ use crate::call::Tier;
 use crate::tokenize::Encoding;
 
 pub use cost::{bucket_cost, buckets_cost, marginal_cost};
-pub use load::{Problem, bundled_files, load, load_text, load_texts};
+pub use load::{Problem, bundled_files, load, load_text, load_texts, load_with};
 pub use plans::{Plan, Profile};
 pub use resolve::litellm_provider;
 

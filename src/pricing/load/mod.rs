@@ -75,6 +75,11 @@ impl fmt::Display for Problem {
 
 /// Loads the bundled tables, then each override (a YAML file, or a directory of them read in name order).
 pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
+    load_with(overrides, &[])
+}
+
+/// `load`, then texts made by the program itself (a self-hosted model's prices), each a layer of its own.
+pub fn load_with(overrides: &[PathBuf], texts: &[(String, String)]) -> Result<PriceTable, Vec<Problem>> {
     let mut l = Loader::default();
     for (name, yaml, json) in BUNDLED {
         l.add_bundled(name, yaml, json);
@@ -88,6 +93,10 @@ pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
             }
         }
         l.table.layers.push(path.display().to_string());
+    }
+    for (name, text) in texts {
+        l.add_file(name, text);
+        l.table.layers.push(name.clone());
     }
     l.finish()
 }
