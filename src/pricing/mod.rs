@@ -210,6 +210,8 @@ pub struct PriceTable {
     pub plans: BTreeMap<String, Plan>,
     /// Where the table came from: "bundled", then each override path.
     pub layers: Vec<String>,
+    /// (lowercase name pattern, estimate id), in the order tried for a model that names no estimate.
+    pub estimate_patterns: Vec<(String, String)>,
     index: resolve::Index,
 }
 
@@ -218,8 +220,17 @@ impl PriceTable {
         &self.models[idx]
     }
 
+    /// The model's estimate: the one it names, else the first whose name patterns match its id.
     pub fn marginal_for(&self, model: &Model) -> Option<&Marginal> {
-        model.marginal.as_ref().and_then(|m| self.marginal.get(m))
+        match &model.marginal {
+            Some(m) => self.marginal.get(m),
+            None if self.estimate_patterns.is_empty() => None,
+            None => {
+                let name = model.id.to_lowercase();
+                let (_, id) = (self.estimate_patterns.iter()).find(|(p, _)| resolve::glob_match(p, &name))?;
+                self.marginal.get(id)
+            }
+        }
     }
 
     pub fn cache_read_factor(&self) -> Range {

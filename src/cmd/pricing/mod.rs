@@ -79,7 +79,7 @@ fn listed(m: &Model, table: &PriceTable) -> Listed {
             Tokenizer::Estimate(r) => format!("estimate (o200k_base x {r})"),
         },
         context_window: m.context_window,
-        marginal_estimate: m.marginal.clone(),
+        marginal_estimate: est.map(|e| e.id.clone()),
         marginal_method: est.map(|e| e.method.name()),
         marginal_basis: est.map(|e| e.source.clone()),
         source: row.source.clone(),

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use super::{Loader, Origin, Problem};
 use crate::pricing::PriceTable;
-use crate::pricing::resolve::glob_match;
 
 impl Loader {
     /// Whole-table checks that need every layer: estimate references and names that overlap within a provider.
@@ -44,7 +43,7 @@ impl Loader {
             return Err(self.problems);
         }
         self.table.models = self.models.into_iter().flatten().map(|(m, _)| m).collect();
-        cover_by_patterns(&mut self.table, &self.estimate_order);
+        self.table.estimate_patterns = estimate_patterns(&self.table, &self.estimate_order);
         self.table
             .models
             .sort_by(|a, b| (&a.provider, &a.id).cmp(&(&b.provider, &b.id)));
@@ -53,24 +52,16 @@ impl Loader {
     }
 }
 
-/// A model that names no estimate takes the first estimate whose name patterns match its id: a later layer's
-/// estimates first (a user's file can claim models a bundled catch-all would), each layer's in reading order.
-fn cover_by_patterns(table: &mut PriceTable, order: &[(usize, String)]) {
+/// The estimates' name patterns in the order they are tried: a later layer's first (a user's file can claim
+/// models a bundled catch-all would), each layer's in reading order. Matching waits until a model's estimate is
+/// asked for: done for every model at load, it would cost more than the rest of loading.
+fn estimate_patterns(table: &PriceTable, order: &[(usize, String)]) -> Vec<(String, String)> {
     let mut order: Vec<&(usize, String)> = order.iter().collect();
     order.sort_by_key(|(layer, _)| std::cmp::Reverse(*layer));
-    let patterns: Vec<(String, String)> = (order.iter())
+    (order.iter())
         .filter_map(|(_, id)| table.marginal.get(id))
         .flat_map(|m| m.models.iter().map(move |p| (p.clone(), m.id.clone())))
-        .collect();
-    if patterns.is_empty() {
-        return;
-    }
-    for m in table.models.iter_mut().filter(|m| m.marginal.is_none()) {
-        let name = m.id.to_lowercase();
-        if let Some((_, id)) = patterns.iter().find(|(p, _)| glob_match(p, &name)) {
-            m.marginal = Some(id.clone());
-        }
-    }
+        .collect()
 }
 
 #[cfg(test)]
