@@ -17,6 +17,10 @@ const EXIT_CODES: &str = "Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Show every column of a table however narrow the terminal (by default a table on a terminal leaves out its
+    /// less important columns to fit, and says which).
+    #[arg(long, global = true)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -41,6 +45,13 @@ pub enum Command {
     /// measurements.
     #[command(subcommand)]
     Marginal(MarginalCommand),
+    /// Print a completion script for a shell (e.g. `tokencost completions bash > ~/.local/share/bash-completion/completions/tokencost`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `tokencost man > tokencost.1 && man ./tokencost.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
+    tokencost::output::keep_every_column(cli.wide);
     match Config::new(cli.command).and_then(cmd::run) {
         Ok(exit) => exit.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),

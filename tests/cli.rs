@@ -521,3 +521,61 @@ fn json_and_csv_carry_the_same_digits() {
     assert_eq!(report["totals"]["cost_usd"].to_string(), "66112.1111058");
     assert_eq!(rows.last().unwrap()[7], "66112.1111058");
 }
+
+// A table on a terminal of 80 columns leaves out the token buckets and the estimates beside the markup, says so,
+// and keeps its figures: the sample's total is $0.6804 at any width. `--wide` shows every column.
+#[test]
+fn a_table_fits_the_terminal_and_wide_shows_every_column() {
+    let run = |more: &[&str]| {
+        let out = tokencost()
+            .env("COLUMNS", "80")
+            .args(["analyze", "fixtures/sample.jsonl"])
+            .args(more)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let narrow = run(&[]);
+    let table: Vec<&str> = narrow
+        .lines()
+        .take_while(|l| !l.starts_with("Hidden at this width"))
+        .collect();
+    assert!(table.iter().all(|l| l.chars().count() <= 80), "{narrow}");
+    assert!(table[1].contains("model") && table[1].contains("cost") && table[1].contains("markup (est.)"));
+    assert!(!table[1].contains("cached input"), "{narrow}");
+    assert!(narrow.contains("│ total "), "{narrow}");
+    assert!(narrow.contains("$0.6804"), "{narrow}");
+    assert!(narrow.contains(
+        "Hidden at this width: input, cached input, cache write, output, marginal (est.), token tax (est.); \
+         --wide shows them."
+    ));
+    let wide = run(&["--wide"]);
+    assert!(wide.lines().nth(1).unwrap().contains("cached input"), "{wide}");
+    assert!(!wide.contains("Hidden at this width"), "{wide}");
+}
+
+// Completion scripts and the manual page come from the same definition the parser uses: every shell's script names
+// the subcommands and flags, the bash one is valid bash, the page is roff with the commands in it.
+#[test]
+fn completions_and_the_manual_page_describe_the_command_line() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (out, _) = ok(&["completions", shell]);
+        for word in ["analyze", "pricing", "wide"] {
+            assert!(out.contains(word), "{shell} script lacks {word}");
+        }
+    }
+    let (bash, _) = ok(&["completions", "bash"]);
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("tokencost.bash");
+    std::fs::write(&script, bash).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .unwrap();
+    assert!(check.success(), "bash -n rejects the script");
+    let (page, _) = ok(&["man"]);
+    assert!(page.contains(".TH tokencost 1"), "{page}");
+    assert!(page.contains("analyze") && page.contains("diff"), "{page}");
+    tokencost().args(["completions", "tcsh"]).assert().code(2);
+}

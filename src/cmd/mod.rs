@@ -9,6 +9,7 @@ pub mod markup;
 pub mod pricing;
 pub mod pricing_diff;
 pub mod project;
+pub mod shell;
 
 use std::path::PathBuf;
 
@@ -27,6 +28,8 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
         Config::Marginal(cfg) => marginal::run(cfg),
+        Config::Completions(shell) => shell::completions(shell),
+        Config::Man => shell::man(),
         Config::PricingDiff(cfg) => pricing_diff::run(cfg),
         Config::Diff(cfg) => diff::run(*cfg),
         Config::PricingImport(cfg) => pricing::import(cfg),

@@ -38,6 +38,10 @@ pub enum Config {
     Markup(PriceTable, MarkupArgs),
     PricingList(ListConfig),
     PricingCheck(Vec<PathBuf>),
+    /// A completion script for this shell, on stdout.
+    Completions(clap_complete::Shell),
+    /// The manual page, on stdout.
+    Man,
     PricingDiff(DiffConfig),
     Diff(Box<RunDiffConfig>),
     PricingImport(ImportConfig),
@@ -67,6 +71,8 @@ impl Config {
                 Config::PricingList(ListConfig::new(provider, &out, &pricing)?)
             }
             Command::Pricing(PricingCommand::Check { paths }) => Config::PricingCheck(paths),
+            Command::Completions { shell } => Config::Completions(shell),
+            Command::Man => Config::Man,
             Command::Pricing(PricingCommand::Diff {
                 since,
                 provider,

@@ -4,7 +4,8 @@
 //! request processor writes them (a Responses API request/response pair too), and any OpenAI-compatible response
 //! carrying `usage.prompt_tokens`.
 //!
-//! Usage: `prompt_tokens` includes `prompt_tokens_details.cached_tokens`, so fresh input = prompt - cached;
+//! Usage: `prompt_tokens` includes `prompt_tokens_details.cached_tokens` (DeepSeek: `prompt_cache_hit_tokens`), so
+//! fresh input = prompt - cached;
 //! `completion_tokens` includes reasoning tokens and is all billed as output.
 
 use serde_json::Value;
@@ -56,7 +57,12 @@ pub fn session(req: &Value) -> Result<Option<String>, LineError> {
 /// Normalised buckets from a Chat Completions `usage` object.
 pub fn usage(u: &Value) -> Result<Tokens, LineError> {
     let prompt = tokens(u, "prompt_tokens")?;
-    let cached = tokens(u, "prompt_tokens_details.cached_tokens")?;
+    // DeepSeek states its cache hits as `prompt_cache_hit_tokens` (with `prompt_cache_miss_tokens`, the rest of the
+    // prompt) where OpenAI writes `prompt_tokens_details.cached_tokens`; a server that writes both means the same.
+    let cached = match tokens(u, "prompt_tokens_details.cached_tokens")? {
+        0 => tokens(u, "prompt_cache_hit_tokens")?,
+        n => n,
+    };
     if cached > prompt {
         return Err(LineError::bad("`cached_tokens` exceeds `prompt_tokens`"));
     }
@@ -195,6 +201,14 @@ mod tests {
             "completion_tokens_details": {"reasoning_tokens": 256}});
         let t = usage(&u).unwrap();
         assert_eq!((t.input, t.cache_read, t.output), (86, 1920, 300));
+    }
+
+    #[test]
+    fn deepseek_cache_hits_are_cached_input() {
+        let u = json!({"prompt_tokens": 10000, "completion_tokens": 1000,
+            "prompt_cache_hit_tokens": 6000, "prompt_cache_miss_tokens": 4000});
+        let t = usage(&u).unwrap();
+        assert_eq!((t.input, t.cache_read, t.output), (4000, 6000, 1000));
     }
 
     #[test]

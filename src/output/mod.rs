@@ -13,6 +13,7 @@ mod write;
 
 pub use json::write_json;
 pub use report::report_view;
+pub use table::keep_every_column;
 pub use write::{Destination, with_output};
 
 use std::io::Write;
@@ -65,5 +66,9 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
 
 /// Renders `view` in `format` to where the output goes.
 pub fn render(view: &View, format: Format, to: &Destination) -> anyhow::Result<()> {
+    // Only a table people read on stdout is narrowed to their terminal; a file keeps every column.
+    if let (Format::Table, Destination::Stdout, Some(width)) = (format, to, table::stdout_width()) {
+        return with_output(to, |w| table::Fitted(width).export(view, w));
+    }
     with_output(to, |w| exporter(format).export(view, w))
 }

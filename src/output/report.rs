@@ -10,19 +10,32 @@ use crate::report::{Report, Row};
 fn columns(by: &'static str, per_call: bool) -> Vec<Column> {
     let mut c = vec![Column::both(by, by)];
     if per_call {
-        c.extend(["file", "line", "model", "token_source"].map(Column::machine));
+        c.extend([
+            Column::machine("file"),
+            Column::machine("line"),
+            Column::both("model", "model"),
+            Column::machine("token_source"),
+        ]);
     }
+    // On a narrow terminal the token buckets go first, then the estimates beside markup; the calls, the cost and
+    // the markup stay.
     c.extend([
         Column::both("calls", "calls").right(),
-        Column::both("input_tokens", "input").right(),
-        Column::both("cached_input_tokens", "cached input").right(),
-        Column::both("cache_write_tokens", "cache write").right(),
+        Column::both("input_tokens", "input").right().droppable(2),
+        Column::both("cached_input_tokens", "cached input").right().droppable(3),
+        Column::both("cache_write_tokens", "cache write").right().droppable(3),
         Column::machine("cache_write_1h_tokens"),
-        Column::both("output_tokens", "output").right(),
+        Column::both("output_tokens", "output").right().droppable(2),
         Column::both("cost_usd", "cost").right(),
-        Column::both("marginal_cost_usd", "marginal (est.)").right().pair(),
+        Column::both("marginal_cost_usd", "marginal (est.)")
+            .right()
+            .pair()
+            .droppable(1),
         Column::both("markup", "markup (est.)").right().pair(),
-        Column::both("token_tax_usd", "token tax (est.)").right().pair(),
+        Column::both("token_tax_usd", "token tax (est.)")
+            .right()
+            .pair()
+            .droppable(1),
         Column::machine("token_tax_share").pair(),
         Column::machine("cost_without_estimate_usd"),
         Column::machine("counted_calls"),

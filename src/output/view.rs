@@ -38,6 +38,9 @@ pub struct Column {
     pub align: Align,
     /// A low-high column: two CSV columns, `{name}_low` and `{name}_high`, one cell for people.
     pub pair: bool,
+    /// How soon the terminal table leaves the column out when it is wider than the terminal: 0 never, and the
+    /// highest level first. Other formats show every column.
+    pub drop: u8,
 }
 
 impl Column {
@@ -47,6 +50,7 @@ impl Column {
             title: Some(title.into()),
             align: Align::Left,
             pair: false,
+            drop: 0,
         }
     }
 
@@ -57,6 +61,7 @@ impl Column {
             title: None,
             align: Align::Left,
             pair: false,
+            drop: 0,
         }
     }
 
@@ -67,6 +72,7 @@ impl Column {
             title: Some(title.into()),
             align: Align::Left,
             pair: false,
+            drop: 0,
         }
     }
 
@@ -78,6 +84,12 @@ impl Column {
     /// Its cells are `Cell::Range`s.
     pub fn pair(mut self) -> Self {
         self.pair = true;
+        self
+    }
+
+    /// Left out of a terminal table too narrow for it, before columns of lower levels (see `drop`).
+    pub fn droppable(mut self, level: u8) -> Self {
+        self.drop = level;
         self
     }
 }
