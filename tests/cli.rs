@@ -579,3 +579,33 @@ fn completions_and_the_manual_page_describe_the_command_line() {
     assert!(page.contains("analyze") && page.contains("diff"), "{page}");
     tokencost().args(["completions", "tcsh"]).assert().code(2);
 }
+
+// Names typed on the command line: every unknown model of `compare --models` in one error, each with the closest
+// names the table has; `--provider` in any case; an unknown provider with the closest ids.
+#[test]
+fn unknown_names_are_all_reported_with_suggestions() {
+    let out = tokencost()
+        .args([
+            "compare",
+            "fixtures/sample.jsonl",
+            "--models",
+            "gpt-4o,claude-sonet-4-5,zzz-unheard-of",
+        ])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(err.contains("2 of the models named cannot be priced"), "{err}");
+    assert!(
+        err.contains("no price for model `claude-sonet-4-5` (did you mean `claude-sonnet-4-5`"),
+        "{err}"
+    );
+    assert!(err.contains("no price for model `zzz-unheard-of`"), "{err}");
+    let (list, _) = ok(&["pricing", "list", "--provider", "OpenAI", "--format", "csv"]);
+    assert!(list.lines().nth(1).unwrap().starts_with("openai,"), "{list}");
+    let out = tokencost().args(["markup", "--provider", "antropic"]).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(
+        err.contains("no provider `antropic` (did you mean `anthropic`?); known: anthropic,"),
+        "{err}"
+    );
+}

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::call::GroupBy;
-use crate::config::{CompareArgs, priced_model};
+use crate::config::{CompareArgs, priced_models};
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::Exit;
@@ -38,9 +38,7 @@ fn run_once(table: &PriceTable, args: &CompareArgs, retarget: Option<usize>, dia
 
 pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
     super::refuse_output_over_input(&args.to, &args.inputs)?;
-    let targets = (args.models.iter())
-        .map(|name| priced_model(table, name))
-        .collect::<Result<Vec<_>>>()?;
+    let targets = priced_models(table, &args.models)?;
     let mut diag = Diag::new(args.quiet);
     let logged = run_once(table, &args, None, &mut diag)?;
     diag.finish();

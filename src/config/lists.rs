@@ -29,11 +29,12 @@ pub fn markup(args: MarkupCliArgs) -> Result<(PriceTable, MarkupArgs)> {
         None => Utc::now().date_naive(),
     };
     let table = price_table(&args.pricing)?;
+    let provider = super::provider_arg(&table, args.provider)?;
     Ok((
         table,
         MarkupArgs {
             as_of,
-            provider: args.provider,
+            provider,
             format: target.or_table(),
             to: target.to,
             explain: args.explain,
@@ -126,12 +127,7 @@ impl ListConfig {
     pub fn new(provider: Option<String>, out: &OutputArgs, pricing: &PricingArgs) -> Result<Self> {
         let target = Target::new(out)?;
         let table = price_table(pricing)?;
-        if let Some(p) = &provider
-            && !table.models.iter().any(|m| &m.provider == p)
-        {
-            let known: Vec<&str> = table.providers.keys().map(String::as_str).collect();
-            bail!("no provider `{p}`; known: {}", known.join(", "));
-        }
+        let provider = super::provider_arg(&table, provider)?;
         Ok(ListConfig {
             table,
             provider,

@@ -143,21 +143,73 @@ pub fn date(flag: &str, s: &str) -> Result<NaiveDate> {
 /// A model named on the command line, as its price-table entry: an ambiguous or unknown name is an error that says
 /// what to do about it.
 pub fn priced_model(table: &PriceTable, name: &str) -> Result<usize> {
-    // A self-hosted target is found by the name it was made from: its `@` would read as a Vertex id.
-    if name.starts_with("self:") {
-        let found = table
-            .models
-            .iter()
-            .position(|m| m.provider == "self" && m.aliases.iter().any(|a| a == name));
-        return found.ok_or_else(|| anyhow::anyhow!("no self-hosted target `{name}`"));
-    }
-    match table.resolve(name) {
-        Resolution::Found(i) => Ok(i),
-        Resolution::Ambiguous(c) => bail!("model `{name}` is ambiguous: {}", c.join(", ")),
-        Resolution::Unknown | Resolution::NotListed(_) => {
-            bail!("no price for model `{name}` (see `tokencost pricing list`)")
+    priced_models(table, &[name])?.pop().context("no model named")
+}
+
+/// Models named on the command line, as price-table entries. Every name that fails is named in one error, each
+/// with the table's closest names, so a list with two typos is fixed in one go.
+pub fn priced_models<S: AsRef<str>>(table: &PriceTable, names: &[S]) -> Result<Vec<usize>> {
+    let mut found = Vec::with_capacity(names.len());
+    let mut wrong = Vec::new();
+    for name in names.iter().map(AsRef::as_ref) {
+        // A self-hosted target is found by the name it was made from: its `@` would read as a Vertex id.
+        if name.starts_with("self:") {
+            let at = (table.models.iter()).position(|m| m.provider == "self" && m.aliases.iter().any(|a| a == name));
+            match at {
+                Some(i) => found.push(i),
+                None => wrong.push(format!("no self-hosted target `{name}`")),
+            }
+            continue;
+        }
+        match table.resolve(name) {
+            Resolution::Found(i) => found.push(i),
+            Resolution::Ambiguous(c) => wrong.push(format!("model `{name}` is ambiguous: {}", c.join(", "))),
+            Resolution::Unknown | Resolution::NotListed(_) => {
+                let near = table.suggest_models(name);
+                wrong.push(if near.is_empty() {
+                    format!("no price for model `{name}`")
+                } else {
+                    format!("no price for model `{name}` (did you mean {}?)", quoted(&near))
+                });
+            }
         }
     }
+    match wrong.len() {
+        0 => Ok(found),
+        1 => bail!("{} (see `tokencost pricing list`)", wrong[0]),
+        // One line: the error printer shows line breaks escaped.
+        n => bail!(
+            "{n} of the models named cannot be priced (see `tokencost pricing list`): {}",
+            wrong.join("; ")
+        ),
+    }
+}
+
+/// `a`, `b` or `c`.
+fn quoted(names: &[String]) -> String {
+    let q: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match q.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => q.join(""),
+    }
+}
+
+/// A `--provider` as typed, as the table's provider id: any case, and an unknown one is an error with the closest
+/// ids and every known one.
+pub fn provider_arg(table: &PriceTable, p: Option<String>) -> Result<Option<String>> {
+    let Some(p) = p else { return Ok(None) };
+    let id = p.to_lowercase();
+    if table.models.iter().any(|m| m.provider == id) {
+        return Ok(Some(id));
+    }
+    let known: Vec<&str> = table.providers.keys().map(String::as_str).collect();
+    let near = table.suggest_providers(&p);
+    let hint = if near.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", quoted(&near))
+    };
+    bail!("no provider `{p}`{hint}; known: {}", known.join(", "))
 }
 
 pub(crate) fn threads(n: Option<usize>) -> Result<usize> {

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::call::GroupBy;
-use crate::config::{ProjectArgs, ShapeSource, plan, priced_model};
+use crate::config::{ProjectArgs, ShapeSource, plan, priced_models};
 use crate::diag::Diag;
 use crate::engine::Engine;
 use crate::error::{Exit, TooLarge};
@@ -75,7 +75,7 @@ fn models(table: &PriceTable, names: &Option<Vec<String>>) -> Result<Vec<usize>>
             })
             .collect());
     };
-    names.iter().map(|n| priced_model(table, n)).collect()
+    priced_models(table, names)
 }
 
 /// Reads the logs (as `analyze` does) and fits a session shape to their sessions.

@@ -25,6 +25,7 @@
 mod forms;
 mod index;
 mod routes;
+mod suggest;
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
