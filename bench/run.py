@@ -2,7 +2,7 @@
 """tokencost's benchmark: generates its corpora deterministically, runs tokencost against the baselines, and
 prints medians, ratios and peak RSS.
 
-  python3 bench/run.py [--quick] [--runs N] [--only claude,count,agent,memory,marginal] [--baseline BIN]
+  python3 bench/run.py [--quick] [--runs N] [--only claude,count,agent,memory,pricing,piece,marginal] [--baseline BIN]
 
 Benchmarks
   claude  a Claude Code projects directory (~300 MB, ~400k lines): `tokencost analyze` against ccusage 20.0.24
@@ -12,6 +12,8 @@ Benchmarks
   agent   100-call agent sessions that re-send their history, without and with tool definitions on every call:
           `tokencost analyze` with and without its count caches.
   memory  peak RSS on the Claude Code corpus and on copies 3 and 10 times its size, each copy with its own ids.
+  pricing `tokencost pricing check` of a generated price layer of 100,000 models, each with an alias.
+  piece   `tokencost count` of one 10 MB pre-token (a run of one letter): the byte-pair merge of a long piece.
   marginal  `tokencost marginal predict` of every row of fixtures/marginal/measurements.csv (3,980 measured serving
           points; the 1,125 that state no load are named and skipped, exit code 4).
 
@@ -416,6 +418,52 @@ def bench_agent(runs, sessions, results):
             "bytes": size, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
 
 
+def gen_price_layer(path, models, seed=4):
+    """A price layer of `models` models of one provider, each with an alias and a price row: the shape whose loading
+    must stay linear in the number of models."""
+    if os.path.exists(path):
+        return
+    rng = random.Random(seed)
+    with open(path + ".tmp", "w") as f:
+        f.write("provider:\n  id: bulk\nmodels:\n")
+        for i in range(models):
+            f.write(f"  - id: bulk-model-{i}\n    aliases: [bulk-alias-{i}]\n    prices:\n      - as_of: 2024-01-01\n"
+                    f"        input: {rng.randint(1, 3000) / 100}\n        output: {rng.randint(1, 9000) / 100}\n"
+                    "        source: generated\n")
+    os.replace(path + ".tmp", path)
+
+
+def bench_pricing(runs, models, results):
+    layer = os.path.join(WORK, f"prices-{models}.yaml")
+    gen_price_layer(layer, models)
+    print(f"\nLoading a price layer of {models:,} models ({os.path.getsize(layer) / 1e6:.0f} MB): "
+          f"`tokencost pricing check {os.path.relpath(layer, ROOT)}`")
+    m = medians(runs, with_baseline({"tokencost": ([BIN, "pricing", "check", layer], None)}))
+    for name, (w, r) in m.items():
+        print(f"  {name:22} {w:7.3f} s  {models / w:9,.0f} models/s  peak RSS {r:6.1f} MB")
+    print_baseline(m)
+    results["pricing"] = {"models": models, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
+
+
+def bench_long_piece(runs, megabytes, results):
+    """`tokencost count` of one pre-token of `megabytes` MB (a run of one letter, which the pattern keeps whole): the
+    byte-pair merge of a long piece, the shape a hostile prompt can take."""
+    path = os.path.join(WORK, f"piece-{megabytes}mb.txt")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write("a" * (megabytes * 1_000_000))
+    tokens = subprocess.run([BIN, "count", path], capture_output=True, text=True).stdout.strip()
+    print(f"\nCounting one pre-token of {megabytes} MB (`tokencost count {os.path.relpath(path, ROOT)}`): {tokens} tokens")
+    if BASELINE:
+        theirs = subprocess.run([BASELINE, "count", path], capture_output=True, text=True).stdout.strip()
+        print(f"  baseline count: {theirs} ({'identical' if theirs == tokens else 'DIFFERENT'})")
+    m = medians(runs, with_baseline({"tokencost": ([BIN, "count", path], None)}))
+    for name, (w, r) in m.items():
+        print(f"  {name:22} {w:7.3f} s  {megabytes / w:7.1f} MB/s  peak RSS {r:7.1f} MB")
+    print_baseline(m)
+    results["long-piece"] = {"bytes": megabytes * 1_000_000, **{k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}}
+
+
 def bench_memory(scale, results):
     """Peak RSS for 1x, 3x and 10x the Claude Code directory (the larger ones are copies with their own ids, so
     the responses waiting for de-duplication grow tenfold too)."""
@@ -447,11 +495,35 @@ def bench_marginal(runs, results):
     results["marginal"] = {k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}
 
 
+ONE_CALL = ('{"id":"chatcmpl-b1","object":"chat.completion","created":1795000000,"model":"gpt-4o-2024-08-06",'
+            '"choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":100,"total_tokens":1100}}\n')
+
+
+def bench_startup(runs, results):
+    """What every run pays before reading a byte of log: the process, and the bundled price tables (about 1,500
+    models) with their name index. `--version` starts the process and parses the command line only."""
+    one = os.path.join(WORK, "one-call.jsonl")
+    with open(one, "w") as f:
+        f.write(ONE_CALL)
+    print("\nStart-up: one call, against the process alone")
+    cmds = {
+        "tokencost --version": ([BIN, "--version"], None),
+        "tokencost analyze (one call)": ([BIN, "analyze", one, "--format", "json", "--quiet"], None),
+    }
+    m = medians(runs * 4, with_baseline(cmds))
+    print_baseline(m)
+    for name, (wall, rss) in m.items():
+        print(f"  {name:32} {wall * 1000:7.1f} ms  {rss / 1024:6.1f} MB")
+    tables = m["tokencost analyze (one call)"][0] - m["tokencost --version"][0]
+    print(f"  price tables, index and one call: {tables * 1000:.1f} ms")
+    results["startup"] = {name: v[0] for name, v in m.items()}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small corpora, to try the script")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", default="claude,count,agent,memory,marginal")
+    ap.add_argument("--only", default="claude,count,agent,memory,pricing,piece,startup,marginal")
     ap.add_argument("--baseline", help="another tokencost binary to time alternating with this build")
     args = ap.parse_args()
     global BASELINE
@@ -469,6 +541,12 @@ def main():
         bench_agent(args.runs, 4 if args.quick else 20, results)
     if "memory" in only:
         bench_memory(30 if args.quick else 300, results)
+    if "pricing" in only:
+        bench_pricing(args.runs, 10_000 if args.quick else 100_000, results)
+    if "piece" in only:
+        bench_long_piece(args.runs, 1 if args.quick else 10, results)
+    if "startup" in only:
+        bench_startup(args.runs, results)
     if "marginal" in only:
         bench_marginal(args.runs, results)
     with open(os.path.join(WORK, "results.json"), "w") as f:

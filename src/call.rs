@@ -104,7 +104,7 @@ pub struct Dedup {
     /// A 128-bit hash of the key's namespace and id: computed where the line is parsed, so the folding thread only
     /// compares numbers, and nothing is kept of the id itself.
     pub key: u128,
-    /// Higher wins; on a tie the first line read is kept.
+    /// Higher wins; a tie is broken by the copies' contents and places, never by read order (`fold::dedup`).
     pub rank: (u8, u8, u64),
 }
 

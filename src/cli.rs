@@ -7,7 +7,8 @@ const EXIT_CODES: &str = "Exit codes:
   0  success (skipped lines and unpriced models are warned about on stderr)
   1  a budget was overrun (analyze --budget, --session-budget, --model-budget, --monthly-budget), or the cost
      rose above diff --fail-above / --fail-above-usd
-  2  bad usage, an input that could not be read, or invalid pricing
+  2  bad usage, an input that could not be read, invalid pricing, or analyze --strict or a budget on a run that
+     read no call
   3  analyze --strict: a model without a price, or a line that could not be read
   4  marginal predict: some rows could not be predicted (each is named on stderr; the others are written)";
 
@@ -220,9 +221,12 @@ pub struct AnalyzeArgs {
     /// Time zone of --by day and of dates given to --since/--until: an IANA name such as Europe/Berlin.
     #[arg(long, value_name = "TZ", default_value = "UTC")]
     pub timezone: String,
-    /// Worker threads for parsing and counting (default: all cores).
+    /// Worker threads for parsing and counting (default: all cores; at most 4 per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// The longest line read, in bytes: a longer one is reported and skipped, never held whole.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_line_bytes: usize,
     /// Show no warnings, only errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -430,6 +434,9 @@ pub struct CountArgs {
     /// Count with this encoding (default: o200k_base).
     #[arg(long, value_enum)]
     pub encoding: Option<EncodingArg>,
+    /// The largest input counted, in bytes: each is read whole, so a larger one is refused.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+    pub max_bytes: u64,
     // Without --format (and no -o extension that names one): one count per line, as `wc` prints them.
     #[command(flatten)]
     pub out: OutputArgs,

@@ -13,7 +13,8 @@ pub enum Exit {
     Success = 0,
     /// A budget was overrun.
     Overrun = 1,
-    /// Bad usage, an input that could not be read, or invalid pricing.
+    /// Bad usage, an input that could not be read, invalid pricing, or a gate (`--strict`, a budget) on a run that
+    /// read no call.
     Failure = 2,
     /// `--strict`: some calls could not be priced or some lines could not be read.
     Strict = 3,

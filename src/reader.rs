@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, FileExt, LineReader};
+use crate::input::{Batch, FileExt, LineReader, named_file, needs_stream};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -46,26 +46,28 @@ enum Opened {
 }
 
 /// Opens `path` (stdin for `-`) once, and decides how it is read: by the workers when it is a regular file, large,
-/// and not gzip (whose bytes can only be read in order).
-fn open(path: &Path) -> std::io::Result<Opened> {
+/// and plain UTF-8 (gzip and UTF-16 can only be read in order). A device that is neither a file nor a stream is
+/// refused (`named_file`).
+fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
     if path.as_os_str() == "-" {
-        return LineReader::open(path).map(Opened::Stream);
+        return LineReader::open(path).map(|r| Opened::Stream(r.with_max_line(max_line)));
     }
     let file = File::open(path)?;
-    if let Ok(meta) = file.metadata()
-        && meta.is_file()
-        && meta.len() >= WHOLE_FILE_BYTES
+    let size = named_file(&file)?;
+    if let Some(len) = size
+        && len >= WHOLE_FILE_BYTES
     {
         // A positioned read: on unix the stream, if it comes to that, still starts at the first byte.
-        let mut magic = [0u8; 2];
-        if file.read_exact_at(&mut magic, 0).is_ok() && magic != [0x1f, 0x8b] {
-            return Ok(Opened::Whole(file, meta.len()));
+        let mut head = [0u8; 4];
+        if file.read_exact_at(&mut head, 0).is_ok() && !needs_stream(&head) {
+            return Ok(Opened::Whole(file, len));
         }
         // Elsewhere the read may have moved the file's cursor.
         #[cfg(not(unix))]
         std::io::Seek::rewind(&mut &file)?;
     }
-    LineReader::new(Box::new(file)).map(Opened::Stream)
+    let reader = LineReader::new(Box::new(file), size)?;
+    Ok(Opened::Stream(reader.with_max_line(max_line)))
 }
 
 /// Small messages sent at once, so that the channel's bound counts batches, not files opened.
@@ -81,6 +83,8 @@ struct Reader<'a> {
     ended: Vec<String>,
     /// Bytes to read into this batch.
     limit: usize,
+    /// The longest line kept.
+    max_line: usize,
 }
 
 impl Reader<'_> {
@@ -118,7 +122,7 @@ impl Reader<'_> {
     /// Reads one file into batches; false when the receiver is gone.
     fn file(&mut self, file_no: usize, path: &Path) -> bool {
         let label = file_label(path);
-        let mut reader = match open(path) {
+        let mut reader = match open(path, self.max_line) {
             Ok(Opened::Stream(r)) => r,
             Ok(Opened::Whole(file, len)) => {
                 let names = names(path, &label);
@@ -160,9 +164,10 @@ impl Reader<'_> {
     }
 }
 
-/// Reads every file in turn into batches of about `BATCH_BYTES` (several small files share one), into `tx`; stops
-/// early when the receiver is gone. Buffers of batches that are done with come back through `recycled`.
-pub fn read_all(files: &[PathBuf], tx: &SyncSender<Vec<Read>>, recycled: &Receiver<Vec<u8>>) {
+/// Reads every file in turn into batches of about `BATCH_BYTES` (several small files share one), lines of at most
+/// `max_line` bytes, into `tx`; stops early when the receiver is gone. Buffers of batches that are done with come
+/// back through `recycled`.
+pub fn read_all(files: &[PathBuf], max_line: usize, tx: &SyncSender<Vec<Read>>, recycled: &Receiver<Vec<u8>>) {
     let mut r = Reader {
         tx,
         recycled,
@@ -170,6 +175,7 @@ pub fn read_all(files: &[PathBuf], tx: &SyncSender<Vec<Read>>, recycled: &Receiv
         out: Vec::new(),
         ended: Vec::new(),
         limit: FIRST_BATCH_BYTES,
+        max_line,
     };
     r.batch = r.fresh();
     for (file_no, path) in files.iter().enumerate() {

@@ -13,7 +13,7 @@ use std::sync::{Condvar, Mutex};
 use crate::diag::Diag;
 use crate::engine::{Engine, LineResult, OpenFile, fold_line, process};
 use crate::fold::Fold;
-use crate::input::{ChunkBuf, read_chunk};
+use crate::input::{ChunkBuf, LineError, read_chunk};
 
 /// Bytes a worker reads at a time: well within a core's cache.
 const CHUNK_BYTES: u64 = 1 << 20;
@@ -61,9 +61,18 @@ impl Engine<'_> {
         let (tx, rx) = channel::<(u64, ChunkResult)>();
         std::thread::scope(|scope| {
             let shared = &shared;
-            scope.spawn(move || {
-                self.pool.broadcast(|_| self.work(shared, &tx));
-            });
+            let feeder = std::thread::Builder::new()
+                .name("tokencost chunks".into())
+                .spawn_scoped(scope, move || {
+                    self.pool.broadcast(|_| self.work(shared, &tx));
+                });
+            if let Err(e) = feeder {
+                diag.error(&format!(
+                    "{}: cannot start the thread that hands out its chunks: {e}",
+                    open.label
+                ));
+                fold.file_unreadable();
+            }
             let mut waiting = BTreeMap::new();
             let mut number = 0;
             let mut next = 0;
@@ -125,10 +134,13 @@ impl Engine<'_> {
             };
             let start = k * CHUNK_BYTES;
             let end = (start + CHUNK_BYTES).min(shared.len);
-            let result = read_chunk(shared.file, start, end, &mut buf).map(|lines| {
+            let result = read_chunk(shared.file, (start, end), self.max_line, &mut buf).map(|lines| {
                 lines
                     .iter()
-                    .map(|l| process(buf.bytes(l), self.table, self.retarget))
+                    .map(|l| match l {
+                        Some(l) => process(buf.bytes(l), self.table, self.retarget),
+                        None => Err(LineError::too_long(self.max_line)),
+                    })
                     .collect()
             });
             if tx.send((k, result)).is_err() {

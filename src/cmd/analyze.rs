@@ -20,6 +20,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     engine.side_groups = !cfg.budgets.is_empty();
     engine.progress = true;
     engine.spill_at = cfg.spill_after.map(|n| n.max(1));
+    engine.max_line = cfg.max_line;
     let analysis = engine.run(&cfg.inputs, &mut diag);
     let mut report = report::build(&analysis, &cfg.table, cfg.by)?;
     report.plan = cfg
@@ -87,7 +88,7 @@ fn warn_unpriced(report: &report::Report, diag: &Diag) {
 }
 
 /// Names each broken budget on stderr (and as a GitHub Actions annotation), and picks the exit code: an input
-/// that could not be read beats a `--strict` failure, which beats an overrun.
+/// that could not be read, or a gated run that read no call, beats a `--strict` failure, which beats an overrun.
 fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
     let mut overrun = false;
     for b in report.budgets.iter().filter(|b| b.over) {
@@ -110,6 +111,22 @@ fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
         }
     }
     let s = &report.summary;
+    // A gate checks calls: with none read (no log files, only bad lines, a window that holds none) it has checked
+    // nothing, and must not pass.
+    let gated = cfg.strict || !cfg.budgets.is_empty();
+    let empty = gated && s.priced_calls == 0 && s.unpriced_calls == 0;
+    if empty {
+        let window = if s.filtered_out > 0 {
+            " inside --since/--until"
+        } else {
+            ""
+        };
+        diag.always(&format!(
+            "tokencost: no call was read{window} ({} in {}): --strict and budgets fail a run with nothing to check",
+            count_of(s.lines, "line"),
+            count_of(s.files, "file"),
+        ));
+    }
     let strict_failure = cfg.strict && (s.unpriced_calls > 0 || s.skipped_lines > 0);
     if strict_failure {
         diag.always(&format!(
@@ -118,7 +135,7 @@ fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
             count_of(s.skipped_lines, "line")
         ));
     }
-    if diag.errors > 0 {
+    if diag.errors > 0 || empty {
         Exit::Failure
     } else if strict_failure {
         Exit::Strict

@@ -1,6 +1,6 @@
 //! `tokencost count`: exact token counts of text, as tiktoken's `encode_ordinary` gives them.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -9,22 +9,30 @@ use crate::config::CountConfig;
 use crate::diag::Diag;
 use crate::error::Exit;
 use crate::fmt::shown;
+use crate::input::named_file;
 use crate::output::view::{Cell, Column, View};
 use crate::output::{self, with_output};
 use crate::tokenize;
 
-fn read_text(path: Option<&PathBuf>) -> Result<(String, String)> {
-    let (label, bytes) = match path {
+/// The text of `path` (stdin for none or `-`), read whole: refused past `max_bytes`, so that an endless pipe
+/// cannot fill memory. A device such as `/dev/zero` is refused before it is read, as `analyze` refuses it.
+fn read_text(path: Option<&PathBuf>, max_bytes: u64) -> Result<(String, String)> {
+    let (label, reader): (String, Box<dyn Read>) = match path {
         Some(p) if p.as_os_str() != "-" => {
-            let b = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
-            (p.display().to_string(), b)
+            let f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            named_file(&f).with_context(|| format!("cannot read {}", p.display()))?;
+            (p.display().to_string(), Box::new(f))
         }
-        _ => {
-            let mut b = Vec::new();
-            std::io::stdin().read_to_end(&mut b).context("cannot read stdin")?;
-            ("<stdin>".to_string(), b)
-        }
+        _ => ("<stdin>".to_string(), Box::new(std::io::stdin())),
     };
+    let mut bytes = Vec::new();
+    reader
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {label}"))?;
+    if bytes.len() as u64 > max_bytes {
+        bail!("{label}: more than {max_bytes} bytes; count reads each input whole (--max-bytes)");
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "{label}: not UTF-8 text (invalid byte at offset {})",
@@ -101,7 +109,7 @@ pub fn run(cfg: CountConfig) -> Result<Exit> {
     };
     let mut rows = Vec::new();
     for src in &sources {
-        let (label, text) = read_text(*src)?;
+        let (label, text) = read_text(*src, cfg.max_bytes)?;
         let mut n = tokenize::count(cfg.encoding, &text);
         if let Some(r) = cfg.ratio {
             n = (n as f64 * r).round() as u64;

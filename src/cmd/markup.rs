@@ -111,8 +111,12 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
     }
     let rows = rows(table, args.as_of, args.provider.as_deref());
     if rows.is_empty() {
+        let of = args
+            .provider
+            .as_ref()
+            .map_or(String::new(), |p| format!(" of provider `{p}`"));
         anyhow::bail!(
-            "no model with a price in force on {} and a marginal-cost estimate",
+            "no model{of} with a price in force on {} and a marginal-cost estimate",
             args.as_of
         );
     }

@@ -63,7 +63,7 @@ pub(crate) fn self_hosted_notes(
 /// Directories are expanded as the engine expands them, and only when `-o` names a file that is already there.
 pub(crate) fn refuse_output_over_input(to: &Destination, inputs: &[PathBuf]) -> anyhow::Result<()> {
     match to {
-        Destination::File(p) if p.exists() => to.refuse_overwriting(&crate::input::expand_paths(inputs).0),
+        Destination::File(p) if p.exists() => to.refuse_overwriting(&crate::input::expand_paths(inputs).files),
         _ => Ok(()),
     }
 }

@@ -1,6 +1,6 @@
 //! `tokencost analyze`'s settings: grouping, time window, plan, budgets and price layers, validated.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::path::PathBuf;
@@ -33,6 +33,8 @@ pub struct AnalyzeConfig {
     pub spill_after: Option<usize>,
     /// Print budget overruns as GitHub Actions `::error::` annotations too.
     pub annotate: bool,
+    /// The longest line read, in bytes.
+    pub max_line: usize,
     pub table: PriceTable,
 }
 
@@ -59,7 +61,10 @@ fn bound(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>>
 impl AnalyzeConfig {
     pub fn new(args: AnalyzeArgs) -> Result<Self> {
         let target = Target::new(&args.out)?;
-        let threads = threads(args.threads)?;
+        let threads = threads(args.threads, args.quiet)?;
+        if args.max_line_bytes == 0 {
+            bail!("--max-line-bytes must be at least 1");
+        }
         let by = match args.by {
             ByArg::Model => GroupBy::Model,
             ByArg::Provider => GroupBy::Provider,
@@ -86,6 +91,16 @@ impl AnalyzeConfig {
                 .transpose()?,
             timezone,
         };
+        // An empty window would pass every gate on an empty report: it is a mistake, not a question.
+        if let (Some(since), Some(until)) = (filter.since, filter.until)
+            && since >= until
+        {
+            bail!(
+                "--since {} is not before --until {} ({since} to {until}): no call could be in that window",
+                args.since.as_deref().unwrap_or_default(),
+                args.until.as_deref().unwrap_or_default()
+            );
+        }
         let (file, file_path) = file_config(args.config.as_deref())?;
         let mut layers = file.pricing.clone();
         layers.extend(args.pricing.pricing.iter().cloned());
@@ -112,6 +127,7 @@ impl AnalyzeConfig {
             no_message_cache: args.no_message_cache,
             spill_after: args.spill_after,
             annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            max_line: args.max_line_bytes,
             table,
         })
     }

@@ -68,7 +68,7 @@ pub(super) fn file_config(explicit: Option<&Path>) -> Result<(FileConfig, Option
             default
         }
     };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read config {}", path.display()))?;
+    let text = super::read_yaml(&path).with_context(|| format!("cannot read config {}", path.display()))?;
     let mut cfg: FileConfig = match serde_yaml::from_str(&text) {
         Ok(c) => c,
         Err(e) => {

@@ -58,7 +58,7 @@ pub fn compare(args: CompareCliArgs) -> Result<(PriceTable, CompareArgs)> {
         bail!("compare reads its logs once per model, so it cannot read stdin; give files or directories");
     }
     let table = super::price_table_with(&args.pricing, &args.models, &args.gpus)?;
-    let threads = threads(args.threads)?;
+    let threads = threads(args.threads, args.quiet)?;
     Ok((
         table,
         CompareArgs {
@@ -83,6 +83,8 @@ pub struct CountConfig {
     /// None: one plain count per line, as `count` has always printed.
     pub format: Option<Format>,
     pub to: Destination,
+    /// The largest input counted, in bytes.
+    pub max_bytes: u64,
 }
 
 impl CountConfig {
@@ -111,6 +113,7 @@ impl CountConfig {
             model: args.model,
             format: target.format,
             to: target.to,
+            max_bytes: args.max_bytes,
         })
     }
 }

@@ -21,11 +21,15 @@ pub use run_diff::{Gates, Per, RunDiffConfig};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use crate::call::Resolution;
 use crate::cli::{Command, EncodingArg, ImportSource, PricingArgs, PricingCommand};
+use crate::diag::Diag;
 use crate::error::PricingError;
+use crate::fmt::count_of;
+use crate::input::file_kind;
 use crate::pricing::{self, Plan, PriceTable};
 use crate::tokenize::Encoding;
 
@@ -118,6 +122,9 @@ pub fn price_table_with(args: &PricingArgs, names: &[String], gpus: &crate::cli:
     let texts = self_host::layer(names, gpus)?;
     let user = user_layer();
     let layers: Vec<PathBuf> = user.iter().cloned().chain(args.pricing.iter().cloned()).collect();
+    for path in &layers {
+        check_price_files(path)?;
+    }
     let mut table = pricing::load_with(&layers, &texts).map_err(|p| {
         let e = anyhow::Error::from(PricingError(p));
         match &user {
@@ -212,10 +219,76 @@ pub fn provider_arg(table: &PriceTable, p: Option<String>) -> Result<Option<Stri
     bail!("no provider `{p}`{hint}; known: {}", known.join(", "))
 }
 
-pub(crate) fn threads(n: Option<usize>) -> Result<usize> {
+/// Worker threads per core beyond which more only cost the time to start them: 100,000 took most of a minute to
+/// start, then failed.
+const THREADS_PER_CORE: usize = 4;
+
+/// Worker threads: as asked, capped at `THREADS_PER_CORE` per core (and the cap said), or one per core.
+pub(crate) fn threads(n: Option<usize>, quiet: bool) -> Result<usize> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cap = cores.saturating_mul(THREADS_PER_CORE);
     match n {
         Some(0) => bail!("--threads must be at least 1"),
+        Some(n) if n > cap => {
+            Diag::new(quiet).warn(&format!(
+                "--threads {n} is more than {THREADS_PER_CORE} per core: using {cap} ({})",
+                count_of(cores as u64, "core")
+            ));
+            Ok(cap)
+        }
         Some(n) => Ok(n),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        None => Ok(cores),
     }
+}
+
+/// Price tables and config files are small YAML (the bundled tables are a few KiB each); a file larger than this
+/// is refused before it is read, so that a device or a runaway file cannot fill memory.
+pub(crate) const MAX_YAML_BYTES: u64 = 16 << 20;
+
+/// The size limit of a YAML file, in a message.
+const MAX_YAML: &str = "16 MiB";
+
+/// Checks each price file a `--pricing` path names (a file, or the `.yaml` files of a directory, as the loader
+/// lists them) before the loader reads it: a regular file no larger than `MAX_YAML_BYTES`. A file that cannot be
+/// looked at is left to the loader, which reports it with the rest.
+fn check_price_files(path: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let yaml = |p: &Path| p.extension().is_some_and(|x| x == "yaml" || x == "yml");
+    for f in files.iter().filter(|f| !path.is_dir() || yaml(f)) {
+        let Ok(meta) = std::fs::metadata(f) else { continue };
+        if !meta.is_file() {
+            let kind = file_kind(&meta);
+            bail!(
+                "{}: not a regular file ({kind}): price tables are read from files",
+                f.display()
+            );
+        }
+        if meta.len() > MAX_YAML_BYTES {
+            bail!("{}: larger than {MAX_YAML}, which no price table is", f.display());
+        }
+    }
+    Ok(())
+}
+
+/// Reads a small YAML file (a config), refusing one larger than `MAX_YAML_BYTES` without reading the rest.
+pub(crate) fn read_yaml(path: &Path) -> Result<String> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_YAML_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_YAML_BYTES {
+        bail!("{}: larger than {MAX_YAML}, which no config file is", path.display());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
 }

@@ -45,7 +45,7 @@ pub fn project(args: ProjectCliArgs) -> Result<(PriceTable, ProjectArgs)> {
         }
         ShapeSource::Logs {
             paths: args.from,
-            threads: threads(args.threads)?,
+            threads: threads(args.threads, false)?,
         }
     } else {
         // A profile gives the shape; flags override its parts. All four flags need no profile.

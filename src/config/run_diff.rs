@@ -116,7 +116,7 @@ impl RunDiffConfig {
             format: target.or_table(),
             to: target.to,
             timezone,
-            threads: threads(args.threads)?,
+            threads: threads(args.threads, args.quiet)?,
             quiet: args.quiet,
             annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             table,

@@ -2,6 +2,7 @@
 //! handed in input order to `fold`. Nothing here is priced: sums are priced once, in `report`, so results do not
 //! depend on scheduling or thread count.
 
+use anyhow::Context;
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -34,21 +35,29 @@ pub struct Engine<'a> {
     pub progress: bool,
     /// Waiting responses held in memory before they go to a temporary file, when not the fold's default.
     pub spill_at: Option<usize>,
+    /// The longest line read, in bytes; a longer one is reported and skipped.
+    pub max_line: usize,
 }
 
 impl<'a> Engine<'a> {
     /// An engine on `threads` workers, with every option off.
     pub fn new(table: &'a PriceTable, by: GroupBy, threads: usize) -> anyhow::Result<Self> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("tokencost worker {i}"))
+            .build()
+            .with_context(|| format!("cannot start {threads} worker threads"))?;
         Ok(Engine {
             table,
             by,
             filter: Filter::default(),
-            pool: rayon::ThreadPoolBuilder::new().num_threads(threads).build()?,
+            pool,
             trace: false,
             retarget: None,
             side_groups: false,
             progress: false,
             spill_at: None,
+            max_line: input::DEFAULT_MAX_LINE,
         })
     }
 }
@@ -243,7 +252,17 @@ impl Engine<'_> {
         if let Some(n) = self.spill_at {
             fold = fold.with_spill_at(n);
         }
-        let (files, errors) = input::expand_paths(paths);
+        let input::Expanded { files, errors, notes } = input::expand_paths(paths);
+        // A tree of a million FIFOs or linked copies must not flood stderr: the first few, then a count.
+        for note in notes.iter().take(crate::diag::LISTED) {
+            diag.warn(note);
+        }
+        if notes.len() > crate::diag::LISTED {
+            diag.warn(&format!(
+                "{} more paths passed over in the walk, not shown",
+                crate::fmt::thousands((notes.len() - crate::diag::LISTED) as u64)
+            ));
+        }
         for (p, e) in errors {
             diag.error(&format!("{}: cannot read directory: {e}", p.display()));
             fold.file_unreadable();
@@ -251,8 +270,15 @@ impl Engine<'_> {
         let bar = (self.progress && !diag.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(&files));
         let (tx, rx) = sync_channel::<Vec<Read>>(2);
         let (recycle, recycled) = channel::<Vec<u8>>();
+        let max_line = self.max_line;
         std::thread::scope(|scope| {
-            scope.spawn(move || read_all(&files, &tx, &recycled));
+            let reader = std::thread::Builder::new()
+                .name("tokencost reader".into())
+                .spawn_scoped(scope, move || read_all(&files, max_line, &tx, &recycled));
+            if let Err(e) = reader {
+                diag.error(&format!("cannot start the thread that reads the logs: {e}"));
+                fold.file_unreadable();
+            }
             let mut files: Vec<OpenFile> = Vec::new();
             for msg in rx.into_iter().flatten() {
                 match msg {
@@ -294,6 +320,12 @@ impl Engine<'_> {
             b.finish_and_clear();
         }
         let analysis = fold.finish();
+        // Workers count the timestamps they read without a zone; every line was parsed on one of them. Said once:
+        // a log that writes one writes them all.
+        let zoneless: u64 = self.pool.broadcast(|_| input::take_zoneless()).iter().sum();
+        if zoneless > 0 {
+            diag.warn("timestamps without a time zone were read as UTC");
+        }
         if let Some(e) = &analysis.stats.spill_error {
             diag.warn(&format!(
                 "cannot write to a temporary file ({e}): responses are de-duplicated in memory instead"
@@ -312,7 +344,13 @@ impl Engine<'_> {
             batch
                 .lines
                 .par_iter()
-                .map(|l| process(batch.bytes(l), self.table, self.retarget))
+                .map(|l| {
+                    if l.too_long {
+                        Err(LineError::too_long(self.max_line))
+                    } else {
+                        process(batch.bytes(l), self.table, self.retarget)
+                    }
+                })
                 .collect()
         });
         for (line, result) in batch.lines.iter().zip(results) {

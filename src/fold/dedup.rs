@@ -1,14 +1,18 @@
 //! De-duplication: calls that may be written more than once wait for the whole input, and only the best copy of
 //! each is added.
 //!
-//! A keyed call (a response id, a batch custom id) keeps its highest-ranked copy, and on a tie the copy read
-//! first, so the result does not depend on which file or batch a copy came from. A provisional stream line counts
-//! only if no final line of its scope was read anywhere. When too many copies wait, they are spilled to sorted
-//! runs on disk and merged back at the end with the same tie-breaks, so the result is the same at any size.
+//! A keyed call (a response id, a batch custom id) keeps its highest-ranked copy, and on a tie the copy with the
+//! earliest timestamp, then by names and place (`Kept::tiebreak`): never the copy that happened to be read first,
+//! so the result does not depend on the order of the files. A provisional stream line counts only if no final line
+//! of its scope was read anywhere. When too many copies wait, they are spilled to sorted runs on disk and merged
+//! back at the end with the same tie-breaks, so the result is the same at any size.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::record::{Interner, Kept, Rank, narrow};
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use super::record::{FileKey, Interner, Kept, Rank};
 use super::{Placed, Stats};
 use crate::call::Stream;
 use crate::spill;
@@ -26,6 +30,8 @@ pub(super) struct Waiting {
     names: Interner,
     provisional: Vec<Placed>,
     finals: HashSet<String>,
+    /// Each file's names, by file number, for tie-breaks.
+    files: Vec<FileKey>,
     /// Waiting copies held in memory before they are written out as a sorted run.
     pub(super) spill_at: usize,
     runs: Vec<spill::Run>,
@@ -39,13 +45,28 @@ impl Default for Waiting {
             names: Interner::default(),
             provisional: Vec::new(),
             finals: HashSet::default(),
+            files: Vec::new(),
             spill_at: SPILL_AT,
             runs: Vec::new(),
         }
     }
 }
 
+/// Which of two copies of one response is better: the higher rank, then the smaller tie-break.
+fn compare((ra, a): (&Rank, &Kept), (rb, b): (&Rank, &Kept), names: &Interner, files: &[FileKey]) -> Ordering {
+    ra.cmp(rb)
+        .then_with(|| b.tiebreak(names, files).cmp(&a.tiebreak(names, files)))
+}
+
 impl Waiting {
+    /// Registers file number `file_no`'s label and session fallback, for tie-breaks.
+    pub(super) fn file(&mut self, file_no: usize, label: &str, session_fallback: &str) {
+        if self.files.len() <= file_no {
+            self.files.resize(file_no + 1, FileKey::default());
+        }
+        self.files[file_no] = (Arc::from(label), Arc::from(session_fallback));
+    }
+
     /// Takes one call in input order, and gives it back if it counts now (it has no copies and is not provisional).
     pub(super) fn push(&mut self, mut p: Placed, stats: &mut Stats) -> Option<Placed> {
         if let Some(Stream::Final(scope)) = &p.call.stream {
@@ -54,20 +75,18 @@ impl Waiting {
         match p.call.dedup.take() {
             Some(d) => {
                 let key = d.key;
+                let copy = Kept::pack(p, &mut self.names);
                 match self.keyed.get(&key) {
                     Some(&i) => {
                         stats.duplicates += 1;
-                        // Strictly better only: on a tie the copy read first stays, as in the merge of spilled runs
-                        // (calls come in input order, so the place decides only if they did not).
                         let (rank, kept) = &self.kept[i as usize];
-                        if d.rank > *rank || (d.rank == *rank && narrow(p.place) < kept.place) {
-                            self.kept[i as usize] = (d.rank, Kept::pack(p, &mut self.names));
+                        if compare((&d.rank, &copy), (rank, kept), &self.names, &self.files).is_gt() {
+                            self.kept[i as usize] = (d.rank, copy);
                         }
                     }
                     None => {
                         self.keyed.insert(key, self.kept.len() as u32);
-                        let kept = Kept::pack(p, &mut self.names);
-                        self.kept.push((d.rank, kept));
+                        self.kept.push((d.rank, copy));
                         if self.kept.len() >= self.spill_at {
                             self.spill(stats);
                         }
@@ -147,18 +166,19 @@ impl Waiting {
         add(p, stats);
     }
 
-    /// Adds the best copy of every key in the runs: the highest rank, and on a tie the copy read first, exactly
-    /// as if every copy had been held in memory.
+    /// Adds the best copy of every key in the runs, by the same rule as in memory: exactly as if every copy had been
+    /// held there.
     fn merge_runs(&mut self, names: &Interner, stats: &mut Stats, add: &mut impl FnMut(Placed, &mut Stats)) {
         let runs = std::mem::take(&mut self.runs);
         let mut copies = Vec::new();
         let result = spill::Merge::new(runs).and_then(|mut merge| {
             while merge.next_key(&mut copies)? {
                 stats.duplicates += copies.len() as u64 - 1;
+                let files = &self.files;
                 let best = copies
                     .iter()
                     .map(Kept::decode)
-                    .max_by(|(ra, a), (rb, b)| ra.cmp(rb).then(b.place.cmp(&a.place)));
+                    .max_by(|(ra, a), (rb, b)| compare((ra, a), (rb, b), names, files));
                 if let Some((_, k)) = best {
                     self.add_waiting(k, names, stats, add);
                 }

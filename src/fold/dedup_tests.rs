@@ -1,7 +1,7 @@
 //! Which copy of a call counts, and which stream lines count: in memory and through spilled runs alike. Every
 //! expected value is worked out from the calls pushed.
 
-use super::tests::{by_call, call, keyed, row, rows, streamed, table};
+use super::tests::{at, by_call, call, call_of, keyed, row, rows, streamed, table};
 use super::{Analysis, Placed};
 use crate::call::Stream;
 use crate::pricing::PriceTable;
@@ -32,29 +32,41 @@ fn of_two_copies_the_higher_rank_counts() {
     }
 }
 
+/// On equal rank the earliest copy counts, then the model's name, the session's (a file's name for a call without
+/// one), the file's and the line: never the order copies were read in.
 #[test]
-fn on_equal_rank_the_copy_read_first_counts() {
+fn on_equal_rank_the_choice_does_not_depend_on_order() {
     let t = table();
-    let first = keyed(call(&t, (0, 3, 0), 30, 3), 9, (1, 1, 1));
-    let later = keyed(call(&t, (1, 1, 0), 70, 7), 9, (1, 1, 1));
+    let early = at(keyed(call(&t, (1, 1, 0), 70, 7), 9, (1, 1, 1)), "2025-01-01T00:00:00Z");
+    let late = at(keyed(call(&t, (0, 3, 0), 30, 3), 9, (1, 1, 1)), "2025-01-02T00:00:00Z");
+    let undated = keyed(call(&t, (0, 4, 0), 40, 4), 9, (1, 1, 1));
     let other = keyed(call(&t, (0, 5, 0), 50, 5), 8, (0, 0, 0));
+    let want = [row("a.jsonl:5", 1, 50, 5), row("b.jsonl:1", 1, 70, 7)];
     for calls in [
-        vec![first.clone(), other.clone(), later.clone()],
-        vec![later.clone(), other.clone(), first.clone()],
+        vec![late.clone(), undated.clone(), other.clone(), early.clone()],
+        vec![early.clone(), other.clone(), undated.clone(), late.clone()],
     ] {
         let a = every_way(&t, &calls);
-        assert_eq!(rows(&a), [row("a.jsonl:3", 1, 30, 3), row("a.jsonl:5", 1, 50, 5)]);
-        assert_eq!((a.stats.calls, a.stats.duplicates), (2, 1));
+        assert_eq!(rows(&a), want);
+        assert_eq!((a.stats.calls, a.stats.duplicates), (2, 2));
     }
-    // Three copies, the best in the middle of input order, and a spilled run holding each.
-    let calls = [
-        keyed(call(&t, (0, 1, 0), 1, 0), 4, (0, 1, 0)),
-        keyed(call(&t, (0, 2, 0), 2, 0), 4, (0, 2, 0)),
-        keyed(call(&t, (0, 3, 0), 3, 0), 4, (0, 2, 0)),
+    // Undated: the model's name first (`gpt-4o` before `gpt-4o-2024-08-06`), then the file's, then the line.
+    let dated_model = keyed(call(&t, (0, 1, 0), 1, 0), 4, (0, 1, 0));
+    let plain_model = keyed(call_of(&t, "gpt-4o", (1, 7, 0), 2, 0), 4, (0, 1, 0));
+    let in_b = keyed(call(&t, (1, 2, 0), 3, 0), 5, (0, 1, 0));
+    let in_a = keyed(call(&t, (0, 9, 0), 4, 0), 5, (0, 1, 0));
+    let line_9 = keyed(call(&t, (0, 9, 0), 5, 0), 6, (0, 1, 0));
+    let line_8 = keyed(call(&t, (0, 8, 0), 6, 0), 6, (0, 1, 0));
+    let mut calls = vec![dated_model, plain_model, in_b, in_a, line_9, line_8];
+    let want = [
+        row("a.jsonl:8", 1, 6, 0),
+        row("a.jsonl:9", 1, 4, 0),
+        row("b.jsonl:7", 1, 2, 0),
     ];
-    let a = every_way(&t, &calls);
-    assert_eq!(rows(&a), [row("a.jsonl:2", 1, 2, 0)]);
-    assert_eq!((a.stats.calls, a.stats.duplicates), (1, 2));
+    for _ in 0..2 {
+        assert_eq!(rows(&every_way(&t, &calls)), want);
+        calls.reverse();
+    }
 }
 
 #[test]

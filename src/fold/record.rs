@@ -12,8 +12,11 @@ use super::Placed;
 use crate::call::{Call, Place, Resolution, Stream, Tier, TokenSource, Tokens};
 use crate::spill;
 
-/// A copy's rank: higher wins, and on a tie the copy read first stays.
+/// A copy's rank: higher wins; on a tie, `Kept::tiebreak` decides.
 pub(super) type Rank = (u8, u8, u64);
+
+/// A file's names as a tie-break needs them: its label and the session its calls without one fall under.
+pub(super) type FileKey = (Arc<str>, Arc<str>);
 
 /// Names kept once each: the model and session names of the calls that wait for the end of the input, and why an
 /// unpriced one is not priced.
@@ -203,6 +206,23 @@ impl Kept {
             source,
         };
         (rank, kept)
+    }
+
+    /// What decides between two copies of one response of equal rank, the smaller first: the earliest timestamp (a
+    /// copy with one before a copy without), then the model's name, the session's (its file's name for a call
+    /// without one), the file's label and the line. None of it depends on the order files are read in, so neither
+    /// does the bill: copies that differ in date or model spelling are priced differently.
+    pub(super) fn tiebreak(&self, names: &Interner, files: &[FileKey]) -> impl Ord + use<> {
+        let (label, fallback) = files.get(self.place.0 as usize).cloned().unwrap_or_default();
+        let session = self.session.map_or(fallback, |s| names.name(s));
+        (
+            self.timestamp.is_none(),
+            self.timestamp,
+            names.name(self.model),
+            session,
+            label,
+            (self.place.1, self.place.2, self.place.0),
+        )
     }
 
     pub(super) fn unpack(self, names: &Interner) -> Placed {

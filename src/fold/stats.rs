@@ -50,6 +50,7 @@ impl Fold<'_> {
     /// Counts file number `file_no` as read, and registers its names before its calls are pushed.
     pub fn file_opened(&mut self, file_no: usize, names: FileNames) {
         self.stats.files += 1;
+        self.waiting.file(file_no, &names.label, &names.session_fallback);
         self.groups.file(file_no, names);
     }
 

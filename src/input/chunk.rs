@@ -7,6 +7,7 @@ use std::io;
 use std::ops::Range;
 
 use super::read::line_at;
+use super::stream::shrank;
 
 /// Positioned reads: unix's own. They leave the file's cursor where it was.
 #[cfg(unix)]
@@ -85,14 +86,24 @@ impl ChunkBuf {
 const TAIL_READ: usize = 16 << 10;
 
 /// Reads the lines of `file` that start at offsets `start..end` into `buf`, and returns where each is, without its
-/// line end (`\n`, and any `\r` before it). Together, the chunks of a file give its lines exactly as `LineReader`
-/// does: a line belongs to the chunk where it starts, and a last line without a line end is still a line.
-pub fn read_chunk(file: &File, start: u64, end: u64, buf: &mut ChunkBuf) -> io::Result<Vec<Range<usize>>> {
+/// line end (`\n`, and any `\r` before it); `None` for a line longer than `max_line` bytes before its `\n`, of
+/// which no more is read than shows that. Together, the chunks of a file give its lines exactly as `LineReader`
+/// does: a line belongs to the chunk where it starts, and a last line without a line end is still a line. A file
+/// that ends before `end` shrank while it was read: that is an error.
+pub fn read_chunk(
+    file: &File,
+    (start, end): (u64, u64),
+    max_line: usize,
+    buf: &mut ChunkBuf,
+) -> io::Result<Vec<Option<Range<usize>>>> {
     buf.filled = 0;
     // The byte before the chunk says whether a line starts at its first byte.
     let from = start.saturating_sub(1);
     let limit = (end - from) as usize;
     let mut eof = buf.read_at(file, from, limit)?;
+    if eof {
+        return Err(shrank(end, from + buf.filled as u64));
+    }
     let first = if start == 0 {
         0
     } else {
@@ -101,14 +112,18 @@ pub fn read_chunk(file: &File, start: u64, end: u64, buf: &mut ChunkBuf) -> io::
             None => return Ok(Vec::new()),
         }
     };
-    if first >= limit.min(buf.filled) {
+    if first >= limit {
         return Ok(Vec::new());
     }
-    // The last line that starts in the chunk ends at the first line end from the chunk's last byte on.
+    // The last line that starts in the chunk ends at the first line end from the chunk's last byte on; it is read
+    // no further than shows it too long.
+    let last = memchr::memrchr(b'\n', &buf.data[first..limit - 1]).map_or(first, |i| first + i + 1);
+    let enough = last.saturating_add(max_line).saturating_add(1);
     let (mut searched, mut more) = (limit - 1, TAIL_READ);
-    while !eof && memchr::memchr(b'\n', &buf.data[searched..buf.filled]).is_none() {
+    while !eof && buf.filled < enough && memchr::memchr(b'\n', &buf.data[searched..buf.filled]).is_none() {
         searched = buf.filled;
-        eof = buf.read_at(file, from + buf.filled as u64, more)?;
+        let want = more.min(enough - buf.filled);
+        eof = buf.read_at(file, from + buf.filled as u64, want)?;
         // Twice as much each time, so a very long line takes few reads.
         more *= 2;
     }
@@ -116,8 +131,14 @@ pub fn read_chunk(file: &File, start: u64, end: u64, buf: &mut ChunkBuf) -> io::
     let mut lines = Vec::new();
     let mut at = first;
     while at < limit && at < data.len() {
-        let (line, next) = line_at(data, at);
-        lines.push(line);
+        let line_end = memchr::memchr(b'\n', &data[at..]).map(|i| at + i);
+        let (bytes_end, next) = line_end.map_or((data.len(), data.len()), |i| (i, i + 1));
+        if bytes_end - at > max_line {
+            lines.push(None);
+        } else {
+            let (line, _) = line_at(&data[..next], at);
+            lines.push(Some(line));
+        }
         at = next;
     }
     Ok(lines)
@@ -129,22 +150,24 @@ mod tests {
     use crate::input::{Batch, LineReader};
     use std::io::Write;
 
-    fn by_reader(path: &std::path::Path) -> Vec<Vec<u8>> {
-        let mut reader = LineReader::open(path).unwrap();
+    /// A file's lines as the reader gives them: `None` for one too long.
+    fn by_reader(path: &std::path::Path, max_line: usize) -> Vec<Option<Vec<u8>>> {
+        let mut reader = LineReader::open(path).unwrap().with_max_line(max_line);
         let mut batch = Batch::default();
         while !reader.fill(&mut batch, 0, 1 << 20).unwrap() {}
-        batch.lines.iter().map(|l| batch.bytes(l).to_vec()).collect()
+        let lines = batch.lines.iter();
+        lines.map(|l| (!l.too_long).then(|| batch.bytes(l).to_vec())).collect()
     }
 
-    fn by_chunks(path: &std::path::Path, chunk: u64) -> Vec<Vec<u8>> {
+    fn by_chunks(path: &std::path::Path, chunk: u64, max_line: usize) -> Vec<Option<Vec<u8>>> {
         let file = File::open(path).unwrap();
         let len = file.metadata().unwrap().len();
         let mut buf = ChunkBuf::default();
         let mut out = Vec::new();
         for k in 0..len.div_ceil(chunk) {
             let end = ((k + 1) * chunk).min(len);
-            for l in read_chunk(&file, k * chunk, end, &mut buf).unwrap() {
-                out.push(buf.bytes(&l).to_vec());
+            for l in read_chunk(&file, (k * chunk, end), max_line, &mut buf).unwrap() {
+                out.push(l.map(|l| buf.bytes(&l).to_vec()));
             }
         }
         out
@@ -162,6 +185,7 @@ mod tests {
             b"\n\n\nb\r\n\r\nccc\r\r\n".to_vec(),
             b"one\ntwo\nthree\nfour\nfive".to_vec(),
             format!("{long}\nshort\n{long}\n\n{long}").into_bytes(),
+            format!("{long}\r\n{long}{long}\nshort\r\r\n{long}\r").into_bytes(),
             (0..3000)
                 .map(|i| format!("line {i}{}\n", "y".repeat(i % 97)))
                 .collect::<String>()
@@ -170,10 +194,43 @@ mod tests {
         for (n, content) in contents.iter().enumerate() {
             let path = dir.path().join(format!("{n}.jsonl"));
             File::create(&path).unwrap().write_all(content).unwrap();
-            let want = by_reader(&path);
-            for chunk in [1, 2, 3, 7, 64, 4096, 65_537, 1 << 20] {
-                assert_eq!(by_chunks(&path, chunk), want, "file {n}, chunks of {chunk} bytes");
+            for max_line in [usize::MAX, 200_001, 200_000, 50, 0] {
+                let want = by_reader(&path, max_line);
+                // Chunks of a byte or two take long on the larger files: once, without a cap, is enough.
+                let chunks: &[u64] = if max_line == usize::MAX {
+                    assert!(want.iter().all(Option::is_some));
+                    &[1, 2, 3, 7, 64, 4096, 65_537, 1 << 20]
+                } else {
+                    &[7, 64, 4096, 65_537]
+                };
+                for &chunk in chunks {
+                    let got = by_chunks(&path, chunk, max_line);
+                    assert!(
+                        got == want,
+                        "file {n}, chunks of {chunk} bytes, lines of at most {max_line}"
+                    );
+                }
             }
         }
+    }
+
+    /// A file cut shorter than it was when opened is an error, not a shorter file.
+    #[test]
+    fn a_file_that_shrank_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        std::fs::write(&path, "line\n".repeat(1000)).unwrap();
+        let file = File::open(&path).unwrap();
+        let len = file.metadata().unwrap().len();
+        let mut buf = ChunkBuf::default();
+        assert_eq!(read_chunk(&file, (0, 1000), 100, &mut buf).unwrap().len(), 200);
+        File::options().write(true).open(&path).unwrap().set_len(2500).unwrap();
+        assert_eq!(read_chunk(&file, (1000, 2000), 100, &mut buf).unwrap().len(), 200);
+        let e = read_chunk(&file, (2000, 3000), 100, &mut buf).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the file shrank while it was read: it ended after 2500 of 3000 bytes"
+        );
+        assert!(len > 3000);
     }
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::context::Step;
 use super::formats::{self, FormatId, Parse};
 use super::request_probe::Request;
-use super::{LineError, RawCall, SkipReason, probe, request_probe};
+use super::{LineError, RawCall, RawTokens, SkipReason, depth, probe, request_probe};
 
 /// A line as the engine reads it: its calls, or a bare chat request whose messages are read only when counted.
 #[derive(Debug)]
@@ -22,17 +22,39 @@ pub enum Content {
     Steps(Vec<Step>),
 }
 
+/// A line without what may surround it: whitespace, NUL padding (a log preallocated, or truncated under a writer
+/// that kept its offset, is padded with NULs) and a UTF-8 byte-order mark (a file's first line, or a file
+/// concatenated to another).
+fn trim(bytes: &[u8]) -> &[u8] {
+    let bytes = unpadded(bytes);
+    bytes.strip_prefix(b"\xef\xbb\xbf").map_or(bytes, unpadded)
+}
+
+fn unpadded(bytes: &[u8]) -> &[u8] {
+    let pad = |b: &u8| b.is_ascii_whitespace() || *b == 0;
+    let start = bytes.iter().position(|b| !pad(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !pad(b)).map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
+
+/// A line that holds nothing.
+fn blank() -> (FormatId, Content) {
+    (FormatId::Blank, Content::Calls(Vec::new()))
+}
+
 /// Reads one line of a log: the fast paths first, then the general one. Blank lines hold no call.
 pub fn read_line(bytes: &[u8]) -> Result<Line<'_>, LineError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Line::Calls(FormatId::Blank, Content::Calls(Vec::new())));
+    let bytes = trim(bytes);
+    if bytes.is_empty() {
+        let (f, calls) = blank();
+        return Ok(Line::Calls(f, calls));
     }
     // Bare requests are scanned as bytes: their messages are checked as UTF-8 only when they are read.
     if let Some(request) = request_probe::scan(bytes) {
         return Ok(Line::Request(request));
     }
     // The whole line is checked as UTF-8 once, and every reader below parses from `str`: serde_json then checks
-    // no string again. A line that is not UTF-8 takes the general path, which words the error.
+    // no string again. A line that is not UTF-8 takes the general path, which repairs it.
     let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
         return parse_checked(bytes, None).map(|(f, calls)| Line::Calls(f, calls));
     };
@@ -55,35 +77,84 @@ pub fn parse_line(bytes: &[u8]) -> Result<(FormatId, Content), LineError> {
 
 /// The general path: the whole line as a JSON value, through every format's detector in order.
 pub fn parse_value(bytes: &[u8]) -> Result<(FormatId, Content), LineError> {
+    let bytes = trim(bytes);
+    if bytes.is_empty() {
+        return Ok(blank());
+    }
     parse_checked(bytes, simdutf8::basic::from_utf8(bytes).ok())
 }
 
-/// The general path for a line already checked as UTF-8: `text` is the line when it is UTF-8.
+/// The general path for a trimmed line already checked as UTF-8: `text` is the line when it is UTF-8. A line that
+/// is not has each invalid byte read as U+FFFD: such bytes can only stand inside strings of a line that is JSON
+/// at all, and text garbled there must not cost the usage reported beside it. A line nested deeper than the parser
+/// follows is read without its deepest parts (`depth`). Text counted from either is an estimate.
 fn parse_checked(bytes: &[u8], text: Option<&str>) -> Result<(FormatId, Content), LineError> {
-    let parsed = match text {
-        Some(text) => serde_json::from_str::<Value>(text),
-        None => serde_json::from_slice::<Value>(bytes),
+    let (text, mut repaired) = match text {
+        Some(text) => (std::borrow::Cow::Borrowed(text), false),
+        None => (String::from_utf8_lossy(bytes), true),
     };
-    // Lone surrogate escapes are rare: looked for only when a line does not parse.
-    let parsed = parsed.or_else(|e| match repair_surrogates(bytes) {
+    let parsed = serde_json::from_str::<Value>(&text);
+    // Lone surrogate escapes and deep nesting are rare: looked for only when a line does not parse.
+    let parsed = parsed.or_else(|e| match repair_surrogates(text.as_bytes()) {
         Some(fixed) => serde_json::from_slice::<Value>(&fixed),
         None => Err(e),
     });
+    let parsed = parsed.or_else(|e| {
+        if !e.to_string().starts_with("recursion limit exceeded") {
+            return Err(e);
+        }
+        let fixed = repair_surrogates(text.as_bytes());
+        let fixed = fixed.as_deref().unwrap_or(text.as_bytes());
+        match depth::flattened(fixed) {
+            Some(flat) => {
+                repaired = true;
+                serde_json::from_slice::<Value>(&flat)
+            }
+            None => Err(e),
+        }
+    });
+    // serde_json's messages name a position and a category, never the text itself.
     let v = parsed.map_err(|e| LineError {
         reason: SkipReason::InvalidJson,
-        // serde_json's messages name a position and a category, never the text itself.
         message: format!("invalid JSON: {e}"),
     })?;
-    match formats::detect(&v) {
+    let mut content = match formats::detect(&v) {
         Some(f) => match f.parse {
-            Parse::Line(parse) => Ok((f.id, Content::Calls(parse(&v)?))),
-            Parse::Owned(parse) => Ok((f.id, Content::Calls(parse(v)?))),
-            Parse::InOrder(parse) => Ok((f.id, Content::Steps(parse(&v)?))),
+            Parse::Line(parse) => (f.id, Content::Calls(parse(&v)?)),
+            Parse::Owned(parse) => (f.id, Content::Calls(parse(v)?)),
+            Parse::InOrder(parse) => (f.id, Content::Steps(parse(&v)?)),
         },
-        None => Err(LineError {
-            reason: SkipReason::UnknownShape,
-            message: "not a log line of any known format".into(),
-        }),
+        None => {
+            return Err(LineError {
+                reason: SkipReason::UnknownShape,
+                message: "not a log line of any known format".into(),
+            });
+        }
+    };
+    if repaired {
+        content.1.counted_text_inexact();
+    }
+    Ok(content)
+}
+
+impl Content {
+    /// Marks every text to count as inexact: some of it was not readable.
+    fn counted_text_inexact(&mut self) {
+        let calls: Vec<&mut RawCall> = match self {
+            Content::Calls(calls) => calls.iter_mut().collect(),
+            Content::Steps(steps) => steps
+                .iter_mut()
+                .filter_map(|s| match s {
+                    Step::Call(p) => Some(&mut p.call),
+                    _ => None,
+                })
+                .collect(),
+        };
+        for call in calls {
+            if let RawTokens::Text(t) = &mut call.tokens {
+                t.inexact = true;
+            }
+        }
     }
 }
 

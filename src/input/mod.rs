@@ -9,10 +9,12 @@ mod chunk;
 mod claude_code;
 mod claude_stream;
 mod context;
+mod depth;
 mod detect;
 mod fields;
 mod formats;
 mod gemini;
+mod gzip;
 mod native;
 mod openai_batch;
 mod openai_chat;
@@ -21,6 +23,9 @@ mod otel;
 mod probe;
 mod read;
 mod request_probe;
+mod stream;
+mod utf16;
+mod walk;
 
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -33,9 +38,12 @@ pub use context::{FileContext, Pending, Step};
 pub use detect::{Content, Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
+pub use fields::take_zoneless;
 pub use formats::{FORMATS, Format, FormatId, Shape};
-pub use read::{Batch, LineReader, expand_paths};
+pub use read::{Batch, DEFAULT_MAX_LINE, LineReader, named_file};
 pub use request_probe::{RawText, Request, read_message, read_tools};
+pub use stream::needs_stream;
+pub use walk::{Expanded, expand_paths, file_kind};
 
 /// Every line of every `.jsonl` fixture, for tests that check a reader against all the real-shaped input there is.
 #[cfg(test)]
@@ -171,6 +179,8 @@ pub enum SkipReason {
     InvalidJson,
     UnknownShape,
     BadValue,
+    /// Longer than the longest line read.
+    TooLong,
 }
 
 impl SkipReason {
@@ -179,6 +189,7 @@ impl SkipReason {
             SkipReason::InvalidJson => "invalid JSON",
             SkipReason::UnknownShape => "unrecognised line",
             SkipReason::BadValue => "bad value",
+            SkipReason::TooLong => "line too long",
         }
     }
 }
@@ -195,6 +206,14 @@ impl LineError {
         LineError {
             reason: SkipReason::BadValue,
             message: message.into(),
+        }
+    }
+
+    /// A line longer than `max_line` bytes, which was not kept.
+    pub fn too_long(max_line: usize) -> Self {
+        LineError {
+            reason: SkipReason::TooLong,
+            message: format!("line longer than {max_line} bytes (--max-line-bytes): not read"),
         }
     }
 }

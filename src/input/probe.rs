@@ -404,6 +404,17 @@ mod tests {
         ] {
             lines.push(tricky.as_bytes().to_vec());
         }
+        // Padding: a byte-order mark, NULs and whitespace around a line, or alone.
+        let transcript = br#"{"type":"assistant","timestamp":"2025-01-01T00:00:00Z","sessionId":"s","message":{"model":"m","usage":{}}}"#;
+        for (before, after) in [
+            (&b"\xef\xbb\xbf"[..], &b""[..]),
+            (b"\0\0 ", b"\0\r"),
+            (b"", b"\0"),
+            (b"\xef\xbb\xbf\0", b" "),
+        ] {
+            lines.push([before, &transcript[..], after].concat());
+            lines.push([before, after].concat());
+        }
         // Invalid UTF-8 inside a value no key needs.
         lines.push(
             b"{\"type\":\"user\",\"timestamp\":\"t\",\"message\":{\"content\":\"a\xff\"},\"sessionId\":\"s\"}".to_vec(),

@@ -93,6 +93,55 @@ impl<'a> YamlLines<'a> {
         spans
     }
 
+    /// The span of the key at line `k` and of the lines nested under it (more indented than the key), within `end`:
+    /// a block's own lines, so that a key looked up inside it is never one of its parent's written after it.
+    pub fn block(&self, k: usize, end: usize) -> Span {
+        let Some(line) = self.lines.get(k) else {
+            return (k, k);
+        };
+        let col = content(line).0;
+        let end = end.min(self.lines.len());
+        let mut last = k + 1;
+        for i in k + 1..end {
+            let l = self.lines[i];
+            if is_blank(l) {
+                continue;
+            }
+            if indent(l) <= col {
+                break;
+            }
+            last = i + 1;
+        }
+        (k, last)
+    }
+
+    /// The value of the key at line `k` as a standalone document, with the 0-based line its text starts on: the
+    /// rest of the key's line when the value is written there (`provider: {id: x}`), else the block under it.
+    pub fn value_text(&self, k: usize) -> (String, usize) {
+        let Some(line) = self.lines.get(k) else {
+            return (String::new(), k);
+        };
+        let (_, text) = content(line);
+        let inline = text.split_once(':').map_or("", |(_, v)| v.trim());
+        if !inline.is_empty() && !inline.starts_with('#') {
+            return (format!("{inline}\n"), k);
+        }
+        let (_, end) = self.block(k, self.lines.len());
+        let body = &self.lines[(k + 1).min(end)..end];
+        let cut = body
+            .iter()
+            .filter(|l| !is_blank(l))
+            .map(|l| indent(l))
+            .min()
+            .unwrap_or(0);
+        let mut out = String::new();
+        for l in body {
+            out.push_str(l.get(cut..).unwrap_or("").trim_end_matches('\r'));
+            out.push('\n');
+        }
+        (out, k + 1)
+    }
+
     /// The text of one sequence item as a standalone YAML document, so it can be parsed alone and its errors
     /// located: the item's dash becomes indentation and the common indentation is removed.
     pub fn item_text(&self, span: Span) -> String {
@@ -132,5 +181,9 @@ mod tests {
         assert_eq!(y.key_line(models[1], "tokenizer"), Some(10));
         assert_eq!(y.key_line(models[0], "id"), Some(3));
         assert_eq!(y.item_text(models[1]), "id: b\ntokenizer: estimate\n");
+        assert_eq!(y.block(4, y.all().1), (4, 9));
+        assert_eq!(y.block(6, y.all().1), (6, 7));
+        assert_eq!(y.value_text(0), ("id: x\n".to_string(), 1));
+        assert_eq!(y.value_text(11), ("[]\n".to_string(), 11));
     }
 }

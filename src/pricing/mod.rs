@@ -140,7 +140,8 @@ impl Model {
 
     /// The index of the row in force on `date`, if any row had started by then.
     pub fn row_in_force(&self, date: NaiveDate) -> Option<usize> {
-        self.prices.iter().rposition(|r| r.as_of <= date)
+        // Rows are sorted by date: a binary search, whatever the number of rows.
+        self.prices.partition_point(|r| r.as_of <= date).checked_sub(1)
     }
 
     /// The index of the price row in force on `date`; the newest row when the call has no date, the earliest
@@ -148,7 +149,7 @@ impl Model {
     pub fn row_at(&self, date: Option<NaiveDate>) -> usize {
         match date {
             None => self.prices.len() - 1,
-            Some(d) => self.prices.iter().rposition(|r| r.as_of <= d).unwrap_or(0),
+            Some(d) => self.row_in_force(d).unwrap_or(0),
         }
     }
 }

@@ -42,13 +42,58 @@ impl Loader {
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
-        self.table.models = self.models.into_iter().flatten().map(|(m, _)| m).collect();
+        let mut models: Vec<(crate::pricing::Model, Origin)> =
+            std::mem::take(&mut self.models).into_iter().flatten().collect();
+        models.sort_by(|a, b| (&a.0.provider, &a.0.id).cmp(&(&b.0.provider, &b.0.id)));
+        let origins: Vec<Origin> = models.iter().map(|(_, o)| o.clone()).collect();
+        self.table.models = models.into_iter().map(|(m, _)| m).collect();
         self.table.estimate_patterns = estimate_patterns(&self.table, &self.estimate_order);
-        self.table
-            .models
-            .sort_by(|a, b| (&a.provider, &a.id).cmp(&(&b.provider, &b.id)));
         self.table.index();
+        self.collisions(&origins);
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
         Ok(self.table)
+    }
+
+    /// A name a user's layer gives a model (its id or an alias) that a model of another provider also answers to,
+    /// so that a log naming it would match both and be priced by neither: the run would cost $0 and pass its
+    /// budget. Such a layer is refused. A name the bundled tables already leave ambiguous (several hosts serving
+    /// one open model: the log must say which billed it) is not made so by the user, and stays as it was.
+    fn collisions(&mut self, origins: &[Origin]) {
+        let base = std::mem::take(&mut self.base_names);
+        let mut found = Vec::new();
+        for (m, o) in self.table.models.iter().zip(origins) {
+            if o.layer == 0 {
+                continue;
+            }
+            for name in std::iter::once(&m.id).chain(&m.aliases) {
+                let lname = name.to_lowercase();
+                let Some(all) = self.table.rivals(&lname) else {
+                    continue;
+                };
+                let me = m.full_id();
+                let before = all
+                    .iter()
+                    .filter(|n| base.get(&lname).is_some_and(|b| b.contains(n)))
+                    .count();
+                if !all.contains(&me) || before > 1 {
+                    continue;
+                }
+                let others: Vec<String> = all.iter().filter(|n| **n != me).map(|n| format!("`{n}`")).collect();
+                let what = if *name == m.id { "id" } else { "alias" };
+                let msg = format!(
+                    "`{name}`, the {what} of model `{me}`, is also a name of {}: a log naming it would match both \
+                     and be priced by neither; give the model a name of its own",
+                    others.join(", ")
+                );
+                let line = if *name == m.id { o.line } else { o.names_line };
+                found.push((o.file.clone(), line, msg));
+            }
+        }
+        for (f, l, msg) in found {
+            self.problem(&f, l, msg);
+        }
     }
 }
 
@@ -66,7 +111,7 @@ fn estimate_patterns(table: &PriceTable, order: &[(usize, String)]) -> Vec<(Stri
 
 #[cfg(test)]
 mod tests {
-    use super::super::{BUNDLED, Loader, problems_of};
+    use super::super::{BUNDLED, Loader, load, load_texts, problems_of};
     use crate::pricing::Method;
 
     #[test]
@@ -116,6 +161,69 @@ mod tests {
                 .any(|p| p.starts_with("user.yaml:9: a proxy estimate names its `serving_model`")),
             "{p:?}"
         );
+    }
+
+    /// The bundled tables leave a bare name ambiguous only among hosts serving one open model (the log must say
+    /// which host billed it), never a maker's own model: what lets the loader check only the user's layers.
+    #[test]
+    fn no_bundled_name_of_a_maker_matches_two_entries() {
+        let t = load(&[]).unwrap();
+        let mut both = Vec::new();
+        for m in &t.models {
+            for n in std::iter::once(&m.id).chain(&m.aliases) {
+                if let Some(all) = t.rivals(&n.to_lowercase())
+                    && all.iter().any(|f| !t.is_platform(f.split('/').next().unwrap_or("")))
+                {
+                    both.push(format!("{n}: {all:?}"));
+                }
+            }
+        }
+        assert!(both.is_empty(), "{both:#?}");
+    }
+
+    #[test]
+    fn a_second_set_of_files_may_not_give_a_bundled_name_to_another_provider() {
+        let layer = |id: &str, aliases: &str| {
+            format!(
+                "provider:\n  id: acme\nmodels:\n  - id: {id}\n    aliases: [{aliases}]\n    prices:\n      - {{as_of: 2024-01-01, input: 1, output: 2, source: s}}\n"
+            )
+        };
+        // Within the first set, the same names are fine for `load_texts` (it is one layer: no user's override).
+        assert!(load_texts(&[("a.yaml", layer("m", "x"))]).is_ok());
+        let dir = tempfile::tempdir().unwrap();
+        for (i, (id, aliases, want)) in [
+            (
+                "m",
+                "GPT-4o",
+                "a.yaml:5: `GPT-4o`, the alias of model `acme/m`, is also a name of `openai/gpt-4o`",
+            ),
+            (
+                "gpt-4o-mini",
+                "other",
+                "a.yaml:4: `gpt-4o-mini`, the id of model `acme/gpt-4o-mini`, is also a name of `openai/gpt-4o-mini`",
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let p = dir.path().join(format!("{i}"));
+            std::fs::create_dir(&p).unwrap();
+            std::fs::write(p.join("a.yaml"), layer(id, aliases)).unwrap();
+            let problems = load(std::slice::from_ref(&p)).unwrap_err();
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let shown = problems[0].to_string();
+            assert!(shown.ends_with("give the model a name of its own"), "{shown}");
+            assert!(shown.contains(want), "{shown}");
+        }
+        // The same provider's model replaced by a user's, or a name no one else has, is no collision.
+        let p = dir.path().join("ok.yaml");
+        let own = "provider:\n  id: openai\nmodels:\n  - id: gpt-4o\n    prices:\n      - {as_of: 2024-01-01, input: 1, output: 2, source: s}\n";
+        std::fs::write(&p, own).unwrap();
+        assert!(load(std::slice::from_ref(&p)).is_ok());
+        // A host adding a name other hosts already share changes nothing: it was ambiguous before.
+        let host = "provider:\n  id: myhost\n  platform: true\nmodels:\n  - id: Qwen/Qwen3.5-9B\n    prices:\n      - {as_of: 2024-01-01, input: 1, output: 2, source: s}\n";
+        std::fs::write(&p, host).unwrap();
+        assert!(load(std::slice::from_ref(&p)).is_ok());
     }
 
     #[test]

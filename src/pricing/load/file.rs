@@ -3,7 +3,7 @@
 
 use serde::de::DeserializeOwned;
 
-use super::{FileCx, Loader};
+use super::{FileCx, Loader, huge};
 use crate::pricing::lines::{Span, YamlLines};
 use crate::pricing::schema::{FileData, MarginalDef, ModelDef, PlanDef, ProfileDef, ProviderDef, RangeDef};
 
@@ -14,16 +14,29 @@ fn quoted_field(msg: &str) -> Option<&str> {
     Some(&msg[start..start + len])
 }
 
+/// Where an item is written, for the line of a problem serde finds in it.
+#[derive(Clone, Copy)]
+enum At {
+    /// A list item's lines.
+    Item(Span),
+    /// The line of a top-level key, its value on that line or in the block under it.
+    Key(usize),
+}
+
 impl Loader {
     /// Deserialises one item; on failure records the problem at the most precise line available.
-    fn item<T: DeserializeOwned>(&mut self, cx: &FileCx, v: serde_yaml::Value, span: Span) -> Option<T> {
+    fn item<T: DeserializeOwned>(&mut self, cx: &FileCx, v: serde_yaml::Value, at: At) -> Option<T> {
         let err = match serde_yaml::from_value::<T>(v) {
             Ok(t) => return Some(t),
             Err(e) => e.to_string(),
         };
         // Re-parse the item's own text to learn the line serde stopped at.
-        let line = match serde_yaml::from_str::<T>(&cx.y.item_text(span)) {
-            Err(e) if e.location().is_some() => span.0 + e.location().map_or(1, |l| l.line()),
+        let ((text, first), span) = match at {
+            At::Item(span) => ((cx.y.item_text(span), span.0), span),
+            At::Key(k) => (cx.y.value_text(k), cx.y.block(k, cx.y.all().1)),
+        };
+        let line = match serde_yaml::from_str::<T>(&text) {
+            Err(e) if e.location().is_some() => first + e.location().map_or(1, |l| l.line()),
             _ => quoted_field(&err).map_or(span.0 + 1, |f| cx.line(span, f)),
         };
         self.problem(cx.name, line, err);
@@ -31,15 +44,27 @@ impl Loader {
     }
 
     pub(super) fn add_file(&mut self, name: &str, text: &str) {
+        // Editors on Windows may start a UTF-8 file with a byte-order mark, which YAML allows and serde_yaml
+        // would take for a second document.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let cx = FileCx {
             name,
             y: YamlLines::new(text),
         };
-        let value: serde_yaml::Value = match serde_yaml::from_str(text) {
+        // A file without a problem, as most are, is read in one typed pass: building a YAML value of every node
+        // first costs a large table (100,000 models) three times the time. Any problem sends the file down the
+        // part-by-part path, which finds every problem and its line.
+        if let Ok(Some(data)) = serde_yaml::from_str::<Option<FileData>>(text)
+            && (data.provider.is_some() || cx.y.key_line(cx.y.all(), "provider").is_none())
+        {
+            return self.add_data(&cx, data);
+        }
+        let value = match huge::parse(text) {
             Ok(v) => v,
             Err(e) => {
                 let line = e.location().map_or(1, |l| l.line());
-                return self.problem(name, line, format!("invalid YAML: {e}"));
+                let msg = huge::message(&e.to_string()).unwrap_or_else(|| format!("invalid YAML: {e}"));
+                return self.problem(name, line, msg);
             }
         };
         let map = match value {
@@ -55,11 +80,16 @@ impl Loader {
         };
         let all = cx.y.all();
         let (mut provider_def, mut models, mut marginal) = (None, Vec::new(), Vec::new());
+        let mut provider_written = false;
         for (k, v) in map {
             let key = k.as_str().unwrap_or("").to_string();
-            let at = (cx.y.key_line(all, &key).unwrap_or(0), all.1);
+            let k = cx.y.key_line(all, &key).unwrap_or(0);
+            let at = At::Key(k);
             match key.as_str() {
-                "provider" => provider_def = self.item::<ProviderDef>(&cx, v, at),
+                "provider" => {
+                    provider_written = true;
+                    provider_def = self.item::<ProviderDef>(&cx, v, at);
+                }
                 "cache_read_factor" => {
                     if let Some(f) = self.item::<RangeDef>(&cx, v, at) {
                         let line = cx.line(all, "cache_read_factor");
@@ -84,14 +114,16 @@ impl Loader {
                 }
                 _ => self.problem(
                     name,
-                    at.0 + 1,
+                    k + 1,
                     format!(
                         "unknown field `{key}`, expected one of `provider`, `models`, `cache_read_factor`, `marginal`, `profiles`, `plans`"
                     ),
                 ),
             }
         }
-        self.add_parts(&cx, provider_def, models, marginal);
+        // A provider block with a problem of its own has been reported: its models need no second message.
+        let missing = provider_def.is_none() && !provider_written;
+        self.add_parts(&cx, provider_def, models, marginal, missing);
     }
 
     /// A bundled file from its JSON form, read whole; the YAML gives the lines. A file the JSON cannot give (not
@@ -104,6 +136,12 @@ impl Loader {
             name,
             y: YamlLines::new(yaml),
         };
+        self.add_data(&cx, data);
+    }
+
+    /// A file read whole into its typed form; its text gives the lines.
+    fn add_data(&mut self, cx: &FileCx, data: FileData) {
+        let name = cx.name;
         let all = cx.y.all();
         fn spans<T>(cx: &FileCx, key: &str, items: Vec<T>) -> Vec<(T, Span)> {
             let spans = cx.items(cx.y.all(), key, items.len());
@@ -113,19 +151,20 @@ impl Loader {
             let line = cx.line(all, "cache_read_factor");
             self.table.cache_read_factor = self.range(name, line, "cache_read_factor", f, true);
         }
-        for (def, span) in spans(&cx, "profiles", data.profiles) {
-            if let Some(p) = self.profile(&cx, &def, span) {
+        for (def, span) in spans(cx, "profiles", data.profiles) {
+            if let Some(p) = self.profile(cx, &def, span) {
                 self.table.profiles.insert(p.id.clone(), p);
             }
         }
-        for (def, span) in spans(&cx, "plans", data.plans) {
-            if let Some(p) = self.plan(&cx, &def, span) {
+        for (def, span) in spans(cx, "plans", data.plans) {
+            if let Some(p) = self.plan(cx, &def, span) {
                 self.table.plans.insert(p.id.clone(), p);
             }
         }
-        let models = spans(&cx, "models", data.models);
-        let marginal = spans(&cx, "marginal", data.marginal);
-        self.add_parts(&cx, data.provider, models, marginal);
+        let models = spans(cx, "models", data.models);
+        let marginal = spans(cx, "marginal", data.marginal);
+        let missing = data.provider.is_none();
+        self.add_parts(cx, data.provider, models, marginal, missing);
     }
 
     /// The parts of a file that refer to each other: the provider its models belong to, and estimates.
@@ -135,8 +174,9 @@ impl Loader {
         provider_def: Option<ProviderDef>,
         models: Vec<(ModelDef, Span)>,
         marginal: Vec<(MarginalDef, Span)>,
+        provider_missing: bool,
     ) {
-        self.add_provider(cx, provider_def.as_ref(), !models.is_empty());
+        self.add_provider(cx, provider_def.as_ref(), provider_missing && !models.is_empty());
         let provider = provider_def.as_ref().map(|p| p.id.clone()).unwrap_or_default();
         self.add_models(cx, &provider, &models);
         for (def, span) in &marginal {
@@ -160,7 +200,7 @@ impl Loader {
         items
             .into_iter()
             .zip(spans)
-            .filter_map(|(item, span)| self.item(cx, item, span).map(|t| (t, span)))
+            .filter_map(|(item, span)| self.item(cx, item, At::Item(span)).map(|t| (t, span)))
             .collect()
     }
 }

@@ -10,7 +10,10 @@
 
 mod checks;
 mod file;
+mod huge;
 mod models;
+#[cfg(test)]
+mod problem_lines;
 mod providers;
 mod rows;
 
@@ -85,11 +88,17 @@ pub fn load_with(overrides: &[PathBuf], texts: &[(String, String)]) -> Result<Pr
         l.add_bundled(name, yaml, json);
     }
     l.table.layers.push("bundled".into());
+    l.remember_base();
     for path in overrides {
+        l.layer += 1;
         for file in l.expand(path) {
-            match std::fs::read_to_string(&file) {
-                Ok(text) => l.add_file(&file.display().to_string(), &text),
-                Err(e) => l.problem(&file.display().to_string(), 0, format!("cannot read: {e}")),
+            let name = file.display().to_string();
+            match std::fs::read(&file) {
+                Ok(bytes) => match utf8(&bytes) {
+                    Ok(text) => l.add_file(&name, text),
+                    Err((line, msg)) => l.problem(&name, line, msg),
+                },
+                Err(e) => l.problem(&name, 0, format!("cannot read: {e}")),
             }
         }
         l.table.layers.push(path.display().to_string());
@@ -99,6 +108,27 @@ pub fn load_with(overrides: &[PathBuf], texts: &[(String, String)]) -> Result<Pr
         l.table.layers.push(name.clone());
     }
     l.finish()
+}
+
+/// A price file's text, or the line and words of why it is not UTF-8 (YAML files are UTF-8; a file saved as
+/// UTF-16 or in a legacy code page is named as such, not reported as a YAML syntax error).
+fn utf8(bytes: &[u8]) -> Result<&str, (usize, String)> {
+    let e = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e,
+    };
+    let at = e.valid_up_to();
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+    let why = if utf16 {
+        "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8".to_string()
+    } else {
+        format!(
+            "the file is not UTF-8: invalid byte 0x{:02x} at byte offset {at}",
+            bytes[at]
+        )
+    };
+    Err((line, why))
 }
 
 /// Validates one YAML text on its own, without the bundled tables (estimate references must resolve within it).
@@ -135,6 +165,10 @@ pub(crate) fn effective_row(def: &PriceDef, provider: &Provider) -> Result<Price
 pub(super) struct Origin {
     file: String,
     line: usize,
+    /// The line of the model's `aliases`, else of the model.
+    names_line: usize,
+    /// 0 for the bundled tables (or the one set `load_texts` reads), then 1, 2... for each override path.
+    layer: usize,
 }
 
 #[derive(Default)]
@@ -144,6 +178,11 @@ pub(super) struct Loader {
     models: Vec<Option<(Model, Origin)>>,
     /// (provider, id) -> the model's place in `models`.
     model_at: std::collections::HashMap<(String, String), usize>,
+    /// The layer being read: 0 for the bundled tables, then one per override path.
+    layer: usize,
+    /// Each name of the bundled tables (lowercase id or alias) and the `provider/id` of the entries with it: a
+    /// name they already share stays as it was when a user's layer replaces one of them.
+    base_names: std::collections::HashMap<String, Vec<String>>,
     /// Every model's `marginal` reference, checked once all layers are in: (file, line, model, estimate id).
     marginal_refs: Vec<(String, usize, String, String)>,
     /// Estimate ids in the order first read, with the layer that read them last: how their name patterns are tried.
@@ -184,20 +223,43 @@ impl Loader {
         });
     }
 
+    fn remember_base(&mut self) {
+        for (m, _) in self.models.iter().flatten() {
+            for n in std::iter::once(&m.id).chain(&m.aliases) {
+                self.base_names.entry(n.to_lowercase()).or_default().push(m.full_id());
+            }
+        }
+    }
+
     fn expand(&mut self, path: &Path) -> Vec<PathBuf> {
         if !path.is_dir() {
             return vec![path.to_path_buf()];
         }
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-                .collect(),
+        let entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(e) => {
                 self.problem(&path.display().to_string(), 0, format!("cannot read: {e}"));
                 return Vec::new();
             }
         };
+        let (mut dirs, mut files): (Vec<PathBuf>, Vec<PathBuf>) = entries
+            .into_iter()
+            .filter(|p| !p.file_name().is_some_and(|n| n.as_encoded_bytes().starts_with(b".")))
+            .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .partition(|p| p.is_dir());
+        // A layer is the files directly in its directory. A sub-directory is not read, and not passed over in
+        // silence either: prices the user meant to apply would be missing from the bill. Hidden ones (`.git`)
+        // are no one's price layer.
+        dirs.sort();
+        for d in dirs {
+            let msg = format!(
+                "`{}` is a sub-directory: a price layer is the .yaml files directly in {}; move its files up, or \
+                 name it with a --pricing of its own",
+                d.file_name().unwrap_or_default().to_string_lossy(),
+                path.display()
+            );
+            self.problem(&d.display().to_string(), 0, msg);
+        }
         files.sort();
         if files.is_empty() {
             self.problem(

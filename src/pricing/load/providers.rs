@@ -8,10 +8,14 @@ use crate::pricing::Provider;
 use crate::pricing::schema::ProviderDef;
 
 impl Loader {
-    pub(super) fn add_provider(&mut self, cx: &FileCx, def: Option<&ProviderDef>, has_models: bool) {
-        let line = cx.line(cx.y.all(), "provider");
+    /// `orphan_models`: the file lists models and has no `provider` key at all.
+    pub(super) fn add_provider(&mut self, cx: &FileCx, def: Option<&ProviderDef>, orphan_models: bool) {
+        let block =
+            cx.y.key_line(cx.y.all(), "provider")
+                .map_or(cx.y.all(), |k| cx.y.block(k, cx.y.all().1));
+        let line = cx.line(block, "id");
         let Some(def) = def else {
-            if has_models {
+            if orphan_models {
                 self.problem(
                     cx.name,
                     cx.line(cx.y.all(), "models"),
@@ -49,7 +53,7 @@ impl Loader {
                 Some(d) => self.table.providers.get_mut(&def.id).unwrap().batch_factor = d,
                 None => self.problem(
                     cx.name,
-                    cx.line(cx.y.all(), "batch_factor"),
+                    cx.line(block, "batch_factor"),
                     format!("batch_factor must be in (0, 1], got {b}"),
                 ),
             }
@@ -60,7 +64,7 @@ impl Loader {
             } else {
                 self.problem(
                     cx.name,
-                    cx.line(cx.y.all(), "estimate_ratio"),
+                    cx.line(block, "estimate_ratio"),
                     format!("estimate_ratio must be a positive number, got {r}"),
                 );
             }

@@ -48,7 +48,7 @@ impl Loader {
         if let Some(lcs) = &def.long_context {
             let lcs = lcs.as_slice();
             let items = cx.items(span, "long_context", lcs.len());
-            let lc_span = (cx.line(span, "long_context") - 1, span.1);
+            let lc_span = cx.y.block(cx.line(span, "long_context") - 1, span.1);
             let item = |i: usize| if lcs.len() > 1 { items[i] } else { lc_span };
             // Checked apart from the rates, so that a bad rate elsewhere does not hide it.
             for i in 1..lcs.len() {
@@ -232,7 +232,7 @@ struct Tiers<'a> {
 
 /// The lines of a nested block (`batch:`, `priority:`) inside `span`, for problems inside it.
 fn sub_span(cx: &FileCx, span: Span, key: &str) -> Span {
-    cx.y.key_line(span, key).map_or(span, |k| (k, span.1))
+    cx.y.key_line(span, key).map_or(span, |k| cx.y.block(k, span.1))
 }
 
 impl Rates {

@@ -131,7 +131,7 @@ impl PriceTable {
         self.index.free.get(lname).copied()
     }
 
-    pub(super) fn is_platform(&self, provider: &str) -> bool {
+    pub(in crate::pricing) fn is_platform(&self, provider: &str) -> bool {
         self.providers.get(provider).is_some_and(|p| p.platform)
     }
 

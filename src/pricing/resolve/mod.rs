@@ -105,6 +105,18 @@ impl PriceTable {
         }
     }
 
+    /// The `provider/id` of every entry a bare lowercase name matches equally, when there are several: a log
+    /// naming it would be priced by none of them. The loader refuses a user's layer that makes a name so.
+    pub(in crate::pricing) fn rivals(&self, name: &str) -> Option<Vec<String>> {
+        match self
+            .lookup(name, Scope::FirstParty)
+            .or_else(|| self.lookup(name, Scope::Platforms))
+        {
+            Some(Resolution::Ambiguous(all)) => Some(all),
+            _ => None,
+        }
+    }
+
     /// A lowercase name without a stated provider.
     fn unstated(&self, name: &str) -> Option<Resolution> {
         if let Some((cloud, _)) = forms::cloud_form(name) {
