@@ -9,7 +9,8 @@ const EXIT_CODES: &str = "Exit codes:
      rose above diff --fail-above / --fail-above-usd
   2  bad usage, an input that could not be read, invalid pricing, or analyze --strict or a budget on a run that
      read no call
-  3  analyze --strict: a model without a price, or a line that could not be read";
+  3  analyze --strict: a model without a price, or a line that could not be read
+  4  marginal predict: some rows could not be predicted (each is named on stderr; the others are written)";
 
 /// What your LLM logs cost at list price, what serving them plausibly cost (an estimate), and the markup between.
 #[derive(Debug, Parser)]
@@ -41,6 +42,10 @@ pub enum Command {
     /// Show or check price tables.
     #[command(subcommand)]
     Pricing(PricingCommand),
+    /// What serving a model's tokens on GPUs plausibly costs: an estimate from a serving model fitted to
+    /// measurements.
+    #[command(subcommand)]
+    Marginal(MarginalCommand),
     /// Print a completion script for a shell (e.g. `tokencost completions bash > ~/.local/share/bash-completion/completions/tokencost`).
     Completions {
         #[arg(value_enum)]
@@ -48,6 +53,103 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `tokencost man > tokencost.1 && man ./tokencost.1`.
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MarginalCommand {
+    /// Estimated USD per 1M input and output tokens, low-high, at the cheapest deployment for a per-user speed.
+    Estimate(MarginalEstimateArgs),
+    /// Predict time to first token, time per output token and throughput for deployments given as CSV rows (the
+    /// columns of measurements.csv); writes the rows with the predictions added, as CSV.
+    Predict(MarginalPredictArgs),
+    /// Fit the serving model's constants to measurements and report its errors on groups the fit did not see.
+    Calibrate(MarginalCalibrateArgs),
+}
+
+/// GPU profiles beyond the bundled ones.
+#[derive(Debug, Args)]
+pub struct GpuArgs {
+    /// A YAML file of GPU profiles, layered over the bundled ones (serving/gpus.yaml shows the shape; a card you
+    /// own can give its purchase price, years and power instead of an hourly price; repeatable): for `marginal`
+    /// and for `self:MODEL@GPU` targets.
+    #[arg(long = "gpus", value_name = "FILE")]
+    pub gpus: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MarginalEstimateArgs {
+    /// A short name (deepseek-v3, llama-3.3-70b, ...) or a Hugging Face id of a bundled architecture.
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+    /// The model's Hugging Face config.json, for a model not bundled (MODEL then only names it).
+    #[arg(long, value_name = "FILE")]
+    pub arch: Option<PathBuf>,
+    /// GPU to serve on (default: h100).
+    #[arg(long, value_name = "NAME")]
+    pub gpu: Option<String>,
+    /// USD per GPU-hour, at both ends (default: the GPU's owned cost for the low end, its rental for the high).
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub gpu_hour: Option<String>,
+    /// Output tokens per second each user must see, at both ends (default: 20 for the low end, 50 for the high).
+    #[arg(long, value_name = "N")]
+    pub tokens_per_second_per_user: Option<f64>,
+    /// Share of GPU time spent serving, 0-1, at both ends (default: 1 for the low end, 0.5 for the high).
+    #[arg(long, value_name = "F")]
+    pub utilization: Option<f64>,
+    /// Prompt tokens per request.
+    #[arg(long, value_name = "N", default_value_t = 2048)]
+    pub isl: u64,
+    /// Output tokens per request.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub osl: u64,
+    /// Share of input tokens served from the prompt cache, 0-1 (a cache hit skips prefill).
+    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    pub cache_hit: f64,
+    /// Precision to serve at (bf16, fp8, fp4, int4; default: the model's usual one).
+    #[arg(long, value_name = "P")]
+    pub precision: Option<String>,
+    /// Show the deployment chosen and the arithmetic.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub gpus: GpuArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MarginalPredictArgs {
+    /// CSV rows with the columns of measurements.csv (`-` reads stdin).
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+    /// A folder of Hugging Face configs named `<org>--<name>_config.json`, for models not bundled.
+    #[arg(long, value_name = "DIR")]
+    pub arch_dir: Option<PathBuf>,
+    /// USD per GPU-hour for the cost columns (default: each GPU's owned cost, serving/gpus.yaml).
+    #[arg(long, value_name = "USD", value_parser = amount)]
+    pub gpu_hour: Option<String>,
+    #[command(flatten)]
+    pub gpus: GpuArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MarginalCalibrateArgs {
+    /// The measurements (the columns of measurements.csv with silicon_ttft_ms and silicon_tpot_ms).
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+    /// A folder of Hugging Face configs named `<org>--<name>_config.json`, for models not bundled.
+    #[arg(long, value_name = "DIR")]
+    pub arch_dir: Option<PathBuf>,
+    /// Also fit new constants on all rows and print them (as serving/settings.yaml carries them).
+    #[arg(long)]
+    pub fit: bool,
+    /// Skip the held-out fits (one per GPU, model family and engine): only the shipped constants' errors.
+    #[arg(long)]
+    pub no_holdout: bool,
+    #[command(flatten)]
+    pub gpus: GpuArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -261,6 +363,8 @@ pub struct ProjectCliArgs {
     pub threads: Option<usize>,
     #[command(flatten)]
     pub pricing: PricingArgs,
+    #[command(flatten)]
+    pub gpus: GpuArgs,
 }
 
 #[derive(Debug, Args)]
@@ -281,6 +385,8 @@ pub struct CompareCliArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub pricing: PricingArgs,
+    #[command(flatten)]
+    pub gpus: GpuArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

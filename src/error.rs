@@ -18,6 +18,8 @@ pub enum Exit {
     Failure = 2,
     /// `--strict`: some calls could not be priced or some lines could not be read.
     Strict = 3,
+    /// `marginal predict`: some rows could not be predicted; the others were written.
+    Partial = 4,
 }
 
 impl From<Exit> for ExitCode {

@@ -36,6 +36,7 @@ pub mod pricing;
 pub mod project;
 pub mod reader;
 pub mod report;
+pub mod serving;
 pub mod spill;
 pub mod tokenize;
 pub mod whole_file;

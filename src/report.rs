@@ -54,6 +54,10 @@ pub struct Row {
     pub cost_without_estimate_usd: Usd,
     pub counted_calls: u64,
     pub estimated_calls: u64,
+    /// Where the group's marginal-cost estimates come from: `given`, `derived` or `proxy`, several joined by `+`.
+    pub marginal_method: Option<String>,
+    /// What they rest on: each estimate's id and basis, several joined by ` | `.
+    pub marginal_basis: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -84,6 +88,10 @@ pub struct EstimateUsed {
     pub id: String,
     pub as_of: String,
     pub source: String,
+    /// `given`, `derived` or `proxy`.
+    pub marginal_method: &'static str,
+    /// What the estimate rests on (its source, or the serving model's architecture and assumptions).
+    pub marginal_basis: String,
 }
 
 /// Which tables priced the report.
@@ -244,6 +252,8 @@ struct Acc {
     cost: Decimal,
     covered_cost: Decimal,
     marginal: Option<Range>,
+    /// The estimates used, by id: method and basis.
+    estimates: BTreeMap<String, (&'static str, String)>,
 }
 
 /// The estimated marginal cost of `t`, checked: the price loader bounds prices, not estimates, and
@@ -270,6 +280,9 @@ impl Acc {
         self.cost = TooLarge::add(self.cost, cost, TOTAL)?;
         if let Some(m) = table.marginal_for(model) {
             let mc = checked_marginal(m, table.cache_read_factor(), &sums.tokens)?;
+            if !self.estimates.contains_key(&m.id) {
+                self.estimates.insert(m.id.clone(), (m.method.name(), m.source.clone()));
+            }
             self.covered_cost = TooLarge::add(self.covered_cost, cost, TOTAL)?;
             let acc = self.marginal.get_or_insert(Range {
                 low: Decimal::ZERO,
@@ -312,6 +325,14 @@ impl Acc {
             cost_without_estimate_usd: Usd(self.cost - self.covered_cost),
             counted_calls: self.sums.sources[1],
             estimated_calls: self.sums.sources[2],
+            marginal_method: (!self.estimates.is_empty()).then(|| {
+                let methods: std::collections::BTreeSet<&str> = self.estimates.values().map(|e| e.0).collect();
+                methods.into_iter().collect::<Vec<_>>().join("+")
+            }),
+            marginal_basis: (!self.estimates.is_empty()).then(|| {
+                let bases: Vec<String> = self.estimates.iter().map(|(id, e)| format!("{id}: {}", e.1)).collect();
+                bases.join(" | ")
+            }),
         }
     }
 }
@@ -387,6 +408,8 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
                 id: id.clone(),
                 as_of: e.as_of.to_string(),
                 source: e.source.clone(),
+                marginal_method: e.method.name(),
+                marginal_basis: e.source.clone(),
             }
         })
         .collect();

@@ -62,7 +62,18 @@ const HAND: &str = "fixtures/hand.jsonl";
 // Marginal (gpt-4o estimate: input $0.30-0.50, output 1.4x-3.2x of it = $0.42-1.60, cache reads 0-0.1x input):
 //   line 1: low 600 x 0.30 + 200 x 0.42 = 264; high 600 x 0.50 + 400 x 0.05 + 200 x 1.60 = 640 (per 1M)
 //   line 4: low 102 x 0.30 + 13 x 0.42 = 36.06; high 102 x 0.50 + 13 x 1.60 = 71.8
-//   total: $0.00030006 - $0.0007118, on $0.004385 of cost with an estimate
+//   (gpt-4o alone: $0.00030006 - $0.0007118, on $0.004385 of cost)
+// The other models take the serving model's estimates that cover them by name (pricing/marginal.yaml):
+//   line 2, gpt-4o-mini (proxy-gpt-4o-mini: input $0.007716-0.01543, output $0.04557-0.09849):
+//     low 24 x 0.007716 + 2 x 0.04557 = 0.276324; high 24 x 0.01543 + 2 x 0.09849 = 0.5673
+//   line 3, claude-sonnet-4-5 (proxy-claude-sonnet: input $0.04479-0.3583, output $0.09976-1.198), cache writes
+//     costed as input, cache reads at 0-0.1x input:
+//     low 4500 x 0.04479 + 800 x 0.09976 = 281.363; high 4500 x 0.3583 + 20000 x 0.03583 + 800 x 1.198 = 3287.35
+//   line 6, gpt-4: none (about 1.8T parameters, 280B active by SemiAnalysis's estimate: no open stand-in)
+//   total: low 264 + 36.06 + 0.276324 + 281.363 = 581.699324 -> $0.000581699324;
+//          high 640 + 71.8 + 0.5673 + 3287.35 = 3999.7173 -> $0.0039997173;
+//   on $0.0387098 - $0.00057 (gpt-4) = $0.0381398 of cost with an estimate
+const COVERED: f64 = 0.0381398;
 const TOTAL_COST: f64 = 0.0387098;
 
 #[test]
@@ -75,21 +86,35 @@ fn hand_fixture_json_totals() {
     assert_eq!(t["cache_write_tokens"], 1500);
     assert_eq!(t["output_tokens"], 200 + 2 + 800 + 13);
     close(&t["cost_usd"], TOTAL_COST);
-    close(&t["marginal_cost_usd_low"], 0.00030006);
-    close(&t["marginal_cost_usd_high"], 0.0007118);
-    close(&t["markup_low"], 0.004385 / 0.0007118);
-    close(&t["markup_high"], 0.004385 / 0.00030006);
-    close(&t["token_tax_usd_low"], 0.004385 - 0.0007118);
-    close(&t["token_tax_usd_high"], 0.004385 - 0.00030006);
-    close(&t["cost_without_estimate_usd"], TOTAL_COST - 0.004385);
+    close(&t["marginal_cost_usd_low"], 0.000581699324);
+    close(&t["marginal_cost_usd_high"], 0.0039997173);
+    close(&t["markup_low"], COVERED / 0.0039997173);
+    close(&t["markup_high"], COVERED / 0.000581699324);
+    close(&t["token_tax_usd_low"], COVERED - 0.0039997173);
+    close(&t["token_tax_usd_high"], COVERED - 0.000581699324);
+    close(&t["cost_without_estimate_usd"], TOTAL_COST - COVERED);
+    assert!(
+        group(&r, "openai/gpt-4")["markup_low"].is_null(),
+        "no estimate: null, not zero"
+    );
+    assert_eq!(t["marginal_method"], "given+proxy");
     assert_eq!(t["counted_calls"], 2);
 
     let g = group(&r, "openai/gpt-4o-2024-08-06");
     close(&g["cost_usd"], 0.004);
     close(&g["markup_low"], 0.004 / 0.00064);
     close(&g["markup_high"], 0.004 / 0.000264);
-    close(&group(&r, "anthropic/claude-sonnet-4-5")["cost_usd"], 0.03375);
-    assert!(group(&r, "anthropic/claude-sonnet-4-5")["markup_low"].is_null());
+    assert_eq!(g["marginal_method"], "given");
+    let sonnet = group(&r, "anthropic/claude-sonnet-4-5");
+    close(&sonnet["cost_usd"], 0.03375);
+    close(&sonnet["markup_low"], 0.03375 / 0.00328735);
+    assert_eq!(sonnet["marginal_method"], "proxy");
+    assert!(
+        sonnet["marginal_basis"]
+            .as_str()
+            .unwrap()
+            .starts_with("proxy-claude-sonnet: ")
+    );
     let counted = group(&r, "openai/gpt-4o");
     assert_eq!(
         (counted["input_tokens"].as_u64(), counted["output_tokens"].as_u64()),
@@ -139,19 +164,21 @@ fn hand_fixture_csv_has_full_precision() {
     let total = records.last().unwrap();
     assert_eq!(&total[0], "TOTAL");
     assert_eq!(&total[col("cost_usd")], "0.0387098");
-    assert_eq!(&total[col("marginal_cost_usd_low")], "0.00030006");
-    assert_eq!(&total[col("marginal_cost_usd_high")], "0.0007118");
+    assert_eq!(&total[col("marginal_cost_usd_low")], "0.000581699324");
+    assert_eq!(&total[col("marginal_cost_usd_high")], "0.0039997173");
     let mini = records.iter().find(|r| &r[0] == "openai/gpt-4o-mini").unwrap();
     assert_eq!(&mini[col("cost_usd")], "0.0000048");
-    assert_eq!(&mini[col("markup_low")], "", "no estimate: empty, not zero");
+    assert_eq!(&mini[col("marginal_method")], "proxy");
+    let gpt4 = records.iter().find(|r| &r[0] == "openai/gpt-4").unwrap();
+    assert_eq!(&gpt4[col("markup_low")], "", "no estimate: empty, not zero");
 }
 
 #[test]
 fn hand_fixture_table_and_warning() {
     let (out, err) = ok(&["analyze", HAND]);
     let total = out.lines().find(|l| l.contains("total")).unwrap();
-    // $0.0387098 -> $0.0387; markup 0.004385 / 0.0007118 = 6.16 and / 0.00030006 = 14.61
-    assert!(total.contains("$0.0387") && total.contains("6.2x-14.6x"), "{total}");
+    // $0.0387098 -> $0.0387; markup 0.0381398 / 0.0039997173 = 9.54 and / 0.000581699324 = 65.57
+    assert!(total.contains("$0.0387") && total.contains("9.5x-65.6x"), "{total}");
     assert!(out.contains("Unpriced, not in the totals: acme-llm-1"), "{out}");
     // The request without a timestamp takes gpt-4o-mini's newest row: the one of 2026-11-20 that adds its priority
     // tier at the same standard rates.

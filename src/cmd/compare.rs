@@ -51,7 +51,7 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
         relative_cost: relative(base),
         totals: logged,
     }];
-    for t in targets {
+    for &t in &targets {
         let totals = run_once(table, &args, Some(t), &mut quiet)?;
         rows.push(Ranked {
             model: table.model(t).full_id(),
@@ -65,7 +65,9 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
             .cmp(&b.totals.cost_usd)
             .then_with(|| a.model.cmp(&b.model))
     });
-    output::render(&view(&rows), args.format, &args.to)?;
+    let mut v = view(&rows);
+    v.tail.extend(super::self_hosted_notes(table, &targets));
+    output::render(&v, args.format, &args.to)?;
     Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })
 }
 

@@ -32,6 +32,10 @@ pub struct MarkupRow {
     pub output_markup_low: Option<f64>,
     pub output_markup_high: Option<f64>,
     pub estimate: String,
+    /// `given`, `derived` or `proxy`.
+    pub marginal_method: &'static str,
+    /// What the estimate rests on (its source).
+    pub marginal_basis: String,
     pub estimate_source: String,
     pub price_source: String,
 }
@@ -45,7 +49,8 @@ fn markup(price: Decimal, m: Range) -> Option<(f64, f64)> {
     Some((ratio(price, m.high)?, ratio(price, m.low)?))
 }
 
-/// Every model with a marginal-cost estimate and a price in force on `date`, dearest markup first.
+/// Every model with a marginal-cost estimate and a price in force on `date`, dearest markup first. Estimates the
+/// serving model made (derived, proxy) apply from their own date on; sourced ones on any date.
 pub fn rows(table: &PriceTable, date: NaiveDate, provider: Option<&str>) -> Vec<MarkupRow> {
     let mut rows = Vec::new();
     for m in &table.models {
@@ -55,6 +60,10 @@ pub fn rows(table: &PriceTable, date: NaiveDate, provider: Option<&str>) -> Vec<
         let (Some(est), Some(r)) = (table.marginal_for(m), m.row_in_force(date)) else {
             continue;
         };
+        // An estimate the serving model made later is not applied to an earlier date's prices.
+        if !est.method.applies(est.as_of, date) {
+            continue;
+        }
         let row = &m.prices[r];
         let Some((in_lo, in_hi)) = markup(row.rates().input, est.input) else {
             continue;
@@ -78,6 +87,8 @@ pub fn rows(table: &PriceTable, date: NaiveDate, provider: Option<&str>) -> Vec<
             output_markup_low: out.map(|o| o.0),
             output_markup_high: out.map(|o| o.1),
             estimate: est.id.clone(),
+            marginal_method: est.method.name(),
+            marginal_basis: est.source.clone(),
             estimate_source: est.source.clone(),
             price_source: row.source.clone(),
         });
@@ -133,6 +144,8 @@ fn view<'a>(rows: &'a Vec<MarkupRow>, table: &PriceTable, args: &MarkupArgs) -> 
             Column::both("input_markup", "input markup").right().pair(),
             Column::both("output_markup", "output markup").right().pair(),
             Column::machine("estimate"),
+            Column::both("marginal_method", "method"),
+            Column::machine("marginal_basis"),
             Column::machine("estimate_source"),
             Column::machine("price_source"),
         ],
@@ -162,6 +175,8 @@ fn view<'a>(rows: &'a Vec<MarkupRow>, table: &PriceTable, args: &MarkupArgs) -> 
                 Cell::opt(r.output_markup_high, times),
             ),
             Cell::text(r.estimate.as_str()),
+            Cell::text(r.marginal_method),
+            Cell::text(r.marginal_basis.as_str()),
             Cell::text(r.estimate_source.as_str()),
             Cell::text(r.price_source.as_str()),
         ]);

@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod compare;
 pub mod count;
 pub mod diff;
+pub mod marginal;
 pub mod markup;
 pub mod pricing;
 pub mod pricing_diff;
@@ -26,6 +27,7 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::Markup(table, args) => markup::run(&table, args),
         Config::PricingList(cfg) => pricing::list(cfg),
         Config::PricingCheck(paths) => pricing::check(&paths),
+        Config::Marginal(cfg) => marginal::run(cfg),
         Config::Completions(shell) => shell::completions(shell),
         Config::Man => shell::man(),
         Config::PricingDiff(cfg) => pricing_diff::run(cfg),
@@ -33,6 +35,28 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::PricingImport(cfg) => pricing::import(cfg),
         Config::PricingUpdate(cfg) => pricing::update(cfg),
     }
+}
+
+/// A line per self-hosted target among `models`: how it was priced (the serving model's low-load case at the
+/// GPU-hour price given), so that the figure is never read as a provider's price.
+pub(crate) fn self_hosted_notes(
+    table: &crate::pricing::PriceTable,
+    models: &[usize],
+) -> Vec<crate::output::view::Part<'static>> {
+    let mut notes = Vec::new();
+    for &i in models {
+        let m = table.model(i);
+        if m.provider == "self"
+            && let Some(row) = m.prices.last()
+        {
+            notes.push(crate::output::view::Part::line(format!(
+                "{}: {}.",
+                m.full_id(),
+                row.source
+            )));
+        }
+    }
+    notes
 }
 
 /// Refuses, before anything is read, a `-o` file that the command would read: the report would replace the log.

@@ -57,7 +57,7 @@ pub fn compare(args: CompareCliArgs) -> Result<(PriceTable, CompareArgs)> {
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         bail!("compare reads its logs once per model, so it cannot read stdin; give files or directories");
     }
-    let table = price_table(&args.pricing)?;
+    let table = super::price_table_with(&args.pricing, &args.models, &args.gpus)?;
     let threads = threads(args.threads, args.quiet)?;
     Ok((
         table,

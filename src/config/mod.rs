@@ -6,13 +6,16 @@ mod budgets;
 mod data_dir;
 mod import;
 mod lists;
+mod marginal;
 mod output;
 mod project;
 mod run_diff;
+mod self_host;
 
 pub use analyze::AnalyzeConfig;
 pub use import::{ImportConfig, UpdateConfig, user_layer};
 pub use lists::{CompareArgs, CountConfig, DiffConfig, ListConfig, MarkupArgs, compare, markup};
+pub use marginal::{CalibrateConfig, EstimateConfig, MarginalConfig, PredictConfig};
 pub use output::Target;
 pub use project::{ProjectArgs, ShapeSource, project};
 pub use run_diff::{Gates, Per, RunDiffConfig};
@@ -48,6 +51,7 @@ pub enum Config {
     Diff(Box<RunDiffConfig>),
     PricingImport(ImportConfig),
     PricingUpdate(UpdateConfig),
+    Marginal(MarginalConfig),
 }
 
 impl Config {
@@ -84,6 +88,7 @@ impl Config {
                 Config::PricingImport(ImportConfig::new(args)?)
             }
             Command::Pricing(PricingCommand::Update(args)) => Config::PricingUpdate(UpdateConfig::new(args)?),
+            Command::Marginal(cmd) => Config::Marginal(marginal::marginal(cmd)?),
         })
     }
 }
@@ -110,12 +115,18 @@ impl From<EncodingArg> for Encoding {
 /// The bundled tables, then the user's price layer (`pricing update`'s directory, when it holds files), then the
 /// `--pricing` files; every problem is reported, not only the first.
 pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
+    price_table_with(args, &[], &crate::cli::GpuArgs { gpus: Vec::new() })
+}
+
+/// `price_table` with the self-hosted targets named on the command line (`self:MODEL@GPU`) as a last layer.
+pub fn price_table_with(args: &PricingArgs, names: &[String], gpus: &crate::cli::GpuArgs) -> Result<PriceTable> {
+    let texts = self_host::layer(names, gpus)?;
     let user = user_layer();
     let layers: Vec<PathBuf> = user.iter().cloned().chain(args.pricing.iter().cloned()).collect();
     for path in &layers {
         check_price_files(path)?;
     }
-    let mut table = pricing::load(&layers).map_err(|p| {
+    let mut table = pricing::load_with(&layers, &texts).map_err(|p| {
         let e = anyhow::Error::from(PricingError(p));
         match &user {
             Some(dir) => e.context(format!(
@@ -149,6 +160,15 @@ pub fn priced_models<S: AsRef<str>>(table: &PriceTable, names: &[S]) -> Result<V
     let mut found = Vec::with_capacity(names.len());
     let mut wrong = Vec::new();
     for name in names.iter().map(AsRef::as_ref) {
+        // A self-hosted target is found by the name it was made from: its `@` would read as a Vertex id.
+        if name.starts_with("self:") {
+            let at = (table.models.iter()).position(|m| m.provider == "self" && m.aliases.iter().any(|a| a == name));
+            match at {
+                Some(i) => found.push(i),
+                None => wrong.push(format!("no self-hosted target `{name}`")),
+            }
+            continue;
+        }
         match table.resolve(name) {
             Resolution::Found(i) => found.push(i),
             Resolution::Ambiguous(c) => wrong.push(format!("model `{name}` is ambiguous: {}", c.join(", "))),

@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use super::{Target, date, price_table, threads};
+use super::{Target, date, price_table_with, threads};
 use crate::cli::ProjectCliArgs;
 use crate::output::{Destination, Format};
 use crate::pricing::PriceTable;
@@ -35,7 +35,7 @@ pub struct ProjectArgs {
 
 pub fn project(args: ProjectCliArgs) -> Result<(PriceTable, ProjectArgs)> {
     let target = Target::new(&args.out)?;
-    let table = price_table(&args.pricing)?;
+    let table = price_table_with(&args.pricing, args.models.as_deref().unwrap_or_default(), &args.gpus)?;
     let flags = [args.calls, args.base_prompt, args.growth, args.output];
     let source = if !args.from.is_empty() {
         if flags.iter().any(Option::is_some) {

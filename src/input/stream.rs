@@ -6,8 +6,8 @@
 use std::io::{self, BufReader, Cursor, Read};
 
 use super::gzip::Members;
-use super::zstd::{Frames, MAGIC};
 use super::utf16::Utf16;
+use super::zstd::{Frames, MAGIC};
 
 const GZIP: [u8; 2] = [0x1f, 0x8b];
 const ZSTD: [u8; 4] = MAGIC;
@@ -64,7 +64,9 @@ fn ascii(b: u8) -> bool {
 /// True when the first bytes of a file say it must be read in order, as a stream: gzip, zstd, or text that is not
 /// UTF-8. A UTF-8 byte-order mark does not: every line is read without one.
 pub fn needs_stream(head: &[u8]) -> bool {
-    head.starts_with(&GZIP) || head.starts_with(&ZSTD) || !matches!(encoding(head), Encoding::Utf8 | Encoding::Utf8Marked)
+    head.starts_with(&GZIP)
+        || head.starts_with(&ZSTD)
+        || !matches!(encoding(head), Encoding::Utf8 | Encoding::Utf8Marked)
 }
 
 /// Reads up to `n` more bytes of `r` into `head`: fewer only at the end of the input.

@@ -16,6 +16,10 @@ pub enum Shown {
     PerMillion,
     /// A signed percentage for people, `-25%`; the plain number in CSV.
     Percent,
+    /// A share as a percentage with this many decimals: `0.153` reads `15.3%`.
+    Share(usize),
+    /// A plain number with this many decimals.
+    Fixed(usize),
     /// As CSV writes it.
     Plain,
 }
@@ -69,6 +73,9 @@ impl<'a> Cell<'a> {
             Cell::Float(v, Shown::Times(places), _) => format!("{v:.places$}x"),
             Cell::Float(v, Shown::PerMillion, _) => per_million(*v),
             Cell::Float(v, Shown::Percent, _) => format!("{v:+}%"),
+            Cell::Float(v, Shown::Share(places), _) if v.is_finite() => format!("{:.places$}%", v * 100.0),
+            Cell::Float(v, Shown::Fixed(places), _) if v.is_finite() => format!("{v:.places$}"),
+            Cell::Float(_, Shown::Share(_) | Shown::Fixed(_), _) => absent.to_string(),
             Cell::Float(_, Shown::Plain, _) => self.machine_one(),
             Cell::Range(lo, hi) => match (lo.as_ref(), hi.as_ref()) {
                 (Cell::Empty, _) | (_, Cell::Empty) => absent.to_string(),

@@ -40,6 +40,8 @@ fn columns(by: &'static str, per_call: bool) -> Vec<Column> {
         Column::machine("cost_without_estimate_usd"),
         Column::machine("counted_calls"),
         Column::machine("estimated_calls"),
+        Column::machine("marginal_method"),
+        Column::machine("marginal_basis"),
     ]);
     c
 }
@@ -75,6 +77,8 @@ fn cells(r: &Row, per_call: bool) -> Vec<Cell<'_>> {
         Cell::Usd(r.cost_without_estimate_usd),
         Cell::Int(r.counted_calls),
         Cell::Int(r.estimated_calls),
+        Cell::opt(r.marginal_method.as_deref(), Cell::text),
+        Cell::opt(r.marginal_basis.as_deref(), Cell::text),
     ]);
     c
 }

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::lines::Span;
 use super::load::{FileCx, Loader, to_decimal};
 use super::schema::{MarginalDef, RangeDef};
-use super::{Marginal, Range};
+use super::{Marginal, Method, Range};
 
 impl Loader {
     pub(super) fn range(
@@ -129,6 +129,27 @@ impl Loader {
                 (None, None, None)
             }
         };
+        let method = match def.method.as_deref() {
+            None | Some("given") => Method::Given,
+            Some("derived") => Method::Derived,
+            Some("proxy") => Method::Proxy,
+            Some(other) => {
+                let line = cx.line(span, "method");
+                self.problem(
+                    name,
+                    line,
+                    format!("`method` must be given, derived or proxy, got `{other}`"),
+                );
+                Method::Given
+            }
+        };
+        if method != Method::Given && def.serving_model.is_none() {
+            let msg = format!("a {} estimate names its `serving_model`", method.name());
+            self.problem(name, cx.line(span, "method"), msg);
+        }
+        if def.widen.is_some_and(|w| !(w.is_finite() && w >= 1.0)) {
+            self.problem(name, cx.line(span, "widen"), "`widen` must be 1 or more".into());
+        }
         if self.problems.len() > before {
             return None;
         }
@@ -139,6 +160,9 @@ impl Loader {
             source: def.source.clone().unwrap_or_default(),
             as_of: as_of?,
             derivation,
+            method,
+            models: def.models.iter().map(|p| p.to_lowercase()).collect(),
+            serving_model: def.serving_model.clone(),
         })
     }
 }

@@ -21,7 +21,7 @@ use crate::call::Tier;
 use crate::tokenize::Encoding;
 
 pub use cost::{bucket_cost, buckets_cost, marginal_cost};
-pub use load::{Problem, bundled_files, load, load_text, load_texts};
+pub use load::{Problem, bundled_files, load, load_text, load_texts, load_with};
 pub use plans::{Plan, Profile};
 pub use resolve::litellm_provider;
 
@@ -164,6 +164,39 @@ pub struct Marginal {
     pub as_of: NaiveDate,
     /// How a hardware-derived range was computed, for `markup --explain`.
     pub derivation: Option<String>,
+    pub method: Method,
+    /// Lowercase name patterns of the priced models it covers when they name no estimate.
+    pub models: Vec<String>,
+    /// The serving model's name for a derived or proxy figure.
+    pub serving_model: Option<String>,
+}
+
+/// Where a marginal-cost estimate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// A sourced figure (an essay's estimate, published throughput on stated hardware).
+    Given,
+    /// The serving model on the model's own, open architecture.
+    Derived,
+    /// The serving model on a named open architecture standing in for a closed model.
+    Proxy,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Given => "given",
+            Method::Derived => "derived",
+            Method::Proxy => "proxy",
+        }
+    }
+
+    /// Whether the figure applies on `date`: a sourced figure always, one computed by the serving model only from
+    /// the day it was made (so that a past date shows the estimates of its time).
+    pub fn applies(self, as_of: NaiveDate, date: NaiveDate) -> bool {
+        self == Method::Given || as_of <= date
+    }
 }
 
 /// The whole price table: every provider, model and estimate, validated and indexed for lookup.
@@ -178,6 +211,8 @@ pub struct PriceTable {
     pub plans: BTreeMap<String, Plan>,
     /// Where the table came from: "bundled", then each override path.
     pub layers: Vec<String>,
+    /// (lowercase name pattern, estimate id), in the order tried for a model that names no estimate.
+    pub estimate_patterns: Vec<(String, String)>,
     index: resolve::Index,
 }
 
@@ -186,8 +221,17 @@ impl PriceTable {
         &self.models[idx]
     }
 
+    /// The model's estimate: the one it names, else the first whose name patterns match its id.
     pub fn marginal_for(&self, model: &Model) -> Option<&Marginal> {
-        model.marginal.as_ref().and_then(|m| self.marginal.get(m))
+        match &model.marginal {
+            Some(m) => self.marginal.get(m),
+            None if self.estimate_patterns.is_empty() => None,
+            None => {
+                let name = model.id.to_lowercase();
+                let (_, id) = (self.estimate_patterns.iter()).find(|(p, _)| resolve::glob_match(p, &name))?;
+                self.marginal.get(id)
+            }
+        }
     }
 
     pub fn cache_read_factor(&self) -> Range {

@@ -198,6 +198,16 @@ pub struct MarginalDef {
     pub output: Option<RangeDef>,
     pub output_ratio: Option<RangeDef>,
     pub hardware: Option<HardwareDef>,
+    /// `given` (a sourced figure, the default), `derived` (the serving model on the model's own architecture) or
+    /// `proxy` (the serving model on a named open architecture standing in for a closed model).
+    pub method: Option<String>,
+    /// The `tokencost marginal estimate` model a derived or proxy figure was computed for.
+    pub serving_model: Option<String>,
+    /// How much a proxy's range was widened each way (low / widen, high x widen) for want of a public estimate.
+    pub widen: Option<f64>,
+    /// Name patterns (`*` wildcard, case-insensitive) of the priced models this estimate covers when they name none.
+    #[serde(default)]
+    pub models: Vec<String>,
     pub source: Option<String>,
     pub as_of: Option<String>,
 }

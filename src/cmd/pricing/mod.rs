@@ -15,7 +15,7 @@ use crate::error::Exit;
 use crate::fmt::{shown, thousands};
 use crate::output;
 use crate::output::view::{Cell, Column, Part, View};
-use crate::pricing::{self, Model, Tokenizer};
+use crate::pricing::{self, Model, PriceTable, Tokenizer};
 
 /// One model's current price row, as listed.
 #[derive(Serialize)]
@@ -35,10 +35,15 @@ struct Listed {
     tokenizer: String,
     context_window: Option<u64>,
     marginal_estimate: Option<String>,
+    /// `given`, `derived` or `proxy`: where the estimate comes from.
+    marginal_method: Option<&'static str>,
+    /// What the estimate rests on: its source, or the serving model's architecture and assumptions.
+    marginal_basis: Option<String>,
     source: String,
 }
 
-fn listed(m: &Model) -> Listed {
+fn listed(m: &Model, table: &PriceTable) -> Listed {
+    let est = table.marginal_for(m);
     let row = &m.prices[m.prices.len() - 1];
     let r = row.rates();
     Listed {
@@ -74,7 +79,9 @@ fn listed(m: &Model) -> Listed {
             Tokenizer::Estimate(r) => format!("estimate (o200k_base x {r})"),
         },
         context_window: m.context_window,
-        marginal_estimate: m.marginal.clone(),
+        marginal_estimate: est.map(|e| e.id.clone()),
+        marginal_method: est.map(|e| e.method.name()),
+        marginal_basis: est.map(|e| e.source.clone()),
         source: row.source.clone(),
     }
 }
@@ -96,6 +103,8 @@ fn view<'a>(rows: &'a Vec<Listed>, layers: &[String]) -> View<'a> {
             Column::both("long_context", "long context"),
             Column::both("tokenizer", "tokenizer"),
             Column::both("marginal_estimate", "marginal est."),
+            Column::both("marginal_method", "method"),
+            Column::machine("marginal_basis"),
             Column::machine("source"),
         ],
         rows,
@@ -116,6 +125,8 @@ fn view<'a>(rows: &'a Vec<Listed>, layers: &[String]) -> View<'a> {
             Cell::opt(r.long_context.as_deref(), text),
             text(&r.tokenizer),
             Cell::opt(r.marginal_estimate.as_deref(), text),
+            Cell::opt(r.marginal_method, text),
+            Cell::opt(r.marginal_basis.as_deref(), text),
             text(&r.source),
         ]);
     }
@@ -135,7 +146,7 @@ pub fn list(cfg: ListConfig) -> Result<Exit> {
         .models
         .iter()
         .filter(|m| cfg.provider.as_ref().is_none_or(|p| &m.provider == p))
-        .map(listed)
+        .map(|m| listed(m, &cfg.table))
         .collect();
     output::render(&view(&rows, &cfg.table.layers), cfg.format, &cfg.to)?;
     Ok(Exit::Success)

@@ -114,7 +114,8 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
         shape.check()?;
     }
     let mut rows = Vec::new();
-    for i in models(table, &args.models)? {
+    let chosen = models(table, &args.models)?;
+    for &i in &chosen {
         let model = table.model(i);
         let row_idx = match args.as_of {
             Some(d) => match model.row_in_force(d) {
@@ -169,6 +170,8 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
         }),
         rows,
     };
-    output::render(&view(&out), args.format, &args.to)?;
+    let mut v = view(&out);
+    v.tail.extend(super::self_hosted_notes(table, &chosen));
+    output::render(&v, args.format, &args.to)?;
     Ok(exit)
 }

@@ -47,6 +47,7 @@ impl Loader {
         models.sort_by(|a, b| (&a.0.provider, &a.0.id).cmp(&(&b.0.provider, &b.0.id)));
         let origins: Vec<Origin> = models.iter().map(|(_, o)| o.clone()).collect();
         self.table.models = models.into_iter().map(|(m, _)| m).collect();
+        self.table.estimate_patterns = estimate_patterns(&self.table, &self.estimate_order);
         self.table.index();
         self.collisions(&origins);
         if !self.problems.is_empty() {
@@ -96,9 +97,71 @@ impl Loader {
     }
 }
 
+/// The estimates' name patterns in the order they are tried: a later layer's first (a user's file can claim
+/// models a bundled catch-all would), each layer's in reading order. Matching waits until a model's estimate is
+/// asked for: done for every model at load, it would cost more than the rest of loading.
+fn estimate_patterns(table: &PriceTable, order: &[(usize, String)]) -> Vec<(String, String)> {
+    let mut order: Vec<&(usize, String)> = order.iter().collect();
+    order.sort_by_key(|(layer, _)| std::cmp::Reverse(*layer));
+    (order.iter())
+        .filter_map(|(_, id)| table.marginal.get(id))
+        .flat_map(|m| m.models.iter().map(move |p| (p.clone(), m.id.clone())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::{load, load_texts, problems_of};
+    use super::super::{BUNDLED, Loader, load, load_texts, problems_of};
+    use crate::pricing::Method;
+
+    #[test]
+    fn models_without_an_estimate_take_the_first_whose_patterns_match_a_users_first() {
+        let mut l = Loader::default();
+        for (name, yaml, json) in BUNDLED {
+            l.add_bundled(name, yaml, json);
+        }
+        l.table.layers.push("bundled".into());
+        let t = l.finish().unwrap();
+        let est = |provider: &str, id: &str| {
+            let m = t.models.iter().find(|m| m.provider == provider && m.id == id).unwrap();
+            t.marginal_for(m).map(|e| (e.id.as_str(), e.method))
+        };
+        // A model that names its estimate keeps it; the others take the first pattern that matches.
+        assert_eq!(est("openai", "gpt-4o"), Some(("gpt-4o", Method::Given)));
+        assert_eq!(est("openai", "gpt-4o-mini"), Some(("proxy-gpt-4o-mini", Method::Proxy)));
+        assert_eq!(est("openai", "gpt-4"), None);
+
+        let mut l = Loader::default();
+        for (name, yaml, json) in BUNDLED {
+            l.add_bundled(name, yaml, json);
+        }
+        l.table.layers.push("bundled".into());
+        let mine = "marginal:\n  - id: my-mini\n    models: [\"gpt-4o-mini*\"]\n    input: {low: 0.01, high: 0.02}\n    output: {low: 0.05, high: 0.1}\n    source: my own measurements\n    as_of: 2026-12-01\n";
+        l.add_file("mine.yaml", mine);
+        let t = l.finish().unwrap();
+        let mini = t
+            .models
+            .iter()
+            .find(|m| m.provider == "openai" && m.id == "gpt-4o-mini")
+            .unwrap();
+        assert_eq!(t.marginal_for(mini).map(|e| e.id.as_str()), Some("my-mini"));
+    }
+
+    #[test]
+    fn an_unknown_method_and_a_proxy_without_its_model_are_problems() {
+        let text = "marginal:\n  - id: x\n    method: guessed\n    input: {low: 1, high: 2}\n    output: {low: 1, high: 2}\n    source: s\n    as_of: 2026-01-01\n  - id: y\n    method: proxy\n    input: {low: 1, high: 2}\n    output: {low: 1, high: 2}\n    source: s\n    as_of: 2026-01-01\n";
+        let p = problems_of(text);
+        assert!(
+            p.iter()
+                .any(|p| p.starts_with("user.yaml:3: `method` must be given, derived or proxy, got `guessed`")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|p| p.starts_with("user.yaml:9: a proxy estimate names its `serving_model`")),
+            "{p:?}"
+        );
+    }
 
     /// The bundled tables leave a bare name ambiguous only among hosts serving one open model (the log must say
     /// which host billed it), never a maker's own model: what lets the loader check only the user's layers.

@@ -181,6 +181,9 @@ impl Loader {
         self.add_models(cx, &provider, &models);
         for (def, span) in &marginal {
             if let Some(m) = self.marginal(cx, def, *span) {
+                let layer = self.table.layers.len();
+                self.estimate_order.retain(|(_, id)| id != &m.id);
+                self.estimate_order.push((layer, m.id.clone()));
                 self.table.marginal.insert(m.id.clone(), m);
             }
         }

@@ -78,6 +78,11 @@ impl fmt::Display for Problem {
 
 /// Loads the bundled tables, then each override (a YAML file, or a directory of them read in name order).
 pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
+    load_with(overrides, &[])
+}
+
+/// `load`, then texts made by the program itself (a self-hosted model's prices), each a layer of its own.
+pub fn load_with(overrides: &[PathBuf], texts: &[(String, String)]) -> Result<PriceTable, Vec<Problem>> {
     let mut l = Loader::default();
     for (name, yaml, json) in BUNDLED {
         l.add_bundled(name, yaml, json);
@@ -97,6 +102,10 @@ pub fn load(overrides: &[PathBuf]) -> Result<PriceTable, Vec<Problem>> {
             }
         }
         l.table.layers.push(path.display().to_string());
+    }
+    for (name, text) in texts {
+        l.add_file(name, text);
+        l.table.layers.push(name.clone());
     }
     l.finish()
 }
@@ -176,6 +185,8 @@ pub(super) struct Loader {
     base_names: std::collections::HashMap<String, Vec<String>>,
     /// Every model's `marginal` reference, checked once all layers are in: (file, line, model, estimate id).
     marginal_refs: Vec<(String, usize, String, String)>,
+    /// Estimate ids in the order first read, with the layer that read them last: how their name patterns are tried.
+    estimate_order: Vec<(usize, String)>,
     pub(super) problems: Vec<Problem>,
 }
 

@@ -1,0 +1,156 @@
+//! The fitted constants of the serving model, compiled in from `serving/settings.yaml`; `fit.rs` fits them again
+//! from measurements.
+//!
+//! Two kinds: the roofline's shares of peak and fixed costs, shared by every engine and fitted to time per output
+//! token alone; and, per engine, how its first token comes (request handling, scheduling, queueing), fitted to
+//! time to first token. The first-token constants differ most between engines; `default` (fitted to all engines
+//! at once) serves an engine without its own.
+
+use serde::{Deserialize, Serialize};
+
+/// Shares of peak and fixed costs that bring a peak-spec roofline to measured decode times.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constants {
+    /// Share of peak HBM bandwidth a pass achieves.
+    pub mem_eff: f64,
+    /// Share of peak tensor FLOP/s in decode and in prefill.
+    pub decode_flops_eff: f64,
+    pub prefill_flops_eff: f64,
+    /// Seconds per layer per pass (kernel launches, norms, small ops the roofline does not count).
+    pub layer_overhead: f64,
+    /// Seconds per pass (scheduling, sampling).
+    pub step_overhead: f64,
+    /// Seconds per collective (all-reduce or all-to-all), and the share of link bandwidth it achieves.
+    pub comm_latency: f64,
+    pub comm_eff: f64,
+    /// Share of the advertised 4-bit peak that 4-bit matrix multiplies reach, beyond the shares above (4-bit
+    /// kernels are younger and reach less of their peak than 8- and 16-bit ones).
+    pub fp4_eff: f64,
+}
+
+/// How an engine's first token comes, beyond the prompt's own prefill:
+/// ttft = overhead + prefill x (1 + queue x (batch - 1)) + (steps + isl / chunk_tokens) x tpot.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirstToken {
+    /// Seconds outside the model (the HTTP server, tokenising).
+    pub overhead: f64,
+    /// Other prompts' prefills a new prompt waits for, per request in flight.
+    pub queue: f64,
+    /// Engine iterations before the prompt is scheduled and after it is done.
+    pub steps: f64,
+    /// Prompt tokens per iteration when a prompt is prefilled in chunks beside decode steps.
+    pub chunk_tokens: f64,
+}
+
+/// Everything fitted: the roofline, and the first-token constants per engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    pub roofline: Constants,
+    /// `default` and one entry per engine (`vllm`, `sglang`, `trtllm`).
+    pub first_token: std::collections::BTreeMap<String, FirstToken>,
+}
+
+impl Constants {
+    pub const NAMES: [&'static str; 8] = [
+        "mem_eff",
+        "decode_flops_eff",
+        "prefill_flops_eff",
+        "layer_overhead",
+        "step_overhead",
+        "comm_latency",
+        "comm_eff",
+        "fp4_eff",
+    ];
+
+    pub fn to_array(&self) -> [f64; 8] {
+        [
+            self.mem_eff,
+            self.decode_flops_eff,
+            self.prefill_flops_eff,
+            self.layer_overhead,
+            self.step_overhead,
+            self.comm_latency,
+            self.comm_eff,
+            self.fp4_eff,
+        ]
+    }
+
+    /// Constants from an array in `NAMES` order, kept where a fit may go: shares of peak at most 1, all above 0.
+    pub fn from_array(a: [f64; 8]) -> Constants {
+        let share = |v: f64| v.clamp(1e-6, 1.0);
+        let time = |v: f64| v.clamp(1e-12, 1.0);
+        Constants {
+            mem_eff: share(a[0]),
+            decode_flops_eff: share(a[1]),
+            prefill_flops_eff: share(a[2]),
+            layer_overhead: time(a[3]),
+            step_overhead: time(a[4]),
+            comm_latency: time(a[5]),
+            comm_eff: share(a[6]),
+            fp4_eff: share(a[7]),
+        }
+    }
+}
+
+impl FirstToken {
+    pub fn to_array(&self) -> [f64; 4] {
+        [self.overhead, self.queue, self.steps, self.chunk_tokens]
+    }
+
+    pub fn from_array(a: [f64; 4]) -> FirstToken {
+        FirstToken {
+            overhead: a[0].clamp(1e-9, 60.0),
+            queue: a[1].clamp(1e-9, 10.0),
+            steps: a[2].clamp(1e-9, 1e4),
+            chunk_tokens: a[3].clamp(1.0, 1e9),
+        }
+    }
+}
+
+impl Calibration {
+    /// The compiled-in calibration.
+    pub fn shipped() -> Calibration {
+        super::bundled::settings().calibration
+    }
+
+    /// The first-token constants of `engine`, or the default ones.
+    pub fn first_token(&self, engine: &str) -> FirstToken {
+        let e = engine.trim().to_ascii_lowercase();
+        self.first_token
+            .get(&e)
+            .or_else(|| self.first_token.get("default"))
+            .copied()
+            .unwrap_or(FirstToken {
+                overhead: 0.05,
+                queue: 0.1,
+                steps: 10.0,
+                chunk_tokens: 500.0,
+            })
+    }
+
+    /// The block `serving/settings.yaml` carries, for pasting after a new fit.
+    pub fn to_yaml(&self) -> String {
+        let mut s = String::from("calibration:\n  roofline:\n");
+        for (name, v) in Constants::NAMES.iter().zip(self.roofline.to_array()) {
+            s += &format!("    {name}: {}\n", significant(v, 4));
+        }
+        s += "  first_token:\n";
+        for (engine, f) in &self.first_token {
+            let [a, b, c, d] = f.to_array().map(|v| significant(v, 4));
+            s += &format!("    {engine}: {{overhead: {a}, queue: {b}, steps: {c}, chunk_tokens: {d}}}\n");
+        }
+        s
+    }
+}
+
+/// `v` to `digits` significant digits.
+pub fn significant(v: f64, digits: i32) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let scale = 10f64.powi(digits - 1 - v.abs().log10().floor() as i32);
+    (v * scale).round() / scale
+}

@@ -1,0 +1,395 @@
+//! Fitting the efficiency constants to measurements, and measuring the errors they leave on data a fit did not
+//! see: leave one GPU out, leave one model family out, leave one engine out.
+//!
+//! The fit minimises, over rows, a smooth absolute log error (sqrt(r^2 + 0.05^2), r the log of predicted over
+//! measured), each model family weighted alike so that the families with many rows do not decide alone. First the
+//! roofline constants on time per output token (which the first-token constants do not touch), then each engine's
+//! first-token constants on aggregated rows' time to first token, and the default ones on every engine's
+//! aggregated rows at once. Nelder-Mead
+//! in the logs of the constants, from the shipped constants, restarted until it stops improving: deterministic.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use super::arch::Architecture;
+use super::calibration::{Calibration, Constants, FirstToken};
+use super::gpu::{Gpu, Gpus};
+use super::measure::{Header, Lines, family, read_row};
+use super::scenario::{Mode, Scenario, predict_on, replicas};
+use super::step::Replica;
+
+/// The rows of a measurement file a prediction can run on, with their groups.
+pub struct Dataset {
+    archs: Vec<Architecture>,
+    gpus: Vec<Gpu>,
+    pub rows: Vec<Row>,
+    /// Rows left out, with their line and why.
+    pub skipped: Vec<(usize, String)>,
+}
+
+pub struct Row {
+    pub line: usize,
+    arch: usize,
+    gpu: usize,
+    scenario: Scenario,
+    pub ttft: f64,
+    pub tpot: f64,
+    pub family: String,
+    pub system: String,
+    pub backend: String,
+    /// `agg` or `disagg`.
+    pub mode: &'static str,
+}
+
+impl Dataset {
+    /// Reads a measurement CSV; architectures from `arch_dir` or bundled.
+    pub fn read(text: &str, arch_dir: Option<&Path>, gpus: &Gpus) -> Result<Dataset, String> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let header = Header::new(reader.headers().map_err(|e| e.to_string())?.iter());
+        let missing = header.missing();
+        if !missing.is_empty() {
+            return Err(format!("the header lacks {}", missing.join(", ")));
+        }
+        let mut data = Dataset {
+            archs: Vec::new(),
+            gpus: Vec::new(),
+            rows: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let mut arch_index: HashMap<String, usize> = HashMap::new();
+        let mut gpu_index: HashMap<String, usize> = HashMap::new();
+        let mut lines = Lines::default();
+        for record in reader.records() {
+            let record = record.map_err(|e| e.to_string())?;
+            let line = lines.at(text.as_bytes(), record.position()) as usize;
+            let row = (|| -> Result<Row, String> {
+                let m = read_row(&header, &record)?;
+                let (Some(ttft), Some(tpot)) = (m.ttft, m.tpot) else {
+                    return Err("no measured silicon_ttft_ms and silicon_tpot_ms".into());
+                };
+                let arch = match arch_index.get(&m.model) {
+                    Some(&i) => i,
+                    None => {
+                        data.archs.push(super::bundled::resolve(&m.model, arch_dir)?);
+                        arch_index.insert(m.model.clone(), data.archs.len() - 1);
+                        data.archs.len() - 1
+                    }
+                };
+                let gpu = match gpu_index.get(&m.system) {
+                    Some(&i) => i,
+                    None => {
+                        data.gpus.push(gpus.find(&m.system)?.clone());
+                        gpu_index.insert(m.system.clone(), data.gpus.len() - 1);
+                        data.gpus.len() - 1
+                    }
+                };
+                Ok(Row {
+                    line,
+                    arch,
+                    gpu,
+                    scenario: m.scenario,
+                    ttft,
+                    tpot,
+                    family: family(&m.model),
+                    system: m.system,
+                    backend: m.backend,
+                    mode: match m.scenario.mode {
+                        Mode::Agg(_) => "agg",
+                        Mode::Disagg { .. } => "disagg",
+                    },
+                })
+            })();
+            match row {
+                Ok(r) => data.rows.push(r),
+                Err(e) => data.skipped.push((line, e)),
+            }
+        }
+        Ok(data)
+    }
+
+    /// Predicted (TTFT, TPOT) of each row in `subset`; None where the prediction fails.
+    pub fn predict(&self, subset: &[usize], c: &Calibration) -> Vec<Option<(f64, f64)>> {
+        subset
+            .iter()
+            .map(|&i| {
+                let r = &self.rows[i];
+                let reps = replicas(&self.archs[r.arch], &self.gpus[r.gpu], &r.scenario, &c.roofline).ok()?;
+                let first = c.first_token(&r.backend);
+                predict_on(&reps, &r.scenario, &first).ok().map(|p| (p.ttft, p.tpot))
+            })
+            .collect()
+    }
+
+    /// Rows whose `key` (family, system or backend) is `value`, and the rest.
+    pub fn split(&self, key: Key, value: &str) -> (Vec<usize>, Vec<usize>) {
+        (0..self.rows.len()).partition(|&i| key.of(&self.rows[i]) == value)
+    }
+
+    pub fn values(&self, key: Key) -> Vec<String> {
+        let set: BTreeSet<&str> = self.rows.iter().map(|r| key.of(r)).collect();
+        set.into_iter().map(str::to_string).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Family,
+    Gpu,
+    Engine,
+    Mode,
+}
+
+impl Key {
+    pub fn of(self, r: &Row) -> &str {
+        match self {
+            Key::Family => &r.family,
+            Key::Gpu => &r.system,
+            Key::Engine => &r.backend,
+            Key::Mode => r.mode,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::Family => "model family",
+            Key::Gpu => "GPU",
+            Key::Engine => "engine",
+            Key::Mode => "mode",
+        }
+    }
+}
+
+/// Median and 80th percentile of absolute relative errors of TTFT and TPOT over some rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Errors {
+    pub rows: usize,
+    /// Rows the model could not predict (a deployment that does not fit, say).
+    pub failed: usize,
+    pub ttft_median: f64,
+    pub ttft_p80: f64,
+    pub tpot_median: f64,
+    pub tpot_p80: f64,
+}
+
+/// The `q` quantile of sorted values (nearest rank).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+impl Errors {
+    /// The errors of rows whose relative errors are `ttft` and `tpot`, `failed` more not predicted.
+    pub fn of(mut ttft: Vec<f64>, mut tpot: Vec<f64>, failed: usize) -> Errors {
+        ttft.sort_by(f64::total_cmp);
+        tpot.sort_by(f64::total_cmp);
+        Errors {
+            rows: ttft.len(),
+            failed,
+            ttft_median: quantile(&ttft, 0.5),
+            ttft_p80: quantile(&ttft, 0.8),
+            tpot_median: quantile(&tpot, 0.5),
+            tpot_p80: quantile(&tpot, 0.8),
+        }
+    }
+}
+
+impl Dataset {
+    /// |predicted - measured| / measured of TTFT and of TPOT for each row of `subset` predicted, in its order,
+    /// and how many rows could not be predicted.
+    pub fn relative_errors(&self, subset: &[usize], c: &Calibration) -> (Vec<f64>, Vec<f64>, usize) {
+        let preds = self.predict(subset, c);
+        let (mut ttft, mut tpot) = (Vec::new(), Vec::new());
+        for (&i, p) in subset.iter().zip(&preds) {
+            if let Some((a, b)) = p {
+                let r = &self.rows[i];
+                ttft.push((a - r.ttft).abs() / r.ttft);
+                tpot.push((b - r.tpot).abs() / r.tpot);
+            }
+        }
+        let failed = subset.len() - ttft.len();
+        (ttft, tpot, failed)
+    }
+
+    pub fn errors(&self, subset: &[usize], c: &Calibration) -> Errors {
+        let (ttft, tpot, failed) = self.relative_errors(subset, c);
+        Errors::of(ttft, tpot, failed)
+    }
+
+    fn weights(&self, subset: &[usize]) -> Vec<f64> {
+        let mut per_family: BTreeMap<&str, f64> = BTreeMap::new();
+        for &i in subset {
+            *per_family.entry(&self.rows[i].family).or_default() += 1.0;
+        }
+        subset
+            .iter()
+            .map(|&i| 1.0 / per_family[self.rows[i].family.as_str()])
+            .collect()
+    }
+
+    /// Each row's replicas, built once: a fit changes only their constants.
+    fn prepare(&self, subset: &[usize], k: &Constants) -> Vec<Option<Vec<Replica<'_>>>> {
+        subset
+            .iter()
+            .map(|&i| {
+                let r = &self.rows[i];
+                replicas(&self.archs[r.arch], &self.gpus[r.gpu], &r.scenario, k).ok()
+            })
+            .collect()
+    }
+
+    /// The fit's objective: smooth absolute log errors of TTFT (`ttft`) or TPOT, weighted.
+    fn loss(
+        &self,
+        subset: &[usize],
+        weights: &[f64],
+        prepared: &mut [Option<Vec<Replica>>],
+        k: &Constants,
+        first: &FirstToken,
+        ttft: bool,
+    ) -> f64 {
+        let h = |r: f64| (r * r + 0.0025).sqrt();
+        let mut total = 0.0;
+        for ((&i, reps), w) in subset.iter().zip(prepared.iter_mut()).zip(weights) {
+            let r = &self.rows[i];
+            let p = reps.as_mut().and_then(|reps| {
+                reps.iter_mut().for_each(|rep| rep.k = *k);
+                predict_on(reps, &r.scenario, first).ok()
+            });
+            total += w * match p {
+                Some(p) if ttft => h((p.ttft / r.ttft).ln()),
+                Some(p) => h((p.tpot / r.tpot).ln()),
+                None => 10.0,
+            };
+        }
+        total
+    }
+
+    /// A calibration fitted on `subset`, starting from `start`.
+    pub fn fit(&self, subset: &[usize], start: &Calibration) -> Calibration {
+        let weights = self.weights(subset);
+        let mut prepared = self.prepare(subset, &start.roofline);
+        let first0 = start.first_token("default");
+        let x0 = start.roofline.to_array().map(|v| v.max(1e-12).ln());
+        let x = minimise(x0, |x| {
+            let k = Constants::from_array(x.map(f64::exp));
+            self.loss(subset, &weights, &mut prepared, &k, &first0, false)
+        });
+        let roofline = Constants::from_array(x.map(f64::exp));
+        let mut first_token = BTreeMap::new();
+        let mut engines: Vec<Option<&str>> = vec![None];
+        let names: BTreeSet<&str> = subset.iter().map(|&i| self.rows[i].backend.as_str()).collect();
+        engines.extend(names.into_iter().filter(|e| !e.is_empty()).map(Some));
+        for engine in engines {
+            // Disaggregated first tokens wait on the prefill pool's queue, which the first-token constants do not
+            // describe: aggregated rows only.
+            let rows: Vec<usize> = subset
+                .iter()
+                .copied()
+                .filter(|&i| self.rows[i].mode == "agg" && engine.is_none_or(|e| self.rows[i].backend == e))
+                .collect();
+            let w = self.weights(&rows);
+            let mut prepared = self.prepare(&rows, &roofline);
+            let x0 = start
+                .first_token(engine.unwrap_or("default"))
+                .to_array()
+                .map(|v| v.max(1e-12).ln());
+            let x = minimise(x0, |x| {
+                let f = FirstToken::from_array(x.map(f64::exp));
+                self.loss(&rows, &w, &mut prepared, &roofline, &f, true)
+            });
+            first_token.insert(
+                engine.unwrap_or("default").to_string(),
+                FirstToken::from_array(x.map(f64::exp)),
+            );
+        }
+        Calibration { roofline, first_token }
+    }
+}
+
+/// Nelder-Mead from `x0`, restarted from its best point until a restart stops improving.
+fn minimise<const N: usize>(x0: [f64; N], mut f: impl FnMut(&[f64; N]) -> f64) -> [f64; N] {
+    let mut x = x0;
+    let mut best = f(&x);
+    for _ in 0..6 {
+        let (nx, nf) = nelder_mead(&mut f, x, 0.7, 400 * N);
+        let improved = nf < best - 1e-6 * best.abs();
+        if nf <= best {
+            x = nx;
+            best = nf;
+        }
+        if !improved {
+            break;
+        }
+    }
+    x
+}
+
+/// Nelder-Mead minimisation from `x0` with an initial step of `step` on each axis.
+fn nelder_mead<const N: usize>(
+    f: &mut impl FnMut(&[f64; N]) -> f64,
+    x0: [f64; N],
+    step: f64,
+    max_evals: usize,
+) -> ([f64; N], f64) {
+    let mut simplex: Vec<([f64; N], f64)> = Vec::with_capacity(N + 1);
+    simplex.push((x0, f(&x0)));
+    for i in 0..N {
+        let mut x = x0;
+        x[i] += step;
+        simplex.push((x, f(&x)));
+    }
+    let mut evals = N + 1;
+    while evals < max_evals {
+        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let (best, worst) = (simplex[0].1, simplex[N].1);
+        if (worst - best).abs() <= 1e-7 * (best.abs() + 1e-12) {
+            break;
+        }
+        let mut centroid = [0.0; N];
+        for (x, _) in &simplex[..N] {
+            for j in 0..N {
+                centroid[j] += x[j] / N as f64;
+            }
+        }
+        let towards = |t: f64| -> [f64; N] {
+            let mut x = [0.0; N];
+            for j in 0..N {
+                x[j] = centroid[j] + t * (simplex[N].0[j] - centroid[j]);
+            }
+            x
+        };
+        let xr = towards(-1.0);
+        let fr = f(&xr);
+        evals += 1;
+        if fr < simplex[0].1 {
+            let xe = towards(-2.0);
+            let fe = f(&xe);
+            evals += 1;
+            simplex[N] = if fe < fr { (xe, fe) } else { (xr, fr) };
+        } else if fr < simplex[N - 1].1 {
+            simplex[N] = (xr, fr);
+        } else {
+            let t = if fr < simplex[N].1 { -0.5 } else { 0.5 };
+            let xc = towards(t);
+            let fc = f(&xc);
+            evals += 1;
+            if fc < fr.min(simplex[N].1) {
+                simplex[N] = (xc, fc);
+            } else {
+                let x0 = simplex[0].0;
+                for (x, fx) in simplex.iter_mut().skip(1) {
+                    for j in 0..N {
+                        x[j] = x0[j] + 0.5 * (x[j] - x0[j]);
+                    }
+                    *fx = f(x);
+                }
+                evals += N;
+            }
+        }
+    }
+    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+    simplex[0]
+}

@@ -1,0 +1,246 @@
+//! From passes to what users see: time to first token, time per output token and tokens per second per GPU, for
+//! aggregated serving (one pool prefills and decodes) or disaggregated serving (separate prefill and decode pools).
+//!
+//! Aggregated, with `batch` requests in flight in each attention group, every request is prefilled once in each
+//! of its cycles of osl decode steps, so between one request's decode steps the GPUs also run the other requests'
+//! prompts: the time per output token carries (batch - 1) / osl prefills. A new prompt's first token comes after
+//! the engine's own delays (`FirstToken`: fixed time, iterations, prompts queued ahead).
+//! Disaggregated, the decode pool runs decode steps only, and prompts queue at the prefill pool as at one server
+//! with deterministic service (mean wait rho / (2 (1 - rho)) prefills, rho its load).
+//!
+//! More requests than the KV cache holds wait for a place: the running batch is capped and the first token comes
+//! later by the waiting.
+
+use super::arch::Architecture;
+use super::calibration::{Constants, FirstToken};
+use super::gpu::Gpu;
+use super::step::{Parallel, Quant, Replica};
+
+/// A pool of identical replicas.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pool {
+    pub par: Parallel,
+    /// Requests in flight per attention group (decode), or prompts per prefill pass (prefill).
+    pub batch: u64,
+    pub workers: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mode {
+    Agg(Pool),
+    Disagg { prefill: Pool, decode: Pool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scenario {
+    pub quant: Quant,
+    pub isl: u64,
+    pub osl: u64,
+    pub mode: Mode,
+}
+
+/// What a scenario is predicted to do. Times in seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prediction {
+    pub ttft: f64,
+    pub tpot: f64,
+    /// Output tokens per second per GPU, all GPUs of the deployment counted.
+    pub output_tps_per_gpu: f64,
+    /// Input tokens per second per GPU at the same load.
+    pub input_tps_per_gpu: f64,
+    /// Share of GPU time that goes to prefill (the input's share of the cost).
+    pub prefill_share: f64,
+    pub gpus: u64,
+    /// The decode batch the KV cache allowed, when it is below the one asked for.
+    pub capped_batch: Option<u64>,
+    /// One decode step and one prompt's prefill, for explanations.
+    pub decode_step: f64,
+    pub prefill_time: f64,
+}
+
+impl Prediction {
+    /// Tokens per second one user sees while their answer streams.
+    pub fn user_tps(&self) -> f64 {
+        1.0 / self.tpot
+    }
+
+    /// USD per 1M input and output tokens at `usd_per_gpu_hour`, every GPU busy at this load, GPU time split
+    /// between prompts and outputs by the share each takes.
+    pub fn usd_per_million(&self, usd_per_gpu_hour: f64) -> (f64, f64) {
+        let per_gpu_second = usd_per_gpu_hour / 3600.0;
+        // Per GPU-second: prefill_share of it makes input_tps_per_gpu input tokens, the rest output tokens.
+        let input = per_gpu_second * self.prefill_share / self.input_tps_per_gpu * 1e6;
+        let output = per_gpu_second * (1.0 - self.prefill_share) / self.output_tps_per_gpu * 1e6;
+        (input, output)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PredictError {
+    #[error("the weights need {need:.1} GB per GPU; the {gpu} has {have:.1} GB (try more GPUs or fewer bits)")]
+    DoesNotFit { need: f64, have: f64, gpu: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Prefill load above this is treated as this: beyond it a closed-loop benchmark's queue stops growing with load.
+const MAX_RHO: f64 = 0.95;
+
+/// Mean wait, in service times, at a single server with deterministic service and load `rho` (M/D/1).
+fn rho_wait(rho: f64) -> f64 {
+    let rho = rho.clamp(0.0, MAX_RHO);
+    rho / (2.0 * (1.0 - rho))
+}
+
+/// The replicas a scenario runs on: one pool aggregated, the prefill and the decode pool disaggregated.
+pub fn replicas<'a>(
+    arch: &'a Architecture,
+    gpu: &'a Gpu,
+    s: &Scenario,
+    k: &Constants,
+) -> Result<Vec<Replica<'a>>, PredictError> {
+    let pools = match s.mode {
+        Mode::Agg(p) => vec![p],
+        Mode::Disagg { prefill, decode } => vec![prefill, decode],
+    };
+    pools
+        .iter()
+        .map(|p| {
+            check(p)?;
+            Ok(Replica::new(arch, gpu, p.par, s.quant, k))
+        })
+        .collect()
+}
+
+pub fn predict(
+    arch: &Architecture,
+    gpu: &Gpu,
+    s: &Scenario,
+    k: &Constants,
+    first: &FirstToken,
+) -> Result<Prediction, PredictError> {
+    predict_on(&replicas(arch, gpu, s, k)?, s, first)
+}
+
+/// The prediction on replicas built by `replicas` (kept by a fit, which changes only their constants).
+pub fn predict_on(replicas: &[Replica], s: &Scenario, first: &FirstToken) -> Result<Prediction, PredictError> {
+    if s.isl == 0 || s.osl == 0 {
+        return Err(PredictError::Invalid("isl and osl must be at least 1".into()));
+    }
+    let isl = s.isl as f64;
+    let osl = s.osl as f64;
+    let context = isl + osl / 2.0;
+    match (s.mode, replicas) {
+        (Mode::Agg(pool), [r]) => {
+            let (batch, capped) = capacity(r, pool.batch, isl + osl)?;
+            let prefill = r.prefill(1.0, isl).total();
+            let decode = r.decode(batch, context).total();
+            let tpot = decode + (batch - 1.0) * prefill / osl;
+            let prefill_work = batch * prefill;
+            let rho = prefill_work / (prefill_work + osl * decode);
+            let mut ttft = first.overhead
+                + prefill * (1.0 + first.queue * (batch - 1.0))
+                + (first.steps + isl / first.chunk_tokens) * tpot;
+            let cycle_running = ttft + (osl - 1.0) * tpot;
+            if let Some(c) = capped {
+                // Requests beyond the cache wait for whole cycles of the running batch.
+                ttft += (pool.batch as f64 / c as f64 - 1.0) * cycle_running;
+            }
+            let cycle = ttft + (osl - 1.0) * tpot;
+            let gpus = pool.par.gpus();
+            let in_flight = pool.batch as f64 * pool.par.dp as f64;
+            let per_gpu = in_flight / cycle / gpus as f64;
+            Ok(Prediction {
+                ttft,
+                tpot,
+                output_tps_per_gpu: per_gpu * osl,
+                input_tps_per_gpu: per_gpu * isl,
+                prefill_share: rho,
+                gpus,
+                capped_batch: capped,
+                decode_step: decode,
+                prefill_time: prefill,
+            })
+        }
+        (Mode::Disagg { prefill: p, decode: d }, [rp, rd]) => {
+            capacity(rp, p.batch, isl)?;
+            let (batch, capped) = capacity(rd, d.batch, isl + osl)?;
+            let prefill = rp.prefill(p.batch as f64, isl).total();
+            let decode = rd.decode(batch, context).total();
+            let tpot = decode;
+            // The cache crosses from the prefill to the decode pool over the network.
+            let transfer = isl * rd.cache_bytes_per_request(1.0) * d.par.tp as f64 / rd.gpu.inter_bw;
+            let in_flight = (d.batch * d.par.dp * d.workers) as f64;
+            let prompts_per_pass = (p.batch * p.par.dp * p.workers) as f64;
+            let mut ttft = prefill;
+            // The arrival rate depends on the first-token time it sets: a few rounds settle it.
+            for _ in 0..8 {
+                let rate = in_flight / (ttft + (osl - 1.0) * tpot);
+                let rho = rate * prefill / prompts_per_pass;
+                ttft = first.overhead + prefill * (1.0 + rho_wait(rho)) + transfer;
+            }
+            if let Some(c) = capped {
+                ttft += (d.batch as f64 / c as f64 - 1.0) * (ttft + (osl - 1.0) * tpot);
+            }
+            let cycle = ttft + (osl - 1.0) * tpot;
+            let (gp, gd) = (p.par.gpus() * p.workers, d.par.gpus() * d.workers);
+            let gpus = gp + gd;
+            let requests = in_flight / cycle;
+            Ok(Prediction {
+                ttft,
+                tpot,
+                output_tps_per_gpu: requests * osl / gpus as f64,
+                input_tps_per_gpu: requests * isl / gpus as f64,
+                prefill_share: gp as f64 / gpus as f64,
+                gpus,
+                capped_batch: capped,
+                decode_step: decode,
+                prefill_time: prefill,
+            })
+        }
+        _ => Err(PredictError::Invalid(
+            "replicas do not match the scenario's pools".into(),
+        )),
+    }
+}
+
+fn check(p: &Pool) -> Result<(), PredictError> {
+    let par = &p.par;
+    if par.tp == 0 || par.pp == 0 || par.dp == 0 || p.batch == 0 || p.workers == 0 {
+        return Err(PredictError::Invalid(
+            "parallel sizes, batch and workers must be at least 1".into(),
+        ));
+    }
+    if par.gpus() > 4096 {
+        return Err(PredictError::Invalid(format!(
+            "{} GPUs in one replica is beyond this model",
+            par.gpus()
+        )));
+    }
+    Ok(())
+}
+
+/// The decode batch the cache allows at `context` tokens per request, and whether that capped the one asked for.
+fn capacity(r: &Replica, batch: u64, context: f64) -> Result<(f64, Option<u64>), PredictError> {
+    let gpu = r.gpu;
+    let Some(max) = r.max_batch(context) else {
+        return Err(PredictError::DoesNotFit {
+            need: r.weight_bytes_per_gpu() / 1e9,
+            have: gpu.mem_bytes * super::step::MEMORY_SHARE / 1e9,
+            gpu: gpu.name.clone(),
+        });
+    };
+    if max < 1.0 {
+        return Err(PredictError::DoesNotFit {
+            need: (r.weight_bytes_per_gpu() + r.cache_bytes_per_request(context)) / 1e9,
+            have: gpu.mem_bytes * super::step::MEMORY_SHARE / 1e9,
+            gpu: gpu.name.clone(),
+        });
+    }
+    let max = max as u64;
+    Ok(if batch > max {
+        (max as f64, Some(max))
+    } else {
+        (batch as f64, None)
+    })
+}

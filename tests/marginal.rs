@@ -1,0 +1,387 @@
+//! End-to-end tests of `tokencost marginal`: predictions on measured serving rows, the held-out errors MARGINAL.md
+//! states, and the cost estimate against DeepSeek's published production figures.
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin_cmd;
+use serde_json::Value;
+use std::io::Write;
+
+const MEASUREMENTS: &str = "fixtures/marginal/measurements.csv";
+
+fn tokencost() -> Command {
+    cargo_bin_cmd!("tokencost")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = tokencost()
+        .args(args)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// Within `share` of `want`, either way.
+fn near(got: f64, want: f64, share: f64) -> bool {
+    (got - want).abs() <= want.abs() * share
+}
+
+#[test]
+fn estimate_reproduces_deepseeks_production_costs() {
+    // DeepSeek (open-infra-index, 2025-02): V3/R1 on H800 at $2 per GPU-hour, 20-22 tokens/s per user, 56.3% of
+    // input tokens from the prompt cache; node-hours split between prefill and decode give about $0.06 per 1M input
+    // tokens (cache hits included) and $0.30 per 1M output tokens. The low end is the fully busy case they report.
+    let doc = json(&[
+        "marginal",
+        "estimate",
+        "deepseek-v3",
+        "--gpu",
+        "h800",
+        "--gpu-hour",
+        "2",
+        "--tokens-per-second-per-user",
+        "21",
+        "--cache-hit",
+        "0.563",
+    ]);
+    let low = &doc["cases"][0];
+    assert_eq!(low["case"], "low");
+    let (input, output) = (f(&low["usd_per_m_input"]), f(&low["usd_per_m_output"]));
+    assert!(near(input, 0.06, 0.30), "input {input}");
+    assert!(near(output, 0.30, 0.30), "output {output}");
+    // The decode deployment keeps each user at 21 tokens/s or more: a step within 1/21 s.
+    assert!(f(&low["decode"]["seconds"]) <= 1.0 / 21.0);
+    // The cost is the GPU-second over the tokens it makes: $2 / 3600 / (tokens/s per GPU) x 1M.
+    let tps = f(&low["decode"]["tokens_per_s_per_gpu"]);
+    assert!(near(output, 2.0 / 3600.0 / tps * 1e6, 1e-9));
+    // The high end pays the same hour half busy: twice the cost.
+    let high = &doc["cases"][1];
+    assert!(near(f(&high["usd_per_m_output"]), 2.0 * output, 1e-9));
+}
+
+#[test]
+fn estimate_defaults_rise_from_owned_to_rented_and_explain_shows_the_arithmetic() {
+    let doc = json(&["marginal", "estimate", "llama-3.3-70b"]);
+    let (low, high) = (&doc["cases"][0], &doc["cases"][1]);
+    // Low: H100 owned at $1.30, 20 tokens/s per user, fully busy; high: rental, 50 tokens/s, half busy.
+    assert_eq!(
+        (f(&low["usd_per_gpu_hour"]), f(&low["tokens_per_s_per_user"])),
+        (1.3, 20.0)
+    );
+    assert_eq!(
+        (f(&high["tokens_per_s_per_user"]), f(&high["utilization"])),
+        (50.0, 0.5)
+    );
+    assert!(f(&high["usd_per_m_output"]) > f(&low["usd_per_m_output"]));
+    assert!(f(&high["usd_per_m_input"]) > f(&low["usd_per_m_input"]));
+
+    let out = tokencost()
+        .args(["marginal", "estimate", "llama-3.3-70b", "--explain"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("low: $1.30 per GPU-hour (owned (TCO)) = $0.000361 per GPU-second"),
+        "{text}"
+    );
+    assert!(
+        text.contains("per 1M output tokens") && text.contains("per 1M input tokens"),
+        "{text}"
+    );
+
+    // A model it has no architecture for says how to give one.
+    let out = tokencost()
+        .args(["marginal", "estimate", "no-such-model"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("no-such-model") && err.contains("--arch"), "{err}");
+}
+
+#[test]
+fn predict_adds_its_columns_and_names_rows_it_cannot_predict() {
+    let text = std::fs::read_to_string(MEASUREMENTS).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    // Two aggregated Llama 3.1 8B rows on one H100 (file lines 2 and 3 below), then a disaggregated row without its
+    // decode batch (line 4), then the first row again with a model nobody has (line 5).
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("llama_3_1_8b_instruct_h100_sxm_trtllm_agg_1024x512_c8_tp1"))
+        .take(1)
+        .chain(
+            text.lines()
+                .filter(|l| l.contains("llama_3_1_8b_instruct_h100_sxm_trtllm_agg_2048x512_c8_tp1"))
+                .take(1),
+        )
+        .chain(
+            text.lines()
+                .filter(|l| {
+                    l.starts_with("2026_03_25_deepseek_r1_gb200_trtllm_fp4_disagg_1024x8192_c2048_tp4_0_ep4_0_352,")
+                })
+                .take(1),
+        )
+        .collect();
+    assert_eq!(rows.len(), 3);
+    let unknown = rows[0].replace("meta-llama/Llama-3.1-8B-Instruct", "acme/unknown-7b");
+    let input = format!("{header}\n{}\n{}\n{}\n{unknown}\n", rows[0], rows[1], rows[2]);
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(input.as_bytes()).unwrap();
+    let path = file.path().to_str().unwrap();
+
+    let out = tokencost()
+        .args(["marginal", "predict", path, "--gpu-hour", "3.6"])
+        .assert()
+        .code(4);
+    let (stdout, stderr) = (out.get_output().stdout.clone(), out.get_output().stderr.clone());
+    let err = String::from_utf8(stderr).unwrap();
+    assert!(
+        err.contains(&format!("{path}:4: a disaggregated row needs `decode_batch_size`")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{path}:5: ")) && err.contains("acme/unknown-7b"),
+        "{err}"
+    );
+
+    let mut reader = csv::Reader::from_reader(stdout.as_slice());
+    let head = reader.headers().unwrap().clone();
+    let added = [
+        "predicted_ttft_ms",
+        "predicted_tpot_ms",
+        "output_tokens_per_s_per_gpu",
+        "usd_per_m_input",
+        "usd_per_m_output",
+    ];
+    assert_eq!(head.len(), header.split(',').count() + 5);
+    assert!(head.iter().rev().take(5).eq(added.iter().rev().copied()));
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 2, "the two predictable rows, in order");
+    let col =
+        |r: &csv::StringRecord, name: &str| -> f64 { r[head.iter().position(|h| h == name).unwrap()].parse().unwrap() };
+    for r in &records {
+        // Every input column is passed through as it was.
+        assert!(input.contains(&r.iter().take(head.len() - 5).collect::<Vec<_>>().join(",")));
+        // Within the 80th-percentile TPOT error MARGINAL.md states for this family (17.9%), with room.
+        let (tpot, measured) = (col(r, "predicted_tpot_ms"), col(r, "silicon_tpot_ms"));
+        assert!(near(tpot, measured, 0.25), "{tpot} vs {measured}");
+        // At $3.6 per GPU-hour a GPU-second costs $0.001, and it makes output tokens (tokens/s per GPU) and input
+        // tokens (isl / osl as many): input x out_tps x isl / osl + output x out_tps = $0.001 x 1M = 1000.
+        let tps = col(r, "output_tokens_per_s_per_gpu");
+        let ratio = col(r, "isl") / col(r, "osl");
+        let spent = col(r, "usd_per_m_input") * tps * ratio + col(r, "usd_per_m_output") * tps;
+        assert!(near(spent, 1000.0, 1e-4), "{spent}");
+    }
+}
+
+/// The rows of MARGINAL.md's error table: evaluation, group, TTFT median and TPOT median, in percent.
+fn stated_errors() -> Vec<(String, String, f64, f64)> {
+    let doc = std::fs::read_to_string("MARGINAL.md").unwrap();
+    let pct = |s: &str| s.trim().trim_end_matches('%').parse::<f64>().unwrap();
+    doc.lines()
+        .filter(|l| l.starts_with("| ") && l.ends_with('%') || l.starts_with("| ") && l.ends_with("% |"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            (cells[0].to_string(), cells[1].to_string(), pct(cells[3]), pct(cells[5]))
+        })
+        .collect()
+}
+
+#[test]
+fn calibration_errors_stay_within_what_marginal_md_states() {
+    let doc = json(&["marginal", "calibrate", MEASUREMENTS]);
+    let stated = stated_errors();
+    let groups = doc["groups"].as_array().unwrap();
+    assert_eq!(stated.len(), groups.len(), "every group measured is in the doc");
+    for g in groups {
+        let (eval, group) = (g["evaluation"].as_str().unwrap(), g["group"].as_str().unwrap());
+        let (_, _, ttft, tpot) = stated
+            .iter()
+            .find(|s| s.0 == eval && s.1 == group)
+            .unwrap_or_else(|| panic!("{eval} / {group} not in MARGINAL.md"));
+        // The doc rounds to 0.1 percentage points.
+        assert!(
+            f(&g["ttft_median"]) * 100.0 <= ttft + 0.05,
+            "{eval} / {group}: TTFT {}",
+            g["ttft_median"]
+        );
+        assert!(
+            f(&g["tpot_median"]) * 100.0 <= tpot + 0.05,
+            "{eval} / {group}: TPOT {}",
+            g["tpot_median"]
+        );
+    }
+    // The headline: held out, time per output token within about a fifth, pooled over each kind of group.
+    let pooled: Vec<f64> = groups
+        .iter()
+        .filter(|g| g["group"] == "every group, pooled")
+        .map(|g| f(&g["tpot_median"]))
+        .collect();
+    assert_eq!(pooled.len(), 3);
+    assert!(pooled.iter().all(|&e| e <= 0.235), "{pooled:?}");
+}
+
+/// A `derived` or `proxy` estimate of pricing/marginal.yaml: id, serving model, widen, input and output low-high.
+type ServingEstimate = (String, String, f64, [f64; 2], [f64; 2]);
+
+fn serving_estimates() -> Vec<ServingEstimate> {
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string("pricing/marginal.yaml").unwrap()).unwrap();
+    let pair = |v: &serde_yaml::Value| [v["low"].as_f64().unwrap(), v["high"].as_f64().unwrap()];
+    yaml["marginal"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e["method"].as_str(), Some("derived" | "proxy")))
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_string(),
+                e["serving_model"].as_str().unwrap().to_string(),
+                e["widen"].as_f64().unwrap_or(1.0),
+                pair(&e["input"]),
+                pair(&e["output"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn derived_and_proxy_estimates_are_what_the_serving_model_gives() {
+    let estimates = serving_estimates();
+    assert!(estimates.len() >= 30, "{}", estimates.len());
+    for (id, model, widen, input, output) in estimates {
+        // tools/serving_estimates.py writes `marginal estimate MODEL` at its defaults to 4 significant digits,
+        // the low end divided and the high end multiplied by `widen`.
+        let doc = json(&["marginal", "estimate", &model]);
+        let (low, high) = (&doc["cases"][0], &doc["cases"][1]);
+        let want_in = [f(&low["usd_per_m_input"]) / widen, f(&high["usd_per_m_input"]) * widen];
+        let want_out = [
+            f(&low["usd_per_m_output"]) / widen,
+            f(&high["usd_per_m_output"]) * widen,
+        ];
+        for (got, want) in input.iter().chain(&output).zip(want_in.iter().chain(&want_out)) {
+            assert!(
+                near(*got, *want, 0.001),
+                "{id}: {got} in pricing/marginal.yaml, the serving model gives {want}"
+            );
+        }
+    }
+}
+
+#[test]
+fn priced_chat_models_carry_an_estimate_with_its_method() {
+    let out = tokencost()
+        .args(["pricing", "list", "--format", "json"])
+        .assert()
+        .success();
+    let rows: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let find = |provider: &str, model: &str| {
+        rows.iter()
+            .find(|r| r["provider"] == provider && r["model"] == model)
+            .unwrap_or_else(|| panic!("{model}"))
+    };
+    // A sourced mid-2024 figure stays given; an open model gets its own architecture; a closed one a named proxy.
+    assert_eq!(find("openai", "gpt-4o")["marginal_method"], "given");
+    let llama = find("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo");
+    assert_eq!(
+        (&llama["marginal_estimate"], &llama["marginal_method"]),
+        (&"serving-llama-3.3-70b".into(), &"derived".into())
+    );
+    let sonnet = find("anthropic", "claude-sonnet-4-5");
+    assert_eq!(sonnet["marginal_method"], "proxy");
+    let basis = sonnet["marginal_basis"].as_str().unwrap();
+    assert!(basis.contains("deepseek-v3") && basis.contains("widened"), "{basis}");
+    // Every model of the main chat families has one.
+    for r in rows {
+        let id = r["model"].as_str().unwrap();
+        if ["claude", "gpt-4o", "gpt-5", "gemini", "deepseek", "qwen"]
+            .iter()
+            .any(|f| id.contains(f))
+        {
+            assert!(r["marginal_method"].is_string(), "{} {id}", r["provider"]);
+        }
+    }
+}
+
+#[test]
+fn markup_covers_todays_models_and_leaves_the_seed_date_alone() {
+    let rows = json(&["markup", "--as-of", "2026-12-01"]);
+    let rows = rows.as_array().unwrap();
+    let sonnet = rows
+        .iter()
+        .find(|r| r["provider"] == "anthropic" && r["model"] == "claude-sonnet-4-5")
+        .unwrap();
+    assert_eq!(sonnet["marginal_method"], "proxy");
+    // Sonnet 4.5 at $3 per 1M input over its estimate's high end: a markup of price / high.
+    let high = f(&sonnet["marginal_input_usd_per_m_high"]);
+    assert!(near(f(&sonnet["input_markup_low"]), 3.0 / high, 1e-9));
+    // On 2024-07-01 only estimates of that time apply: none made by the serving model.
+    let seed = json(&["markup", "--as-of", "2024-07-01"]);
+    assert!(seed.as_array().unwrap().iter().all(|r| r["marginal_method"] == "given"));
+}
+
+#[test]
+fn self_hosting_is_a_target_of_project_and_compare() {
+    // The serving model's estimate for Llama 3.3 70B on H100s at $2.10 per GPU-hour; a self-hosted target is
+    // priced at its high (low-load) end and carries the whole range as its marginal cost.
+    let est = json(&[
+        "marginal",
+        "estimate",
+        "llama-3.3-70b",
+        "--gpu",
+        "h100",
+        "--gpu-hour",
+        "2.10",
+    ]);
+    let (low, high) = (&est["cases"][0], &est["cases"][1]);
+    let out = tokencost()
+        .args([
+            "project",
+            "--models",
+            "self:llama-3.3-70b@h100:2.10",
+            "--calls",
+            "2",
+            "--base-prompt",
+            "1000",
+        ])
+        .args(["--growth", "0", "--output", "100", "--format", "json"])
+        .assert()
+        .success();
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let row = &doc["rows"][0];
+    assert_eq!(row["model"], "self/llama-3.3-70b@h100:2.10");
+    // 2 calls of 1,000 prompt and 100 output tokens: 2,000 x input + 200 x output, per 1M.
+    let per_session =
+        |case: &Value| (2000.0 * f(&case["usd_per_m_input"]) + 200.0 * f(&case["usd_per_m_output"])) / 1e6;
+    assert!(near(f(&row["cost_usd_per_session"]), per_session(high), 1e-6), "{row}");
+    assert!(near(f(&row["marginal_cost_usd_low"]), per_session(low), 1e-6), "{row}");
+
+    // compare names how it was priced, and a malformed target says what it should look like.
+    let out = tokencost()
+        .args([
+            "compare",
+            "fixtures/hand.jsonl",
+            "--models",
+            "self:llama-3.3-70b@h100:2.10",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("self/llama-3.3-70b@h100:2.10: self-hosted, priced at the low-load case"),
+        "{text}"
+    );
+    let out = tokencost()
+        .args(["project", "--models", "self:llama-3.3-70b"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("self:MODEL@GPU[:USD-PER-GPU-HOUR]"), "{err}");
+}
