@@ -245,14 +245,15 @@ pub struct AnalyzeArgs {
     /// Group rows by this key.
     #[arg(long, value_enum, default_value = "model")]
     pub by: ByArg,
-    /// Only calls at or after this time: a date (YYYY-MM-DD, midnight in --timezone) or an RFC 3339 timestamp.
+    /// Only calls at or after this time: a date (2025-01-31), month (2025-01) or year, today, yesterday, a span back
+    /// from now (7d, 4w, 12h), Unix seconds, or a timestamp (without a zone: in --timezone).
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
-    /// Only calls before this time: a date (the whole day is included) or an RFC 3339 timestamp.
+    /// Only calls before this time, in the forms of --since; a day, month or year given is included whole.
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
-    /// Time zone of --by day, week and month and of dates given to --since/--until: an IANA name such as
-    /// Europe/Berlin.
+    /// Time zone of --by day, week and month and of dates given to --since/--until: an IANA name in any case
+    /// (Europe/Berlin, utc) or local.
     #[arg(long, value_name = "TZ", default_value = "UTC")]
     pub timezone: String,
     /// The day `--by week` weeks begin on.
@@ -440,7 +441,7 @@ pub struct DiffArgs {
     pub top: usize,
     #[command(flatten)]
     pub out: OutputArgs,
-    /// Time zone of --by day for logs read here: an IANA name such as Europe/Berlin.
+    /// Time zone of --by day for logs read here: an IANA name in any case (Europe/Berlin, utc) or local.
     #[arg(long, value_name = "TZ", default_value = "UTC")]
     pub timezone: String,
     /// Worker threads for reading logs (default: all cores).

@@ -609,3 +609,57 @@ fn unknown_names_are_all_reported_with_suggestions() {
         "{err}"
     );
 }
+
+/// An OpenAI response at `created` (Unix seconds) with 1000 prompt and 100 completion tokens.
+fn response_at(id: &str, created: i64) -> String {
+    format!(
+        r#"{{"id":"{id}","object":"chat.completion","created":{created},"model":"gpt-4o-2024-08-06","choices":[],"usage":{{"prompt_tokens":1000,"completion_tokens":100,"total_tokens":1100}}}}"#
+    )
+}
+
+// Dates as people type them. Calls on 2025-01-31 12:00 UTC, 2025-02-01 12:00 UTC, and 3 and 10 days before now:
+// `--until 2025-01` keeps the whole of January (1 call), `--since 2025-02 --until 2025` the rest of 2025 (1),
+// `--since 7d` only the call 3 days old (1, and stderr says from when), `--until today` all four, Unix seconds for
+// 2025-02-01 the last three; `--timezone utc` in any case; a form it does not read is an error listing the forms.
+#[test]
+fn dates_people_type_are_read() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let log = [
+        response_at("d1", 1_738_324_800), // 2025-01-31T12:00:00Z
+        response_at("d2", 1_738_411_200), // 2025-02-01T12:00:00Z
+        response_at("d3", now - 3 * 86_400),
+        response_at("d4", now - 10 * 86_400),
+    ]
+    .join("\n");
+    let (_dir, path) = write_temp("dated.jsonl", &(log + "\n"));
+    let path = path.to_str().unwrap();
+    let calls = |more: &[&str]| -> (u64, String) {
+        let out = tokencost()
+            .args(["analyze", path, "--format", "json", "--timezone", "utc"])
+            .args(more)
+            .assert()
+            .success();
+        let r: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        (r["totals"]["calls"].as_u64().unwrap(), err)
+    };
+    assert_eq!(calls(&["--until", "2025-01"]).0, 1);
+    assert_eq!(calls(&["--since", "2025-02", "--until", "2025"]).0, 1);
+    let (n, err) = calls(&["--since", "7d"]);
+    assert_eq!(n, 1);
+    assert!(err.contains("--since 7d: from "), "{err}");
+    assert_eq!(calls(&["--until", "today"]).0, 4);
+    assert_eq!(calls(&["--since", "1738368000"]).0, 3); // 2025-02-01T00:00:00Z
+    let out = tokencost()
+        .args(["analyze", path, "--since", "31/01/2025"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(
+        err.contains("--since `31/01/2025` is not a time tokencost reads; give a date (2025-01-31)"),
+        "{err}"
+    );
+}

@@ -1,8 +1,7 @@
 //! `tokencost analyze`'s settings: grouping, time window, plan, budgets and price layers, validated.
 
 use anyhow::{Context, Result, bail};
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 
 use super::agents::find_logs;
@@ -42,26 +41,6 @@ pub struct AnalyzeConfig {
     pub table: PriceTable,
 }
 
-/// A `--since`/`--until` bound: an RFC 3339 instant, or a date taken at midnight in `tz` (the next midnight when
-/// `end_of_day`, so that `--until 2025-01-31` includes that whole day).
-fn bound(flag: &str, s: &str, tz: Tz, end_of_day: bool) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .with_context(|| format!("{flag} `{s}` is neither a date (YYYY-MM-DD) nor an RFC 3339 timestamp"))?;
-    let date = if end_of_day {
-        date.succ_opt().unwrap_or(date)
-    } else {
-        date
-    };
-    let local = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .with_context(|| format!("{flag} `{s}`: midnight does not exist in {tz}"))
-}
-
 fn weekday(d: WeekdayArg) -> chrono::Weekday {
     use chrono::Weekday::*;
     match d {
@@ -93,23 +72,18 @@ impl AnalyzeConfig {
             ByArg::Branch => GroupBy::Branch,
             ByArg::Call => GroupBy::Call,
         };
-        let timezone: Tz = args.timezone.parse().map_err(|_| {
-            anyhow::anyhow!(
-                "--timezone `{}` is not an IANA time zone name (e.g. Europe/Berlin)",
-                args.timezone
-            )
-        })?;
+        let timezone = super::when::timezone(&args.timezone)?;
+        let now = Utc::now();
+        let bound = |flag: &str, s: &str, end: bool| -> Result<DateTime<Utc>> {
+            let (t, said) = super::when::bound(flag, s, timezone, end, now)?;
+            if let Some(said) = said {
+                crate::diag::Diag::new(args.quiet).info(&format!("tokencost: {said}"));
+            }
+            Ok(t)
+        };
         let filter = Filter {
-            since: args
-                .since
-                .as_deref()
-                .map(|s| bound("--since", s, timezone, false))
-                .transpose()?,
-            until: args
-                .until
-                .as_deref()
-                .map(|s| bound("--until", s, timezone, true))
-                .transpose()?,
+            since: args.since.as_deref().map(|s| bound("--since", s, false)).transpose()?,
+            until: args.until.as_deref().map(|s| bound("--until", s, true)).transpose()?,
             timezone,
             week_start: weekday(args.start_of_week),
         };

@@ -11,6 +11,7 @@ mod output;
 mod project;
 mod run_diff;
 mod self_host;
+mod when;
 
 pub use analyze::AnalyzeConfig;
 pub use import::{ImportConfig, UpdateConfig, user_layer};

@@ -95,12 +95,7 @@ impl RunDiffConfig {
             fail_usd: amount("--fail-above-usd", &args.fail_above_usd)?,
             min_change: amount("--min-change-usd", &args.min_change_usd)?.unwrap_or_default(),
         };
-        let timezone: Tz = args.timezone.parse().map_err(|_| {
-            anyhow::anyhow!(
-                "--timezone `{}` is not an IANA time zone name (e.g. Europe/Berlin)",
-                args.timezone
-            )
-        })?;
+        let timezone: Tz = super::when::timezone(&args.timezone)?;
         let (file, _) = file_config(args.config.as_deref())?;
         let mut layers = file.pricing.clone();
         layers.extend(args.pricing.pricing.iter().cloned());
