@@ -2,7 +2,7 @@
 //! home) with the bill worked out by hand below from the bundled prices (USD per 1M tokens).
 //!
 //! Codex CLI (.codex/): gpt-5 and gpt-5-codex bill 1.25 input, 0.125 cached input, 10 output.
-//! - sessions/2026/03/07/rollout-...-a00.jsonl, session ...a00, cwd /home/dev/work/tokencost, branch main:
+//! - sessions/2026/03/07/rollout-...-a00.jsonl, session ...a00, cwd /home/dev/code/tokencost, branch main:
 //!   a rate-limit-only event (info null): no call; total 10,000 in (0 cached), 500 out (200 of it reasoning):
 //!   call 1 on gpt-5 = 10,000 x 1.25 + 500 x 10 = 17,500; the same event again: the total did not grow, no call;
 //!   turn_context names gpt-5-codex; total 25,000 in (8,000 cached, 2,000 cache writes), 1,300 out: call 2 added
@@ -13,7 +13,7 @@
 //!   own id) on gpt-5: total 37,000 in (18,000 cached), 1,900 out: it added 12,000 in, 10,000 of it cached, and
 //!   600 out = 2,000 x 1.25 + 10,000 x 0.125 + 600 x 10 = 2,500 + 1,250 + 6,000 = 9,750.
 //! - archived_sessions/rollout-...-c00.jsonl.zst (zstd), a sub-agent spawned by a00 (no fork: it starts from
-//!   nothing), cwd /home/dev/work/site, 2026-03-09T23:30Z: 4,000 in, 100 out on gpt-5 = 5,000 + 1,000 = 6,000.
+//!   nothing), cwd /home/dev/code/site, 2026-03-09T23:30Z: 4,000 in, 100 out on gpt-5 = 5,000 + 1,000 = 6,000.
 //!
 //! Codex: 4 calls, 17,500 + 17,750 + 9,750 + 6,000 = 51,000 per 1M = $0.051; fresh input 10,000 + 7,000 + 2,000
 //! + 4,000 = 23,000, cached 8,000 + 10,000 = 18,000, output 500 + 800 + 600 + 100 = 2,000.
@@ -88,7 +88,7 @@ fn a_fork_read_alone_still_leaves_out_its_parents_calls() {
     assert_eq!(r["totals"]["calls"], 1);
 }
 
-// Claude Code (.claude/projects/-home-dev-work-tokencost/5d1f...jsonl), claude-sonnet-4-5 at 3 input, 0.30 cached
+// Claude Code (.claude/projects/-home-dev-code-tokencost/5d1f...jsonl), claude-sonnet-4-5 at 3 input, 0.30 cached
 // input, 15 output: msg_A01 on 2026-03-08T07:30Z, branch main: 100 x 3 + 1,000 x 0.30 + 200 x 15 = 3,600;
 // msg_A02 on 2026-03-08T18:00Z, branch feature-x: 50 x 3 + 100 x 15 = 1,650. Claude Code: 5,250.
 // fixtures/agents/alt-claude (a second Claude Code folder): msg_B01 on claude-haiku-4-5 (1 input, 5 output) on
@@ -206,7 +206,7 @@ fn since_leaves_older_files_unread() {
     for e in std::fs::read_dir(home.path().join(".codex/archived_sessions")).unwrap() {
         touch(&e.unwrap().path(), "2026-03-09T23:31:00Z");
     }
-    let claude = home.path().join(".claude/projects/-home-dev-work-tokencost");
+    let claude = home.path().join(".claude/projects/-home-dev-code-tokencost");
     for e in std::fs::read_dir(&claude).unwrap() {
         touch(&e.unwrap().path(), "2026-03-08T18:01:00Z");
     }

@@ -1,5 +1,5 @@
 //! How `--by project` names a project: the last component of its directory, with as many components before it as
-//! make it differ from every other project's name (`work/site` and `old/site`), so rows stay apart and short.
+//! make it differ from every other project's name (`code/site` and `old/site`), so rows stay apart and short.
 
 /// Short, distinct names of `paths`, in their order. Paths are split on `/` and `\` (Windows agents write the
 /// latter); the same path twice gets the same name.
@@ -34,15 +34,15 @@ mod tests {
     fn names_are_as_short_as_they_can_be_and_distinct() {
         let names = short_names(
             [
-                "/home/dev/work/site",
+                "/home/dev/code/site",
                 "/home/dev/old/site",
-                "/home/dev/work/tokencost",
+                "/home/dev/code/tokencost",
                 "unknown",
                 "C:\\src\\app",
             ]
             .into_iter(),
         );
-        assert_eq!(names, ["work/site", "old/site", "tokencost", "unknown", "app"]);
+        assert_eq!(names, ["code/site", "old/site", "tokencost", "unknown", "app"]);
         // One path inside another's name: the shorter keeps its whole path.
         assert_eq!(short_names(["/a/b", "/x/a/b"].into_iter()), ["a/b", "x/a/b"]);
     }
