@@ -88,7 +88,10 @@ pub fn load_with(overrides: &[PathBuf], texts: &[(String, String)]) -> Result<Pr
         l.add_bundled(name, yaml, json);
     }
     l.table.layers.push("bundled".into());
-    l.remember_base();
+    // Only a later layer can make a bundled name ambiguous; without one there is nothing to compare.
+    if !overrides.is_empty() || !texts.is_empty() {
+        l.remember_base();
+    }
     for path in overrides {
         l.layer += 1;
         for file in l.expand(path) {

@@ -37,26 +37,19 @@ pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, n: usi
 }
 
 impl PriceTable {
-    /// The model names (ids and aliases, bare and as `provider/id`) closest to `name`.
+    /// The model names (ids and aliases, bare and as `provider/id`) closest to `name`: a name typed with a provider
+    /// is compared with qualified names, a bare one with bare names.
     pub fn suggest_models(&self, name: &str) -> Vec<String> {
-        let qualified: Vec<String> = self
-            .models
-            .iter()
-            .flat_map(|m| {
-                std::iter::once(&m.id)
-                    .chain(&m.aliases)
-                    .map(move |n| format!("{}/{n}", m.provider))
-            })
-            .collect();
-        let bare = self
-            .models
-            .iter()
-            .flat_map(|m| std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str)));
-        // A name typed with a provider is compared with qualified names, a bare one with bare names.
+        let names = || {
+            self.models
+                .iter()
+                .flat_map(|m| std::iter::once(&m.id).chain(&m.aliases).map(move |n| (m, n)))
+        };
         if name.contains('/') {
+            let qualified: Vec<String> = names().map(|(m, n)| format!("{}/{n}", m.provider)).collect();
             closest(name, qualified.iter().map(String::as_str), 3)
         } else {
-            closest(name, bare, 3)
+            closest(name, names().map(|(_, n)| n.as_str()), 3)
         }
     }
 
