@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, FileExt, LineReader, named_file, needs_stream};
+use crate::input::{Batch, FileExt, LineReader, database_lines, named_file, needs_stream};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -54,11 +54,17 @@ fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
     }
     let file = File::open(path)?;
     let size = named_file(&file)?;
+    // A database (OpenCode's) is read through SQLite, its rows handed on as lines.
+    if size.is_some()
+        && let Some(rows) = database_lines(path)?
+    {
+        return LineReader::new(rows, None).map(|r| Opened::Stream(r.with_max_line(max_line)));
+    }
     if let Some(len) = size
         && len >= WHOLE_FILE_BYTES
     {
         // A positioned read: on unix the stream, if it comes to that, still starts at the first byte.
-        let mut head = [0u8; 4];
+        let mut head = [0u8; 8];
         if file.read_exact_at(&mut head, 0).is_ok() && !needs_stream(&head) {
             return Ok(Opened::Whole(file, len));
         }

@@ -485,8 +485,8 @@ mod tests {
         };
         let call = |t| {
             Step::Call(Box::new(Pending {
-                call: RawCall::new("", RawTokens::Reported(Tokens::default())),
                 total: Some(t),
+                ..Pending::new(RawCall::new("", RawTokens::Reported(Tokens::default())))
             }))
         };
         let mut cx = FileContext::default();
