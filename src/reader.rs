@@ -25,6 +25,8 @@ pub enum Read {
     },
     Batch(Batch),
     Failed(String),
+    /// Something about an input worth a warning.
+    Note(String),
     Closed {
         label: String,
     },
@@ -43,6 +45,8 @@ const WHOLE_FILE_BYTES: u64 = 4 << 20;
 enum Opened {
     Whole(File, u64),
     Stream(LineReader),
+    /// A database without a message: read, and said to hold none.
+    Empty(LineReader),
 }
 
 /// Opens `path` (stdin for `-`) once, and decides how it is read: by the workers when it is a regular file, large,
@@ -56,9 +60,14 @@ fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
     let size = named_file(&file)?;
     // A database (OpenCode's) is read through SQLite, its rows handed on as lines.
     if size.is_some()
-        && let Some(rows) = database_lines(path)?
+        && let Some((rows, n)) = database_lines(path)?
     {
-        return LineReader::new(rows, None).map(|r| Opened::Stream(r.with_max_line(max_line)));
+        let reader = LineReader::new(rows, None)?.with_max_line(max_line);
+        return Ok(if n == 0 {
+            Opened::Empty(reader)
+        } else {
+            Opened::Stream(reader)
+        });
     }
     if let Some(len) = size
         && len >= WHOLE_FILE_BYTES
@@ -130,6 +139,13 @@ impl Reader<'_> {
         let label = file_label(path);
         let mut reader = match open(path, self.max_line) {
             Ok(Opened::Stream(r)) => r,
+            Ok(Opened::Empty(r)) => {
+                let note = format!("{label}: a database without any message yet: no calls");
+                if !self.event(Read::Note(note)) {
+                    return false;
+                }
+                r
+            }
             Ok(Opened::Whole(file, len)) => {
                 let names = names(path, &label);
                 // The batch read so far goes first, so that lines stay in input order.

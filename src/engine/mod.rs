@@ -292,6 +292,7 @@ impl Engine<'_> {
                         };
                         fold.file_opened(file_no, names);
                     }
+                    Read::Note(n) => diag.warn(&n),
                     Read::Failed(e) => {
                         diag.error(&e);
                         fold.file_unreadable();

@@ -71,7 +71,10 @@ pub fn parse(v: &Value) -> Result<Vec<Step>, LineError> {
                 output: tokens(u, "output_tokens")?,
                 ..Tokens::default()
             };
-            let call = RawCall::new(model.as_deref().map(shared).unwrap_or_else(|| "".into()), RawTokens::Reported(t));
+            let call = RawCall::new(
+                model.as_deref().map(shared).unwrap_or_else(|| "".into()),
+                RawTokens::Reported(t),
+            );
             Ok(vec![Step::Call(Box::new(Pending {
                 keep: Keep::SessionTotal(NAMESPACE),
                 ..Pending::new(call)
@@ -93,7 +96,9 @@ mod tests {
     fn only_the_streams_own_events() {
         assert!(detect(&line(r#"{"type":"turn.started"}"#)));
         assert!(detect(&line(r#"{"type":"error","message":"stream closed"}"#)));
-        assert!(!detect(&line(r#"{"type":"error","error":{"type":"overloaded_error"}}"#)));
+        assert!(!detect(&line(
+            r#"{"type":"error","error":{"type":"overloaded_error"}}"#
+        )));
         assert!(!detect(&line(r#"{"type":"message","role":"assistant"}"#)));
         let bad = line(r#"{"type":"turn.completed","usage":{"input_tokens":5,"cached_input_tokens":9}}"#);
         assert!(parse(&bad).is_err());

@@ -210,7 +210,12 @@ pub const FORMATS: &[Format] = &[
         gemini_telemetry::detect,
         gemini_telemetry::parse,
     ),
-    row(FormatId::Opencode, keys(&["sessionID"]), opencode::detect, opencode::parse),
+    row(
+        FormatId::Opencode,
+        keys(&["sessionID", "projectID"]),
+        opencode::detect,
+        opencode::parse,
+    ),
     row(
         FormatId::OpenaiChat,
         keys(&["object"]),

@@ -130,7 +130,9 @@ mod tests {
             })
         );
         // A user message is read and holds no call.
-        let user: Value = serde_json::from_str(r#"{"id":"u1","timestamp":"2026-03-10T09:00:00Z","type":"user","content":"x"}"#).unwrap();
+        let user: Value =
+            serde_json::from_str(r#"{"id":"u1","timestamp":"2026-03-10T09:00:00Z","type":"user","content":"x"}"#)
+                .unwrap();
         assert!(detect(&user) && parse(&user).unwrap().is_empty());
     }
 }

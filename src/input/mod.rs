@@ -43,12 +43,12 @@ use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, FileExt, read_chunk};
 pub use context::{FileContext, Keep, Meta, Pending, Step};
-pub use opencode_db::lines as database_lines;
 pub use detect::{Content, Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
 pub use fields::take_zoneless;
 pub use formats::{FORMATS, Format, FormatId, Shape};
+pub use opencode_db::lines as database_lines;
 pub use read::{Batch, DEFAULT_MAX_LINE, LineReader, named_file};
 pub use request_probe::{RawText, Request, read_message, read_tools};
 pub use stream::needs_stream;

@@ -14,10 +14,14 @@ use super::fields::{string, timestamp, tokens};
 use super::{LineError, Parsed, RawCall, RawTokens, shared};
 use crate::call::{Dedup, Tokens};
 
+/// A message (`role`), or one of the records beside messages in OpenCode's store, which hold no call: a message
+/// part (`messageID`) or a session (`projectID`, `directory`).
 pub fn detect(v: &Value) -> bool {
-    v.get("sessionID").is_some_and(Value::is_string)
-        && v.get("role").is_some_and(Value::is_string)
-        && v.get("time").is_some_and(Value::is_object)
+    let session = v.get("sessionID").is_some_and(Value::is_string);
+    let message = session && v.get("role").is_some_and(Value::is_string) && v.get("time").is_some_and(Value::is_object);
+    let part = session && v.get("messageID").is_some_and(Value::is_string);
+    let info = v.get("projectID").is_some_and(Value::is_string) && v.get("directory").is_some();
+    message || part || info
 }
 
 /// The price-table provider of an OpenCode provider id, when the two agree; a gateway's models are priced by name.

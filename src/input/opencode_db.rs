@@ -16,18 +16,18 @@ use std::path::Path;
 /// The first bytes of every SQLite database file.
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// The messages of `path`, as lines, when it is a SQLite database; `None` for any other file (or one too short
-/// to tell).
-pub fn lines(path: &Path) -> io::Result<Option<Box<dyn Read + Send>>> {
+/// The messages of `path`, as lines, and how many there are, when it is a SQLite database; `None` for any other
+/// file (or one too short to tell).
+pub fn lines(path: &Path) -> io::Result<Option<(Box<dyn Read + Send>, u64)>> {
     let mut head = [0u8; 16];
     if File::open(path)?.read_exact(&mut head).is_err() || &head != MAGIC {
         return Ok(None);
     }
-    let text = messages(path).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    Ok(Some(Box::new(io::Cursor::new(text))))
+    let (text, rows) = messages(path).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    Ok(Some((Box::new(io::Cursor::new(text)), rows)))
 }
 
-fn messages(path: &Path) -> Result<Vec<u8>, String> {
+fn messages(path: &Path) -> Result<(Vec<u8>, u64), String> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let db = Connection::open_with_flags(path, flags).map_err(|e| format!("cannot open the SQLite database: {e}"))?;
     // OpenCode writes while it runs: wait a little for its lock rather than fail.
@@ -46,9 +46,14 @@ fn messages(path: &Path) -> Result<Vec<u8>, String> {
     let mut stmt = db
         .prepare("SELECT id, session_id, data FROM message ORDER BY id")
         .map_err(|e| format!("the `message` table is not OpenCode's: {e}"))?;
-    let mut rows = stmt.query([]).map_err(|e| format!("cannot read the `message` table: {e}"))?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(|e| format!("cannot read the `message` table: {e}"))? {
+    let mut rows = stmt
+        .query([])
+        .map_err(|e| format!("cannot read the `message` table: {e}"))?;
+    let (mut out, mut n) = (Vec::new(), 0);
+    while let Some(row) = rows
+        .next()
+        .map_err(|e| format!("cannot read the `message` table: {e}"))?
+    {
         let text = |i: usize| -> Option<String> {
             match row.get_ref(i).ok()? {
                 rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
@@ -71,6 +76,7 @@ fn messages(path: &Path) -> Result<Vec<u8>, String> {
             _ => out.extend(data.bytes().map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b })),
         }
         out.push(b'\n');
+        n += 1;
     }
-    Ok(out)
+    Ok((out, n))
 }
