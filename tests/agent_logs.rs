@@ -12,6 +12,7 @@
 //!   cached), output 250, thoughts 300, tool 50: (2,000 + 50) x 0.30 + 3,000 x 0.03 + 550 x 2.50 = 615 + 90 +
 //!   1,375 = 2,080 (the output-900 copy would make it 3,705); g-b2 (1,000 in, 40 out on flash) is rewound away
 //!   afterwards, but was paid for: 300 + 100 = 400. 2,480.
+//!
 //! Gemini CLI: 4 calls, 14,080; fresh input 4,000 + 2,000 + 2,050 + 1,000 = 9,050, cached 9,000, output 500 + 100
 //! + 550 + 40 = 1,190.
 //!
@@ -30,6 +31,7 @@
 //!   2,000 + 500 = 2,500.
 //! - the legacy store: a copy of A2 (counted once), and session ses_...Legacy...: gpt-5, 1,000 in, 100 out = 1,250
 //!   + 1,000 = 2,250 (root /home/dev/code/notes).
+//!
 //! OpenCode: 4 calls, 21,000 + 13,000 + 2,500 + 2,250 = 38,750.
 //!
 //! Codex CLI `exec --json` (fixtures/agents/codex_exec.jsonl): thread ...e0001 ran twice into one file; its

@@ -98,7 +98,7 @@ impl<R: Read> Pretty<R> {
                     self.out.push(b' ');
                 }
                 b'{' | b'[' => {
-                    self.depth += 1;
+                    self.depth = self.depth.saturating_add(1);
                     self.out.push(b);
                 }
                 b'}' | b']' if self.depth > 0 => {
