@@ -159,6 +159,8 @@ pub enum FormatArg {
     Json,
     /// A GitHub-flavoured document for a pull-request comment or a CI job summary.
     Markdown,
+    /// One self-contained HTML page with charts, for a browser or a CI artifact.
+    Html,
 }
 
 /// `--format` and `-o`, the same for every command that writes a table.

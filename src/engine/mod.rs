@@ -31,6 +31,8 @@ pub struct Engine<'a> {
     pub retarget: Option<usize>,
     /// Also sum calls by session and by model (for budgets).
     pub side_groups: bool,
+    /// Also sum calls by day and model (for a chart of cost over time).
+    pub timeline: bool,
     /// Draw a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
     /// Waiting responses held in memory before they go to a temporary file, when not the fold's default.
@@ -55,6 +57,7 @@ impl<'a> Engine<'a> {
             trace: false,
             retarget: None,
             side_groups: false,
+            timeline: false,
             progress: false,
             spill_at: None,
             max_line: input::DEFAULT_MAX_LINE,
@@ -250,6 +253,9 @@ impl Engine<'_> {
         }
         if self.side_groups {
             fold = fold.with_side_groups();
+        }
+        if self.timeline {
+            fold = fold.with_timeline();
         }
         if let Some(n) = self.spill_at {
             fold = fold.with_spill_at(n);
