@@ -17,7 +17,7 @@ svg{width:100%;height:auto;display:block;overflow:visible}
 svg text{fill:var(--fg);font-size:11px}svg .sub,svg .tick{fill:var(--muted)}svg .missing{fill:var(--muted);font-style:italic}
 .axis .grid{stroke:var(--line);stroke-width:1}
 .bar{stroke:none}.bar.est{fill-opacity:.35;stroke-width:1.5;stroke-dasharray:3 2}
-.line{fill:none;stroke-width:2}
+polyline.line{fill:none;stroke-width:2}
 .s0{fill:var(--c0);stroke:var(--c0)}.s1{fill:var(--c1);stroke:var(--c1)}.s2{fill:var(--c2);stroke:var(--c2)}
 .s3{fill:var(--c3);stroke:var(--c3)}.s4{fill:var(--c4);stroke:var(--c4)}.s5{fill:var(--c5);stroke:var(--c5)}
 .s6{fill:var(--c6);stroke:var(--c6)}.s7{fill:var(--c7);stroke:var(--c7)}

@@ -6,12 +6,15 @@ use rust_decimal::prelude::FromPrimitive;
 use crate::fmt::{thousands, usd};
 use crate::money::Usd;
 use crate::output::chart::Unit;
+use crate::output::view::{Cell, Digits, Shown};
 
 /// A figure beside a bar: dollars exactly as the table rounds them (from the figure's shortest decimal digits, so
-/// $1.315 reads $1.32 there and here), anything else as on an axis.
+/// $1.315 reads $1.32 there and here), prices per 1M tokens as the markup table shows them, anything else as on an
+/// axis.
 pub fn value(unit: Unit, v: f64) -> String {
     match (unit, Decimal::from_f64(v)) {
         (Unit::Usd, Some(d)) => usd(Usd(d)),
+        (Unit::UsdPerM, _) => Cell::Float(v, Shown::PerMillion, Digits::Json).human(""),
         _ => label(unit, v),
     }
 }
@@ -159,6 +162,7 @@ mod tests {
         assert_eq!(value(Unit::Usd, 1.315), "$1.32");
         assert_eq!(value(Unit::Usd, 0.16), "$0.1600");
         assert_eq!(value(Unit::Tokens, 1500.0), "1.5k");
+        assert_eq!(value(Unit::UsdPerM, 15.0), "$15");
     }
 
     #[test]
