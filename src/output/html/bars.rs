@@ -119,6 +119,8 @@ pub fn draw(id: &str, f: &Frame, unit: Unit, stacked: bool, log: bool, series: &
                             .text(why),
                     );
                 }
+                // An empty bucket adds nothing to the stack, and no zero-width bar to the page.
+                Value::Point(x) if stacked && x == 0.0 => {}
                 Value::Point(x) if stacked => {
                     let w = scale.at(sum + x) - scale.at(sum);
                     sum += x;
