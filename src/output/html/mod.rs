@@ -53,7 +53,7 @@ fn parts(out: &mut El, parts: &[Part], tables: &mut usize) {
 
 /// The page's body: the parts before the table, the charts, the table, the parts after it.
 fn body(view: &View) -> El {
-    let mut main = El::new("main");
+    let mut main = El::new("main").child(El::new("h1").text("tokencost report"));
     let mut tables = 0;
     parts(&mut main, &view.head, &mut tables);
     for (i, c) in view.charts.iter().enumerate() {

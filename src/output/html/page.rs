@@ -10,7 +10,7 @@ pub const STYLE: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:1240px;margin:0 auto;padding:24px 20px 48px}
-h2{font-size:1.15rem;margin:1.6em 0 .5em}h3{font-size:1rem;margin:1.4em 0 .4em}
+h1{font-size:1.4rem;margin:0 0 .4em}h2{font-size:1.15rem;margin:1.6em 0 .5em}h3{font-size:1rem;margin:1.4em 0 .4em}
 p{margin:.35em 0}.note{color:var(--muted);font-size:.9rem}
 figure{margin:0 0 28px;break-inside:avoid}
 svg{width:100%;height:auto;display:block;overflow:visible}
