@@ -176,8 +176,11 @@ fn digits(v: &Value) -> String {
     v.to_string()
 }
 
-/// The main table: its header titles and its body rows as (row key, cells' exact values by title).
-fn table(doc: &Node) -> (Vec<String>, Vec<Vec<(String, Option<String>)>>) {
+/// A table row's cells: what each shows, and its exact value if it has one.
+type Row = Vec<(String, Option<String>)>;
+
+/// The main table: its header titles and its rows (body, then totals).
+fn table(doc: &Node) -> (Vec<String>, Vec<Row>) {
     let t = doc.by_id("table-1");
     let titles: Vec<String> = t.tag("thead")[0].tag("th").iter().map(|th| th.text()).collect();
     let rows = t

@@ -103,7 +103,7 @@ fn period(day: NaiveDate, by: GroupBy, week_start: Weekday) -> String {
 fn granularity(first: NaiveDate, last: NaiveDate) -> GroupBy {
     match (last - first).num_days() {
         ..=62 => GroupBy::Day,
-        ..=182 => GroupBy::Week,
+        63..=182 => GroupBy::Week,
         _ => GroupBy::Month,
     }
 }
