@@ -406,3 +406,17 @@ fn weeks_and_months_when_the_logs_span_long() {
         .collect();
     assert_eq!(segs[0], "2024-11: openai/gpt-4o-2024-08-06: $0.3500");
 }
+
+#[test]
+fn budgets_are_in_the_page() {
+    // $2.735 against a $2 budget: over, exit code 1, and the page still written, with the budget's row.
+    let out = common::tokencost()
+        .args(["analyze", MONTH, "--budget", "2", "--format", "html"])
+        .assert()
+        .code(1);
+    let doc = parse(&String::from_utf8(out.get_output().stdout.clone()).unwrap());
+    let budgets = doc.by_id("table-2");
+    let rows: Vec<String> = budgets.tag("tr").iter().map(|tr| tr.text()).collect();
+    assert_eq!(rows, ["budgetlimitactualstatus", "total$2.00$2.74over"]);
+    assert_eq!(budgets.tag("strong")[0].text(), "over");
+}

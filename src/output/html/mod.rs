@@ -23,11 +23,25 @@ use el::El;
 
 pub struct Html;
 
-/// The parts people read, as blocks: consecutive items form one list. Markdown-only parts carry Markdown's own
-/// escapes and are left out; their content is said in the terminal's parts or the charts.
+/// Whether the page shows a part. Parts made for the terminal or for both are plain text. Parts made for Markdown
+/// carry Markdown's own escapes in their text, so only their tables (typed cells, such as the budgets) are shown,
+/// with the heading just before one.
+fn shown(parts: &[Part], i: usize) -> bool {
+    let p = &parts[i];
+    match (p.media, &p.kind) {
+        (Media::Markdown, PartKind::Table(_)) => true,
+        (Media::Markdown, PartKind::Heading(_)) => parts
+            .get(i + 1)
+            .is_some_and(|n| n.media == Media::Markdown && matches!(n.kind, PartKind::Table(_))),
+        (Media::Markdown, _) => false,
+        _ => true,
+    }
+}
+
+/// The parts people read, as blocks: consecutive items form one list.
 fn parts(out: &mut El, parts: &[Part], tables: &mut usize) {
     let mut list: Option<El> = None;
-    for p in parts.iter().filter(|p| p.media != Media::Markdown) {
+    for p in (0..parts.len()).filter(|&i| shown(parts, i)).map(|i| &parts[i]) {
         if let PartKind::Item(s) = &p.kind {
             list.get_or_insert_with(|| El::new("ul")).push(El::new("li").text(s));
             continue;

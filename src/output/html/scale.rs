@@ -96,8 +96,9 @@ impl Scale {
     pub fn linear(lo: f64, hi: f64, len: f64) -> Scale {
         let (lo, hi) = (lo.min(0.0), hi.max(0.0));
         let step = nice((hi - lo) / 5.0);
-        let lo = (lo / step).floor() * step;
-        let hi = ((hi / step).ceil() * step).max(lo + step);
+        // A figure a rounding error past a tick stays on it.
+        let lo = (lo / step + 1e-9).floor() * step;
+        let hi = ((hi / step - 1e-9).ceil() * step).max(lo + step);
         Scale {
             lo,
             hi,
@@ -171,8 +172,10 @@ mod tests {
         let ticks: Vec<String> = s.ticks().iter().map(|&t| label(Unit::Usd, t)).collect();
         assert_eq!(ticks, ["$0", "$0.20", "$0.40", "$0.60", "$0.80"]);
         assert_eq!(s.at(0.4), 50.0);
-        let s = Scale::linear(-0.04, 0.1, 100.0);
-        assert!(s.at(0.0) > 0.0 && s.at(-0.04) == 0.0);
+        let s = Scale::linear(-0.04, 0.1, 150.0);
+        let ticks: Vec<String> = s.ticks().iter().map(|&t| label(Unit::Usd, t)).collect();
+        assert_eq!(ticks, ["-$0.05", "$0", "$0.05", "$0.10"]);
+        assert!((s.at(0.0) - 50.0).abs() < 1e-9 && s.at(-0.05) == 0.0);
     }
 
     #[test]
