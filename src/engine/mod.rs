@@ -33,6 +33,8 @@ pub struct Engine<'a> {
     pub side_groups: bool,
     /// Also sum calls by day and model (for a chart of cost over time).
     pub timeline: bool,
+    /// With side groups, count calls without a session under their file's name (`--session-from file`).
+    pub file_sessions: bool,
     /// Draw a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
     /// Waiting responses held in memory before they go to a temporary file, when not the fold's default.
@@ -58,6 +60,7 @@ impl<'a> Engine<'a> {
             retarget: None,
             side_groups: false,
             timeline: false,
+            file_sessions: false,
             progress: false,
             spill_at: None,
             max_line: input::DEFAULT_MAX_LINE,
@@ -252,7 +255,7 @@ impl Engine<'_> {
             fold = fold.with_trace();
         }
         if self.side_groups {
-            fold = fold.with_side_groups();
+            fold = fold.with_side_groups(self.file_sessions);
         }
         if self.timeline {
             fold = fold.with_timeline();

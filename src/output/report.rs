@@ -100,12 +100,23 @@ pub fn report_view(r: &Report) -> View<'_> {
 fn headline(r: &Report) -> Vec<Part<'static>> {
     let t = &r.totals;
     let over = r.budgets.iter().filter(|b| b.over).count();
-    let verdict = match (r.budgets.is_empty(), over) {
-        (true, _) => String::new(),
-        (false, 0) => " — within budget".into(),
-        (false, n) => format!(" — over {}", count_of(n as u64, "budget")),
-    };
     let s = &r.summary;
+    // What was not read can hide any amount: a verdict on the rest says so rather than "within budget".
+    let missing = match (s.unreadable_files, s.skipped_lines) {
+        (0, 0) => None,
+        (0, l) => Some(format!("{} could not be read", count_of(l, "line"))),
+        (f, _) => Some(format!("{} could not be read", count_of(f, "file"))),
+    };
+    let nothing = s.priced_calls == 0 && s.unpriced_calls == 0;
+    let verdict = match (r.budgets.is_empty(), over, missing) {
+        (true, _, None) => String::new(),
+        (_, _, Some(m)) if nothing => format!(" — incomplete: {m}; no call was read"),
+        (true, _, Some(m)) => format!(" — incomplete: {m}"),
+        (false, 0, None) if nothing => " — no call was read: nothing checked".into(),
+        (false, 0, None) => " — within budget".into(),
+        (false, 0, Some(m)) => format!(" — incomplete: {m}; within budget on what was read"),
+        (false, n, _) => format!(" — over {}", count_of(n as u64, "budget")),
+    };
     let mut summary = format!(
         "{} priced from {} in {}",
         count_of(s.priced_calls, "call"),
