@@ -368,8 +368,9 @@ fn the_extension_html_picks_the_format() {
 fn weeks_and_months_when_the_logs_span_long() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("long.jsonl");
-    // Three calls of $0.35 each (100,000 input and 10,000 output tokens of gpt-4o-2024-08-06): two in the week of
-    // Monday 2025-01-06, one in the week of Monday 2025-03-31, 84 days on: weeks.
+    // Three calls of $0.35 each (100,000 input and 10,000 output tokens of gpt-4o-2024-08-06): on Wednesday
+    // 2025-01-08 and Sunday 2025-01-12, both in the week of Monday 2025-01-06, and on Monday 2025-03-31, 82 days
+    // on: weeks, the last one starting on a weekday before the first call's.
     let line = |ts: &str| {
         format!(
             "{{\"model\": \"gpt-4o-2024-08-06\", \"timestamp\": \"{ts}\", \"usage\": {{\"input_tokens\": 100000, \
@@ -378,7 +379,7 @@ fn weeks_and_months_when_the_logs_span_long() {
     };
     std::fs::write(
         &log,
-        line("2025-01-06T10:00:00Z") + &line("2025-01-12T10:00:00Z") + &line("2025-03-31T10:00:00Z"),
+        line("2025-01-08T10:00:00Z") + &line("2025-01-12T10:00:00Z") + &line("2025-03-31T10:00:00Z"),
     )
     .unwrap();
     let doc = parse(&html(&["analyze", log.to_str().unwrap()]));
@@ -419,4 +420,35 @@ fn budgets_are_in_the_page() {
     let rows: Vec<String> = budgets.tag("tr").iter().map(|tr| tr.text()).collect();
     assert_eq!(rows, ["budgetlimitactualstatus", "total$2.00$2.74over"]);
     assert_eq!(budgets.tag("strong")[0].text(), "over");
+}
+
+#[test]
+fn calls_ten_thousand_years_apart_and_undated_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("span.jsonl");
+    // 10 input and 1 output tokens of gpt-4o-2024-08-06: $0.000025 + $0.00001 = $0.000035 each.
+    let call = |ts: &str| {
+        format!("{{\"model\": \"gpt-4o-2024-08-06\",{ts} \"usage\": {{\"input_tokens\": 10, \"output_tokens\": 1}}}}\n")
+    };
+    let text = call(" \"timestamp\": \"0001-01-01T00:00:00Z\",")
+        + &call(" \"timestamp\": \"9999-12-31T00:00:00Z\",")
+        + &call("");
+    std::fs::write(&log, text).unwrap();
+    let doc = parse(&html(&["analyze", log.to_str().unwrap()]));
+    let chart = doc.by_id("chart-2");
+    assert_eq!(chart.tag("h2")[0].text(), "Cost per month, by model");
+    let segs: Vec<String> = chart.tag("rect").iter().filter_map(|r| r.tooltip()).collect();
+    assert_eq!(
+        segs,
+        [
+            "0001-01: openai/gpt-4o-2024-08-06: $0.000035",
+            "9999-12: openai/gpt-4o-2024-08-06: $0.000035",
+            "no date: openai/gpt-4o-2024-08-06: $0.000035",
+        ]
+    );
+    assert!(
+        chart
+            .text()
+            .contains("`no date`, holds the calls logged without a timestamp")
+    );
 }

@@ -99,6 +99,24 @@ fn period(day: NaiveDate, by: GroupBy, week_start: Weekday) -> String {
     }
 }
 
+/// The first day of the period `day` falls in.
+fn period_start(day: NaiveDate, by: GroupBy, week_start: Weekday) -> NaiveDate {
+    match by {
+        GroupBy::Week => day - chrono::Days::new(u64::from(day.weekday().days_since(week_start))),
+        GroupBy::Month => day.with_day(1).unwrap_or(day),
+        _ => day,
+    }
+}
+
+/// The first day of the period after the one `start` begins (None past the calendar's end).
+fn next_period(start: NaiveDate, by: GroupBy) -> Option<NaiveDate> {
+    match by {
+        GroupBy::Week => start.checked_add_days(chrono::Days::new(7)),
+        GroupBy::Month => start.checked_add_months(chrono::Months::new(1)),
+        _ => start.succ_opt(),
+    }
+}
+
 /// Days for up to two months, weeks for up to half a year, months beyond.
 fn granularity(first: NaiveDate, last: NaiveDate) -> GroupBy {
     match (last - first).num_days() {
@@ -131,18 +149,18 @@ fn over_time(o: &CostOverTime) -> Option<Chart> {
     }
     let slot = |model: &str| models[..named].iter().position(|m| m.0 == model).unwrap_or(named);
     // Every period from the first to the last, empty ones too, so that time reads evenly; undated calls last.
+    let zeros = || vec![rust_decimal::Decimal::ZERO; series.len()];
     let mut periods: BTreeMap<String, Vec<rust_decimal::Decimal>> = BTreeMap::new();
-    let mut day = first;
-    while day <= last {
-        periods
-            .entry(period(day, by, o.week_start))
-            .or_insert_with(|| vec![Default::default(); series.len()]);
-        day = day.succ_opt()?;
+    let mut start = period_start(first, by, o.week_start);
+    while start <= last {
+        periods.insert(period(start, by, o.week_start), zeros());
+        let Some(next) = next_period(start, by) else { break };
+        start = next;
     }
-    let mut undated = vec![rust_decimal::Decimal::ZERO; series.len()];
+    let mut undated = zeros();
     for d in &o.days {
         let cell = match d.day {
-            Some(day) => &mut periods.get_mut(&period(day, by, o.week_start))?[slot(&d.model)],
+            Some(day) => &mut periods.entry(period(day, by, o.week_start)).or_insert_with(zeros)[slot(&d.model)],
             None => &mut undated[slot(&d.model)],
         };
         *cell += d.cost_usd.0;
