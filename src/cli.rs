@@ -22,6 +22,10 @@ pub struct Cli {
     /// less important columns to fit, and says which).
     #[arg(long, global = true)]
     pub wide: bool,
+    /// End CSV output with a row of totals keyed TOTAL (by default CSV holds only the rows, so that a spreadsheet's
+    /// sum of a column is the total).
+    #[arg(long, global = true)]
+    pub total_row: bool,
 }
 
 #[derive(Debug, Subcommand)]
