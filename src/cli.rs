@@ -184,6 +184,8 @@ pub enum FormatArg {
     Json,
     /// A GitHub-flavoured document for a pull-request comment or a CI job summary.
     Markdown,
+    /// One self-contained HTML page with charts, for a browser or a CI artifact.
+    Html,
 }
 
 /// `--format` and `-o`, the same for every command that writes a table.
@@ -192,8 +194,8 @@ pub struct OutputArgs {
     /// Output format (default: the one -o's extension names, else table).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// Write to FILE instead of stdout (`-`: stdout). Without --format, a .csv, .json, .md or .markdown file gets
-    /// that format and any other name (.txt, none, unknown) gets the default; --format must agree with the extension.
+    /// Write to FILE instead of stdout (`-`: stdout). Without --format, a .csv, .json, .md, .markdown or .html file
+    /// gets that format and any other name (.txt, none, unknown) gets the default; --format must agree with the extension.
     #[arg(short = 'o', long = "output", id = "output_file", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -243,6 +243,53 @@ pub struct Report {
     pub plan: Option<PlanBreakEven>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub budgets: Vec<BudgetResult>,
+    /// Cost per day and model, for the HTML report's chart; not part of the JSON schema.
+    #[serde(skip)]
+    pub over_time: Option<CostOverTime>,
+}
+
+/// What one model's calls cost on one day (in `--timezone`; None: calls without a timestamp).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayCost {
+    pub day: Option<chrono::NaiveDate>,
+    pub model: String,
+    pub calls: u64,
+    pub cost_usd: Usd,
+}
+
+/// Cost per day and model, days in order, and where weeks begin (to sum days into weeks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostOverTime {
+    pub week_start: chrono::Weekday,
+    pub days: Vec<DayCost>,
+}
+
+/// Prices the analysis's sums by day and model (none unless the fold kept them), priced per bucket as the groups
+/// are, so each model's days add up to its cost in the report.
+pub fn over_time(
+    a: &Analysis,
+    table: &PriceTable,
+    week_start: chrono::Weekday,
+) -> Result<Option<CostOverTime>, TooLarge> {
+    let Some(timeline) = &a.timeline else {
+        return Ok(None);
+    };
+    let mut days = Vec::with_capacity(timeline.len());
+    for ((day, model), buckets) in timeline {
+        let mut acc = Acc::default();
+        for (key, sums) in buckets {
+            acc.add_bucket(table, key, sums)?;
+        }
+        days.push(DayCost {
+            day: *day,
+            model: table.model(*model).full_id(),
+            calls: acc.sums.calls,
+            cost_usd: Usd(acc.cost),
+        });
+    }
+    // Undated calls last, then by day and model name.
+    days.sort_by(|a, b| (a.day.is_none(), a.day, &a.model).cmp(&(b.day.is_none(), b.day, &b.model)));
+    Ok(Some(CostOverTime { week_start, days }))
 }
 
 /// Dollar and token sums of one group, before they become a `Row`.
@@ -429,5 +476,6 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
         billed: billed::buckets(table, &all),
         plan: None,
         budgets: Vec::new(),
+        over_time: None,
     })
 }

@@ -34,12 +34,15 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     let mut engine = Engine::new(&cfg.table, cfg.by, cfg.threads)?;
     engine.filter = cfg.filter.clone();
     engine.side_groups = !cfg.budgets.is_empty();
+    // Only the HTML report draws cost over time.
+    engine.timeline = cfg.format == output::Format::Html;
     engine.file_sessions = cfg.budgets.file_sessions;
     engine.progress = true;
     engine.spill_at = cfg.spill_after.map(|n| n.max(1));
     engine.max_line = cfg.max_line;
     let analysis = engine.run(&cfg.inputs, &mut diag);
     let mut report = report::build(&analysis, &cfg.table, cfg.by)?;
+    report.over_time = report::over_time(&analysis, &cfg.table, cfg.filter.week_start)?;
     report.plan = cfg
         .plan
         .as_ref()

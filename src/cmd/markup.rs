@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::MarkupArgs;
 use crate::error::Exit;
 use crate::output;
+use crate::output::chart::{Category, Chart, Kind, Series, Unit, Value};
 use crate::output::view::{Cell, Column, Digits, Part, Shown, View};
 use crate::pricing::{PriceTable, Range};
 use crate::report::ratio;
@@ -124,6 +125,74 @@ pub fn run(table: &PriceTable, args: MarkupArgs) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
+/// Models drawn in a chart; the table lists them all.
+const CHARTED: usize = 30;
+
+/// Price against the estimated marginal cost per model, input and output, on a log scale (they differ by orders of
+/// magnitude): the HTML report's charts.
+fn charts(rows: &[MarkupRow], as_of: NaiveDate) -> Vec<Chart> {
+    let shown = &rows[..rows.len().min(CHARTED)];
+    let chart = |side: &str,
+                 price: &dyn Fn(&MarkupRow) -> Option<f64>,
+                 low: &dyn Fn(&MarkupRow) -> f64,
+                 high: &dyn Fn(&MarkupRow) -> f64,
+                 markup: &dyn Fn(&MarkupRow) -> Option<(f64, f64)>| {
+        let lower = side.to_lowercase();
+        let categories = shown
+            .iter()
+            .map(|r| Category {
+                label: format!("{}/{}", r.provider, r.model),
+                values: vec![
+                    price(r).map_or(Value::Missing("no listed price"), Value::Point),
+                    Value::Range(low(r), high(r)),
+                ],
+                note: Some(markup(r).map_or("no markup".into(), |(lo, hi)| {
+                    format!("markup {lo:.1}x-{hi:.1}x (est.)")
+                })),
+            })
+            .collect();
+        let mut c = Chart::new(
+            format!("{side} price and estimated marginal cost, $ per 1M tokens"),
+            format!(
+                "For each model, its list {lower} price in force on {as_of} and beside it the estimated marginal cost of \
+                 serving {lower} tokens as a low-high range, on a logarithmic scale; the markup is price / marginal cost."
+            ),
+            Kind::Bars {
+                unit: Unit::UsdPerM,
+                stacked: false,
+                log: true,
+                series: vec![Series::new(format!("{lower} list price")), Series::estimate(format!("marginal {lower} cost"))],
+                categories,
+            },
+        )
+        .note("Logarithmic scale: each grid line is ten times the one before. Marginal costs are estimates, low-high.");
+        if rows.len() > shown.len() {
+            c = c.note(format!(
+                "The first {} of {} models, dearest markup first; the table lists them all.",
+                shown.len(),
+                rows.len()
+            ));
+        }
+        c
+    };
+    vec![
+        chart(
+            "Input",
+            &|r| Some(r.input_usd_per_m),
+            &|r| r.marginal_input_usd_per_m_low,
+            &|r| r.marginal_input_usd_per_m_high,
+            &|r| Some((r.input_markup_low, r.input_markup_high)),
+        ),
+        chart(
+            "Output",
+            &|r| r.output_usd_per_m,
+            &|r| r.marginal_output_usd_per_m_low,
+            &|r| r.marginal_output_usd_per_m_high,
+            &|r| Some((r.output_markup_low?, r.output_markup_high?)),
+        ),
+    ]
+}
+
 /// The rows as a view: CSV has provider and model apart and every source, the table a readable subset.
 #[allow(clippy::ptr_arg)] // the Vec is the JSON document: a slice cannot be a `dyn Document`
 fn view<'a>(rows: &'a Vec<MarkupRow>, table: &PriceTable, args: &MarkupArgs) -> View<'a> {
@@ -181,6 +250,7 @@ fn view<'a>(rows: &'a Vec<MarkupRow>, table: &PriceTable, args: &MarkupArgs) -> 
             Cell::text(r.price_source.as_str()),
         ]);
     }
+    v.charts = charts(rows, args.as_of);
     v.tail.push(Part::line(format!(
         "List prices in force on {}. Marginal costs are estimates; markup = price / marginal cost, from price / high to price / low.",
         args.as_of

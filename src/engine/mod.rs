@@ -31,6 +31,8 @@ pub struct Engine<'a> {
     pub retarget: Option<usize>,
     /// Also sum calls by session and by model (for budgets).
     pub side_groups: bool,
+    /// Also sum calls by day and model (for a chart of cost over time).
+    pub timeline: bool,
     /// With side groups, count calls without a session under their file's name (`--session-from file`).
     pub file_sessions: bool,
     /// Draw a progress bar on stderr (only when it is a terminal).
@@ -57,6 +59,7 @@ impl<'a> Engine<'a> {
             trace: false,
             retarget: None,
             side_groups: false,
+            timeline: false,
             file_sessions: false,
             progress: false,
             spill_at: None,
@@ -253,6 +256,9 @@ impl Engine<'_> {
         }
         if self.side_groups {
             fold = fold.with_side_groups(self.file_sessions);
+        }
+        if self.timeline {
+            fold = fold.with_timeline();
         }
         if let Some(n) = self.spill_at {
             fold = fold.with_spill_at(n);

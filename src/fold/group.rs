@@ -189,6 +189,17 @@ impl<'a> Grouping<'a> {
                 .or_default()
                 .add(&call.tokens, call.source);
         }
+        if let Some(timeline) = &mut self.analysis.timeline {
+            let day = call
+                .timestamp
+                .map(|t| t.with_timezone(&self.filter.timezone).date_naive());
+            timeline
+                .entry((day, model_idx))
+                .or_default()
+                .entry(key)
+                .or_default()
+                .add(&call.tokens, call.source);
+        }
         let group_key: Cow<str> = match self.by {
             GroupBy::Model => {
                 if self.model_keys.len() <= model_idx {

@@ -62,7 +62,13 @@ pub struct Analysis {
     pub trace: Option<Vec<Traced>>,
     /// Priced sums per session and per model whatever `--by` is, when asked for (for budgets).
     pub side: Option<SideGroups>,
+    /// Priced sums per day (in `--timezone`; None: no timestamp) and model whatever `--by` is, when asked for (for
+    /// the HTML report's cost over time).
+    pub timeline: Option<Timeline>,
 }
+
+/// Buckets of priced sums by local day and model index.
+pub type Timeline = BTreeMap<(Option<chrono::NaiveDate>, usize), BTreeMap<crate::call::BucketKey, Sums>>;
 
 pub struct Fold<'a> {
     /// Counted by the engine as it reads, and by the parts below as calls are added or replaced.
@@ -87,6 +93,12 @@ impl<'a> Fold<'a> {
             file_sessions,
             ..SideGroups::default()
         });
+        self
+    }
+
+    /// Also sums every call by day and model, for a chart of cost over time.
+    pub fn with_timeline(mut self) -> Self {
+        self.groups.analysis.timeline = Some(Timeline::new());
         self
     }
 

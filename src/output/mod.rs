@@ -2,10 +2,13 @@
 //! any `Write`.
 
 mod cell;
+pub mod chart;
 mod csv;
+mod html;
 mod json;
 pub mod markdown;
 mod report;
+mod report_charts;
 mod report_notes;
 mod table;
 pub mod view;
@@ -27,6 +30,7 @@ pub enum Format {
     Csv,
     Json,
     Markdown,
+    Html,
 }
 
 impl Format {
@@ -37,6 +41,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
             _ => None,
         }
     }
@@ -47,6 +52,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Markdown => "markdown",
+            Format::Html => "html",
         }
     }
 }
@@ -62,6 +68,7 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
         Format::Csv => &csv::Csv,
         Format::Json => &json::Json,
         Format::Markdown => &markdown::Markdown,
+        Format::Html => &html::Html,
     }
 }
 

@@ -120,6 +120,7 @@ pub fn report_view(r: &Report) -> View<'_> {
     v.head = headline(r);
     v.tail = terminal_notes(r);
     v.tail.extend(document_notes(r));
+    v.charts = super::report_charts::charts(r);
     v
 }
 

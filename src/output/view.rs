@@ -10,6 +10,7 @@ use std::io::Write;
 use serde::Serialize;
 
 pub use super::cell::{Cell, Digits, Shown};
+pub use super::chart::Chart;
 
 /// A command's serde document: what `--format json` writes.
 pub trait Document {
@@ -181,6 +182,8 @@ pub struct View<'a> {
     pub tail: Vec<Part<'a>>,
     /// What `--format json` writes; None for a table inside a view.
     pub document: Option<&'a dyn Document>,
+    /// Drawn above the table by the HTML report; the other formats leave them out.
+    pub charts: Vec<Chart>,
 }
 
 impl std::fmt::Debug for View<'_> {
@@ -211,6 +214,7 @@ impl<'a> View<'a> {
             head: Vec::new(),
             tail: Vec::new(),
             document: None,
+            charts: Vec::new(),
         }
     }
 

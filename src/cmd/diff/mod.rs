@@ -6,6 +6,7 @@
 //! the Markdown is for a CI step to post.
 
 mod changes;
+mod charts;
 mod effect;
 mod gate;
 mod run;

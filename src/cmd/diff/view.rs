@@ -224,6 +224,7 @@ pub fn view<'a>(doc: &'a DiffDoc, by: &'static str, top: usize, min_change: Usd)
         v.head.push(Part::line(quiet_line(doc, min_change)));
         return v;
     }
+    v.charts = super::charts::charts(doc, by, top);
     v.head.push(Part::of(Media::Both, PartKind::Title(headline(doc))));
     v.head.push(Part::line(runs_line(doc)));
     let e = &doc.effects;

@@ -41,6 +41,31 @@ struct Row {
     plan_break_even_sessions: Option<f64>,
     /// Where the plan's included usage runs out, if it includes only so much.
     plan_cheaper_until_sessions: Option<f64>,
+    /// The session's cost after each number of calls, sampled, for the HTML report's chart; not in JSON or CSV.
+    #[serde(skip)]
+    curve: Vec<(f64, f64)>,
+}
+
+/// Points of a curve: at most this many numbers of calls.
+const CURVE_POINTS: u64 = 40;
+
+/// The cost of the session's first k calls, for k from 0 to all of them (at most `CURVE_POINTS` steps).
+fn curve(
+    table: &PriceTable,
+    model: &crate::pricing::Model,
+    row: &crate::pricing::PriceRow,
+    shape: &Shape,
+    cache: bool,
+) -> Result<Vec<(f64, f64)>> {
+    use rust_decimal::prelude::ToPrimitive;
+    let steps = shape.calls.min(CURVE_POINTS);
+    let mut out = vec![(0.0, 0.0)];
+    for i in 1..=steps {
+        let calls = (i * shape.calls).div_ceil(steps);
+        let p = project(table, model, row, &Shape { calls, ..*shape }, cache)?;
+        out.push((calls as f64, p.cost.to_f64().unwrap_or(0.0)));
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Serialize)]
@@ -148,6 +173,11 @@ pub fn run(table: &PriceTable, args: ProjectArgs) -> Result<Exit> {
                 cost_usd_per_month: month,
                 plan_break_even_sessions: range.map(|r| r.0),
                 plan_cheaper_until_sessions: range.and_then(|r| r.1),
+                curve: if args.format == output::Format::Html {
+                    curve(table, model, row, shape, args.cache)?
+                } else {
+                    Vec::new()
+                },
             });
         }
     }

@@ -3,6 +3,7 @@
 
 use super::Output;
 use crate::fmt::{thousands, usd};
+use crate::output::chart::{Chart, Kind, Line, Unit};
 use crate::output::view::{Cell, Column, Digits, Part, Shown, View};
 use crate::pricing::Plan;
 use crate::project::Shape;
@@ -45,9 +46,52 @@ fn columns(out: &Output) -> Vec<Column> {
     c
 }
 
+/// Models drawn; the table lists them all.
+const CHARTED: usize = 10;
+
+/// The cost of a session as its calls grow, one line per model (and shape), in the table's order.
+fn chart(out: &Output) -> Option<Chart> {
+    let drawn: Vec<&super::Row> = out.rows.iter().filter(|r| !r.curve.is_empty()).take(CHARTED).collect();
+    if drawn.is_empty() {
+        return None;
+    }
+    let several = out.shapes.len() > 1;
+    let lines = drawn
+        .iter()
+        .map(|r| Line {
+            name: if several {
+                format!("{} ({})", r.model, r.shape)
+            } else {
+                r.model.clone()
+            },
+            points: r.curve.clone(),
+        })
+        .collect();
+    let mut c = Chart::new(
+        "Cost of a session as its calls grow",
+        "For each model, the list-price cost of the session's first calls, from none to all of them: each call \
+         re-sends the prompt so far, so the cost grows faster than the number of calls.",
+        Kind::Lines {
+            x_title: "calls in the session".into(),
+            unit: Unit::Usd,
+            lines,
+        },
+    );
+    let with_curve = out.rows.iter().filter(|r| !r.curve.is_empty()).count();
+    if with_curve > drawn.len() {
+        c = c.note(format!(
+            "The first {} of {} rows, cheapest first; the table lists them all.",
+            drawn.len(),
+            with_curve
+        ));
+    }
+    Some(c)
+}
+
 /// The projection as a view: the session shape before the table, the plan and the caveat after it.
 pub(super) fn view(out: &Output) -> View<'_> {
     let mut v = View::new(columns(out), out);
+    v.charts.extend(chart(out));
     let float = |x: Option<f64>, shown| Cell::opt(x, |x| Cell::Float(x, shown, Digits::Json));
     for r in &out.rows {
         let mut cells = vec![
