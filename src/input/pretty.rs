@@ -17,8 +17,12 @@ const PEEK: usize = 4096;
 pub(super) fn lines(mut text: Box<dyn Read + Send>, mut head: Vec<u8>) -> io::Result<(Box<dyn Read + Send>, Vec<u8>)> {
     while !head.contains(&b'\n') && head.len() < PEEK {
         let at = head.len();
-        if (&mut text).take((PEEK - at) as u64).read_to_end(&mut head)? == 0 {
-            break;
+        match (&mut text).take((PEEK - at) as u64).read_to_end(&mut head) {
+            Ok(0) => break,
+            Ok(_) => {}
+            // A stream that fails early (a gzip cut short) still gives up the lines before the failure: the
+            // error comes after them, as it would have without the look ahead.
+            Err(e) => return Ok((Box::new(FailsWith(Some(e))), head)),
         }
     }
     if !is_pretty(&head) {
@@ -26,6 +30,15 @@ pub(super) fn lines(mut text: Box<dyn Read + Send>, mut head: Vec<u8>) -> io::Re
     }
     let inner = io::Cursor::new(head).chain(text);
     Ok((Box::new(Pretty::new(inner)), Vec::new()))
+}
+
+/// A reader whose next read is the error a look ahead met, then the end.
+struct FailsWith(Option<io::Error>);
+
+impl Read for FailsWith {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
+    }
 }
 
 /// Whether the first line of a file, less surrounding white space, is a lone `{` or `[`.
