@@ -15,16 +15,25 @@ pub fn add(buckets: &mut Buckets, key: BucketKey, tokens: &Tokens, source: Token
         Err(i) => {
             let mut sums = Sums::default();
             sums.add(tokens, source);
-            buckets.insert(i, (key, sums));
+            insert(buckets, i, (key, sums));
         }
     }
+}
+
+/// Inserts a bucket, growing the vector by one while it is small: most groups and sessions have one bucket, and a
+/// vector's first growth would make room for four.
+fn insert(buckets: &mut Buckets, at: usize, bucket: (BucketKey, Sums)) {
+    if buckets.len() == buckets.capacity() {
+        buckets.reserve_exact(buckets.len().clamp(1, 8));
+    }
+    buckets.insert(at, bucket);
 }
 
 /// Adds the sums of a bucket read back from a spilled run.
 pub fn merge(buckets: &mut Buckets, key: BucketKey, sums: &Sums) {
     match buckets.binary_search_by(|(k, _)| k.cmp(&key)) {
         Ok(i) => buckets[i].1.merge(sums),
-        Err(i) => buckets.insert(i, (key, sums.clone())),
+        Err(i) => insert(buckets, i, (key, sums.clone())),
     }
 }
 
@@ -68,5 +77,9 @@ mod tests {
                 (2, 0, 2, 16, [2, 0, 0])
             ]
         );
+        // One bucket takes room for one.
+        let mut one = Buckets::new();
+        add(&mut one, key(0, 0), &t(1), TokenSource::Reported);
+        assert_eq!(one.capacity(), 1);
     }
 }

@@ -179,25 +179,21 @@ impl Sessions {
         }
     }
 
-    /// The sessions in memory as frames, sorted by hash, then name.
-    fn sorted_frames(&mut self) -> Vec<Frame> {
-        let mut held: Vec<(Box<str>, Buckets)> = self.held.drain().collect();
-        held.sort_unstable_by(|(a, _), (b, _)| hash(a).cmp(&hash(b)).then_with(|| a.cmp(b)));
-        held.iter().map(|(name, b)| encode(name, b)).collect()
+    /// The sessions in memory, taken out, sorted by hash, then name: the order of a run.
+    fn take_sorted(&mut self) -> Vec<(Box<str>, Buckets)> {
+        let mut held: Vec<(u128, Box<str>, Buckets)> = self.held.drain().map(|(n, b)| (hash(&n), n, b)).collect();
+        held.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        held.into_iter().map(|(_, n, b)| (n, b)).collect()
     }
 
     /// Writes the sessions in memory out as one run, and forgets them. If the run cannot be written they stay in
     /// memory (the result is the same, only memory grows) and the counts say so.
     fn spill(&mut self, stats: &mut Stats) {
-        let frames = self.sorted_frames();
-        match spill::write_frames(frames.iter()) {
+        let held = self.take_sorted();
+        match spill::write_frames(held.iter().map(|(name, b)| encode(name, b))) {
             Ok(file) => self.runs.push(Box::new(file)),
             Err(e) => {
-                for f in &frames {
-                    if let Ok((name, b)) = decode(f) {
-                        self.held.insert(name.into_boxed_str(), b);
-                    }
-                }
+                self.held.extend(held);
                 self.spill_at = usize::MAX;
                 stats.spill_error.get_or_insert_with(|| e.to_string());
             }
@@ -218,9 +214,9 @@ impl Sessions {
         }
         // The sessions still in memory join the merge as one more run, without a trip to disk.
         let mut memory = Vec::new();
-        for f in self.sorted_frames() {
+        for (name, b) in self.take_sorted() {
             // Writing to a vector cannot fail.
-            let _ = spill::put_frame(&mut memory, &f);
+            let _ = spill::put_frame(&mut memory, &encode(&name, &b));
         }
         let mut runs = std::mem::take(&mut self.runs);
         runs.push(Box::new(io::Cursor::new(memory)));
