@@ -105,13 +105,14 @@ fn a_budget_every_session_keeps_passes_spilled_or_not() {
 fn every_format_and_grouping_is_byte_identical_spilled() {
     let dir = tempfile::tempdir().unwrap();
     let path = log(dir.path());
-    for by in ["model", "session", "call", "day"] {
+    for by in ["model", "session", "call"] {
         for format in ["table", "csv", "json", "markdown"] {
             let base = ["--by", by, "--format", format, "--session-budget", "0.9"];
             let memory = analyze(&path, &base);
             assert_eq!(memory.0, Some(1), "--by {by} --format {format}: {}", memory.2);
             assert!(!memory.1.is_empty());
-            for bound in ["1", "2", "64"] {
+            // A run of every session, and runs of many (the rest still in memory at the end).
+            for bound in ["1", "64"] {
                 let spilled = analyze(&path, &[&base[..], &["--spill-after", bound]].concat());
                 assert_eq!(memory, spilled, "--by {by} --format {format} --spill-after {bound}");
             }

@@ -134,7 +134,7 @@ fn decode(f: &[u8]) -> io::Result<(String, Buckets)> {
     let name = f.get(20..20 + len).ok_or_else(damaged)?;
     let name = String::from_utf8(name.to_vec()).map_err(|_| damaged())?;
     let rest = 20 + len;
-    if (f.len() - rest) % BUCKET != 0 {
+    if !(f.len() - rest).is_multiple_of(BUCKET) {
         return Err(damaged());
     }
     let mut b = Buckets::with_capacity((f.len() - rest) / BUCKET);
