@@ -53,6 +53,10 @@ pub struct SideGroups {
     /// Held in memory, or past a bound in a temporary file: read them with `SessionSums::each`.
     pub sessions: SessionSums,
     pub models: BTreeMap<usize, Buckets>,
+    /// Whether a call without a session of its own counts under its file's name as a session.
+    pub file_sessions: bool,
+    /// Priced calls left out of `sessions` because the log gave them no session.
+    pub sessionless: u64,
 }
 
 impl Filter {
@@ -164,8 +168,17 @@ impl<'a> Grouping<'a> {
             tier: call.tier,
             level: model.prices[row].level(call.tokens.prompt()),
         };
-        self.sessions
-            .add(session, Some((key, &call.tokens, call.source)), stats);
+        // A whole file is not a session for budgets unless asked: a log of unrelated requests would fail a session
+        // budget that each of its calls is well within. It is still counted as one in the summary.
+        let summed = match &mut self.analysis.side {
+            Some(side) if call.session.is_none() && !side.file_sessions => {
+                side.sessionless += 1;
+                false
+            }
+            _ => true,
+        };
+        let priced = summed.then_some((key, &call.tokens, call.source));
+        self.sessions.add(session, priced, stats);
         if let Some(side) = &mut self.analysis.side {
             buckets::add(
                 side.models.entry(model_idx).or_default(),

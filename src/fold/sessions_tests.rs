@@ -30,8 +30,8 @@ fn session_sums(a: &Analysis) -> BTreeMap<String, (u64, u64, u64)> {
     out
 }
 
-fn folded(t: &PriceTable, spill_at: Option<usize>, calls: &[Placed]) -> Analysis {
-    let mut f = fold(t, GroupBy::Model, Filter::default(), spill_at).with_side_groups();
+fn folded(t: &PriceTable, spill_at: Option<usize>, file_sessions: bool, calls: &[Placed]) -> Analysis {
+    let mut f = fold(t, GroupBy::Model, Filter::default(), spill_at).with_side_groups(file_sessions);
     for p in calls {
         f.push(p.clone());
     }
@@ -64,9 +64,17 @@ fn sessions_are_counted_and_summed_the_same_in_memory_and_spilled() {
     ]
     .into_iter()
     .collect();
+    // Without `--session-from file` the call without a session is in no session's sums, but still a session of
+    // the summary.
+    let mut without_file = want.clone();
+    without_file.remove("a");
     for _ in 0..2 {
         for spill_at in [None, Some(1), Some(2), Some(3)] {
-            let a = folded(&t, spill_at, &calls);
+            let a = folded(&t, spill_at, false, &calls);
+            assert_eq!(a.stats.sessions, 4, "spilled at {spill_at:?}");
+            assert_eq!(session_sums(&a), without_file, "spilled at {spill_at:?}");
+            assert_eq!(a.side.as_ref().map(|s| s.sessionless), Some(1));
+            let a = folded(&t, spill_at, true, &calls);
             assert_eq!(a.stats.sessions, 4, "spilled at {spill_at:?}");
             assert_eq!(session_sums(&a), want, "spilled at {spill_at:?}");
             assert_eq!(

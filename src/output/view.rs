@@ -122,6 +122,8 @@ pub enum PartKind<'a> {
 pub struct Part<'a> {
     pub media: Media,
     pub kind: PartKind<'a>,
+    /// Something a reader must not miss (a model without a price): in colour on a terminal.
+    pub alert: bool,
 }
 
 impl<'a> Part<'a> {
@@ -129,6 +131,7 @@ impl<'a> Part<'a> {
         Part {
             media: Media::Both,
             kind: PartKind::Line(s.into()),
+            alert: false,
         }
     }
 
@@ -136,6 +139,7 @@ impl<'a> Part<'a> {
         Part {
             media: Media::Both,
             kind: PartKind::Item(s.into()),
+            alert: false,
         }
     }
 
@@ -143,11 +147,22 @@ impl<'a> Part<'a> {
         Part {
             media: Media::Both,
             kind: PartKind::Blank,
+            alert: false,
         }
     }
 
     pub fn of(media: Media, kind: PartKind<'a>) -> Self {
-        Part { media, kind }
+        Part {
+            media,
+            kind,
+            alert: false,
+        }
+    }
+
+    /// This part, marked as something a reader must not miss.
+    pub fn alerting(mut self) -> Self {
+        self.alert = true;
+        self
     }
 }
 
@@ -155,8 +170,11 @@ impl<'a> Part<'a> {
 pub struct View<'a> {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell<'a>>>,
-    /// A closing row of totals: bold in Markdown, keyed `TOTAL` in CSV's first column.
+    /// A closing row of totals: bold in Markdown, keyed `TOTAL` in CSV's first column (only with `--total-row`:
+    /// a total inside the data doubles a spreadsheet's sum).
     pub total: Option<Vec<Cell<'a>>>,
+    /// Rows only CSV writes, after the others: what people read in the notes instead (models without a price).
+    pub machine_rows: Vec<Vec<Cell<'a>>>,
     /// What people read for a missing value.
     pub absent: &'static str,
     pub head: Vec<Part<'a>>,
@@ -188,6 +206,7 @@ impl<'a> View<'a> {
             columns,
             rows: Vec::new(),
             total: None,
+            machine_rows: Vec::new(),
             absent: "n/a",
             head: Vec::new(),
             tail: Vec::new(),
