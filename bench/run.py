@@ -3,7 +3,8 @@
 prints medians, ratios and peak RSS.
 
   python3 bench/run.py [--quick] [--runs N]
-                      [--only claude,codex,count,agent,memory,pricing,piece,startup,marginal] [--baseline BIN]
+                      [--only claude,codex,count,agent,memory,pricing,piece,startup,marginal,groups]
+                      [--baseline BIN]
 
 Benchmarks
   claude  a Claude Code projects directory (~300 MB, ~400k lines): `tokencost analyze` against ccusage 20.0.24
@@ -17,6 +18,8 @@ Benchmarks
   memory  peak RSS on the Claude Code corpus and on copies 3 and 10 times its size, each copy with its own ids.
   pricing `tokencost pricing check` of a generated price layer of 100,000 models, each with an alias.
   piece   `tokencost count` of one 10 MB pre-token (a run of one letter): the byte-pair merge of a long piece.
+  groups  peak RSS and time of `tokencost analyze` of 1,000,000 calls, each in a session of its own: `--by model`,
+          `--by call`, `--by session` and `--session-budget` (memory against the number of groups and sessions).
   marginal  `tokencost marginal predict` of every row of fixtures/marginal/measurements.csv (3,980 measured serving
           points; the 1,125 that state no load are named and skipped, exit code 4).
 
@@ -602,6 +605,53 @@ def bench_memory(scale, results):
     results["memory"] = rows
 
 
+def gen_groups(path, calls, sessions=None, seed=6):
+    """`calls` native log lines, each call in a session of its own (or in one of `sessions`) and each its own
+    `--by call` row: the most groups a log of that size can make. Five models, dates over a year, reported usage
+    only."""
+    if os.path.exists(path):
+        return
+    rng = random.Random(seed)
+    models = ["gpt-4o-2024-08-06", "gpt-4o-mini", "claude-sonnet-4-5-20250929", "gemini-2.5-pro", "deepseek-chat"]
+    with open(path + ".tmp", "w") as f:
+        for i in range(calls):
+            f.write(
+                '{"model":"%s","session":"run-%07d","timestamp":"2025-%02d-%02dT%02d:%02d:00Z",'
+                '"usage":{"input_tokens":%d,"cached_input_tokens":%d,"output_tokens":%d}}\n'
+                % (models[i % 5], i % (sessions or calls), 1 + i % 12, 1 + i % 28, i % 24, i % 60,
+                   rng.randint(100, 5000), rng.randint(0, 2000), rng.randint(10, 800)))
+    os.replace(path + ".tmp", path)
+
+
+def bench_groups(runs, calls, results):
+    """Peak RSS and time against the number of groups: a log of `calls` calls in as many sessions, by model (few
+    rows, every session counted), by call and by session (a row each), and by model with a session budget (every
+    session's sums kept); and the same number of calls in 100 sessions with a session budget, the common case."""
+    log = os.path.join(WORK, f"groups-{calls}.jsonl")
+    gen_groups(log, calls)
+    # The common case, for speed: as many calls in 100 sessions.
+    few = os.path.join(WORK, f"groups-{calls}-in-100.jsonl")
+    gen_groups(few, calls, sessions=100)
+    print(f"\nMemory against groups: {calls:,} calls, each in its own session")
+    base = [BIN, "analyze", log, "--format", "json", "--quiet"]
+    cmds = {
+        "--by model": (base + ["--by", "model"], None),
+        "--by call": (base + ["--by", "call"], None),
+        "--by session": (base + ["--by", "session"], None),
+        "--session-budget": (base + ["--session-budget", "100"], None),
+        "100 sessions, --session-budget": ([BIN, "analyze", few, "--format", "json", "--quiet",
+                                            "--session-budget", "100"], None),
+    }
+    m = medians(runs, with_baseline(cmds))
+    for name, (w, r) in m.items():
+        print(f"  {name:28} {w:7.2f} s  peak RSS {r:7.1f} MB")
+    print_baseline(m)
+    for name in [k for k in m if k.endswith(" (baseline)")]:
+        this = name[: -len(" (baseline)")]
+        print(f"  {this}: this build / baseline = {m[this][1] / m[name][1]:.3f} of the peak RSS")
+    results["groups"] = {k: {"seconds": v[0], "rss_mb": v[1]} for k, v in m.items()}
+
+
 def bench_marginal(runs, results):
     rows = os.path.join(ROOT, "fixtures", "marginal", "measurements.csv")
     with open(rows, "rb") as fh:
@@ -642,7 +692,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small corpora, to try the script")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", default="claude,codex,count,agent,memory,pricing,piece,startup,marginal")
+    ap.add_argument("--only", default="claude,codex,count,agent,memory,pricing,piece,startup,marginal,groups")
     ap.add_argument("--baseline", help="another tokencost binary to time alternating with this build")
     args = ap.parse_args()
     global BASELINE
@@ -670,6 +720,9 @@ def main():
         bench_startup(args.runs, results)
     if "marginal" in only:
         bench_marginal(args.runs, results)
+    if "groups" in only:
+        # A million rows take a minute a run: fewer runs than the short benchmarks.
+        bench_groups(min(args.runs, 3), 100_000 if args.quick else 1_000_000, results)
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 

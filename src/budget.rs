@@ -4,10 +4,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::call::{BucketKey, Sums};
 use crate::error::TooLarge;
 use crate::fmt::{usd, usd_apart};
-use crate::fold::Analysis;
+use crate::fold::{Analysis, Buckets};
 use crate::money::Usd;
 use crate::pricing::{PriceTable, bucket_cost};
 
@@ -128,21 +127,47 @@ fn top(mut v: Vec<Offender>, n: usize) -> Vec<Offender> {
     v
 }
 
+/// The sessions against a session budget, taken one at a time: what the verdict needs is kept (the dearest cost,
+/// how many are over, the first `TOP` of those by cost and name), never every session, so a million sessions take
+/// no more memory than ten.
+struct SessionScan {
+    limit: Decimal,
+    dearest: Option<Decimal>,
+    over: usize,
+    top: Vec<Offender>,
+}
+
+impl SessionScan {
+    fn take(&mut self, name: &str, cost: Decimal) {
+        self.dearest = Some(self.dearest.map_or(cost, |d| d.max(cost)));
+        if cost > self.limit {
+            self.over += 1;
+            // The same order as `top` over all of them: kept to its first TOP after each one.
+            self.top.push(Offender {
+                name: name.to_string(),
+                cost_usd: Usd(cost),
+            });
+            if self.top.len() > TOP {
+                self.top = top(std::mem::take(&mut self.top), TOP);
+            }
+        }
+    }
+}
+
 const SECONDS_PER_DAY: i64 = 86_400;
 /// Offenders listed per budget.
 const TOP: usize = 3;
 
 /// What some buckets cost, summed with a check: a session or a model of hostile size is an error, not a panic.
-fn cost_of<'a>(
-    table: &PriceTable,
-    buckets: impl IntoIterator<Item = (&'a BucketKey, &'a Sums)>,
-) -> Result<Decimal, TooLarge> {
-    buckets.into_iter().try_fold(Decimal::ZERO, |sum, (k, s)| {
+fn cost_of(table: &PriceTable, buckets: &Buckets) -> Result<Decimal, TooLarge> {
+    buckets.iter().try_fold(Decimal::ZERO, |sum, (k, s)| {
         TooLarge::add(sum, bucket_cost(table, k, s), "the cost checked against a budget")
     })
 }
 
-pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> Result<Vec<BudgetResult>, TooLarge> {
+/// Checks the budgets. Sessions spilled to a temporary file are read back here: a failure to read them is an
+/// error, as a cost too large for exact decimals is.
+pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> anyhow::Result<Vec<BudgetResult>> {
     let Some(side) = &a.side else {
         return Ok(Vec::new());
     };
@@ -152,16 +177,6 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> R
         .map(|(m, buckets)| {
             Ok(Offender {
                 name: table.model(*m).full_id(),
-                cost_usd: Usd(cost_of(table, buckets)?),
-            })
-        })
-        .collect::<Result<Vec<_>, TooLarge>>()?;
-    let sessions = side
-        .sessions
-        .iter()
-        .map(|(s, buckets)| {
-            Ok(Offender {
-                name: s.clone(),
                 cost_usd: Usd(cost_of(table, buckets)?),
             })
         })
@@ -189,20 +204,28 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> R
         ));
     }
     if let Some(limit) = b.session {
-        let over: Vec<Offender> = sessions.iter().filter(|s| s.cost_usd.0 > limit).cloned().collect();
-        let dearest = sessions.iter().map(|s| s.cost_usd.0).max();
+        let mut scan = SessionScan {
+            limit,
+            dearest: None,
+            over: 0,
+            top: Vec::new(),
+        };
+        side.sessions.each(|name, buckets| {
+            scan.take(name, cost_of(table, buckets)?);
+            anyhow::Ok(())
+        })?;
         let mut r = result(
             BudgetKind::Session,
             "every session".into(),
             limit,
-            dearest,
-            top(over.clone(), TOP),
+            scan.dearest,
+            top(scan.top, TOP),
         );
-        if over.len() > TOP {
-            r.note = Some(format!("{} sessions over the budget", over.len()));
+        if scan.over > TOP {
+            r.note = Some(format!("{} sessions over the budget", scan.over));
         }
         r.unchecked_calls = side.sessionless;
-        r.matched = !sessions.is_empty();
+        r.matched = scan.dearest.is_some();
         out.push(r);
     }
     for mb in &b.models {

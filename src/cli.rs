@@ -330,8 +330,8 @@ pub struct AnalyzeArgs {
     /// Count every message afresh, pieces still cached (for benchmarks: the counts are the same).
     #[arg(long, hide = true)]
     pub no_message_cache: bool,
-    /// Hold at most this many waiting responses in memory before writing them to a temporary file (for tests: the
-    /// results are the same).
+    /// Hold at most this many waiting responses, and this many sessions, in memory before writing them to a
+    /// temporary file (for tests: the results are the same).
     #[arg(long, hide = true, value_name = "N")]
     pub spill_after: Option<usize>,
     #[command(flatten)]

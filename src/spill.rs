@@ -1,6 +1,10 @@
-//! Bounded memory for de-duplication at any input size: when too many responses wait for the end of the input,
-//! they are written out as a run of fixed-size records sorted by key, to an anonymous temporary file (deleted by
-//! the system when closed), and the runs are merged back in key order at the end, each key's copies together.
+//! Bounded memory at any input size: when too many responses wait for de-duplication, or too many sessions are
+//! being summed, they are written out as a run of records sorted by key, to an anonymous temporary file (deleted by
+//! the system when closed, on error as on success), and the runs are merged back in key order at the end, each
+//! key's records together.
+//!
+//! Waiting responses are fixed-size `Record`s; sessions, whose names and buckets vary in length, are `Frame`s
+//! (a length, then the bytes). Either starts with its 16-byte key.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -28,33 +32,106 @@ pub fn write_run(records: impl Iterator<Item = Record>) -> io::Result<File> {
     Ok(f)
 }
 
-/// A run to merge: a file written by `write_run`, or records still in memory.
-pub type Run = Box<dyn Read>;
+/// A record of any length: its first 16 bytes are its key. Written as its length (4 bytes), then its bytes.
+pub type Frame = Vec<u8>;
 
-/// Reads several runs back together, in key order.
-pub struct Merge {
-    runs: Vec<BufReader<Run>>,
-    heads: Vec<Record>,
-    heap: BinaryHeap<Reverse<(u128, usize)>>,
+/// Writes frames, already in key order, to a new temporary file, rewound for reading.
+pub fn write_frames<F: AsRef<[u8]>>(frames: impl Iterator<Item = F>) -> io::Result<File> {
+    let mut w = BufWriter::with_capacity(1 << 16, tempfile::tempfile()?);
+    for f in frames {
+        put_frame(&mut w, f.as_ref())?;
+    }
+    let mut f = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+    f.seek(SeekFrom::Start(0))?;
+    Ok(f)
 }
 
-fn read_record(r: &mut BufReader<Run>) -> io::Result<Option<Record>> {
-    let mut rec = [0u8; RECORD];
-    match r.read_exact(&mut rec) {
-        Ok(()) => Ok(Some(rec)),
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(None),
-        Err(e) => Err(e),
+/// Appends one frame to `w`: to a run being written, or to a run kept in memory.
+pub fn put_frame(w: &mut impl Write, frame: &[u8]) -> io::Result<()> {
+    let len = u32::try_from(frame.len()).map_err(|_| io::Error::other("a spilled record longer than 4 GiB"))?;
+    w.write_all(&len.to_le_bytes())?;
+    w.write_all(frame)
+}
+
+/// A run to merge: a file written by `write_run` or `write_frames`, or records still in memory.
+pub type Run = Box<dyn Read>;
+
+/// What a run holds: fixed-size records or frames.
+pub trait Item: Sized {
+    /// The next item of `r`; none at the end of the run.
+    fn read_from(r: &mut impl Read) -> io::Result<Option<Self>>;
+    fn key(&self) -> u128;
+}
+
+/// Reads `buf.len()` bytes; false at a clean end of the run, an error for a run cut inside an item.
+fn read_whole(r: &mut impl Read, buf: &mut [u8]) -> io::Result<bool> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) if got == 0 => return Ok(false),
+            Ok(0) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "a spilled run ends inside a record",
+                ));
+            }
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
+impl Item for Record {
+    fn read_from(r: &mut impl Read) -> io::Result<Option<Record>> {
+        let mut rec = [0u8; RECORD];
+        Ok(read_whole(r, &mut rec)?.then_some(rec))
+    }
+
+    fn key(&self) -> u128 {
+        key(self)
     }
 }
 
-impl Merge {
-    pub fn new(runs: Vec<Run>) -> io::Result<Merge> {
+impl Item for Frame {
+    fn read_from(r: &mut impl Read) -> io::Result<Option<Frame>> {
+        let mut len = [0u8; 4];
+        if !read_whole(r, &mut len)? {
+            return Ok(None);
+        }
+        let mut frame = vec![0u8; u32::from_le_bytes(len) as usize];
+        if frame.len() < 16 || !read_whole(r, &mut frame)? {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "a spilled run ends inside a record",
+            ));
+        }
+        Ok(Some(frame))
+    }
+
+    fn key(&self) -> u128 {
+        let mut k = [0u8; 16];
+        k.copy_from_slice(&self[..16]);
+        u128::from_le_bytes(k)
+    }
+}
+
+/// Reads several runs back together, in key order.
+pub struct Merge<T: Item = Record> {
+    runs: Vec<BufReader<Run>>,
+    heads: Vec<Option<T>>,
+    heap: BinaryHeap<Reverse<(u128, usize)>>,
+}
+
+impl<T: Item> Merge<T> {
+    pub fn new(runs: Vec<Run>) -> io::Result<Merge<T>> {
         let mut m = Merge {
             runs: runs.into_iter().map(|r| BufReader::with_capacity(1 << 16, r)).collect(),
             heads: Vec::new(),
             heap: BinaryHeap::new(),
         };
-        m.heads = vec![[0u8; RECORD]; m.runs.len()];
+        m.heads = (0..m.runs.len()).map(|_| None).collect();
         for i in 0..m.runs.len() {
             m.advance(i)?;
         }
@@ -62,15 +139,15 @@ impl Merge {
     }
 
     fn advance(&mut self, run: usize) -> io::Result<()> {
-        if let Some(rec) = read_record(&mut self.runs[run])? {
-            self.heap.push(Reverse((key(&rec), run)));
-            self.heads[run] = rec;
+        if let Some(item) = T::read_from(&mut self.runs[run])? {
+            self.heap.push(Reverse((item.key(), run)));
+            self.heads[run] = Some(item);
         }
         Ok(())
     }
 
-    /// Every record of the next key, from every run, into `out`; false when all runs are read.
-    pub fn next_key(&mut self, out: &mut Vec<Record>) -> io::Result<bool> {
+    /// Every item of the next key, from every run, into `out`; false when all runs are read.
+    pub fn next_key(&mut self, out: &mut Vec<T>) -> io::Result<bool> {
         out.clear();
         let Some(&Reverse((first, _))) = self.heap.peek() else {
             return Ok(false);
@@ -80,7 +157,9 @@ impl Merge {
                 break;
             }
             self.heap.pop();
-            out.push(self.heads[run]);
+            if let Some(item) = self.heads[run].take() {
+                out.push(item);
+            }
             self.advance(run)?;
         }
         Ok(true)
@@ -104,7 +183,7 @@ mod tests {
         let c = write_run(std::iter::empty()).unwrap();
         let memory: Vec<u8> = [rec(0, 30), rec(9, 31)].concat();
         let runs: Vec<Run> = vec![Box::new(a), Box::new(b), Box::new(c), Box::new(io::Cursor::new(memory))];
-        let mut m = Merge::new(runs).unwrap();
+        let mut m: Merge = Merge::new(runs).unwrap();
         let mut got = Vec::new();
         let mut out = Vec::new();
         while m.next_key(&mut out).unwrap() {
@@ -122,5 +201,49 @@ mod tests {
                 (9, vec![12, 31])
             ]
         );
+    }
+
+    fn frame(k: u128, tag: &[u8]) -> Frame {
+        let mut f = k.to_le_bytes().to_vec();
+        f.extend_from_slice(tag);
+        f
+    }
+
+    #[test]
+    fn frames_of_any_length_merge_by_key() {
+        let a = write_frames([frame(2, b"a"), frame(4, b"")].iter()).unwrap();
+        let mut memory = Vec::new();
+        for f in [frame(2, b"long tag"), frame(3, b"bc")] {
+            put_frame(&mut memory, &f).unwrap();
+        }
+        let runs: Vec<Run> = vec![Box::new(a), Box::new(io::Cursor::new(memory))];
+        let mut m: Merge<Frame> = Merge::new(runs).unwrap();
+        let mut got = Vec::new();
+        let mut out = Vec::new();
+        while m.next_key(&mut out).unwrap() {
+            let mut tags: Vec<&[u8]> = out.iter().map(|f| &f[16..]).collect();
+            tags.sort();
+            got.push((out[0].key(), tags.iter().map(|t| t.to_vec()).collect::<Vec<_>>()));
+        }
+        assert_eq!(
+            got,
+            [
+                (2, vec![b"a".to_vec(), b"long tag".to_vec()]),
+                (3, vec![b"bc".to_vec()]),
+                (4, vec![Vec::new()])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_run_cut_inside_a_record_is_an_error_not_an_end() {
+        let mut cut = Vec::new();
+        put_frame(&mut cut, &frame(1, b"abc")).unwrap();
+        cut.truncate(cut.len() - 1);
+        let runs: Vec<Run> = vec![Box::new(io::Cursor::new(cut))];
+        assert!(Merge::<Frame>::new(runs).is_err());
+        let runs: Vec<Run> = vec![Box::new(io::Cursor::new(vec![0u8; RECORD + 3]))];
+        let mut m: Merge = Merge::new(runs).unwrap();
+        assert!(m.next_key(&mut Vec::new()).is_err());
     }
 }

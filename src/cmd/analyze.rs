@@ -52,6 +52,8 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     if !cfg.budgets.is_empty() {
         report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost_usd.0)?;
     }
+    // The report holds what is rendered: the groups it was made of are freed before the rendering's own copy.
+    drop(analysis);
     output::render(&output::report_view(&report), cfg.format, &cfg.to)?;
     let s = &report.summary;
     let mut line = format!(

@@ -340,12 +340,12 @@ impl Engine<'_> {
         }
         if let Some(e) = &analysis.stats.spill_error {
             diag.warn(&format!(
-                "cannot write to a temporary file ({e}): responses are de-duplicated in memory instead"
+                "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
             ));
         }
         if let Some(e) = &analysis.stats.spill_lost {
             diag.error(&format!(
-                "cannot read back a temporary file ({e}): some calls are missing"
+                "cannot read back a temporary file ({e}): some calls or sessions are missing"
             ));
         }
         analysis

@@ -171,7 +171,7 @@ impl Waiting {
     fn merge_runs(&mut self, names: &Interner, stats: &mut Stats, add: &mut impl FnMut(Placed, &mut Stats)) {
         let runs = std::mem::take(&mut self.runs);
         let mut copies = Vec::new();
-        let result = spill::Merge::new(runs).and_then(|mut merge| {
+        let result = spill::Merge::<spill::Record>::new(runs).and_then(|mut merge| {
             while merge.next_key(&mut copies)? {
                 stats.duplicates += copies.len() as u64 - 1;
                 let files = &self.files;

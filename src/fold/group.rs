@@ -4,10 +4,12 @@
 //! still left out if it was not billed or falls outside the `--since`/`--until` window; otherwise its session,
 //! timestamps, trace and side groups are kept too.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use super::buckets::{self, Buckets};
+use super::sessions::{SessionSums, Sessions};
 use super::{Analysis, Filter, Placed, Stats};
 use crate::call::{BucketKey, FileNames, GroupBy, Place, Resolution, Sums, TokenSource, Traced};
 use crate::pricing::PriceTable;
@@ -41,15 +43,16 @@ pub struct CallInfo {
 pub struct Group {
     pub key: String,
     pub first: Place,
-    pub buckets: BTreeMap<BucketKey, Sums>,
+    pub buckets: Buckets,
     pub call: Option<CallInfo>,
 }
 
 /// Buckets of priced sums, by session and by model.
 #[derive(Debug, Default)]
 pub struct SideGroups {
-    pub sessions: BTreeMap<String, BTreeMap<BucketKey, Sums>>,
-    pub models: BTreeMap<usize, BTreeMap<BucketKey, Sums>>,
+    /// Held in memory, or past a bound in a temporary file: read them with `SessionSums::each`.
+    pub sessions: SessionSums,
+    pub models: BTreeMap<usize, Buckets>,
     /// Whether a call without a session of its own counts under its file's name as a session.
     pub file_sessions: bool,
     /// Priced calls left out of `sessions` because the log gave them no session.
@@ -74,7 +77,8 @@ pub(super) struct Grouping<'a> {
     /// The analysis without its counts, which the fold keeps.
     pub(super) analysis: Analysis,
     index: HashMap<String, usize>,
-    sessions: HashSet<String>,
+    /// Distinct sessions, with their sums when budgets ask for them: bounded in memory, spilled past the bound.
+    pub(super) sessions: Sessions,
     /// Names of the files read, by file number (kept once, not with every call).
     files: Vec<FileNames>,
     /// Counted calls' places, sessions and sizes, put back in input order at the end.
@@ -91,7 +95,7 @@ impl<'a> Grouping<'a> {
             filter,
             analysis: Analysis::default(),
             index: HashMap::default(),
-            sessions: HashSet::default(),
+            sessions: Sessions::default(),
             files: Vec::new(),
             trace: Vec::new(),
             model_keys: Vec::new(),
@@ -136,9 +140,6 @@ impl<'a> Grouping<'a> {
                 },
             ));
         }
-        if !self.sessions.contains(session) {
-            self.sessions.insert(session.to_string());
-        }
         if let Some(t) = call.timestamp {
             stats.first_call = Some(stats.first_call.map_or(t, |f| f.min(t)));
             stats.last_call = Some(stats.last_call.map_or(t, |l| l.max(t)));
@@ -146,6 +147,7 @@ impl<'a> Grouping<'a> {
         let model_idx = match call.resolution {
             Resolution::Found(i) => i,
             ref other => {
+                self.sessions.add(session, None, stats);
                 stats.unpriced_calls += 1;
                 let e = self
                     .analysis
@@ -166,28 +168,24 @@ impl<'a> Grouping<'a> {
             tier: call.tier,
             level: model.prices[row].level(call.tokens.prompt()),
         };
-        if let Some(side) = &mut self.analysis.side {
-            // A whole file is not a session unless asked: a log of unrelated requests would fail a session
-            // budget that each of its calls is well within.
-            if call.session.is_none() && !side.file_sessions {
+        // A whole file is not a session for budgets unless asked: a log of unrelated requests would fail a session
+        // budget that each of its calls is well within. It is still counted as one in the summary.
+        let summed = match &mut self.analysis.side {
+            Some(side) if call.session.is_none() && !side.file_sessions => {
                 side.sessionless += 1;
-            } else {
-                if !side.sessions.contains_key(session) {
-                    side.sessions.insert(session.to_string(), BTreeMap::new());
-                }
-                side.sessions
-                    .get_mut(session)
-                    .expect("inserted above")
-                    .entry(key)
-                    .or_default()
-                    .add(&call.tokens, call.source);
+                false
             }
-            side.models
-                .entry(model_idx)
-                .or_default()
-                .entry(key)
-                .or_default()
-                .add(&call.tokens, call.source);
+            _ => true,
+        };
+        let priced = summed.then_some((key, &call.tokens, call.source));
+        self.sessions.add(session, priced, stats);
+        if let Some(side) = &mut self.analysis.side {
+            buckets::add(
+                side.models.entry(model_idx).or_default(),
+                key,
+                &call.tokens,
+                call.source,
+            );
         }
         if let Some(timeline) = &mut self.analysis.timeline {
             let day = call
@@ -235,7 +233,7 @@ impl<'a> Grouping<'a> {
                 groups.push(Group {
                     key: group_key.to_string(),
                     first: p.place,
-                    buckets: BTreeMap::new(),
+                    buckets: Buckets::new(),
                     call: None,
                 });
                 self.index.insert(group_key.into_owned(), groups.len() - 1);
@@ -253,7 +251,7 @@ impl<'a> Grouping<'a> {
                 source: call.source,
             });
         }
-        g.buckets.entry(key).or_default().add(&call.tokens, call.source);
+        buckets::add(&mut g.buckets, key, &call.tokens, call.source);
     }
 
     /// The analysis, in input order, with `stats` and the count of distinct sessions.
@@ -271,7 +269,11 @@ impl<'a> Grouping<'a> {
             self.trace.sort_by_key(|(place, _)| *place);
             trace.extend(self.trace.drain(..).map(|(_, t)| t));
         }
-        stats.sessions = self.sessions.len() as u64;
+        let (sessions, sums) = self.sessions.finish(&mut stats);
+        stats.sessions = sessions;
+        if let Some(side) = &mut self.analysis.side {
+            side.sessions = sums;
+        }
         self.analysis.stats = stats;
         self.analysis
     }

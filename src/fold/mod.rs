@@ -5,12 +5,15 @@
 //! which file or batch a copy came from. Nothing here is priced.
 //!
 //! The fold's parts: `stats` counts what was read, `dedup` holds the calls that wait (in the compact form of
-//! `record`, spilled to disk past a bound), and `group` adds the calls that count to their groups.
+//! `record`, spilled to disk past a bound), `group` adds the calls that count to their groups (their sums in
+//! `buckets`), and `sessions` counts the sessions and sums them for budgets (spilled to disk past a bound).
 
+mod buckets;
 mod dedup;
 mod group;
 mod projects;
 mod record;
+mod sessions;
 mod stats;
 
 use chrono::{DateTime, Utc};
@@ -19,9 +22,11 @@ use std::collections::BTreeMap;
 
 use crate::call::{Call, GroupBy, Place, Resolution, Sums, Traced};
 use crate::pricing::PriceTable;
+pub use buckets::Buckets;
 use dedup::Waiting;
 use group::Grouping;
 pub use group::{CallInfo, Group, SideGroups};
+pub use sessions::SessionSums;
 pub use stats::Stats;
 
 /// Which calls count, and how days are cut.
@@ -93,6 +98,7 @@ impl<'a> Fold<'a> {
             file_sessions,
             ..SideGroups::default()
         });
+        self.groups.sessions.sums = true;
         self
     }
 
@@ -108,9 +114,10 @@ impl<'a> Fold<'a> {
         self
     }
 
-    /// Holds at most `n` waiting copies in memory before writing them out as a sorted run.
+    /// Holds at most `n` waiting copies, and `n` sessions, in memory before writing them out as a sorted run.
     pub fn with_spill_at(mut self, n: usize) -> Self {
         self.waiting.spill_at = n;
+        self.groups.sessions.spill_at = n;
         self
     }
 
@@ -135,5 +142,7 @@ mod dedup_tests;
 mod group_tests;
 #[cfg(test)]
 mod record_tests;
+#[cfg(test)]
+mod sessions_tests;
 #[cfg(test)]
 mod tests;

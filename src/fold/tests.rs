@@ -84,7 +84,7 @@ pub(super) fn rows(a: &Analysis) -> Vec<(String, u64, u64, u64)> {
         .iter()
         .map(|g| {
             let (mut calls, mut input, mut output) = (0, 0, 0);
-            for s in g.buckets.values() {
+            for (_, s) in &g.buckets {
                 calls += s.calls;
                 input += s.tokens.input;
                 output += s.tokens.output;
