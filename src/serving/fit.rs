@@ -283,12 +283,10 @@ impl Dataset {
         let names: BTreeSet<&str> = subset.iter().map(|&i| self.rows[i].backend.as_str()).collect();
         engines.extend(names.into_iter().filter(|e| !e.is_empty()).map(Some));
         for engine in engines {
-            // Disaggregated first tokens wait on the prefill pool's queue, which the first-token constants do not
-            // describe: aggregated rows only.
             let rows: Vec<usize> = subset
                 .iter()
                 .copied()
-                .filter(|&i| self.rows[i].mode == "agg" && engine.is_none_or(|e| self.rows[i].backend == e))
+                .filter(|&i| engine.is_none_or(|e| self.rows[i].backend == e))
                 .collect();
             let w = self.weights(&rows);
             let mut prepared = self.prepare(&rows, &roofline);

@@ -15,6 +15,11 @@ use super::precision::Precision;
 /// activations; DeepSeek V3 in 8 bits runs on 4 GB200s, weights at 92% of memory, so the share is at least that).
 pub const MEMORY_SHARE: f64 = 0.95;
 
+/// Share of a GPU's network bandwidth that an all-to-all across nodes reaches: DeepEP's published kernels move
+/// 43-58 GB/s per H800 over 400 Gb/s (50 GB/s) InfiniBand between 16 to 64 GPUs (deepseek-ai/DeepEP, README).
+/// Not fitted: the measurements have almost no traffic between nodes to fit it on.
+pub const NETWORK_SHARE: f64 = 0.85;
+
 /// How a replica splits the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parallel {
@@ -222,12 +227,24 @@ impl<'a> Replica<'a> {
         1.0 - (1.0 - g.top_k / g.experts).powf(tokens)
     }
 
+    /// Bytes per second a collective over `n` GPUs moves per GPU: the fitted share of NVLink within a node, a
+    /// fixed share of the network across nodes (`NETWORK_SHARE`).
+    fn collective_bw(&self, n: u64) -> f64 {
+        // Racks whose "network" is NVLink (GB200 and GB300 NVL72) reach the NVLink share across trays too.
+        let share = if n <= self.gpu.gpus_per_node || self.gpu.inter_bw >= self.gpu.intra_bw {
+            self.k.comm_eff
+        } else {
+            NETWORK_SHARE
+        };
+        self.gpu.link_bw(n) * share
+    }
+
     fn all_reduce(&self, bytes: f64, n: u64) -> f64 {
         if n <= 1 {
             return 0.0;
         }
         let n_f = n as f64;
-        self.k.comm_latency + 2.0 * (n_f - 1.0) / n_f * bytes / (self.gpu.link_bw(n) * self.k.comm_eff)
+        self.k.comm_latency + 2.0 * (n_f - 1.0) / n_f * bytes / self.collective_bw(n)
     }
 
     fn all_to_all(&self, bytes: f64, n: u64) -> f64 {
@@ -235,7 +252,7 @@ impl<'a> Replica<'a> {
             return 0.0;
         }
         let n_f = n as f64;
-        self.k.comm_latency + (n_f - 1.0) / n_f * bytes / (self.gpu.link_bw(n) * self.k.comm_eff)
+        self.k.comm_latency + (n_f - 1.0) / n_f * bytes / self.collective_bw(n)
     }
 
     /// Communication of one pass over `tokens` tokens per attention group: two all-reduces per layer under tensor
