@@ -256,11 +256,15 @@ impl<'a> Replica<'a> {
     }
 
     /// Communication of one pass over `tokens` tokens per attention group: two all-reduces per layer under tensor
-    /// parallelism, a dispatch and a combine per MoE layer under expert parallelism, a hop between stages.
+    /// parallelism, a dispatch and a combine per MoE layer under expert parallelism with attention DP, a hop
+    /// between stages.
     fn comm(&self, tokens: f64) -> f64 {
         let act = tokens * self.arch.hidden as f64 * 2.0;
         let mut t = 2.0 * self.layers * self.all_reduce(act, self.par.tp);
-        if self.moe_layers > 0.0 && self.par.moe_ep > 1 {
+        // Under tensor-parallel attention every GPU of the group holds every token: each runs its own experts on
+        // them and the layer's second all-reduce sums the results, so experts need no exchange of their own.
+        // Only attention-DP groups, each with its own tokens, send them to the experts' GPUs and back.
+        if self.moe_layers > 0.0 && self.par.moe_ep > 1 && self.par.dp > 1 {
             let k = self.moe.first().map_or(1.0, |g| g.top_k);
             // Dispatch in 8 bits, combine in 16.
             let bytes = tokens * k * self.arch.hidden as f64 * 1.5;
