@@ -90,15 +90,27 @@ impl Quant {
 /// The parts of one pass's time, in seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Step {
+    /// Time to read the pass's bytes and to do its FLOPs, each over the whole pass.
     pub memory: f64,
     pub compute: f64,
+    /// The pass's roofline: for each kind of kernel (dense matrix multiplies, experts, attention) the larger of
+    /// its bytes and its FLOPs, summed. Kernels run one after another, so a memory-bound attention does not hide
+    /// behind compute-bound matrix multiplies: this is at least `memory.max(compute)`.
+    pub bound: f64,
     pub comm: f64,
     pub overhead: f64,
 }
 
+/// The bytes and FLOP time of one kind of kernel in a pass.
+#[derive(Debug, Clone, Copy, Default)]
+struct Part {
+    bytes: f64,
+    secs: f64,
+}
+
 impl Step {
     pub fn total(&self) -> f64 {
-        self.memory.max(self.compute) + self.comm + self.overhead
+        self.bound + self.comm + self.overhead
     }
 }
 
@@ -290,43 +302,50 @@ impl<'a> Replica<'a> {
         self.k.step_overhead + self.k.layer_overhead * self.layers
     }
 
+    /// A pass from its kernels' bytes and FLOP time.
+    fn step(&self, parts: [Part; 3], comm: f64) -> Step {
+        let bw = self.gpu.mem_bw * self.k.mem_eff;
+        Step {
+            memory: parts.iter().map(|p| p.bytes).sum::<f64>() / bw,
+            compute: parts.iter().map(|p| p.secs).sum(),
+            bound: parts.iter().map(|p| (p.bytes / bw).max(p.secs)).sum(),
+            comm,
+            overhead: self.overhead(),
+        }
+    }
+
     /// One decode step: `batch` requests in each attention group, each with `context` tokens cached.
     pub fn decode(&self, batch: f64, context: f64) -> Step {
         let tp = self.tp();
+        let eff = self.k.decode_flops_eff;
         let all_tokens = batch * self.par.dp as f64;
         let (wd, wm) = (self.quant.dense.weight_bytes(), self.quant.moe.weight_bytes());
-        let mut bytes = self.dense_params * wd / tp + self.head_params * 2.0 / tp;
-        let mut gemm = 2.0 * batch * self.dense_params / tp;
-        let mut moe_flops = 0.0;
+        let dense = Part {
+            bytes: self.dense_params * wd / tp + self.head_params * 2.0 / tp,
+            secs: 2.0 * batch * (self.dense_params + self.head_params) / tp / self.flops(self.quant.dense) / eff,
+        };
+        let mut moe = Part::default();
         for g in &self.moe {
             let per_gpu = g.count * g.experts * g.expert_params / self.par.expert_gpus() as f64;
-            bytes += per_gpu * Self::touched(g, all_tokens) * wm;
-            moe_flops += 2.0 * all_tokens * g.count * g.top_k * g.expert_params / self.par.expert_gpus() as f64;
+            moe.bytes += per_gpu * Self::touched(g, all_tokens) * wm;
+            moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params / self.par.expert_gpus() as f64
+                / self.flops(self.quant.moe)
+                / eff;
         }
-        let head_flops = 2.0 * batch * self.head_params / tp;
-        let mut attn_flops = 0.0;
+        let mut attn = Part::default();
         for g in &self.attn {
             let a = &g.attn;
             let seen = a.attended(context);
             let split = a.kv_split(self.par.tp) as f64;
             let cache = a.kv_per_token() as f64 * seen * self.quant.cache.cache_bytes() + 2.0 * a.state() as f64 * 4.0;
-            bytes += g.count * batch * (cache / split + a.index_per_token() as f64 * context);
-            attn_flops += g.count * batch * a.flops_per_token(seen) / tp;
+            attn.bytes += g.count * batch * (cache / split + a.index_per_token() as f64 * context);
+            let mut flops = g.count * batch * a.flops_per_token(seen) / tp;
             if let Attention::Mla { sparse: Some(s), .. } = a {
-                attn_flops += g.count * batch * 2.0 * (s.index_heads * s.index_dim) as f64 * context / tp;
+                flops += g.count * batch * 2.0 * (s.index_heads * s.index_dim) as f64 * context / tp;
             }
+            attn.secs += flops / self.gpu.bf16_flops / eff;
         }
-        gemm += head_flops;
-        let compute = (gemm / self.flops(self.quant.dense)
-            + moe_flops / self.flops(self.quant.moe)
-            + attn_flops / self.gpu.bf16_flops)
-            / self.k.decode_flops_eff;
-        Step {
-            memory: bytes / (self.gpu.mem_bw * self.k.mem_eff),
-            compute,
-            comm: self.comm(batch),
-            overhead: self.overhead(),
-        }
+        self.step([dense, moe, attn], self.comm(batch))
     }
 
     /// Prefill of `prompts` prompts of `isl` tokens in each attention group (all groups busy alike), from an
@@ -334,16 +353,21 @@ impl<'a> Replica<'a> {
     pub fn prefill(&self, prompts: f64, isl: f64) -> Step {
         let tokens = prompts * isl;
         let tp = self.tp();
+        let eff = self.k.prefill_flops_eff;
         let all_tokens = tokens * self.par.dp as f64;
-        let mut bytes = self.dense_params * self.quant.dense.weight_bytes() / tp;
-        let gemm = 2.0 * tokens * self.dense_params / tp;
-        let mut moe_flops = 0.0;
+        let dense = Part {
+            bytes: self.dense_params * self.quant.dense.weight_bytes() / tp,
+            secs: 2.0 * tokens * self.dense_params / tp / self.flops(self.quant.dense) / eff,
+        };
+        let mut moe = Part::default();
         for g in &self.moe {
             let per_gpu = g.count * g.experts * g.expert_params / self.par.expert_gpus() as f64;
-            bytes += per_gpu * Self::touched(g, all_tokens) * self.quant.moe.weight_bytes();
-            moe_flops += 2.0 * all_tokens * g.count * g.top_k * g.expert_params / self.par.expert_gpus() as f64;
+            moe.bytes += per_gpu * Self::touched(g, all_tokens) * self.quant.moe.weight_bytes();
+            moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params / self.par.expert_gpus() as f64
+                / self.flops(self.quant.moe)
+                / eff;
         }
-        let mut attn_flops = 0.0;
+        let mut attn = Part::default();
         for g in &self.attn {
             let a = &g.attn;
             // Causal: token i of a prompt attends to i tokens, min(i, window) with a window.
@@ -362,19 +386,10 @@ impl<'a> Replica<'a> {
                 } => 2.0 * (heads * (nope + rope + v_dim)) as f64 * mean_seen,
                 _ => a.flops_per_token(mean_seen),
             };
-            attn_flops += g.count * tokens * per_token / tp;
-            bytes += g.count * tokens * a.kv_per_token() as f64 * self.quant.cache.cache_bytes()
+            attn.secs += g.count * tokens * per_token / tp / self.gpu.bf16_flops / eff;
+            attn.bytes += g.count * tokens * a.kv_per_token() as f64 * self.quant.cache.cache_bytes()
                 / a.kv_split(self.par.tp) as f64;
         }
-        let compute = (gemm / self.flops(self.quant.dense)
-            + moe_flops / self.flops(self.quant.moe)
-            + attn_flops / self.gpu.bf16_flops)
-            / self.k.prefill_flops_eff;
-        Step {
-            memory: bytes / (self.gpu.mem_bw * self.k.mem_eff),
-            compute,
-            comm: self.comm(tokens),
-            overhead: self.overhead(),
-        }
+        self.step([dense, moe, attn], self.comm(tokens))
     }
 }
