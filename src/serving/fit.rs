@@ -99,6 +99,20 @@ impl Dataset {
                     },
                 })
             })();
+            // A row the model cannot predict whatever its constants (a layout no engine runs, weights that do not
+            // fit) is left out here with its reason, not counted as an error of the fit.
+            let row = row.and_then(|r| {
+                let shipped = Calibration::shipped();
+                super::scenario::predict(
+                    &data.archs[r.arch],
+                    &data.gpus[r.gpu],
+                    &r.scenario,
+                    &shipped.roofline,
+                    &shipped.first_token(&r.backend),
+                )
+                .map_err(|e| e.to_string())?;
+                Ok(r)
+            });
             match row {
                 Ok(r) => data.rows.push(r),
                 Err(e) => data.skipped.push((line, e)),
