@@ -136,10 +136,18 @@ fn squared(par: Parallel) -> Parallel {
     let n = par.moe_ep;
     let square = par.moe_tp == n && n > 1 && n * n > NODE_GPUS;
     if square && par.tp == n * n && par.dp == 1 {
-        return Parallel { tp: n, moe_tp: 1, ..par };
+        return Parallel {
+            tp: n,
+            moe_tp: 1,
+            ..par
+        };
     }
     if square && par.dp == n * n && par.tp == 1 {
-        return Parallel { dp: n, moe_tp: 1, ..par };
+        return Parallel {
+            dp: n,
+            moe_tp: 1,
+            ..par
+        };
     }
     par
 }

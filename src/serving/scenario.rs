@@ -234,7 +234,12 @@ fn check(p: &Pool) -> Result<(), PredictError> {
 /// Tensor parallelism splits attention by heads: engines refuse a split that leaves a GPU a fraction of a head
 /// (some measurement exports write a disaggregated deployment's GPU count, such as 36, where the tp size goes).
 fn check_heads(arch: &Architecture, tp: u64) -> Result<(), PredictError> {
-    let heads = arch.layers.iter().map(|l| l.attn.query_heads()).filter(|&h| h > 0).min();
+    let heads = arch
+        .layers
+        .iter()
+        .map(|l| l.attn.query_heads())
+        .filter(|&h| h > 0)
+        .min();
     match heads {
         Some(h) if tp > 1 && h % tp != 0 => Err(PredictError::Invalid(format!(
             "tp_size {tp} does not divide the model's {h} attention heads: no engine splits attention so"

@@ -328,7 +328,8 @@ impl<'a> Replica<'a> {
         for g in &self.moe {
             let per_gpu = g.count * g.experts * g.expert_params / self.par.expert_gpus() as f64;
             moe.bytes += per_gpu * Self::touched(g, all_tokens) * wm;
-            moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params / self.par.expert_gpus() as f64
+            moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params
+                / self.par.expert_gpus() as f64
                 / self.flops(self.quant.moe)
                 / eff;
         }
@@ -363,7 +364,8 @@ impl<'a> Replica<'a> {
         for g in &self.moe {
             let per_gpu = g.count * g.experts * g.expert_params / self.par.expert_gpus() as f64;
             moe.bytes += per_gpu * Self::touched(g, all_tokens) * self.quant.moe.weight_bytes();
-            moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params / self.par.expert_gpus() as f64
+            moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params
+                / self.par.expert_gpus() as f64
                 / self.flops(self.quant.moe)
                 / eff;
         }
