@@ -22,6 +22,10 @@ pub struct Cli {
     /// less important columns to fit, and says which).
     #[arg(long, global = true)]
     pub wide: bool,
+    /// End CSV output with a row of totals keyed TOTAL (by default CSV holds only the rows, so that a spreadsheet's
+    /// sum of a column is the total).
+    #[arg(long, global = true)]
+    pub total_row: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,6 +156,15 @@ pub struct MarginalCalibrateArgs {
     pub out: OutputArgs,
 }
 
+/// Where sessions for session budgets come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SessionFrom {
+    /// The session id the log gives a call.
+    Log,
+    /// The log's session id, else the file the call was read from.
+    File,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
     Table,
@@ -223,6 +236,10 @@ pub struct PricingArgs {
     /// A price YAML file or a directory of them, layered over the bundled tables (repeatable).
     #[arg(long = "pricing", value_name = "PATH")]
     pub pricing: Vec<PathBuf>,
+    /// Settings from this YAML file: its `pricing` layers (under any --pricing) for every command, its budgets
+    /// for analyze (default: tokencost.yaml in the current directory, if any).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -277,15 +294,17 @@ pub struct AnalyzeArgs {
     /// Fail (exit 1) if any session costs more than this, in USD.
     #[arg(long, value_name = "USD", value_parser = amount)]
     pub session_budget: Option<String>,
-    /// Fail (exit 1) if a model costs more than this, in USD (repeatable).
+    /// What a session is for --session-budget: `log`, the session the log names (calls without one are outside
+    /// session budgets, with a warning), or `file`, each file's calls without a session as one session.
+    #[arg(long, value_name = "FROM", default_value = "log")]
+    pub session_from: SessionFrom,
+    /// Fail (exit 1) if a model costs more than this, in USD (repeatable). MODEL covers its dated snapshots
+    /// (`gpt-4o` covers `gpt-4o-2024-08-06`); a glob (`claude-*`) covers every model it matches.
     #[arg(long, value_name = "MODEL=USD")]
     pub model_budget: Vec<String>,
     /// Fail (exit 1) if the logs, scaled to 30 days from the time they span, cost more than this (a projection).
     #[arg(long, value_name = "USD", value_parser = amount)]
     pub monthly_budget: Option<String>,
-    /// Budgets and pricing from this YAML file (default: tokencost.yaml in the current directory, if any).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     /// Fail (exit 3) when a model has no price or a line cannot be read, instead of warning.
     #[arg(long)]
     pub strict: bool,
@@ -450,9 +469,6 @@ pub struct DiffArgs {
     /// Show no warnings, only errors and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Pricing from this YAML file, as for analyze (default: tokencost.yaml in the current directory, if any).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub pricing: PricingArgs,
 }

@@ -24,6 +24,7 @@ use crate::tokenize::Encoding;
 pub use cost::{bucket_cost, buckets_cost, marginal_cost};
 pub use load::{Problem, bundled_files, load, load_text, load_texts, load_with};
 pub use plans::{Plan, Profile};
+pub(crate) use resolve::glob_match;
 pub use resolve::litellm_provider;
 
 /// A low-high range of dollars per million tokens (or of a plain factor).
@@ -212,6 +213,8 @@ pub struct PriceTable {
     pub plans: BTreeMap<String, Plan>,
     /// Where the table came from: "bundled", then each override path.
     pub layers: Vec<String>,
+    /// Where a user's model sets a price above the row it replaces, one line each (`pricing check` warns).
+    pub override_notes: Vec<String>,
     /// (lowercase name pattern, estimate id), in the order tried for a model that names no estimate.
     pub estimate_patterns: Vec<(String, String)>,
     index: resolve::Index,
