@@ -4,9 +4,9 @@
 //! The fit minimises, over rows, a smooth absolute log error (sqrt(r^2 + 0.05^2), r the log of predicted over
 //! measured), each model family weighted alike so that the families with many rows do not decide alone. First the
 //! roofline constants on time per output token (which the first-token constants do not touch), then each engine's
-//! first-token constants on aggregated rows' time to first token, and the default ones on every engine's
-//! aggregated rows at once. Nelder-Mead
-//! in the logs of the constants, from the shipped constants, restarted until it stops improving: deterministic.
+//! first-token constants on its rows' time to first token (aggregated and disaggregated), and the default ones on
+//! every engine's rows at once. Nelder-Mead in the logs of the constants, from the shipped constants, restarted
+//! until it stops improving: deterministic.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
