@@ -26,6 +26,18 @@ pub struct Cli {
     /// sum of a column is the total).
     #[arg(long, global = true)]
     pub total_row: bool,
+    /// Colour on a terminal: overruns and errors in red, warnings and unpriced models in yellow (`auto`: on a
+    /// terminal unless NO_COLOR is set; never in files or pipes).
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorArg,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
