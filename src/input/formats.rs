@@ -10,8 +10,8 @@ use std::fmt;
 
 use super::context::Step;
 use super::{
-    LineError, Parsed, anthropic, claude_code, claude_stream, codex, gemini, native, openai_batch, openai_chat,
-    openai_responses, otel,
+    LineError, Parsed, anthropic, claude_code, claude_stream, codex, codex_exec, gemini, gemini_cli, gemini_telemetry,
+    native, openai_batch, openai_chat, openai_responses, opencode, otel,
 };
 
 /// Every format tokencost reads, by the name reports use (`summary.lines_by_format`).
@@ -31,6 +31,10 @@ pub enum FormatId {
     ClaudeStreamJson,
     ClaudeCode,
     Codex,
+    CodexExec,
+    GeminiCli,
+    GeminiTelemetry,
+    Opencode,
     OpenaiChat,
     OpenaiResponses,
     Anthropic,
@@ -55,6 +59,10 @@ impl FormatId {
             FormatId::ClaudeStreamJson => "claude-stream-json",
             FormatId::ClaudeCode => "claude-code",
             FormatId::Codex => "codex",
+            FormatId::CodexExec => "codex-exec",
+            FormatId::GeminiCli => "gemini-cli",
+            FormatId::GeminiTelemetry => "gemini-cli-telemetry",
+            FormatId::Opencode => "opencode",
             FormatId::OpenaiChat => "openai-chat",
             FormatId::OpenaiResponses => "openai-responses",
             FormatId::Anthropic => "anthropic",
@@ -184,6 +192,30 @@ pub const FORMATS: &[Format] = &[
         detect: codex::detect,
         parse: Parse::InOrder(codex::parse),
     },
+    Format {
+        id: FormatId::CodexExec,
+        shape: keys(&["type"]),
+        detect: codex_exec::detect,
+        parse: Parse::InOrder(codex_exec::parse),
+    },
+    Format {
+        id: FormatId::GeminiCli,
+        shape: keys(&["sessionId", "$set", "$rewindTo", "id"]),
+        detect: gemini_cli::detect,
+        parse: Parse::InOrder(gemini_cli::parse),
+    },
+    row(
+        FormatId::GeminiTelemetry,
+        keys(&["attributes", "scopeMetrics"]),
+        gemini_telemetry::detect,
+        gemini_telemetry::parse,
+    ),
+    row(
+        FormatId::Opencode,
+        keys(&["sessionID", "projectID"]),
+        opencode::detect,
+        opencode::parse,
+    ),
     row(
         FormatId::OpenaiChat,
         keys(&["object"]),

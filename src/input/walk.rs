@@ -53,13 +53,18 @@ pub fn expand_paths(paths: &[PathBuf]) -> Expanded {
     out
 }
 
-/// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz` or `.zst`, whether or not the rest of the name is UTF-8.
+/// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz` or `.zst`, whether or not the rest of the name is UTF-8;
+/// and OpenCode's databases.
 fn is_log_name(p: &Path) -> bool {
     let Some(name) = p.file_name() else {
         return false;
     };
     // Bytes that are not UTF-8 become U+FFFD; the extension, being ASCII, is unchanged.
     let name = name.to_string_lossy();
+    // OpenCode's databases: `opencode.db`, `opencode-<channel>.db`.
+    if name.starts_with("opencode") && name.ends_with(".db") {
+        return true;
+    }
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     let name = name.strip_suffix(".zst").unwrap_or(name);
     name.rsplit_once('.')
@@ -178,6 +183,9 @@ mod tests {
             ("a.txt", false),
             ("jsonl", false),
             ("a.gz", false),
+            ("opencode.db", true),
+            ("opencode-beta.db", true),
+            ("cache.db", false),
         ] {
             assert_eq!(is_log_name(Path::new(name)), log, "{name}");
         }
