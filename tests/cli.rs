@@ -64,16 +64,16 @@ const HAND: &str = "fixtures/hand.jsonl";
 //   line 4: low 102 x 0.30 + 13 x 0.42 = 36.06; high 102 x 0.50 + 13 x 1.60 = 71.8
 //   (gpt-4o alone: $0.00030006 - $0.0007118, on $0.004385 of cost)
 // The other models take the serving model's estimates that cover them by name (pricing/marginal.yaml):
-//   line 2, gpt-4o-mini (proxy-gpt-4o-mini: input $0.007716-0.01543, output $0.04557-0.09849):
-//     low 24 x 0.007716 + 2 x 0.04557 = 0.276324; high 24 x 0.01543 + 2 x 0.09849 = 0.5673
-//   line 3, claude-sonnet-4-5 (proxy-claude-sonnet: input $0.04479-0.3583, output $0.09976-1.198), cache writes
+//   line 2, gpt-4o-mini (proxy-gpt-4o-mini: input $0.005565-0.01113, output $0.06108-0.1398):
+//     low 24 x 0.005565 + 2 x 0.06108 = 0.25572; high 24 x 0.01113 + 2 x 0.1398 = 0.54672
+//   line 3, claude-sonnet-4-5 (proxy-claude-sonnet: input $0.04774-0.382, output $0.0925-2.399), cache writes
 //     costed as input, cache reads at 0-0.1x input:
-//     low 4500 x 0.04479 + 800 x 0.09976 = 281.363; high 4500 x 0.3583 + 20000 x 0.03583 + 800 x 1.198 = 3287.35
-//   line 6, gpt-4: none (about 1.8T parameters, 280B active by SemiAnalysis's estimate: no open stand-in)
-//   total: low 264 + 36.06 + 0.276324 + 281.363 = 581.699324 -> $0.000581699324;
-//          high 640 + 71.8 + 0.5673 + 3287.35 = 3999.7173 -> $0.0039997173;
-//   on $0.0387098 - $0.00057 (gpt-4) = $0.0381398 of cost with an estimate
-const COVERED: f64 = 0.0381398;
+//     low 4500 x 0.04774 + 800 x 0.0925 = 288.83; high 4500 x 0.382 + 20000 x 0.0382 + 800 x 2.399 = 4402.2
+//   line 6, gpt-4 (proxy-gpt-4: input $0.09024-1.074): low 19 x 0.09024 = 1.71456; high 19 x 1.074 = 20.406
+//   total: low 264 + 36.06 + 0.25572 + 288.83 + 1.71456 = 590.86028 -> $0.00059086028;
+//          high 640 + 71.8 + 0.54672 + 4402.2 + 20.406 = 5134.95272 -> $0.00513495272;
+//   every priced model has an estimate: all $0.0387098 of cost is covered
+const COVERED: f64 = 0.0387098;
 const TOTAL_COST: f64 = 0.0387098;
 
 #[test]
@@ -86,17 +86,17 @@ fn hand_fixture_json_totals() {
     assert_eq!(t["cache_write_tokens"], 1500);
     assert_eq!(t["output_tokens"], 200 + 2 + 800 + 13);
     close(&t["cost_usd"], TOTAL_COST);
-    close(&t["marginal_cost_usd_low"], 0.000581699324);
-    close(&t["marginal_cost_usd_high"], 0.0039997173);
-    close(&t["markup_low"], COVERED / 0.0039997173);
-    close(&t["markup_high"], COVERED / 0.000581699324);
-    close(&t["token_tax_usd_low"], COVERED - 0.0039997173);
-    close(&t["token_tax_usd_high"], COVERED - 0.000581699324);
+    close(&t["marginal_cost_usd_low"], 0.00059086028);
+    close(&t["marginal_cost_usd_high"], 0.00513495272);
+    close(&t["markup_low"], COVERED / 0.00513495272);
+    close(&t["markup_high"], COVERED / 0.00059086028);
+    close(&t["token_tax_usd_low"], COVERED - 0.00513495272);
+    close(&t["token_tax_usd_high"], COVERED - 0.00059086028);
     close(&t["cost_without_estimate_usd"], TOTAL_COST - COVERED);
-    assert!(
-        group(&r, "openai/gpt-4")["markup_low"].is_null(),
-        "no estimate: null, not zero"
-    );
+    // GPT-4's $0.00057 over its proxy's $0.000020406-0.00000171456.
+    let gpt4 = group(&r, "openai/gpt-4");
+    close(&gpt4["markup_low"], 0.00057 / 0.000020406);
+    assert_eq!(gpt4["marginal_method"], "proxy");
     assert_eq!(t["marginal_method"], "given+proxy");
     assert_eq!(t["counted_calls"], 2);
 
@@ -107,7 +107,7 @@ fn hand_fixture_json_totals() {
     assert_eq!(g["marginal_method"], "given");
     let sonnet = group(&r, "anthropic/claude-sonnet-4-5");
     close(&sonnet["cost_usd"], 0.03375);
-    close(&sonnet["markup_low"], 0.03375 / 0.00328735);
+    close(&sonnet["markup_low"], 0.03375 / 0.0044022);
     assert_eq!(sonnet["marginal_method"], "proxy");
     assert!(
         sonnet["marginal_basis"]
@@ -183,9 +183,9 @@ fn hand_fixture_csv_has_full_precision() {
             .filter(|r| &r[0] != "acme-llm-1")
             .all(|r| &r[col("priced")] == "true")
     );
-    // Ratios to 4 decimals: claude-sonnet-4-5's markup is 0.03375 / 0.00328735 = 10.26662...
+    // Ratios to 4 decimals: claude-sonnet-4-5's markup is 0.03375 / 0.0044022 = 7.66662...
     let claude = records.iter().find(|r| &r[0] == "anthropic/claude-sonnet-4-5").unwrap();
-    assert_eq!(&claude[col("markup_low")], "10.2666");
+    assert_eq!(&claude[col("markup_low")], "7.6666");
     let (out, _) = ok(&["analyze", HAND, "--format", "csv", "--total-row"]);
     let records: Vec<csv::StringRecord> = csv::Reader::from_reader(out.as_bytes())
         .records()
@@ -194,21 +194,21 @@ fn hand_fixture_csv_has_full_precision() {
     let total = records.last().unwrap();
     assert_eq!(&total[0], "TOTAL");
     assert_eq!(&total[col("cost_usd")], "0.0387098");
-    assert_eq!(&total[col("marginal_cost_usd_low")], "0.000581699324");
-    assert_eq!(&total[col("marginal_cost_usd_high")], "0.0039997173");
+    assert_eq!(&total[col("marginal_cost_usd_low")], "0.00059086028");
+    assert_eq!(&total[col("marginal_cost_usd_high")], "0.00513495272");
     let mini = records.iter().find(|r| &r[0] == "openai/gpt-4o-mini").unwrap();
     assert_eq!(&mini[col("cost_usd")], "0.0000048");
     assert_eq!(&mini[col("marginal_method")], "proxy");
     let gpt4 = records.iter().find(|r| &r[0] == "openai/gpt-4").unwrap();
-    assert_eq!(&gpt4[col("markup_low")], "", "no estimate: empty, not zero");
+    assert_eq!(&gpt4[col("marginal_method")], "proxy");
 }
 
 #[test]
 fn hand_fixture_table_and_warning() {
     let (out, err) = ok(&["analyze", HAND]);
     let total = out.lines().find(|l| l.contains("total")).unwrap();
-    // $0.0387098 -> $0.0387; markup 0.0381398 / 0.0039997173 = 9.54 and / 0.000581699324 = 65.57
-    assert!(total.contains("$0.0387") && total.contains("9.5x-65.6x"), "{total}");
+    // $0.0387098 -> $0.0387; markup 0.0387098 / 0.00513495272 = 7.54 and / 0.00059086028 = 65.51
+    assert!(total.contains("$0.0387") && total.contains("7.5x-65.5x"), "{total}");
     assert!(out.contains("Unpriced, not in the totals: acme-llm-1"), "{out}");
     // The request without a timestamp takes gpt-4o-mini's newest row: the one of 2026-11-20 that adds its priority
     // tier at the same standard rates.

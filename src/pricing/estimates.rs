@@ -147,6 +147,10 @@ impl Loader {
             let msg = format!("a {} estimate names its `serving_model`", method.name());
             self.problem(name, cx.line(span, "method"), msg);
         }
+        if def.serving_gpu.is_some() && def.serving_model.is_none() {
+            let msg = "`serving_gpu` goes with a `serving_model`".to_string();
+            self.problem(name, cx.line(span, "serving_gpu"), msg);
+        }
         if def.widen.is_some_and(|w| !(w.is_finite() && w >= 1.0)) {
             self.problem(name, cx.line(span, "widen"), "`widen` must be 1 or more".into());
         }
@@ -165,6 +169,30 @@ impl Loader {
             serving_model: def.serving_model.clone(),
         })
     }
+}
+
+/// Kinds of priced model that the serving model does not cover (it estimates text generation), with the name
+/// fragments that mark them: a priced model without an estimate is shown as one of these, or as missing one.
+const NOT_CHAT: &[(&str, &[&str])] = &[
+    ("audio", &["audio", "voxtral", "whisper", "tts", "transcribe"]),
+    ("image", &["flux", "dall-e", "stable-diffusion", "imagen"]),
+    ("embedding", &["embed"]),
+    (
+        "moderation",
+        &["moderation", "prompt-guard", "llama-guard", "content-safety"],
+    ),
+    ("rerank", &["rerank"]),
+    ("ocr", &["ocr"]),
+    ("router", &["router"]),
+];
+
+/// The kind of a model that is not a text chat model (`audio`, `image`, ...), from its name; None for chat.
+pub fn not_chat(model: &str) -> Option<&'static str> {
+    let name = model.to_ascii_lowercase();
+    NOT_CHAT
+        .iter()
+        .find(|(_, marks)| marks.iter().any(|m| name.contains(m)))
+        .map(|(kind, _)| *kind)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 mod cost;
 pub mod diff;
 mod estimates;
+pub use estimates::not_chat;
 pub mod import;
 mod lines;
 mod load;

@@ -203,6 +203,8 @@ pub struct MarginalDef {
     pub method: Option<String>,
     /// The `tokencost marginal estimate` model a derived or proxy figure was computed for.
     pub serving_model: Option<String>,
+    /// The GPU a derived or proxy figure was computed on (`marginal estimate --gpu`), when not the default H100.
+    pub serving_gpu: Option<String>,
     /// How much a proxy's range was widened each way (low / widen, high x widen) for want of a public estimate.
     pub widen: Option<f64>,
     /// Name patterns (`*` wildcard, case-insensitive) of the priced models this estimate covers when they name none.

@@ -29,8 +29,9 @@ pub struct Constants {
     pub fp4_eff: f64,
 }
 
-/// How an engine's first token comes, beyond the prompt's own prefill:
-/// ttft = overhead + prefill x (1 + queue x (batch - 1)) + (steps + isl / chunk_tokens) x tpot.
+/// How an engine's first token comes, beyond the prompt's own prefill. Aggregated:
+/// ttft = overhead + prefill x (1 + queue x (batch - 1)) + (steps + isl / chunk_tokens) x tpot; disaggregated, the
+/// same overhead, steps and queue around the wait at the prefill pool (`scenario.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirstToken {

@@ -4,9 +4,9 @@
 //! The fit minimises, over rows, a smooth absolute log error (sqrt(r^2 + 0.05^2), r the log of predicted over
 //! measured), each model family weighted alike so that the families with many rows do not decide alone. First the
 //! roofline constants on time per output token (which the first-token constants do not touch), then each engine's
-//! first-token constants on aggregated rows' time to first token, and the default ones on every engine's
-//! aggregated rows at once. Nelder-Mead
-//! in the logs of the constants, from the shipped constants, restarted until it stops improving: deterministic.
+//! first-token constants on its rows' time to first token (aggregated and disaggregated), and the default ones on
+//! every engine's rows at once. Nelder-Mead in the logs of the constants, from the shipped constants, restarted
+//! until it stops improving: deterministic.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -99,6 +99,20 @@ impl Dataset {
                     },
                 })
             })();
+            // A row the model cannot predict whatever its constants (a layout no engine runs, weights that do not
+            // fit) is left out here with its reason, not counted as an error of the fit.
+            let row = row.and_then(|r| {
+                let shipped = Calibration::shipped();
+                super::scenario::predict(
+                    &data.archs[r.arch],
+                    &data.gpus[r.gpu],
+                    &r.scenario,
+                    &shipped.roofline,
+                    &shipped.first_token(&r.backend),
+                )
+                .map_err(|e| e.to_string())?;
+                Ok(r)
+            });
             match row {
                 Ok(r) => data.rows.push(r),
                 Err(e) => data.skipped.push((line, e)),
@@ -283,12 +297,10 @@ impl Dataset {
         let names: BTreeSet<&str> = subset.iter().map(|&i| self.rows[i].backend.as_str()).collect();
         engines.extend(names.into_iter().filter(|e| !e.is_empty()).map(Some));
         for engine in engines {
-            // Disaggregated first tokens wait on the prefill pool's queue, which the first-token constants do not
-            // describe: aggregated rows only.
             let rows: Vec<usize> = subset
                 .iter()
                 .copied()
-                .filter(|&i| self.rows[i].mode == "agg" && engine.is_none_or(|e| self.rows[i].backend == e))
+                .filter(|&i| engine.is_none_or(|e| self.rows[i].backend == e))
                 .collect();
             let w = self.weights(&rows);
             let mut prepared = self.prepare(&rows, &roofline);

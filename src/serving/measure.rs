@@ -99,7 +99,8 @@ fn required(h: &Header, row: &csv::StringRecord, name: &str) -> Result<u64, Stri
     }
 }
 
-fn parallel(h: &Header, row: &csv::StringRecord, prefix: &str) -> Result<Parallel, String> {
+/// A pool's layout, and the factor its per-group batch grows by when `squared` reads fewer attention-DP groups.
+fn parallel(h: &Header, row: &csv::StringRecord, prefix: &str) -> Result<(Parallel, u64), String> {
     let f = |n: &str| format!("{prefix}{n}");
     let tp = size(h, row, &f("tp_size"))?;
     let pp = size(h, row, &f("pp_size"))?;
@@ -112,13 +113,43 @@ fn parallel(h: &Header, row: &csv::StringRecord, prefix: &str) -> Result<Paralle
     } else {
         (moe_tp, moe_ep)
     };
-    Ok(Parallel {
+    let par = squared(Parallel {
         tp,
         pp,
         dp,
         moe_tp,
         moe_ep,
-    })
+    });
+    Ok((par, dp / par.dp))
+}
+
+/// GPUs in one NVLink node of the HGX machines the samples were measured on: tensor parallelism is not run across
+/// nodes.
+const NODE_GPUS: u64 = 8;
+
+/// Some exports write an `n`-GPU deployment with tensor (or attention-DP) size `n` and experts spread over `n`
+/// GPUs (`--tp n --ep n`) as `moe_tp = moe_ep = n` and then tp (or attention DP) `= n x n` to keep the convention
+/// that `moe_tp x moe_ep` counts the GPUs: DeepSeek on B200 at "tp 64" for 4 requests. Such a layout (16 or 64
+/// GPUs, tensor parallel across nodes) is not what ran: measured, these rows decode slower than the same model at
+/// tp 8 on 8 GPUs, not faster. They are read as the `n`-GPU layout, with the same requests in flight.
+fn squared(par: Parallel) -> Parallel {
+    let n = par.moe_ep;
+    let square = par.moe_tp == n && n > 1 && n * n > NODE_GPUS;
+    if square && par.tp == n * n && par.dp == 1 {
+        return Parallel {
+            tp: n,
+            moe_tp: 1,
+            ..par
+        };
+    }
+    if square && par.dp == n * n && par.tp == 1 {
+        return Parallel {
+            dp: n,
+            moe_tp: 1,
+            ..par
+        };
+    }
+    par
 }
 
 fn quant(h: &Header, row: &csv::StringRecord) -> Result<Quant, String> {
@@ -162,24 +193,29 @@ pub fn read_row(h: &Header, row: &csv::StringRecord) -> Result<Measured, String>
     let isl = required(h, row, "isl")?;
     let osl = required(h, row, "osl")?;
     let mode = match h.get(row, "mode") {
-        "" | "agg" => Mode::Agg(Pool {
-            par: parallel(h, row, "")?,
-            batch: required(h, row, "batch_size")?,
-            workers: 1,
-        }),
+        "" | "agg" => {
+            let (par, grow) = parallel(h, row, "")?;
+            Mode::Agg(Pool {
+                par,
+                batch: required(h, row, "batch_size")?.saturating_mul(grow),
+                workers: 1,
+            })
+        }
         "disagg" => {
             let batch = count(h, row, "decode_batch_size")?
                 .filter(|&b| b > 0)
                 .ok_or("a disaggregated row needs `decode_batch_size` (its load); this one leaves it empty")?;
+            let (prefill, grow_p) = parallel(h, row, "prefill_")?;
+            let (decode, grow_d) = parallel(h, row, "decode_")?;
             Mode::Disagg {
                 prefill: Pool {
-                    par: parallel(h, row, "prefill_")?,
-                    batch: size(h, row, "prefill_batch_size")?,
+                    par: prefill,
+                    batch: size(h, row, "prefill_batch_size")?.saturating_mul(grow_p),
                     workers: size(h, row, "prefill_num_workers")?,
                 },
                 decode: Pool {
-                    par: parallel(h, row, "decode_")?,
-                    batch,
+                    par: decode,
+                    batch: batch.saturating_mul(grow_d),
                     workers: size(h, row, "decode_num_workers")?,
                 },
             }

@@ -3,10 +3,12 @@
 //!
 //! Aggregated, with `batch` requests in flight in each attention group, every request is prefilled once in each
 //! of its cycles of osl decode steps, so between one request's decode steps the GPUs also run the other requests'
-//! prompts: the time per output token carries (batch - 1) / osl prefills. A new prompt's first token comes after
-//! the engine's own delays (`FirstToken`: fixed time, iterations, prompts queued ahead).
-//! Disaggregated, the decode pool runs decode steps only, and prompts queue at the prefill pool as at one server
-//! with deterministic service (mean wait rho / (2 (1 - rho)) prefills, rho its load).
+//! prompts: the time per output token carries the FLOPs of (batch - 1) / osl prompts, which ride in the decode
+//! passes. A new prompt's first token comes after the engine's own delays (`FirstToken`: fixed time, iterations,
+//! prompts queued ahead).
+//! Disaggregated, the decode pool runs decode steps only. Every request in flight comes back to the prefill pool
+//! when its answer is done, so the pool is a queue in a closed loop (`closed_wait`): once the prompts arriving
+//! outrun it, first tokens wait for every prompt ahead, as measured (seconds at high concurrency).
 //!
 //! More requests than the KV cache holds wait for a place: the running batch is capped and the first token comes
 //! later by the waiting.
@@ -83,13 +85,15 @@ pub enum PredictError {
     Invalid(String),
 }
 
-/// Prefill load above this is treated as this: beyond it a closed-loop benchmark's queue stops growing with load.
-const MAX_RHO: f64 = 0.95;
-
-/// Mean wait, in service times, at a single server with deterministic service and load `rho` (M/D/1).
-fn rho_wait(rho: f64) -> f64 {
-    let rho = rho.clamp(0.0, MAX_RHO);
-    rho / (2.0 * (1.0 - rho))
+/// Mean time at a queue (wait and service) in a closed loop: `users` requests each need `service` seconds of one
+/// server, then spend `away` seconds elsewhere before they come back. Schweitzer's approximate mean value
+/// analysis, R = service x (1 + (users - 1) / users x queue length), queue length = R x throughput and throughput
+/// = users / (R + away), which is a quadratic in R. One user never waits (R = service); many users fill the queue
+/// until the server is the bottleneck (R = users x service - away), as in a benchmark that keeps a fixed number
+/// of requests in flight: their first tokens then wait for the prompts ahead of them.
+fn closed_wait(users: f64, service: f64, away: f64) -> f64 {
+    let b = users * service - away;
+    (b + (b * b + 4.0 * service * away).sqrt()) / 2.0
 }
 
 /// The replicas a scenario runs on: one pool aggregated, the prefill and the decode pool disaggregated.
@@ -107,6 +111,7 @@ pub fn replicas<'a>(
         .iter()
         .map(|p| {
             check(p)?;
+            check_heads(arch, p.par.tp)?;
             Ok(Replica::new(arch, gpu, p.par, s.quant, k))
         })
         .collect()
@@ -133,10 +138,14 @@ pub fn predict_on(replicas: &[Replica], s: &Scenario, first: &FirstToken) -> Res
     match (s.mode, replicas) {
         (Mode::Agg(pool), [r]) => {
             let (batch, capped) = capacity(r, pool.batch, isl + osl)?;
-            let prefill = r.prefill(1.0, isl).total();
+            let own = r.prefill(1.0, isl);
+            let prefill = own.total();
+            // The other requests' prompts ride in the decode passes (chunked prefill, mixed batches): they add
+            // their FLOPs and their communication, not another pass's weight reads and fixed costs.
+            let mixed = own.compute + own.comm;
             let decode = r.decode(batch, context).total();
-            let tpot = decode + (batch - 1.0) * prefill / osl;
-            let prefill_work = batch * prefill;
+            let tpot = decode + (batch - 1.0) * mixed / osl;
+            let prefill_work = batch * mixed;
             let rho = prefill_work / (prefill_work + osl * decode);
             let mut ttft = first.overhead
                 + prefill * (1.0 + first.queue * (batch - 1.0))
@@ -172,13 +181,15 @@ pub fn predict_on(replicas: &[Replica], s: &Scenario, first: &FirstToken) -> Res
             let transfer = isl * rd.cache_bytes_per_request(1.0) * d.par.tp as f64 / rd.gpu.inter_bw;
             let in_flight = (d.batch * d.par.dp * d.workers) as f64;
             let prompts_per_pass = (p.batch * p.par.dp * p.workers) as f64;
-            let mut ttft = prefill;
-            // The arrival rate depends on the first-token time it sets: a few rounds settle it.
-            for _ in 0..8 {
-                let rate = in_flight / (ttft + (osl - 1.0) * tpot);
-                let rho = rate * prefill / prompts_per_pass;
-                ttft = first.overhead + prefill * (1.0 + rho_wait(rho)) + transfer;
-            }
+            // Each request in flight comes back to the prefill pool after its answer: a closed loop. The pool's
+            // time per prompt is `share`; the rest of a pass, every prompt's own, is a fixed delay.
+            let share = prefill / prompts_per_pass;
+            let fixed = first.overhead + (prefill - share) + transfer + first.steps * tpot;
+            let away = fixed + (osl - 1.0) * tpot;
+            // Requests that arrive together (a benchmark starts them together, and equal answers keep them in
+            // step) also queue behind each other's prompts: `queue` prompts per request in flight, as aggregated.
+            let burst = first.queue * (in_flight - 1.0) * share;
+            let mut ttft = fixed + burst + closed_wait(in_flight, share, away + burst);
             if let Some(c) = capped {
                 ttft += (d.batch as f64 / c as f64 - 1.0) * (ttft + (osl - 1.0) * tpot);
             }
@@ -218,6 +229,23 @@ fn check(p: &Pool) -> Result<(), PredictError> {
         )));
     }
     Ok(())
+}
+
+/// Tensor parallelism splits attention by heads: engines refuse a split that leaves a GPU a fraction of a head
+/// (some measurement exports write a disaggregated deployment's GPU count, such as 36, where the tp size goes).
+fn check_heads(arch: &Architecture, tp: u64) -> Result<(), PredictError> {
+    let heads = arch
+        .layers
+        .iter()
+        .map(|l| l.attn.query_heads())
+        .filter(|&h| h > 0)
+        .min();
+    match heads {
+        Some(h) if tp > 1 && h % tp != 0 => Err(PredictError::Invalid(format!(
+            "tp_size {tp} does not divide the model's {h} attention heads: no engine splits attention so"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The decode batch the cache allows at `context` tokens per request, and whether that capped the one asked for.

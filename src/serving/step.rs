@@ -15,6 +15,11 @@ use super::precision::Precision;
 /// activations; DeepSeek V3 in 8 bits runs on 4 GB200s, weights at 92% of memory, so the share is at least that).
 pub const MEMORY_SHARE: f64 = 0.95;
 
+/// Share of a GPU's network bandwidth that an all-to-all across nodes reaches: DeepEP's published kernels move
+/// 43-58 GB/s per H800 over 400 Gb/s (50 GB/s) InfiniBand between 16 to 64 GPUs (deepseek-ai/DeepEP, README).
+/// Not fitted: the measurements have almost no traffic between nodes to fit it on.
+pub const NETWORK_SHARE: f64 = 0.85;
+
 /// How a replica splits the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parallel {
@@ -85,15 +90,27 @@ impl Quant {
 /// The parts of one pass's time, in seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Step {
+    /// Time to read the pass's bytes and to do its FLOPs, each over the whole pass.
     pub memory: f64,
     pub compute: f64,
+    /// The pass's roofline: for each kind of kernel (dense matrix multiplies, experts, attention) the larger of
+    /// its bytes and its FLOPs, summed. Kernels run one after another, so a memory-bound attention does not hide
+    /// behind compute-bound matrix multiplies: this is at least `memory.max(compute)`.
+    pub bound: f64,
     pub comm: f64,
     pub overhead: f64,
 }
 
+/// The bytes and FLOP time of one kind of kernel in a pass.
+#[derive(Debug, Clone, Copy, Default)]
+struct Part {
+    bytes: f64,
+    secs: f64,
+}
+
 impl Step {
     pub fn total(&self) -> f64 {
-        self.memory.max(self.compute) + self.comm + self.overhead
+        self.bound + self.comm + self.overhead
     }
 }
 
@@ -222,12 +239,24 @@ impl<'a> Replica<'a> {
         1.0 - (1.0 - g.top_k / g.experts).powf(tokens)
     }
 
+    /// Bytes per second a collective over `n` GPUs moves per GPU: the fitted share of NVLink within a node, a
+    /// fixed share of the network across nodes (`NETWORK_SHARE`).
+    fn collective_bw(&self, n: u64) -> f64 {
+        // Racks whose "network" is NVLink (GB200 and GB300 NVL72) reach the NVLink share across trays too.
+        let share = if n <= self.gpu.gpus_per_node || self.gpu.inter_bw >= self.gpu.intra_bw {
+            self.k.comm_eff
+        } else {
+            NETWORK_SHARE
+        };
+        self.gpu.link_bw(n) * share
+    }
+
     fn all_reduce(&self, bytes: f64, n: u64) -> f64 {
         if n <= 1 {
             return 0.0;
         }
         let n_f = n as f64;
-        self.k.comm_latency + 2.0 * (n_f - 1.0) / n_f * bytes / (self.gpu.link_bw(n) * self.k.comm_eff)
+        self.k.comm_latency + 2.0 * (n_f - 1.0) / n_f * bytes / self.collective_bw(n)
     }
 
     fn all_to_all(&self, bytes: f64, n: u64) -> f64 {
@@ -235,15 +264,19 @@ impl<'a> Replica<'a> {
             return 0.0;
         }
         let n_f = n as f64;
-        self.k.comm_latency + (n_f - 1.0) / n_f * bytes / (self.gpu.link_bw(n) * self.k.comm_eff)
+        self.k.comm_latency + (n_f - 1.0) / n_f * bytes / self.collective_bw(n)
     }
 
     /// Communication of one pass over `tokens` tokens per attention group: two all-reduces per layer under tensor
-    /// parallelism, a dispatch and a combine per MoE layer under expert parallelism, a hop between stages.
+    /// parallelism, a dispatch and a combine per MoE layer under expert parallelism with attention DP, a hop
+    /// between stages.
     fn comm(&self, tokens: f64) -> f64 {
         let act = tokens * self.arch.hidden as f64 * 2.0;
         let mut t = 2.0 * self.layers * self.all_reduce(act, self.par.tp);
-        if self.moe_layers > 0.0 && self.par.moe_ep > 1 {
+        // Under tensor-parallel attention every GPU of the group holds every token: each runs its own experts on
+        // them and the layer's second all-reduce sums the results, so experts need no exchange of their own.
+        // Only attention-DP groups, each with its own tokens, send them to the experts' GPUs and back.
+        if self.moe_layers > 0.0 && self.par.moe_ep > 1 && self.par.dp > 1 {
             let k = self.moe.first().map_or(1.0, |g| g.top_k);
             // Dispatch in 8 bits, combine in 16.
             let bytes = tokens * k * self.arch.hidden as f64 * 1.5;
@@ -269,43 +302,51 @@ impl<'a> Replica<'a> {
         self.k.step_overhead + self.k.layer_overhead * self.layers
     }
 
+    /// A pass from its kernels' bytes and FLOP time.
+    fn step(&self, parts: [Part; 3], comm: f64) -> Step {
+        let bw = self.gpu.mem_bw * self.k.mem_eff;
+        Step {
+            memory: parts.iter().map(|p| p.bytes).sum::<f64>() / bw,
+            compute: parts.iter().map(|p| p.secs).sum(),
+            bound: parts.iter().map(|p| (p.bytes / bw).max(p.secs)).sum(),
+            comm,
+            overhead: self.overhead(),
+        }
+    }
+
     /// One decode step: `batch` requests in each attention group, each with `context` tokens cached.
     pub fn decode(&self, batch: f64, context: f64) -> Step {
         let tp = self.tp();
+        let eff = self.k.decode_flops_eff;
         let all_tokens = batch * self.par.dp as f64;
         let (wd, wm) = (self.quant.dense.weight_bytes(), self.quant.moe.weight_bytes());
-        let mut bytes = self.dense_params * wd / tp + self.head_params * 2.0 / tp;
-        let mut gemm = 2.0 * batch * self.dense_params / tp;
-        let mut moe_flops = 0.0;
+        let dense = Part {
+            bytes: self.dense_params * wd / tp + self.head_params * 2.0 / tp,
+            secs: 2.0 * batch * (self.dense_params + self.head_params) / tp / self.flops(self.quant.dense) / eff,
+        };
+        let mut moe = Part::default();
         for g in &self.moe {
             let per_gpu = g.count * g.experts * g.expert_params / self.par.expert_gpus() as f64;
-            bytes += per_gpu * Self::touched(g, all_tokens) * wm;
-            moe_flops += 2.0 * all_tokens * g.count * g.top_k * g.expert_params / self.par.expert_gpus() as f64;
+            moe.bytes += per_gpu * Self::touched(g, all_tokens) * wm;
+            moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params
+                / self.par.expert_gpus() as f64
+                / self.flops(self.quant.moe)
+                / eff;
         }
-        let head_flops = 2.0 * batch * self.head_params / tp;
-        let mut attn_flops = 0.0;
+        let mut attn = Part::default();
         for g in &self.attn {
             let a = &g.attn;
             let seen = a.attended(context);
             let split = a.kv_split(self.par.tp) as f64;
             let cache = a.kv_per_token() as f64 * seen * self.quant.cache.cache_bytes() + 2.0 * a.state() as f64 * 4.0;
-            bytes += g.count * batch * (cache / split + a.index_per_token() as f64 * context);
-            attn_flops += g.count * batch * a.flops_per_token(seen) / tp;
+            attn.bytes += g.count * batch * (cache / split + a.index_per_token() as f64 * context);
+            let mut flops = g.count * batch * a.flops_per_token(seen) / tp;
             if let Attention::Mla { sparse: Some(s), .. } = a {
-                attn_flops += g.count * batch * 2.0 * (s.index_heads * s.index_dim) as f64 * context / tp;
+                flops += g.count * batch * 2.0 * (s.index_heads * s.index_dim) as f64 * context / tp;
             }
+            attn.secs += flops / self.gpu.bf16_flops / eff;
         }
-        gemm += head_flops;
-        let compute = (gemm / self.flops(self.quant.dense)
-            + moe_flops / self.flops(self.quant.moe)
-            + attn_flops / self.gpu.bf16_flops)
-            / self.k.decode_flops_eff;
-        Step {
-            memory: bytes / (self.gpu.mem_bw * self.k.mem_eff),
-            compute,
-            comm: self.comm(batch),
-            overhead: self.overhead(),
-        }
+        self.step([dense, moe, attn], self.comm(batch))
     }
 
     /// Prefill of `prompts` prompts of `isl` tokens in each attention group (all groups busy alike), from an
@@ -313,16 +354,22 @@ impl<'a> Replica<'a> {
     pub fn prefill(&self, prompts: f64, isl: f64) -> Step {
         let tokens = prompts * isl;
         let tp = self.tp();
+        let eff = self.k.prefill_flops_eff;
         let all_tokens = tokens * self.par.dp as f64;
-        let mut bytes = self.dense_params * self.quant.dense.weight_bytes() / tp;
-        let gemm = 2.0 * tokens * self.dense_params / tp;
-        let mut moe_flops = 0.0;
+        let dense = Part {
+            bytes: self.dense_params * self.quant.dense.weight_bytes() / tp,
+            secs: 2.0 * tokens * self.dense_params / tp / self.flops(self.quant.dense) / eff,
+        };
+        let mut moe = Part::default();
         for g in &self.moe {
             let per_gpu = g.count * g.experts * g.expert_params / self.par.expert_gpus() as f64;
-            bytes += per_gpu * Self::touched(g, all_tokens) * self.quant.moe.weight_bytes();
-            moe_flops += 2.0 * all_tokens * g.count * g.top_k * g.expert_params / self.par.expert_gpus() as f64;
+            moe.bytes += per_gpu * Self::touched(g, all_tokens) * self.quant.moe.weight_bytes();
+            moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params
+                / self.par.expert_gpus() as f64
+                / self.flops(self.quant.moe)
+                / eff;
         }
-        let mut attn_flops = 0.0;
+        let mut attn = Part::default();
         for g in &self.attn {
             let a = &g.attn;
             // Causal: token i of a prompt attends to i tokens, min(i, window) with a window.
@@ -341,19 +388,10 @@ impl<'a> Replica<'a> {
                 } => 2.0 * (heads * (nope + rope + v_dim)) as f64 * mean_seen,
                 _ => a.flops_per_token(mean_seen),
             };
-            attn_flops += g.count * tokens * per_token / tp;
-            bytes += g.count * tokens * a.kv_per_token() as f64 * self.quant.cache.cache_bytes()
+            attn.secs += g.count * tokens * per_token / tp / self.gpu.bf16_flops / eff;
+            attn.bytes += g.count * tokens * a.kv_per_token() as f64 * self.quant.cache.cache_bytes()
                 / a.kv_split(self.par.tp) as f64;
         }
-        let compute = (gemm / self.flops(self.quant.dense)
-            + moe_flops / self.flops(self.quant.moe)
-            + attn_flops / self.gpu.bf16_flops)
-            / self.k.prefill_flops_eff;
-        Step {
-            memory: bytes / (self.gpu.mem_bw * self.k.mem_eff),
-            compute,
-            comm: self.comm(tokens),
-            overhead: self.overhead(),
-        }
+        self.step([dense, moe, attn], self.comm(tokens))
     }
 }

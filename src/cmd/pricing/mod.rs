@@ -35,7 +35,8 @@ struct Listed {
     tokenizer: String,
     context_window: Option<u64>,
     marginal_estimate: Option<String>,
-    /// `given`, `derived` or `proxy`: where the estimate comes from.
+    /// `given`, `derived` or `proxy`: where the estimate comes from; `none` for a model that is not a text chat
+    /// model (audio, image, embedding, moderation, rerank, OCR, a router).
     marginal_method: Option<&'static str>,
     /// What the estimate rests on: its source, or the serving model's architecture and assumptions.
     marginal_basis: Option<String>,
@@ -80,8 +81,14 @@ fn listed(m: &Model, table: &PriceTable) -> Listed {
         },
         context_window: m.context_window,
         marginal_estimate: est.map(|e| e.id.clone()),
-        marginal_method: est.map(|e| e.method.name()),
-        marginal_basis: est.map(|e| e.source.clone()),
+        // A model the serving model does not cover says so, rather than looking like a gap.
+        marginal_method: est
+            .map(|e| e.method.name())
+            .or_else(|| pricing::not_chat(&m.id).map(|_| "none")),
+        marginal_basis: est.map(|e| e.source.clone()).or_else(|| {
+            pricing::not_chat(&m.id)
+                .map(|kind| format!("not a text chat model ({kind}): the serving model estimates text generation only"))
+        }),
         source: row.source.clone(),
     }
 }

@@ -129,7 +129,9 @@ mod tests {
         // A model that names its estimate keeps it; the others take the first pattern that matches.
         assert_eq!(est("openai", "gpt-4o"), Some(("gpt-4o", Method::Given)));
         assert_eq!(est("openai", "gpt-4o-mini"), Some(("proxy-gpt-4o-mini", Method::Proxy)));
-        assert_eq!(est("openai", "gpt-4"), None);
+        assert_eq!(est("openai", "gpt-4"), Some(("proxy-gpt-4", Method::Proxy)));
+        // A speech model matches no estimate: the serving model covers text generation.
+        assert_eq!(est("openai", "gpt-audio"), None);
 
         let mut l = Loader::default();
         for (name, yaml, json) in BUNDLED {

@@ -178,6 +178,15 @@ impl Attention {
     }
 
     /// Heads a tensor-parallel split divides the cache across (MLA's latent is whole on every rank).
+    /// Query heads (value heads of linear attention): tensor parallelism gives each GPU a whole number of them.
+    pub fn query_heads(&self) -> u64 {
+        match *self {
+            Attention::Gqa { q_heads, .. } => q_heads,
+            Attention::Mla { heads, .. } => heads,
+            Attention::Linear { v_heads, .. } => v_heads,
+        }
+    }
+
     pub fn kv_split(&self, tp: u64) -> u64 {
         match *self {
             Attention::Gqa { kv_heads, .. } => tp.min(kv_heads).max(1),
