@@ -195,6 +195,8 @@ pub enum ByArg {
     Month,
     Project,
     Branch,
+    Team,
+    Tag,
     Call,
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, FileExt, LineReader, named_file, needs_stream};
+use crate::input::{Batch, FileExt, Lines, csv_head, named_file, needs_stream};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -39,10 +39,11 @@ pub enum Read {
 /// Files at least this large, plain and seekable, are read by the workers rather than by the reader thread.
 const WHOLE_FILE_BYTES: u64 = 4 << 20;
 
-/// An input opened: a large plain file that the workers read (`whole_file`), or a stream that this thread reads.
+/// An input opened: a large plain file that the workers read (`whole_file`), or a stream that this thread reads
+/// (JSON lines, or a CSV export's rows).
 enum Opened {
     Whole(File, u64),
-    Stream(LineReader),
+    Stream(Lines),
 }
 
 /// Opens `path` (stdin for `-`) once, and decides how it is read: by the workers when it is a regular file, large,
@@ -50,7 +51,7 @@ enum Opened {
 /// refused (`named_file`).
 fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
     if path.as_os_str() == "-" {
-        return LineReader::open(path).map(|r| Opened::Stream(r.with_max_line(max_line)));
+        return Lines::open(Box::new(std::io::stdin()), None, max_line).map(Opened::Stream);
     }
     let file = File::open(path)?;
     let size = named_file(&file)?;
@@ -58,16 +59,17 @@ fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
         && len >= WHOLE_FILE_BYTES
     {
         // A positioned read: on unix the stream, if it comes to that, still starts at the first byte.
-        let mut head = [0u8; 4];
-        if file.read_exact_at(&mut head, 0).is_ok() && !needs_stream(&head) {
+        // Its first line too: a CSV export is read in order, record by record.
+        let mut head = vec![0u8; 64 << 10];
+        let got = file.read_at(&mut head, 0).unwrap_or(0);
+        if got >= 4 && !needs_stream(&head[..got]) && !csv_head(&head[..got]) {
             return Ok(Opened::Whole(file, len));
         }
         // Elsewhere the read may have moved the file's cursor.
         #[cfg(not(unix))]
         std::io::Seek::rewind(&mut &file)?;
     }
-    let reader = LineReader::new(Box::new(file), size)?;
-    Ok(Opened::Stream(reader.with_max_line(max_line)))
+    Lines::open(Box::new(file), size, max_line).map(Opened::Stream)
 }
 
 /// Small messages sent at once, so that the channel's bound counts batches, not files opened.

@@ -181,6 +181,9 @@ fn finish_call(raw: RawCall, raw_text: &RawText, table: &PriceTable, retarget: O
         session: raw.session,
         project: raw.project,
         branch: raw.branch,
+        team: raw.team,
+        tag: raw.tag,
+        reported_cost: raw.reported_cost,
         timestamp: raw.timestamp,
         tier: raw.tier,
         tokens,
@@ -328,6 +331,19 @@ impl Engine<'_> {
         if zoneless > 0 {
             diag.warn("timestamps without a time zone were read as UTC");
         }
+        let unknown: std::collections::BTreeSet<String> = self
+            .pool
+            .broadcast(|_| input::take_unknown_keys())
+            .into_iter()
+            .flatten()
+            .collect();
+        if !unknown.is_empty() {
+            let list: Vec<String> = unknown.into_iter().collect();
+            diag.warn(&format!(
+                "usage keys not known, their tokens not priced: {}",
+                list.join(", ")
+            ));
+        }
         if let Some(e) = &analysis.stats.spill_error {
             diag.warn(&format!(
                 "cannot write to a temporary file ({e}): responses are de-duplicated in memory instead"
@@ -349,6 +365,8 @@ impl Engine<'_> {
                 .map(|l| {
                     if l.too_long {
                         Err(LineError::too_long(self.max_line))
+                    } else if let Some(p) = &l.problem {
+                        Err(LineError::bad(p.clone()))
                     } else {
                         process(batch.bytes(l), self.table, self.retarget)
                     }

@@ -148,7 +148,7 @@ impl<'a> Grouping<'a> {
                     .unpriced
                     .entry(call.model.to_string())
                     .or_insert_with(|| (Sums::default(), other.clone()));
-                e.0.add(&call.tokens, call.source);
+                e.0.add_call(&call.tokens, call.source, call.reported_cost);
                 return;
             }
         };
@@ -171,13 +171,13 @@ impl<'a> Grouping<'a> {
                 .expect("inserted above")
                 .entry(key)
                 .or_default()
-                .add(&call.tokens, call.source);
+                .add_call(&call.tokens, call.source, call.reported_cost);
             side.models
                 .entry(model_idx)
                 .or_default()
                 .entry(key)
                 .or_default()
-                .add(&call.tokens, call.source);
+                .add_call(&call.tokens, call.source, call.reported_cost);
         }
         let group_key: Cow<str> = match self.by {
             GroupBy::Model => {
@@ -204,6 +204,8 @@ impl<'a> Grouping<'a> {
             )),
             GroupBy::Project => Cow::Borrowed(call.project.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Branch => Cow::Borrowed(call.branch.as_deref().unwrap_or(UNKNOWN)),
+            GroupBy::Team => Cow::Borrowed(call.team.as_deref().unwrap_or(UNKNOWN)),
+            GroupBy::Tag => Cow::Borrowed(call.tag.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Call if p.place.2 > 0 => Cow::Owned(format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1)),
             GroupBy::Call => Cow::Owned(format!("{}:{}", names.label, p.place.1)),
         };
@@ -232,7 +234,10 @@ impl<'a> Grouping<'a> {
                 source: call.source,
             });
         }
-        g.buckets.entry(key).or_default().add(&call.tokens, call.source);
+        g.buckets
+            .entry(key)
+            .or_default()
+            .add_call(&call.tokens, call.source, call.reported_cost);
     }
 
     /// The analysis, in input order, with `stats` and the count of distinct sessions.

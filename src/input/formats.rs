@@ -10,8 +10,8 @@ use std::fmt;
 
 use super::context::Step;
 use super::{
-    LineError, Parsed, anthropic, claude_code, claude_stream, codex, gemini, native, openai_batch, openai_chat,
-    openai_responses, otel,
+    LineError, Parsed, anthropic, bedrock, claude_code, claude_stream, codex, gemini, helicone, langfuse, litellm,
+    native, openai_batch, openai_chat, openai_responses, openrouter, otel,
 };
 
 /// Every format tokencost reads, by the name reports use (`summary.lines_by_format`).
@@ -31,6 +31,12 @@ pub enum FormatId {
     ClaudeStreamJson,
     ClaudeCode,
     Codex,
+    LitellmSpendLog,
+    LitellmPayload,
+    Langfuse,
+    Bedrock,
+    Helicone,
+    Openrouter,
     OpenaiChat,
     OpenaiResponses,
     Anthropic,
@@ -55,6 +61,12 @@ impl FormatId {
             FormatId::ClaudeStreamJson => "claude-stream-json",
             FormatId::ClaudeCode => "claude-code",
             FormatId::Codex => "codex",
+            FormatId::LitellmSpendLog => "litellm-spend-log",
+            FormatId::LitellmPayload => "litellm-payload",
+            FormatId::Langfuse => "langfuse-observation",
+            FormatId::Bedrock => "bedrock-invocation-log",
+            FormatId::Helicone => "helicone",
+            FormatId::Openrouter => "openrouter-generation",
             FormatId::OpenaiChat => "openai-chat",
             FormatId::OpenaiResponses => "openai-responses",
             FormatId::Anthropic => "anthropic",
@@ -184,6 +196,44 @@ pub const FORMATS: &[Format] = &[
         detect: codex::detect,
         parse: Parse::InOrder(codex::parse),
     },
+    // Gateways and observability exports: their rows carry the request's `model` and `messages` beside the usage,
+    // so they must be read before a bare request could match.
+    row(
+        FormatId::LitellmSpendLog,
+        keys(&["spend"]),
+        litellm::is_spend_log,
+        litellm::parse_spend_log,
+    ),
+    row(
+        FormatId::LitellmPayload,
+        keys(&["response_cost"]),
+        litellm::is_payload,
+        litellm::parse_payload,
+    ),
+    row(
+        FormatId::Langfuse,
+        keys(&["trace_id"]),
+        langfuse::detect,
+        langfuse::parse,
+    ),
+    row(
+        FormatId::Bedrock,
+        keys(&["schemaType"]),
+        bedrock::detect,
+        bedrock::parse,
+    ),
+    row(
+        FormatId::Helicone,
+        keys(&["request_created_at"]),
+        helicone::detect,
+        helicone::parse,
+    ),
+    row(
+        FormatId::Openrouter,
+        keys(&["native_tokens_prompt", "data"]),
+        openrouter::detect,
+        openrouter::parse,
+    ),
     row(
         FormatId::OpenaiChat,
         keys(&["object"]),

@@ -5,21 +5,28 @@
 //! bounded batches.
 
 mod anthropic;
+mod bedrock;
 mod chunk;
 mod claude_code;
 mod claude_stream;
 mod codex;
 mod context;
+mod csv_rows;
 mod depth;
 mod detect;
 mod fields;
 mod formats;
+mod gateway;
 mod gemini;
 mod gzip;
+mod helicone;
+mod langfuse;
+mod litellm;
 mod native;
 mod openai_batch;
 mod openai_chat;
 mod openai_responses;
+mod openrouter;
 mod otel;
 mod probe;
 mod read;
@@ -37,11 +44,13 @@ use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, FileExt, read_chunk};
 pub use context::{FileContext, Meta, Pending, Step};
+pub use csv_rows::{Lines, csv_head};
 pub use detect::{Content, Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
 pub use fields::take_zoneless;
 pub use formats::{FORMATS, Format, FormatId, Shape};
+pub use gateway::take_unknown_keys;
 pub use read::{Batch, DEFAULT_MAX_LINE, LineReader, named_file};
 pub use request_probe::{RawText, Request, read_message, read_tools};
 pub use stream::needs_stream;
@@ -94,6 +103,11 @@ pub struct RawCall {
     pub project: Option<Arc<str>>,
     /// The git branch checked out there, when the log says.
     pub branch: Option<Arc<str>>,
+    /// The team and the tags (one sorted key) a gateway logged the call under.
+    pub team: Option<Arc<str>>,
+    pub tag: Option<Arc<str>>,
+    /// The cost the log itself states for the call, in USD: kept beside the list price, never instead of it.
+    pub reported_cost: Option<rust_decimal::Decimal>,
     pub timestamp: Option<DateTime<Utc>>,
     /// The service tier billed: batch, priority, flex or standard.
     pub tier: Tier,
@@ -112,6 +126,9 @@ impl RawCall {
             session: None,
             project: None,
             branch: None,
+            team: None,
+            tag: None,
+            reported_cost: None,
             timestamp: None,
             tier: Tier::Standard,
             tokens,

@@ -7,7 +7,9 @@ use crate::call::GroupBy;
 use crate::fmt::{count_of, usd};
 use crate::report::{Report, Row};
 
-fn columns(by: &'static str, per_call: bool) -> Vec<Column> {
+/// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost: a
+/// report of logs that state none is as it always was.
+fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
     let mut c = vec![Column::both(by, by)];
     if per_call {
         c.extend([
@@ -27,6 +29,17 @@ fn columns(by: &'static str, per_call: bool) -> Vec<Column> {
         Column::machine("cache_write_1h_tokens"),
         Column::both("output_tokens", "output").right().droppable(2),
         Column::both("cost_usd", "cost").right(),
+    ]);
+    if reported {
+        c.extend([
+            Column::both("reported_cost_usd", "reported cost").right().droppable(1),
+            Column::both("reported_minus_list_usd", "reported - list")
+                .right()
+                .droppable(1),
+            Column::machine("reported_cost_calls"),
+        ]);
+    }
+    c.extend([
         Column::both("marginal_cost_usd", "marginal (est.)")
             .right()
             .pair()
@@ -46,7 +59,7 @@ fn columns(by: &'static str, per_call: bool) -> Vec<Column> {
     c
 }
 
-fn cells(r: &Row, per_call: bool) -> Vec<Cell<'_>> {
+fn cells(r: &Row, per_call: bool, reported: bool) -> Vec<Cell<'_>> {
     let usd = |lo: Option<_>, hi: Option<_>| Cell::range(Cell::opt(lo, Cell::Usd), Cell::opt(hi, Cell::Usd));
     let float = |v: Option<f64>, shown| Cell::opt(v, |v| Cell::Float(v, shown, Digits::Shortest));
     let mut c = vec![Cell::text(r.key.as_str())];
@@ -64,6 +77,15 @@ fn cells(r: &Row, per_call: bool) -> Vec<Cell<'_>> {
         Cell::Int(r.cache_write_1h_tokens),
         Cell::Int(r.output_tokens),
         Cell::Usd(r.cost_usd),
+    ]);
+    if reported {
+        c.extend([
+            Cell::opt(r.reported_cost_usd, Cell::Usd),
+            Cell::opt(r.reported_minus_list_usd, Cell::Usd),
+            Cell::Int(r.reported_cost_calls),
+        ]);
+    }
+    c.extend([
         usd(r.marginal_cost_usd_low, r.marginal_cost_usd_high),
         Cell::range(
             float(r.markup_low, Shown::Times(1)),
@@ -86,9 +108,10 @@ fn cells(r: &Row, per_call: bool) -> Vec<Cell<'_>> {
 /// The report as a view; its JSON is the `Report` itself.
 pub fn report_view(r: &Report) -> View<'_> {
     let per_call = r.by == GroupBy::Call;
-    let mut v = View::new(columns(r.by.name(), per_call), r);
-    v.rows = r.groups.iter().map(|g| cells(g, per_call)).collect();
-    v.total = Some(cells(&r.totals, per_call));
+    let reported = r.totals.reported_cost_usd.is_some();
+    let mut v = View::new(columns(r.by.name(), per_call, reported), r);
+    v.rows = r.groups.iter().map(|g| cells(g, per_call, reported)).collect();
+    v.total = Some(cells(&r.totals, per_call, reported));
     v.head = headline(r);
     v.tail = terminal_notes(r);
     v.tail.extend(document_notes(r));
