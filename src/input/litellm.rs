@@ -11,8 +11,8 @@
 //!
 //! LiteLLM counts cache reads and writes inside `prompt_tokens`, as OpenAI does; reasoning is inside
 //! `completion_tokens` and billed as output. A row also carries the request's `messages`: they are never read.
-//! A failed request with no tokens is no call; a response LiteLLM served from its own cache (`cache_hit`) was
-//! not billed by any provider.
+//! A failed request with no tokens is no call, and so is a response LiteLLM served from its own cache
+//! (`cache_hit`): no provider billed it.
 
 use serde_json::Value;
 
@@ -59,15 +59,11 @@ fn call(v: &Value, id: &str, cost_key: &str, team: Option<&str>) -> Parsed {
     let model = text(v, "model")?
         .filter(|m| !m.trim().is_empty())
         .ok_or_else(|| LineError::bad("no `model`"))?;
-    let billed = !gateway::yes(v, "cache_hit");
-    let mut call = RawCall::new(
-        super::shared(&model),
-        if billed {
-            RawTokens::Reported(tokens)
-        } else {
-            RawTokens::NotBilled
-        },
-    );
+    if gateway::yes(v, "cache_hit") {
+        // Served from LiteLLM's own cache: no provider was called, nothing billed.
+        return Ok(Vec::new());
+    }
+    let mut call = RawCall::new(super::shared(&model), RawTokens::Reported(tokens));
     call.provider = text(v, "custom_llm_provider")?
         .as_deref()
         .and_then(crate::pricing::litellm_provider);
