@@ -70,7 +70,11 @@ impl Lines {
                 Ok(0) => break,
                 Ok(n) => head.extend_from_slice(&chunk[..n]),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+                Err(e) => {
+                    // The lines read before the failure are still read, and the failure said after them.
+                    reader = Box::new(FailOnce(Some(e)));
+                    break;
+                }
             }
         }
         if csv_head(&head) {
@@ -94,6 +98,15 @@ impl Lines {
             Lines::Json(r) => r.lines_read(),
             Lines::Csv(r) => r.last_line,
         }
+    }
+}
+
+/// A reader whose next read fails as the input did, then ends.
+struct FailOnce(Option<io::Error>);
+
+impl Read for FailOnce {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
     }
 }
 
