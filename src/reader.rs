@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, FileExt, Lines, csv_head, named_file, needs_stream};
+use crate::input::{Batch, FileExt, Lines, array_head, csv_head, named_file, needs_stream};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -59,10 +59,10 @@ fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
         && len >= WHOLE_FILE_BYTES
     {
         // A positioned read: on unix the stream, if it comes to that, still starts at the first byte.
-        // Its first line too: a CSV export is read in order, record by record.
+        // Its first line too: a CSV export or a JSON array document is read in order, record by record.
         let mut head = vec![0u8; 64 << 10];
         let got = file.read_at(&mut head, 0).unwrap_or(0);
-        if got >= 4 && !needs_stream(&head[..got]) && !csv_head(&head[..got]) {
+        if got >= 4 && !needs_stream(&head[..got]) && !csv_head(&head[..got]) && !array_head(&head[..got]) {
             return Ok(Opened::Whole(file, len));
         }
         // Elsewhere the read may have moved the file's cursor.

@@ -312,6 +312,96 @@ fn helicone_exports() {
     assert_eq!(keys(&by_tag), ["feature=summarise"]);
 }
 
+// helicone_export.csv (the export tool's CSV: response_id, request_properties, response_status)
+// 1. gpt-4o-mini: prompt 3000, completion 500: 450 + 300 = 750 -> $0.00075; cost $0.00075. Tag feature=rewrite.
+// 2. status 429, no tokens: no call.
+// helicone_export.json (its JSON: one array, each record pretty-printed over many lines)
+// line 2. gpt-4o-2024-08-06: prompt 1500 holding 1024 cache reads, completion 250:
+//    476 x 2.50 + 1024 x 1.25 + 250 x 10 = 1190 + 1280 + 2500 = 4970 -> $0.00497; cost $0.00494: $0.00003 below.
+// line 28. gpt-4o-mini: 1000 x 0.15 + 100 x 0.60 = 150 + 60 = 210 -> $0.00021; cost $0.00021.
+#[test]
+fn helicone_csv_and_json_exports() {
+    let r = report(&[&format!("{G}/helicone_export.csv"), "--by", "tag"]);
+    assert_eq!(keys(&r), ["feature=rewrite"]);
+    assert_eq!(r["totals"]["calls"], 1);
+    assert_eq!(dec(&r["totals"]["cost_usd"]), "0.00075");
+    let r = report(&[&format!("{G}/helicone_export.json"), "--by", "call"]);
+    let lines: Vec<u64> = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 28]);
+    assert_eq!(dec(&r["totals"]["cost_usd"]), "0.00518");
+    assert_eq!(dec(&r["totals"]["reported_cost_usd"]), "0.00515");
+    assert_eq!(dec(&r["totals"]["reported_minus_list_usd"]), "-0.00003");
+    assert_eq!(dec(&r["groups"][0]["reported_minus_list_usd"]), "-0.00003");
+}
+
+/// The same records exported twice, as JSON lines and as CSV: each is counted once.
+#[test]
+fn a_record_in_two_exports_is_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("again.csv");
+    std::fs::write(
+        &csv,
+        "request_id,spend,prompt_tokens,completion_tokens,startTime,model,custom_llm_provider,team_id\n\
+         chatcmpl-gw-0001,0.0243,5000,1200,2026-11-25T10:00:00.000Z,gpt-4o-2024-08-06,openai,team-ml\n",
+    )
+    .unwrap();
+    let r = report(&[&format!("{G}/litellm_spend_logs.jsonl"), csv.to_str().unwrap()]);
+    assert_eq!(r["totals"]["calls"], 3);
+    assert_eq!(dec(&r["totals"]["cost_usd"]), "0.05274");
+    assert_eq!(dec(&r["totals"]["reported_cost_usd"]), "0.04774");
+    assert_eq!(r["summary"]["duplicate_lines"], 1);
+}
+
+/// An OpenAI-compatible response whose usage states its cost (OpenRouter's in-response accounting).
+/// gpt-4o-mini: prompt 2000 of which 1000 cached, completion 100: 1000 x 0.15 + 1000 x 0.075 + 100 x 0.60
+/// = 150 + 75 + 60 = 285 -> $0.000285; usage.cost $0.0003.
+#[test]
+fn usage_cost_in_a_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("responses.jsonl");
+    std::fs::write(
+        &path,
+        r#"{"id":"gen-x1","object":"chat.completion","created":1795651200,"model":"openai/gpt-4o-mini","choices":[],"usage":{"prompt_tokens":2000,"completion_tokens":100,"prompt_tokens_details":{"cached_tokens":1000},"cost":0.0003}}"#,
+    )
+    .unwrap();
+    let r = report(&[path.to_str().unwrap()]);
+    assert_eq!(dec(&r["totals"]["cost_usd"]), "0.000285");
+    assert_eq!(dec(&r["totals"]["reported_cost_usd"]), "0.0003");
+    assert_eq!(dec(&r["totals"]["reported_minus_list_usd"]), "0.000015");
+}
+
+/// A stated cost that is no cost in USD is said once and left out; the call's usage still counts.
+#[test]
+fn a_stated_cost_that_is_none_costs_the_call_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spend.jsonl");
+    let line = r#"{"request_id":"r-bad-%","spend":"%COST%","prompt_tokens":5000,"completion_tokens":1200,"model":"gpt-4o-2024-08-06","custom_llm_provider":"openai","startTime":"2026-11-25T10:00:00Z"}"#;
+    let text: Vec<String> = ["n/a", "-1"]
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            line.replace('%', "")
+                .replace("COST", c)
+                .replace("r-bad-", &format!("r-bad-{i}"))
+        })
+        .collect();
+    std::fs::write(&path, text.join("\n")).unwrap();
+    let (r, stderr) = run(&[path.to_str().unwrap()]);
+    assert_eq!(r["totals"]["calls"], 2);
+    assert_eq!(dec(&r["totals"]["cost_usd"]), "0.049");
+    assert!(r["totals"].get("reported_cost_usd").is_none());
+    assert_eq!(
+        stderr.matches("LiteLLM: `spend` must be a cost in USD").count(),
+        1,
+        "{stderr}"
+    );
+}
+
 // openrouter_generations.jsonl
 // 1. {"data": ...}, openai/gpt-4o-mini: native prompt 1000, completion 300: 150 + 180 = 330 -> $0.00033;
 //    total_cost $0.00033.
@@ -345,17 +435,18 @@ fn usage_of_an_unknown_shape_is_not_priced_by_guess() {
     );
 }
 
-// The whole folder: every file above, once each (the CSV files found by their headers), 14 priced calls:
-// $0.05274 + $0.0036 + $0.0028 + $0.01435 + $0.0012 + $0.02887 + $0.00285 + $0.00033 = $0.10674.
-// Reported: $0.04774 + $0.0036 + $0.0042 + $0.01 + $0.0012 + $0.00285 + $0.00033 = $0.06992 over 10 calls.
+// The whole folder: every file above, once each (the CSV files found by their headers), 17 priced calls:
+// $0.05274 + $0.0036 + $0.0028 + $0.01435 + $0.0012 + $0.02887 + $0.00285 + $0.00075 + $0.00518 + $0.00033
+// = $0.11267. Reported: $0.04774 + $0.0036 + $0.0042 + $0.01 + $0.0012 + $0.00285 + $0.00075 + $0.00515
+// + $0.00033 = $0.07582 over 13 calls.
 #[test]
 fn a_folder_of_exports_and_its_order() {
     let r = report(&[G]);
-    assert_eq!(r["summary"]["files"], 9);
-    assert_eq!(r["totals"]["calls"], 14);
-    assert_eq!(dec(&r["totals"]["cost_usd"]), "0.10674");
-    assert_eq!(dec(&r["totals"]["reported_cost_usd"]), "0.06992");
-    assert_eq!(r["totals"]["reported_cost_calls"], 10);
+    assert_eq!(r["summary"]["files"], 11);
+    assert_eq!(r["totals"]["calls"], 17);
+    assert_eq!(dec(&r["totals"]["cost_usd"]), "0.11267");
+    assert_eq!(dec(&r["totals"]["reported_cost_usd"]), "0.07582");
+    assert_eq!(r["totals"]["reported_cost_calls"], 13);
     // The same bytes whatever the thread count and the order the files are named in.
     let mut files: Vec<String> = std::fs::read_dir(G)
         .unwrap()

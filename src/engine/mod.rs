@@ -331,18 +331,15 @@ impl Engine<'_> {
         if zoneless > 0 {
             diag.warn("timestamps without a time zone were read as UTC");
         }
-        let unknown: std::collections::BTreeSet<String> = self
+        // What the gateway readers noted (a usage key not known, a stated cost that is none), once each.
+        let notes: std::collections::BTreeSet<String> = self
             .pool
-            .broadcast(|_| input::take_unknown_keys())
+            .broadcast(|_| input::take_notes())
             .into_iter()
             .flatten()
             .collect();
-        if !unknown.is_empty() {
-            let list: Vec<String> = unknown.into_iter().collect();
-            diag.warn(&format!(
-                "usage keys not known, their tokens not priced: {}",
-                list.join(", ")
-            ));
+        for note in notes {
+            diag.warn(&note);
         }
         if let Some(e) = &analysis.stats.spill_error {
             diag.warn(&format!(

@@ -13,6 +13,7 @@ use std::io::{self, Cursor, Read};
 use serde_json::{Map, Value};
 
 use super::formats::{self, FormatId};
+use super::json_array::{ArrayRecords, array_head};
 use super::read::{Batch, Line, LineReader};
 use super::stream;
 
@@ -54,10 +55,12 @@ pub fn csv_head(head: &[u8]) -> bool {
     known_header(&head[..end]).is_some()
 }
 
-/// An input's lines: JSON lines as written, or a CSV export's rows as JSON lines.
+/// An input's lines: JSON lines as written, or the records of a CSV export or of a JSON array document as JSON
+/// lines.
 pub enum Lines {
     Json(LineReader),
     Csv(CsvRows),
+    Array(ArrayRecords),
 }
 
 impl Lines {
@@ -81,6 +84,9 @@ impl Lines {
             let text: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
             return Ok(Lines::Csv(CsvRows::new(text)));
         }
+        if array_head(&head) {
+            return ArrayRecords::read(head, reader, max_line).map(Lines::Array);
+        }
         Ok(Lines::Json(LineReader::from_text(reader, head).with_max_line(max_line)))
     }
 
@@ -89,6 +95,7 @@ impl Lines {
         match self {
             Lines::Json(r) => r.fill(batch, file, max_bytes),
             Lines::Csv(r) => r.fill(batch, file, max_bytes),
+            Lines::Array(r) => r.fill(batch, file, max_bytes),
         }
     }
 
@@ -97,6 +104,7 @@ impl Lines {
         match self {
             Lines::Json(r) => r.lines_read(),
             Lines::Csv(r) => r.last_line,
+            Lines::Array(r) => r.lines_read(),
         }
     }
 }

@@ -241,23 +241,38 @@ pub fn usage_key(v: &Value) -> Option<&'static str> {
 }
 
 thread_local! {
-    /// Usage keys a reader met and does not know, on this thread, since `take_unknown_keys` last asked.
-    static UNKNOWN: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    /// What readers on this thread noted about the input since `take_notes` last asked: said once each when the
+    /// run ends (a log that writes an unknown key writes it on every line).
+    static NOTES: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
 }
 
-/// Notes a usage key no reader knows (`format: key`), to be said once when the run ends.
-pub fn unknown_key(format: &str, key: &str) {
-    UNKNOWN.with_borrow_mut(|u| {
+/// Notes something to say once when the run ends.
+fn note(s: String) {
+    NOTES.with_borrow_mut(|n| {
         // A hostile log could name a million keys: a few say enough.
-        if u.len() < 32 {
-            u.insert(format!("{format} `{key}`"));
+        if n.len() < 32 {
+            n.insert(s);
         }
     });
 }
 
-/// The unknown usage keys this thread met since it was last asked.
-pub fn take_unknown_keys() -> BTreeSet<String> {
-    UNKNOWN.with_borrow_mut(std::mem::take)
+/// Notes a usage key no reader knows: its tokens are not priced.
+pub fn unknown_key(source: &str, key: &str) {
+    note(format!("{source} key `{key}` is not known: its tokens are not priced"));
+}
+
+/// The cost a source states at `path`, if it states one it can be read as. A value that is not a cost in USD is
+/// noted and left out: the stated cost is shown beside the bill, never part of it, so it must not cost the call.
+pub fn stated_cost(v: &Value, path: &str, source: &str) -> Option<Decimal> {
+    cost(v, path).unwrap_or_else(|e| {
+        note(format!("{source}: {}, on some lines: not shown", e.message));
+        None
+    })
+}
+
+/// What readers on this thread noted since it was last asked.
+pub fn take_notes() -> BTreeSet<String> {
+    NOTES.with_borrow_mut(std::mem::take)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use super::gateway::{self, cost, count, name, object, text, time};
+use super::gateway::{self, count, name, object, text, time};
 use super::{LineError, Parsed, RawCall, RawTokens};
 use crate::call::{Dedup, Tokens};
 
@@ -86,10 +86,10 @@ pub fn parse(v: &Value) -> Parsed {
     let mut call = RawCall::new(super::shared(&model), RawTokens::Reported(tokens));
     call.timestamp = time(v, "start_time", true)?;
     call.session = name(v, "session_id")?;
-    call.reported_cost = match cost(v, "total_cost")? {
+    call.reported_cost = match gateway::stated_cost(v, "total_cost", "Langfuse") {
         Some(c) => Some(c),
         None => match object(v, "cost_details")? {
-            Some(d) => cost(&d, "total")?,
+            Some(d) => gateway::stated_cost(&d, "total", "Langfuse"),
             None => None,
         },
     };

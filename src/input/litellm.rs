@@ -16,7 +16,7 @@
 
 use serde_json::Value;
 
-use super::gateway::{self, cost, count, failed, name, object, tag_key, text, time};
+use super::gateway::{self, count, failed, name, object, tag_key, text, time};
 use super::{LineError, Parsed, RawCall, RawTokens};
 use crate::call::{Dedup, Tokens};
 
@@ -68,7 +68,7 @@ fn call(v: &Value, id: &str, cost_key: &str, team: Option<&str>) -> Parsed {
         .as_deref()
         .and_then(crate::pricing::litellm_provider);
     call.timestamp = time(v, "startTime", false)?;
-    call.reported_cost = cost(v, cost_key)?;
+    call.reported_cost = gateway::stated_cost(v, cost_key, "LiteLLM");
     call.team = match team {
         Some(key) => name(v, key)?,
         None => meta

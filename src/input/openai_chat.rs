@@ -154,7 +154,7 @@ pub fn response_call(v: &Value) -> Result<RawCall, LineError> {
     call.tier = service_tier(v);
     call.dedup = dedup(v, &t);
     // OpenRouter's in-response accounting states what it charged.
-    call.reported_cost = super::gateway::cost(u, "cost")?;
+    call.reported_cost = super::gateway::stated_cost(u, "cost", "usage");
     Ok(call)
 }
 

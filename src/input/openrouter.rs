@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::gateway::{self, cost, count, text, time};
+use super::gateway::{self, count, text, time};
 use super::{LineError, Parsed, RawCall, RawTokens};
 use crate::call::Dedup;
 
@@ -37,7 +37,7 @@ pub fn parse(v: &Value) -> Parsed {
         .ok_or_else(|| LineError::bad("no `model`"))?;
     let mut call = RawCall::new(super::shared(&model), RawTokens::Reported(tokens));
     call.timestamp = time(v, "created_at", false)?;
-    call.reported_cost = cost(v, "total_cost")?;
+    call.reported_cost = gateway::stated_cost(v, "total_cost", "OpenRouter");
     if let Some(id) = text(v, "id")? {
         call.dedup = Some(Dedup::response(&id, &tokens, false).within("openrouter"));
     }
