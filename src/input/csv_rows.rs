@@ -9,6 +9,8 @@
 //! from the header's is reported with its line and skipped.
 
 use std::io::{self, Cursor, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Map, Value};
 
@@ -82,7 +84,7 @@ impl Lines {
         }
         if csv_head(&head) {
             let text: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
-            return Ok(Lines::Csv(CsvRows::new(text)));
+            return Ok(Lines::Csv(CsvRows::new(text, max_line)));
         }
         if array_head(&head) {
             return ArrayRecords::read(head, reader, max_line).map(Lines::Array);
@@ -118,22 +120,60 @@ impl Read for FailOnce {
     }
 }
 
+/// Bytes read from a CSV export, and where the record being read began: a record longer than the longest line
+/// read (a quote never closed) fails the read, rather than hold the rest of the file.
+#[derive(Default)]
+struct Progress {
+    read: AtomicU64,
+    record_start: AtomicU64,
+}
+
+struct Bounded {
+    inner: Box<dyn Read + Send>,
+    progress: Arc<Progress>,
+    max: u64,
+}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let p = &self.progress;
+        let read = p.read.load(Ordering::Relaxed);
+        if read.saturating_sub(p.record_start.load(Ordering::Relaxed)) > self.max {
+            return Err(io::Error::other(format!(
+                "a CSV record longer than {} bytes (--max-line-bytes): the rest is not read",
+                self.max
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        p.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// A CSV export read record by record.
 pub struct CsvRows {
-    rdr: csv::Reader<Box<dyn Read + Send>>,
+    rdr: csv::Reader<Bounded>,
+    progress: Arc<Progress>,
     header: Option<Vec<String>>,
     record: csv::ByteRecord,
     last_line: u64,
 }
 
 impl CsvRows {
-    fn new(text: Box<dyn Read + Send>) -> Self {
+    fn new(text: Box<dyn Read + Send>, max_line: usize) -> Self {
+        let progress = Arc::new(Progress::default());
+        let bounded = Bounded {
+            inner: text,
+            progress: progress.clone(),
+            max: max_line as u64,
+        };
         let rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(text);
+            .from_reader(bounded);
         CsvRows {
             rdr,
+            progress,
             header: None,
             record: csv::ByteRecord::new(),
             last_line: 0,
@@ -217,7 +257,7 @@ mod tests {
     #[test]
     fn rows_become_json_lines_numbered_by_their_first_line() {
         let text = "request_id,spend,model,messages\nr1,0.5,gpt-4o,\"two\nlines\"\nr2,0.25,gpt-4o,x\nr3,1\n";
-        let mut rows = CsvRows::new(Box::new(Cursor::new(text.as_bytes().to_vec())));
+        let mut rows = CsvRows::new(Box::new(Cursor::new(text.as_bytes().to_vec())), 1 << 20);
         let mut batch = Batch::default();
         assert!(rows.fill(&mut batch, 0, 1 << 20).unwrap());
         let got: Vec<(u64, String, bool)> = batch
@@ -238,5 +278,13 @@ mod tests {
         );
         assert_eq!((got[1].0, got[1].2), (4, false));
         assert_eq!((got[2].0, got[2].2), (5, true));
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_not_held_whole() {
+        let text = format!("request_id,spend\nr1,\"{}", "x".repeat(100_000));
+        let mut rows = CsvRows::new(Box::new(Cursor::new(text.into_bytes())), 1000);
+        let e = rows.fill(&mut Batch::default(), 0, 1 << 20).unwrap_err();
+        assert!(e.to_string().starts_with("a CSV record longer than 1000 bytes"), "{e}");
     }
 }
