@@ -187,6 +187,8 @@ impl CsvRows {
             if batch.buf.len() >= max_bytes && batch.lines.len() > first {
                 return Ok(false);
             }
+            let at = self.progress.read.load(Ordering::Relaxed);
+            self.progress.record_start.store(at, Ordering::Relaxed);
             let more = self
                 .rdr
                 .read_byte_record(&mut self.record)
@@ -282,9 +284,25 @@ mod tests {
 
     #[test]
     fn a_quote_never_closed_is_not_held_whole() {
-        let text = format!("request_id,spend\nr1,\"{}", "x".repeat(100_000));
+        // Many short rows first: only the record being read is bounded, not the file.
+        let text = format!(
+            "request_id,spend\n{}r1,\"{}",
+            "r0,1\n".repeat(50_000),
+            "x".repeat(100_000)
+        );
         let mut rows = CsvRows::new(Box::new(Cursor::new(text.into_bytes())), 1000);
-        let e = rows.fill(&mut Batch::default(), 0, 1 << 20).unwrap_err();
+        let mut read = 0;
+        let e = loop {
+            let mut batch = Batch::default();
+            let result = rows.fill(&mut batch, 0, 1 << 16);
+            // Rows read before the failure are kept.
+            read += batch.lines.len();
+            match result {
+                Ok(done) => assert!(!done, "read to the end"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(read, 50_000);
         assert!(e.to_string().starts_with("a CSV record longer than 1000 bytes"), "{e}");
     }
 }
