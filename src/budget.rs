@@ -16,9 +16,22 @@ use crate::pricing::{PriceTable, bucket_cost};
 pub struct Budgets {
     pub total: Option<Decimal>,
     pub session: Option<Decimal>,
-    /// (the name as given, the model it resolved to, the limit)
-    pub models: Vec<(String, usize, Decimal)>,
+    pub models: Vec<ModelBudget>,
     pub monthly: Option<Decimal>,
+    /// Sessions budgets also count calls without a session of their own, each file as one session.
+    pub file_sessions: bool,
+}
+
+/// A limit on what some models cost together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelBudget {
+    /// The key as typed: a model's name, covering its dated snapshots, or a glob.
+    pub name: String,
+    /// The model the name resolved to; None for a glob.
+    pub named: Option<usize>,
+    /// The models it covers, by index in the price table, ascending.
+    pub covers: Vec<usize>,
+    pub limit: Decimal,
 }
 
 impl Budgets {
@@ -73,6 +86,20 @@ pub struct BudgetResult {
     pub offenders: Vec<Offender>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// False for a model budget that no call in the logs falls under: it checked nothing.
+    #[serde(skip_serializing_if = "is_true")]
+    pub matched: bool,
+    /// Calls this budget could not check: for a session budget, priced calls the log gives no session.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unchecked_calls: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 impl BudgetResult {
@@ -149,6 +176,8 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> R
         projected: kind == BudgetKind::Monthly,
         offenders,
         note: None,
+        matched: true,
+        unchecked_calls: 0,
     };
     if let Some(limit) = b.total {
         out.push(result(
@@ -172,20 +201,39 @@ pub fn check(b: &Budgets, a: &Analysis, table: &PriceTable, total: Decimal) -> R
         if over.len() > TOP {
             r.note = Some(format!("{} sessions over the budget", over.len()));
         }
+        r.unchecked_calls = side.sessionless;
+        r.matched = !sessions.is_empty();
         out.push(r);
     }
-    for (name, idx, limit) in &b.models {
-        let cost = match side.models.get(idx) {
-            Some(bk) => cost_of(table, bk)?,
-            None => Decimal::ZERO,
+    for mb in &b.models {
+        let mut cost = Decimal::ZERO;
+        let mut spent = Vec::new();
+        for idx in &mb.covers {
+            if let Some(bk) = side.models.get(idx) {
+                let c = cost_of(table, bk)?;
+                cost = TooLarge::add(cost, c, "the cost checked against a budget")?;
+                spent.push(Offender {
+                    name: table.model(*idx).full_id(),
+                    cost_usd: Usd(c),
+                });
+            }
+        }
+        // A name resolves to its model first of what it covers (`covers` holds the rest: its dated snapshots).
+        let subject = match (mb.name.contains('*'), mb.named) {
+            (false, Some(m)) if mb.covers.len() > 1 => {
+                format!("{} ({} and its dated snapshots)", mb.name, table.model(m).full_id())
+            }
+            (false, Some(m)) => format!("{} ({})", mb.name, table.model(m).full_id()),
+            _ => mb.name.clone(),
         };
-        out.push(result(
-            BudgetKind::Model,
-            format!("{name} ({})", table.model(*idx).full_id()),
-            *limit,
-            Some(cost),
-            Vec::new(),
-        ));
+        let mut r = result(BudgetKind::Model, subject, mb.limit, Some(cost), Vec::new());
+        if spent.is_empty() {
+            r.matched = false;
+            r.note = Some("no call in the logs is for a model this budget covers".into());
+        } else if spent.len() > 1 || mb.name.contains('*') {
+            r.offenders = top(spent, TOP);
+        }
+        out.push(r);
     }
     if let Some(limit) = b.monthly {
         let span = match (a.stats.first_call, a.stats.last_call) {

@@ -22,6 +22,10 @@ pub struct Cli {
     /// less important columns to fit, and says which).
     #[arg(long, global = true)]
     pub wide: bool,
+    /// End CSV output with a row of totals keyed TOTAL (by default CSV holds only the rows, so that a spreadsheet's
+    /// sum of a column is the total).
+    #[arg(long, global = true)]
+    pub total_row: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,6 +156,15 @@ pub struct MarginalCalibrateArgs {
     pub out: OutputArgs,
 }
 
+/// Where sessions for session budgets come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SessionFrom {
+    /// The session id the log gives a call.
+    Log,
+    /// The log's session id, else the file the call was read from.
+    File,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
     Table,
@@ -279,7 +292,12 @@ pub struct AnalyzeArgs {
     /// Fail (exit 1) if any session costs more than this, in USD.
     #[arg(long, value_name = "USD", value_parser = amount)]
     pub session_budget: Option<String>,
-    /// Fail (exit 1) if a model costs more than this, in USD (repeatable).
+    /// What a session is for --session-budget: `log`, the session the log names (calls without one are outside
+    /// session budgets, with a warning), or `file`, each file's calls without a session as one session.
+    #[arg(long, value_name = "FROM", default_value = "log")]
+    pub session_from: SessionFrom,
+    /// Fail (exit 1) if a model costs more than this, in USD (repeatable). MODEL covers its dated snapshots
+    /// (`gpt-4o` covers `gpt-4o-2024-08-06`); a glob (`claude-*`) covers every model it matches.
     #[arg(long, value_name = "MODEL=USD")]
     pub model_budget: Vec<String>,
     /// Fail (exit 1) if the logs, scaled to 30 days from the time they span, cost more than this (a projection).

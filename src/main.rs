@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Err(e) => return clap_exit(&e),
     };
     tokencost::output::keep_every_column(cli.wide);
+    tokencost::output::write_total_row(cli.total_row);
     match Config::new(cli.command).and_then(cmd::run) {
         Ok(exit) => exit.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),

@@ -79,8 +79,9 @@ fn each_budget_kind_overrun_exits_1_and_names_itself() {
         assert!(err.contains(message), "{flags:?}: {err}");
         assert!(out.contains("total"), "stdout still carries the report");
     }
-    // The session budget names the sessions over it, dearest first: only s1 ($0.034135) is over $0.03.
-    let (_, _, err) = analyze(None, &[HAND, "--session-budget", "0.003"]);
+    // The session budget names the sessions over it, dearest first: only s1 ($0.034135) is over $0.03. The
+    // file's calls without a session count as one session only when asked.
+    let (_, _, err) = analyze(None, &[HAND, "--session-budget", "0.003", "--session-from", "file"]);
     let after = err.split("session budget").nth(1).unwrap();
     let s1 = after.find("  s1: $0.0341").unwrap();
     let file = after.find("  hand.jsonl: $0.0040").unwrap();
@@ -298,5 +299,215 @@ fn budgets_are_exact_decimals_from_the_text_typed() {
     assert!(
         err.contains("--model-budget `gpt-4o=lots`: `lots` is not a number"),
         "{err}"
+    );
+}
+
+/// The JSON report's budgets, from an analyze run of `args`.
+fn budgets_json(args: &[&str]) -> (i32, serde_json::Value, String) {
+    let (code, out, err) = analyze(None, &[args, &["--format", "json"][..]].concat());
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    (code, v["budgets"].clone(), err)
+}
+
+/// `gpt-4o` names the model and its dated snapshots: the gpt-4o call ($0.000385) and the gpt-4o-2024-08-06 one
+/// ($0.004) count, $0.004385 in all; gpt-4o-mini ($0.0000048) is another model and does not.
+#[test]
+fn a_model_budget_covers_dated_snapshots_not_other_models() {
+    let (code, b, err) = budgets_json(&[HAND, "--model-budget", "gpt-4o=0.004"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(b[0]["actual_usd"], serde_json::json!(0.004385), "{b}");
+    assert_eq!(b[0]["subject"], "gpt-4o (openai/gpt-4o and its dated snapshots)");
+    let names: Vec<&str> = b[0]["offenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["openai/gpt-4o-2024-08-06", "openai/gpt-4o"]);
+    assert!(
+        err.contains("budget $0.0040 for gpt-4o (openai/gpt-4o and its dated snapshots) exceeded: it cost $0.0044"),
+        "{err}"
+    );
+    // A name that is itself a snapshot covers that snapshot alone.
+    let (code, b, _) = budgets_json(&[HAND, "--model-budget", "gpt-4o-2024-08-06=0.004"]);
+    assert_eq!((code, b[0]["actual_usd"].clone()), (0, serde_json::json!(0.004)));
+}
+
+/// A glob covers every model it matches: `claude-*` is the claude-sonnet-4-5 call, $0.03375; `gpt-4o*` is
+/// gpt-4o-2024-08-06, gpt-4o and gpt-4o-mini, $0.0043898.
+#[test]
+fn a_glob_budget_covers_every_model_it_matches() {
+    let (code, b, err) = budgets_json(&[HAND, "--model-budget", "claude-*=0.03", "--model-budget", "gpt-4o*=1"]);
+    assert_eq!(code, 1, "{err}");
+    let by_subject = |s: &str| {
+        b.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["subject"] == s)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_subject("claude-*")["actual_usd"], serde_json::json!(0.03375));
+    assert_eq!(by_subject("claude-*")["over"], true);
+    assert_eq!(by_subject("gpt-4o*")["actual_usd"], serde_json::json!(0.0043898));
+    assert_eq!(by_subject("gpt-4o*")["over"], false);
+}
+
+/// A budget no call falls under checked nothing: a warning, and a failure under `--strict` (exit 3).
+#[test]
+fn a_budget_that_matches_no_call_warns_and_fails_under_strict() {
+    let (code, b, err) = budgets_json(&[HAND, "--model-budget", "gemini-*=1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(b[0]["matched"], false);
+    assert!(err.contains("the budget for gemini-* checked nothing"), "{err}");
+    // The sample has no unpriced call and no bad line: only the budget can fail it.
+    let (code, _, err) = analyze(
+        None,
+        &["fixtures/sample.jsonl", "--model-budget", "o3-mini=1", "--strict"],
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("1 budget checked nothing"), "{err}");
+}
+
+/// A key given twice is a mistake: on the command line and in `tokencost.yaml` alike (any case).
+#[test]
+fn a_repeated_budget_key_is_an_error() {
+    let (code, _, err) = analyze(
+        None,
+        &[HAND, "--model-budget", "gpt-4o=1", "--model-budget", "GPT-4o=2"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--model-budget `GPT-4o` is given twice"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tokencost.yaml"),
+        "model_budgets:\n  gpt-4o: 1\n  gpt-4o: 2\n",
+    )
+    .unwrap();
+    let (code, _, err) = analyze(Some(dir.path()), &[&hand()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("tokencost.yaml") && err.contains("`gpt-4o` is given twice"),
+        "{err}"
+    );
+    // The flag overrides the file's key: no repetition.
+    std::fs::write(dir.path().join("tokencost.yaml"), "model_budgets:\n  gpt-4o: 1\n").unwrap();
+    let (code, _, err) = analyze(Some(dir.path()), &[&hand(), "--model-budget", "gpt-4o=0.001"]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// Calls without a session are outside session budgets (two priced calls of hand.jsonl, $0.0040048), with a
+/// warning; `--session-from file` counts them as the session `hand.jsonl`.
+#[test]
+fn calls_without_a_session_are_outside_session_budgets_unless_asked() {
+    let (code, b, err) = budgets_json(&[HAND, "--session-budget", "0.035"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(b[0]["unchecked_calls"], 2);
+    assert!(
+        err.contains("2 calls without a session of their own are outside the session budget"),
+        "{err}"
+    );
+    // s2 costs $0.00057 and the file's calls $0.0040048: a $0.001 budget catches the file only when asked. s1
+    // ($0.034135) is over either way.
+    let (_, b, _) = budgets_json(&[HAND, "--session-budget", "0.001"]);
+    let names: Vec<&str> = b[0]["offenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["s1"]);
+    let (_, b, _) = budgets_json(&[HAND, "--session-budget", "0.001", "--session-from", "file"]);
+    let names: Vec<&str> = b[0]["offenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["s1", "hand.jsonl"]);
+    assert!(b[0].get("unchecked_calls").is_none(), "{b}");
+}
+
+/// A log of plain API responses has no sessions: a session budget on it checked nothing, says so, and passes
+/// (fails under --strict) rather than judging the whole file as one session.
+#[test]
+fn a_session_budget_on_logs_without_sessions_checked_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("responses.jsonl");
+    let line = r#"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-2024-08-06","usage":{"prompt_tokens":1000000,"completion_tokens":0}}"#;
+    std::fs::write(&log, format!("{line}\n")).unwrap();
+    let log = log.to_str().unwrap();
+    // $2.50 of input, a $2 session budget: a file taken as a session would fail it.
+    let (code, _, err) = analyze(None, &[log, "--session-budget", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("the session budget checked nothing"), "{err}");
+    let (code, _, _) = analyze(None, &[log, "--session-budget", "2", "--strict"]);
+    assert_eq!(code, 3);
+    let (code, _, _) = analyze(None, &[log, "--session-budget", "2", "--session-from", "file"]);
+    assert_eq!(code, 1);
+}
+
+/// The README's CI step (`--format markdown -o cost.md --budget 25 --session-budget 2`) passes on the README's
+/// sample ($0.6804, dearest session $0.2526) and fails when the budget is under the total.
+#[test]
+fn the_readme_ci_example_passes_under_budget_and_fails_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("cost.md");
+    let md_arg = md.to_str().unwrap();
+    let sample = "fixtures/sample.jsonl";
+    let ci = |budget: &str| {
+        analyze(
+            None,
+            &[
+                sample,
+                "--format",
+                "markdown",
+                "-o",
+                md_arg,
+                "--budget",
+                budget,
+                "--session-budget",
+                "2",
+            ],
+        )
+    };
+    let (code, _, err) = ci("25");
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        report.starts_with("## tokencost: $0.6804 at list prices — within budget"),
+        "{report}"
+    );
+    let (code, _, err) = ci("0.5");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("total budget $0.5000 exceeded: the logs cost $0.6804"),
+        "{err}"
+    );
+    let report = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        report.starts_with("## tokencost: $0.6804 at list prices — over 1 budget"),
+        "{report}"
+    );
+}
+
+/// A report with an input that could not be read does not headline "within budget".
+#[test]
+fn the_markdown_headline_says_when_the_report_is_incomplete() {
+    let (code, out, _) = analyze(
+        None,
+        &["no-such-log.jsonl", HAND, "--format", "markdown", "--budget", "1"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        out.starts_with("## tokencost: $0.0387 at list prices — incomplete: 1 file could not be read; within budget on what was read"),
+        "{out}"
+    );
+    let (_, out, _) = analyze(None, &["no-such-log.jsonl", "--format", "markdown", "--budget", "1"]);
+    assert!(
+        out.starts_with(
+            "## tokencost: $0.0000 at list prices — incomplete: 1 file could not be read; no call was read"
+        ),
+        "{out}"
     );
 }

@@ -161,6 +161,36 @@ fn hand_fixture_csv_has_full_precision() {
     );
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    // No TOTAL row by default: a spreadsheet's sum of the cost column is the total, $0.0387098 (tests/cli.rs's
+    // arithmetic above), summed here as exact decimals.
+    assert!(records.iter().all(|r| &r[0] != "TOTAL"));
+    let sum: rust_decimal::Decimal = records
+        .iter()
+        .filter(|r| !r[col("cost_usd")].is_empty())
+        .map(|r| r[col("cost_usd")].parse::<rust_decimal::Decimal>().unwrap())
+        .sum();
+    assert_eq!(sum.to_string(), "0.0387098");
+    // The model without a price is a row of its own: its tokens, an empty cost, priced=false.
+    let acme = records.iter().find(|r| &r[0] == "acme-llm-1").unwrap();
+    assert_eq!(
+        (&acme[col("calls")], &acme[col("cost_usd")], &acme[col("priced")]),
+        ("1", "", "false")
+    );
+    assert_eq!((&acme[col("input_tokens")], &acme[col("output_tokens")]), ("100", "50"));
+    assert!(
+        records
+            .iter()
+            .filter(|r| &r[0] != "acme-llm-1")
+            .all(|r| &r[col("priced")] == "true")
+    );
+    // Ratios to 4 decimals: claude-sonnet-4-5's markup is 0.03375 / 0.00328735 = 10.26662...
+    let claude = records.iter().find(|r| &r[0] == "anthropic/claude-sonnet-4-5").unwrap();
+    assert_eq!(&claude[col("markup_low")], "10.2666");
+    let (out, _) = ok(&["analyze", HAND, "--format", "csv", "--total-row"]);
+    let records: Vec<csv::StringRecord> = csv::Reader::from_reader(out.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
     let total = records.last().unwrap();
     assert_eq!(&total[0], "TOTAL");
     assert_eq!(&total[col("cost_usd")], "0.0387098");
@@ -488,7 +518,15 @@ fn output_file_and_directories() {
 /// $2.50/$1.25 cached/$10, GPT-4o mini at $0.15/$0.60 per 1M).
 #[test]
 fn json_and_csv_carry_the_same_digits() {
-    let args = |format| vec!["analyze", "fixtures/large_usage.jsonl", "--format", format];
+    let args = |format| {
+        vec![
+            "analyze",
+            "fixtures/large_usage.jsonl",
+            "--format",
+            format,
+            "--total-row",
+        ]
+    };
     let (csv, _) = ok(&args("csv"));
     let (json, _) = ok(&args("json"));
     let report: Value = serde_json::from_str(&json).unwrap();

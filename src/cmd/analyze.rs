@@ -34,6 +34,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     let mut engine = Engine::new(&cfg.table, cfg.by, cfg.threads)?;
     engine.filter = cfg.filter.clone();
     engine.side_groups = !cfg.budgets.is_empty();
+    engine.file_sessions = cfg.budgets.file_sessions;
     engine.progress = true;
     engine.spill_at = cfg.spill_after.map(|n| n.max(1));
     engine.max_line = cfg.max_line;
@@ -126,6 +127,27 @@ fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
             diag.annotate("tokencost budget", &msg);
         }
     }
+    let mut unmatched = 0;
+    for b in &report.budgets {
+        if !b.matched {
+            unmatched += 1;
+            diag.warn(&match b.kind {
+                BudgetKind::Session => "the session budget checked nothing: no call in the logs names a session \
+                                        (--session-from file counts each file's calls as one session)"
+                    .to_string(),
+                _ => format!(
+                    "the budget for {} checked nothing: no call in the logs is for a model it covers",
+                    b.subject
+                ),
+            });
+        } else if b.unchecked_calls > 0 {
+            diag.warn(&format!(
+                "{} without a session of their own are outside the session budget (--session-from file counts \
+                 each file's as one session)",
+                count_of(b.unchecked_calls, "call")
+            ));
+        }
+    }
     let s = &report.summary;
     // A gate checks calls: with none read (no log files, only bad lines, a window that holds none) it has checked
     // nothing, and must not pass.
@@ -143,8 +165,14 @@ fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
             count_of(s.files, "file"),
         ));
     }
-    let strict_failure = cfg.strict && (s.unpriced_calls > 0 || s.skipped_lines > 0);
-    if strict_failure {
+    let strict_failure = cfg.strict && (s.unpriced_calls > 0 || s.skipped_lines > 0 || unmatched > 0);
+    if cfg.strict && unmatched > 0 {
+        diag.always(&format!(
+            "tokencost: --strict: {} checked nothing",
+            count_of(unmatched, "budget")
+        ));
+    }
+    if cfg.strict && (s.unpriced_calls > 0 || s.skipped_lines > 0) {
         diag.always(&format!(
             "tokencost: --strict: {} without a price and {} that could not be read",
             count_of(s.unpriced_calls, "call"),

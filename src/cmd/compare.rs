@@ -94,7 +94,7 @@ fn view(rows: &Vec<Ranked>) -> View<'_> {
     );
     for r in rows {
         let t = &r.totals;
-        let relative = |shown| Cell::opt(r.relative_cost, |x| Cell::Float(x, shown, Digits::Shortest));
+        let relative = |shown| Cell::opt(r.relative_cost, |x| Cell::Float(x, shown, Digits::Ratio));
         v.rows.push(vec![
             Cell::text(r.model.as_str()),
             relative(Shown::Plain),

@@ -108,6 +108,7 @@ impl AnalyzeConfig {
             session: args.session_budget.as_deref(),
             models: &args.model_budget,
             monthly: args.monthly_budget.as_deref(),
+            file_sessions: args.session_from == crate::cli::SessionFrom::File,
         };
         let budgets = budgets(flags, &file, file_path.as_deref(), &table)?;
         let (inputs, found) = match args.inputs.is_empty() {

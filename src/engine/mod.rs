@@ -31,6 +31,8 @@ pub struct Engine<'a> {
     pub retarget: Option<usize>,
     /// Also sum calls by session and by model (for budgets).
     pub side_groups: bool,
+    /// With side groups, count calls without a session under their file's name (`--session-from file`).
+    pub file_sessions: bool,
     /// Draw a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
     /// Waiting responses held in memory before they go to a temporary file, when not the fold's default.
@@ -55,6 +57,7 @@ impl<'a> Engine<'a> {
             trace: false,
             retarget: None,
             side_groups: false,
+            file_sessions: false,
             progress: false,
             spill_at: None,
             max_line: input::DEFAULT_MAX_LINE,
@@ -252,7 +255,7 @@ impl Engine<'_> {
             fold = fold.with_trace();
         }
         if self.side_groups {
-            fold = fold.with_side_groups();
+            fold = fold.with_side_groups(self.file_sessions);
         }
         if let Some(n) = self.spill_at {
             fold = fold.with_spill_at(n);

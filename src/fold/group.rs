@@ -50,6 +50,10 @@ pub struct Group {
 pub struct SideGroups {
     pub sessions: BTreeMap<String, BTreeMap<BucketKey, Sums>>,
     pub models: BTreeMap<usize, BTreeMap<BucketKey, Sums>>,
+    /// Whether a call without a session of its own counts under its file's name as a session.
+    pub file_sessions: bool,
+    /// Priced calls left out of `sessions` because the log gave them no session.
+    pub sessionless: u64,
 }
 
 impl Filter {
@@ -163,15 +167,21 @@ impl<'a> Grouping<'a> {
             level: model.prices[row].level(call.tokens.prompt()),
         };
         if let Some(side) = &mut self.analysis.side {
-            if !side.sessions.contains_key(session) {
-                side.sessions.insert(session.to_string(), BTreeMap::new());
+            // A whole file is not a session unless asked: a log of unrelated requests would fail a session
+            // budget that each of its calls is well within.
+            if call.session.is_none() && !side.file_sessions {
+                side.sessionless += 1;
+            } else {
+                if !side.sessions.contains_key(session) {
+                    side.sessions.insert(session.to_string(), BTreeMap::new());
+                }
+                side.sessions
+                    .get_mut(session)
+                    .expect("inserted above")
+                    .entry(key)
+                    .or_default()
+                    .add_call(&call.tokens, call.source, call.reported_cost);
             }
-            side.sessions
-                .get_mut(session)
-                .expect("inserted above")
-                .entry(key)
-                .or_default()
-                .add_call(&call.tokens, call.source, call.reported_cost);
             side.models
                 .entry(model_idx)
                 .or_default()

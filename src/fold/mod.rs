@@ -80,9 +80,13 @@ impl<'a> Fold<'a> {
         }
     }
 
-    /// Also sums every call by session and by model, for budgets.
-    pub fn with_side_groups(mut self) -> Self {
-        self.groups.analysis.side = Some(SideGroups::default());
+    /// Also sums every call by session and by model, for budgets; with `file_sessions`, calls without a session
+    /// count under their file's name.
+    pub fn with_side_groups(mut self, file_sessions: bool) -> Self {
+        self.groups.analysis.side = Some(SideGroups {
+            file_sessions,
+            ..SideGroups::default()
+        });
         self
     }
 

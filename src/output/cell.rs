@@ -24,13 +24,17 @@ pub enum Shown {
     Plain,
 }
 
-/// How a float's digits are written in CSV: the shortest digits that read back to the same float, either as Rust
-/// writes them (`1`) or as JSON does (`1.0`). Commands whose CSV mirrors their JSON rows use the JSON form.
+/// How a float's digits are written in CSV: a ratio rounded to `RATIO_DECIMALS` places (its further digits are
+/// noise to a reader and to a spreadsheet), or the shortest digits that read back to the same float as JSON writes
+/// them (`1.0`), for commands whose CSV mirrors their JSON rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Digits {
-    Shortest,
+    Ratio,
     Json,
 }
+
+/// Decimal places of a ratio (markup, token-tax share, relative cost) in CSV; money keeps every digit.
+pub const RATIO_DECIMALS: u32 = 4;
 
 /// One cell, typed: each format decides how it reads.
 #[derive(Debug, Clone)]
@@ -101,7 +105,8 @@ impl<'a> Cell<'a> {
             Cell::Text(s) | Cell::Strong(s) => super::csv::neutral(s),
             Cell::Int(n) => n.to_string(),
             Cell::Usd(u) => u.to_string(),
-            Cell::Float(v, _, Digits::Shortest) => v.to_string(),
+            Cell::Float(v, _, Digits::Ratio) => rust_decimal::Decimal::from_f64_retain(*v)
+                .map_or_else(String::new, |d| d.round_dp(RATIO_DECIMALS).normalize().to_string()),
             // serde_json writes a non-finite float as `null`: an empty cell, as a JSON null is.
             Cell::Float(v, _, Digits::Json) if !v.is_finite() => String::new(),
             Cell::Float(v, _, Digits::Json) => serde_json::to_string(v).unwrap_or_default(),

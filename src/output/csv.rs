@@ -1,11 +1,13 @@
-//! `--format csv`: the view's machine columns, one record per row, then the totals keyed `TOTAL`. Money is written
-//! with every digit (the digits JSON carries), and an empty cell means "no value".
+//! `--format csv`: the view's machine columns, one record per row, then the rows only CSV writes (models without a
+//! price), and with `--total-row` the totals keyed `TOTAL`. Money is written with every digit (the digits JSON
+//! carries), ratios to `RATIO_DECIMALS` places, and an empty cell means "no value".
 //!
 //! A spreadsheet runs a cell that begins with `=`, `+`, `-` or `@` as a formula, so a model or session name from
 //! the logs could run one on the machine that opens the report. Text cells are neutralised as OWASP recommends (a
 //! leading `'`); numbers are numbers and are written as they are, `-25.0` included.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Exporter;
 use super::view::{Cell, View};
@@ -27,6 +29,14 @@ pub(super) fn neutral(s: &str) -> String {
 }
 
 pub struct Csv;
+
+/// `--total-row`, a choice the command line makes once for the whole run.
+static TOTAL_ROW: AtomicBool = AtomicBool::new(false);
+
+/// Ends CSV with the totals keyed `TOTAL` (`--total-row`).
+pub fn write_total_row(on: bool) {
+    TOTAL_ROW.store(on, Ordering::Relaxed);
+}
 
 fn record<'a>(view: &View, row: &[Cell<'a>]) -> Vec<String> {
     let mut out = Vec::with_capacity(row.len() + 4);
@@ -53,10 +63,10 @@ impl Exporter for Csv {
             }
         }
         out.write_record(&header)?;
-        for row in &view.rows {
+        for row in view.rows.iter().chain(&view.machine_rows) {
             out.write_record(record(view, row))?;
         }
-        if let Some(total) = &view.total {
+        if let Some(total) = view.total.as_ref().filter(|_| TOTAL_ROW.load(Ordering::Relaxed)) {
             let mut cells = record(view, total);
             if let Some(key) = cells.first_mut() {
                 *key = "TOTAL".into();

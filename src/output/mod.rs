@@ -11,6 +11,7 @@ mod table;
 pub mod view;
 mod write;
 
+pub use csv::write_total_row;
 pub use json::write_json;
 pub use report::report_view;
 pub use table::keep_every_column;

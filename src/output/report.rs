@@ -5,7 +5,7 @@ use super::report_notes::{doc, document_notes, terminal_notes};
 use super::view::{Cell, Column, Digits, Part, PartKind, Shown, View};
 use crate::call::GroupBy;
 use crate::fmt::{count_of, usd};
-use crate::report::{Report, Row};
+use crate::report::{Report, Row, UnpricedRow};
 
 /// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost: a
 /// report of logs that state none is as it always was.
@@ -29,7 +29,9 @@ fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
         Column::machine("cache_write_1h_tokens"),
         Column::both("output_tokens", "output").right().droppable(2),
         Column::both("cost_usd", "cost").right(),
+        Column::machine("priced"),
     ]);
+    // After `priced`: the rows of models without a price fill the columns up to it by position.
     if reported {
         c.extend([
             Column::both("reported_cost_usd", "reported cost").right().droppable(1),
@@ -59,9 +61,10 @@ fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
     c
 }
 
-fn cells(r: &Row, per_call: bool, reported: bool) -> Vec<Cell<'_>> {
+/// A row's cells; `priced` is its `priced` column (empty for the totals, which hold priced calls only).
+fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Vec<Cell<'a>> {
     let usd = |lo: Option<_>, hi: Option<_>| Cell::range(Cell::opt(lo, Cell::Usd), Cell::opt(hi, Cell::Usd));
-    let float = |v: Option<f64>, shown| Cell::opt(v, |v| Cell::Float(v, shown, Digits::Shortest));
+    let float = |v: Option<f64>, shown| Cell::opt(v, |v| Cell::Float(v, shown, Digits::Ratio));
     let mut c = vec![Cell::text(r.key.as_str())];
     if per_call {
         c.push(Cell::opt(r.file.as_deref(), Cell::text));
@@ -77,6 +80,7 @@ fn cells(r: &Row, per_call: bool, reported: bool) -> Vec<Cell<'_>> {
         Cell::Int(r.cache_write_1h_tokens),
         Cell::Int(r.output_tokens),
         Cell::Usd(r.cost_usd),
+        priced,
     ]);
     if reported {
         c.extend([
@@ -105,13 +109,45 @@ fn cells(r: &Row, per_call: bool, reported: bool) -> Vec<Cell<'_>> {
     c
 }
 
+/// A model without a price as a CSV row: its calls and tokens, an empty cost, `priced` false, the cost its log
+/// stated when the report has that column; the cells after (estimates of a cost there is none of) empty.
+fn unpriced_cells(u: &UnpricedRow, width: usize, reported: bool) -> Vec<Cell<'_>> {
+    let mut c = vec![
+        Cell::text(u.model.as_str()),
+        Cell::Int(u.calls),
+        Cell::Int(u.input_tokens),
+        Cell::Int(u.cached_input_tokens),
+        Cell::Int(u.cache_write_tokens),
+        Cell::Empty,
+        Cell::Int(u.output_tokens),
+        Cell::Empty,
+        Cell::text("false"),
+    ];
+    if reported {
+        c.push(Cell::opt(u.reported_cost_usd, Cell::Usd));
+    }
+    c.resize_with(width, || Cell::Empty);
+    c
+}
+
 /// The report as a view; its JSON is the `Report` itself.
 pub fn report_view(r: &Report) -> View<'_> {
     let per_call = r.by == GroupBy::Call;
     let reported = r.totals.reported_cost_usd.is_some();
     let mut v = View::new(columns(r.by.name(), per_call, reported), r);
-    v.rows = r.groups.iter().map(|g| cells(g, per_call, reported)).collect();
-    v.total = Some(cells(&r.totals, per_call, reported));
+    v.rows = r
+        .groups
+        .iter()
+        .map(|g| cells(g, per_call, Cell::text("true"), reported))
+        .collect();
+    v.total = Some(cells(&r.totals, per_call, Cell::Empty, reported));
+    if r.by == GroupBy::Model {
+        v.machine_rows = r
+            .unpriced
+            .iter()
+            .map(|u| unpriced_cells(u, v.columns.len(), reported))
+            .collect();
+    }
     v.head = headline(r);
     v.tail = terminal_notes(r);
     v.tail.extend(document_notes(r));
@@ -122,12 +158,23 @@ pub fn report_view(r: &Report) -> View<'_> {
 fn headline(r: &Report) -> Vec<Part<'static>> {
     let t = &r.totals;
     let over = r.budgets.iter().filter(|b| b.over).count();
-    let verdict = match (r.budgets.is_empty(), over) {
-        (true, _) => String::new(),
-        (false, 0) => " — within budget".into(),
-        (false, n) => format!(" — over {}", count_of(n as u64, "budget")),
-    };
     let s = &r.summary;
+    // What was not read can hide any amount: a verdict on the rest says so rather than "within budget".
+    let missing = match (s.unreadable_files, s.skipped_lines) {
+        (0, 0) => None,
+        (0, l) => Some(format!("{} could not be read", count_of(l, "line"))),
+        (f, _) => Some(format!("{} could not be read", count_of(f, "file"))),
+    };
+    let nothing = s.priced_calls == 0 && s.unpriced_calls == 0;
+    let verdict = match (r.budgets.is_empty(), over, missing) {
+        (true, _, None) => String::new(),
+        (_, _, Some(m)) if nothing => format!(" — incomplete: {m}; no call was read"),
+        (true, _, Some(m)) => format!(" — incomplete: {m}"),
+        (false, 0, None) if nothing => " — no call was read: nothing checked".into(),
+        (false, 0, None) => " — within budget".into(),
+        (false, 0, Some(m)) => format!(" — incomplete: {m}; within budget on what was read"),
+        (false, n, _) => format!(" — over {}", count_of(n as u64, "budget")),
+    };
     let mut summary = format!(
         "{} priced from {} in {}",
         count_of(s.priced_calls, "call"),

@@ -155,8 +155,11 @@ impl<'a> Part<'a> {
 pub struct View<'a> {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell<'a>>>,
-    /// A closing row of totals: bold in Markdown, keyed `TOTAL` in CSV's first column.
+    /// A closing row of totals: bold in Markdown, keyed `TOTAL` in CSV's first column (only with `--total-row`:
+    /// a total inside the data doubles a spreadsheet's sum).
     pub total: Option<Vec<Cell<'a>>>,
+    /// Rows only CSV writes, after the others: what people read in the notes instead (models without a price).
+    pub machine_rows: Vec<Vec<Cell<'a>>>,
     /// What people read for a missing value.
     pub absent: &'static str,
     pub head: Vec<Part<'a>>,
@@ -188,6 +191,7 @@ impl<'a> View<'a> {
             columns,
             rows: Vec::new(),
             total: None,
+            machine_rows: Vec::new(),
             absent: "n/a",
             head: Vec::new(),
             tail: Vec::new(),

@@ -23,6 +23,7 @@ use crate::tokenize::Encoding;
 pub use cost::{bucket_cost, buckets_cost, marginal_cost};
 pub use load::{Problem, bundled_files, load, load_text, load_texts, load_with};
 pub use plans::{Plan, Profile};
+pub(crate) use resolve::glob_match;
 pub use resolve::litellm_provider;
 
 /// A low-high range of dollars per million tokens (or of a plain factor).
