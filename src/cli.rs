@@ -26,6 +26,18 @@ pub struct Cli {
     /// sum of a column is the total).
     #[arg(long, global = true)]
     pub total_row: bool,
+    /// Colour on a terminal: overruns and errors in red, warnings and unpriced models in yellow (`auto`: on a
+    /// terminal unless NO_COLOR is set; never in files or pipes).
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorArg,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,6 +250,10 @@ pub struct PricingArgs {
     /// A price YAML file or a directory of them, layered over the bundled tables (repeatable).
     #[arg(long = "pricing", value_name = "PATH")]
     pub pricing: Vec<PathBuf>,
+    /// Settings from this YAML file: its `pricing` layers (under any --pricing) for every command, its budgets
+    /// for analyze (default: tokencost.yaml in the current directory, if any).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -303,9 +319,6 @@ pub struct AnalyzeArgs {
     /// Fail (exit 1) if the logs, scaled to 30 days from the time they span, cost more than this (a projection).
     #[arg(long, value_name = "USD", value_parser = amount)]
     pub monthly_budget: Option<String>,
-    /// Budgets and pricing from this YAML file (default: tokencost.yaml in the current directory, if any).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     /// Fail (exit 3) when a model has no price or a line cannot be read, instead of warning.
     #[arg(long)]
     pub strict: bool,
@@ -470,9 +483,6 @@ pub struct DiffArgs {
     /// Show no warnings, only errors and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Pricing from this YAML file, as for analyze (default: tokencost.yaml in the current directory, if any).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     #[command(flatten)]
     pub pricing: PricingArgs,
 }

@@ -6,6 +6,7 @@
 
 use std::io::Write;
 
+use crate::fmt::colour::{self, Paint};
 use crate::fmt::{annotation, shown, thousands};
 
 /// Bad lines shown per file before the rest are only counted.
@@ -44,6 +45,16 @@ impl Diag {
         let _ = writeln!(std::io::stderr().lock(), "{}", shown(msg));
     }
 
+    /// A line with its leading `prefix` in colour (when stderr takes colour); the rest as `say` writes it.
+    fn say_painted(&self, paint: Paint, prefix: &str, msg: &str) {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}{}",
+            colour::stderr(paint, prefix),
+            shown(msg)
+        );
+    }
+
     /// Room for one more line about bad input in this run.
     fn room(&mut self) -> bool {
         let ok = self.printed < SHOWN_PER_RUN;
@@ -55,7 +66,7 @@ impl Diag {
     pub fn error(&mut self, msg: &str) {
         self.errors += 1;
         if self.room() {
-            self.say(&format!("tokencost: error: {msg}"));
+            self.say_painted(Paint::Red, "tokencost: error:", &format!(" {msg}"));
         } else {
             self.unshown_errors += 1;
         }
@@ -63,7 +74,7 @@ impl Diag {
 
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            self.say(&format!("tokencost: warning: {msg}"));
+            self.say_painted(Paint::Yellow, "tokencost: warning:", &format!(" {msg}"));
         }
     }
 
@@ -113,6 +124,11 @@ impl Diag {
     /// A message shown even under `--quiet` (a broken budget is the run's verdict).
     pub fn always(&self, msg: &str) {
         self.say(msg);
+    }
+
+    /// `always`, in red on a terminal: an overrun, the line a reader must not miss.
+    pub fn alarm(&self, msg: &str) {
+        self.say_painted(Paint::Red, &shown(msg), "");
     }
 
     /// A GitHub Actions error annotation (`::error title=...::message`), shown even under `--quiet`. The title is

@@ -76,5 +76,10 @@ pub fn print(e: &anyhow::Error) {
         })
         .collect();
     // A closed stderr leaves nothing to tell.
-    let _ = writeln!(std::io::stderr().lock(), "tokencost: error: {}", causes.join(": "));
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{} {}",
+        crate::fmt::colour::stderr(crate::fmt::colour::Paint::Red, "tokencost: error:"),
+        causes.join(": ")
+    );
 }

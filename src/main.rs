@@ -7,10 +7,11 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
-use tokencost::cli::Cli;
+use tokencost::cli::{Cli, ColorArg};
 use tokencost::cmd;
 use tokencost::config::Config;
 use tokencost::error::Exit;
+use tokencost::fmt::colour::Choice;
 
 /// A reader that closed the pipe (`tokencost ... | head`) is not an error.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -40,6 +41,11 @@ fn main() -> ExitCode {
     };
     tokencost::output::keep_every_column(cli.wide);
     tokencost::output::write_total_row(cli.total_row);
+    tokencost::fmt::colour::choose(match cli.color {
+        ColorArg::Auto => Choice::Auto,
+        ColorArg::Always => Choice::Always,
+        ColorArg::Never => Choice::Never,
+    });
     match Config::new(cli.command).and_then(cmd::run) {
         Ok(exit) => exit.into(),
         Err(e) if is_broken_pipe(&e) => Exit::Success.into(),

@@ -111,7 +111,7 @@ fn verdict(cfg: &AnalyzeConfig, report: &report::Report, diag: &Diag) -> Exit {
     for b in report.budgets.iter().filter(|b| b.over) {
         overrun = true;
         let msg = b.message();
-        diag.always(&format!("tokencost: {msg}"));
+        diag.alarm(&format!("tokencost: {msg}"));
         for o in &b.offenders {
             // An offender of a session budget cost more than the limit: shown with the digits that say so.
             let cost = match b.kind {

@@ -9,7 +9,7 @@ use super::budgets::{Flags, budgets, file_config};
 use super::{Target, plan, price_table, threads};
 use crate::budget::Budgets;
 use crate::call::GroupBy;
-use crate::cli::{AnalyzeArgs, ByArg, PricingArgs, WeekdayArg};
+use crate::cli::{AnalyzeArgs, ByArg, WeekdayArg};
 use crate::discover::Discovery;
 use crate::fold::Filter;
 use crate::output::{Destination, Format};
@@ -99,10 +99,8 @@ impl AnalyzeConfig {
                 args.until.as_deref().unwrap_or_default()
             );
         }
-        let (file, file_path) = file_config(args.config.as_deref())?;
-        let mut layers = file.pricing.clone();
-        layers.extend(args.pricing.pricing.iter().cloned());
-        let table = price_table(&PricingArgs { pricing: layers }).context("cannot load price tables")?;
+        let (file, file_path) = file_config(args.pricing.config.as_deref())?;
+        let table = price_table(&args.pricing).context("cannot load price tables")?;
         let flags = Flags {
             total: args.budget.as_deref(),
             session: args.session_budget.as_deref(),

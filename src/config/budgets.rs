@@ -5,6 +5,7 @@ use anyhow::{Context, Result, bail};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -96,6 +97,15 @@ pub(super) fn file_config(explicit: Option<&Path>) -> Result<(FileConfig, Option
         }
     };
     let text = super::read_yaml(&path).with_context(|| format!("cannot read config {}", path.display()))?;
+    // Said once a run, however many parts of the command read the file.
+    static ANNOUNCED: std::sync::Once = std::sync::Once::new();
+    ANNOUNCED.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "tokencost: settings from {}",
+            crate::fmt::shown(&path.display().to_string())
+        );
+    });
     let mut cfg: FileConfig = match serde_yaml::from_str(&text) {
         Ok(c) => c,
         Err(e) => {

@@ -123,7 +123,14 @@ pub fn price_table(args: &PricingArgs) -> Result<PriceTable> {
 pub fn price_table_with(args: &PricingArgs, names: &[String], gpus: &crate::cli::GpuArgs) -> Result<PriceTable> {
     let texts = self_host::layer(names, gpus)?;
     let user = user_layer();
-    let layers: Vec<PathBuf> = user.iter().cloned().chain(args.pricing.iter().cloned()).collect();
+    // The config file's layers sit under the command line's, whichever command reads them.
+    let (file, _) = budgets::file_config(args.config.as_deref())?;
+    let layers: Vec<PathBuf> = user
+        .iter()
+        .cloned()
+        .chain(file.pricing)
+        .chain(args.pricing.iter().cloned())
+        .collect();
     for path in &layers {
         check_price_files(path)?;
     }

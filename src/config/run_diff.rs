@@ -6,10 +6,10 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 
-use super::budgets::{file_config, usd};
+use super::budgets::usd;
 use super::{Target, price_table, threads};
 use crate::call::GroupBy;
-use crate::cli::{DiffArgs, DiffByArg, PerArg, PricingArgs};
+use crate::cli::{DiffArgs, DiffByArg, PerArg};
 use crate::output::{Destination, Format};
 use crate::pricing::PriceTable;
 
@@ -96,10 +96,7 @@ impl RunDiffConfig {
             min_change: amount("--min-change-usd", &args.min_change_usd)?.unwrap_or_default(),
         };
         let timezone: Tz = super::when::timezone(&args.timezone)?;
-        let (file, _) = file_config(args.config.as_deref())?;
-        let mut layers = file.pricing.clone();
-        layers.extend(args.pricing.pricing.iter().cloned());
-        let table = price_table(&PricingArgs { pricing: layers }).context("cannot load price tables")?;
+        let table = price_table(&args.pricing).context("cannot load price tables")?;
         Ok(RunDiffConfig {
             base: args.base,
             head: args.head,

@@ -2,6 +2,7 @@
 //! escaped (`text`). Every renderer (through the view's cells) and every message uses these, so a figure reads the
 //! same on stderr, in a table and in Markdown.
 
+pub mod colour;
 mod text;
 
 pub use text::{annotation, shown};

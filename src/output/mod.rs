@@ -68,8 +68,8 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
 /// Renders `view` in `format` to where the output goes.
 pub fn render(view: &View, format: Format, to: &Destination) -> anyhow::Result<()> {
     // Only a table people read on stdout is narrowed to their terminal; a file keeps every column.
-    if let (Format::Table, Destination::Stdout, Some(width)) = (format, to, table::stdout_width()) {
-        return with_output(to, |w| table::Fitted(width).export(view, w));
+    if let (Format::Table, Destination::Stdout) = (format, to) {
+        return with_output(to, |w| table::Fitted(table::stdout_width()).export(view, w));
     }
     with_output(to, |w| exporter(format).export(view, w))
 }

@@ -100,14 +100,17 @@ pub(super) fn terminal_notes(r: &Report) -> Vec<Part<'static>> {
         }));
     }
     for u in r.unpriced.iter().take(LISTED) {
-        out.push(table_line(format!(
-            "Unpriced, not in the totals: {} ({}): {}, {} input, {} output tokens.",
-            u.model,
-            u.reason,
-            count_of(u.calls, "call"),
-            thousands(prompt(u)),
-            thousands(u.output_tokens)
-        )));
+        out.push(
+            table_line(format!(
+                "Unpriced, not in the totals: {} ({}): {}, {} input, {} output tokens.",
+                u.model,
+                u.reason,
+                count_of(u.calls, "call"),
+                thousands(prompt(u)),
+                thousands(u.output_tokens)
+            ))
+            .alerting(),
+        );
     }
     if let Some(n) = more_unpriced(r) {
         out.push(table_line(format!("{n} (--format json lists them all).")));

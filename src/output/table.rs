@@ -12,13 +12,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::Exporter;
 use super::view::{Align, Media, PartKind, View};
+use crate::fmt::colour::{self, Paint};
 use crate::fmt::shown;
 
 /// A table at its full width: `Table` itself, and what `Fitted` falls back to without a width.
 pub struct Table;
 
-/// A table narrowed to a width of characters.
-pub struct Fitted(pub usize);
+/// A table on stdout: narrowed to a width of characters when there is one, and in colour when stdout takes it.
+pub struct Fitted(pub Option<usize>);
 
 /// `--wide`, a choice of presentation the command line makes once for the whole run.
 static WIDE: AtomicBool = AtomicBool::new(false);
@@ -122,9 +123,10 @@ fn fitted(view: &View, width: Option<usize>) -> (Grid, Vec<String>) {
     (g, left_out)
 }
 
-fn parts(w: &mut dyn Write, parts: &[super::view::Part], width: Option<usize>) -> anyhow::Result<()> {
+fn parts(w: &mut dyn Write, parts: &[super::view::Part], width: Option<usize>, paint: bool) -> anyhow::Result<()> {
     for p in parts.iter().filter(|p| p.media != Media::Markdown) {
         match &p.kind {
+            PartKind::Line(s) if p.alert && paint => writeln!(w, "{}", colour::stdout(Paint::Yellow, &shown(s)))?,
             PartKind::Line(s) | PartKind::Title(s) | PartKind::Heading(s) => writeln!(w, "{}", shown(s))?,
             PartKind::Item(s) => writeln!(w, "  {}", shown(s))?,
             PartKind::Blank => writeln!(w)?,
@@ -143,23 +145,23 @@ fn table(w: &mut dyn Write, view: &View, width: Option<usize>) -> anyhow::Result
     Ok(())
 }
 
-fn export(view: &View, w: &mut dyn Write, width: Option<usize>) -> anyhow::Result<()> {
-    parts(w, &view.head, width)?;
+fn export(view: &View, w: &mut dyn Write, width: Option<usize>, paint: bool) -> anyhow::Result<()> {
+    parts(w, &view.head, width, paint)?;
     // A view whose columns are all for machines says everything to people in its parts.
     if view.human_columns().next().is_some() {
         table(w, view, width)?;
     }
-    parts(w, &view.tail, width)
+    parts(w, &view.tail, width, paint)
 }
 
 impl Exporter for Table {
     fn export(&self, view: &View, w: &mut dyn Write) -> anyhow::Result<()> {
-        export(view, w, None)
+        export(view, w, None, false)
     }
 }
 
 impl Exporter for Fitted {
     fn export(&self, view: &View, w: &mut dyn Write) -> anyhow::Result<()> {
-        export(view, w, Some(self.0))
+        export(view, w, self.0, true)
     }
 }

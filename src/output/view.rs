@@ -122,6 +122,8 @@ pub enum PartKind<'a> {
 pub struct Part<'a> {
     pub media: Media,
     pub kind: PartKind<'a>,
+    /// Something a reader must not miss (a model without a price): in colour on a terminal.
+    pub alert: bool,
 }
 
 impl<'a> Part<'a> {
@@ -129,6 +131,7 @@ impl<'a> Part<'a> {
         Part {
             media: Media::Both,
             kind: PartKind::Line(s.into()),
+            alert: false,
         }
     }
 
@@ -136,6 +139,7 @@ impl<'a> Part<'a> {
         Part {
             media: Media::Both,
             kind: PartKind::Item(s.into()),
+            alert: false,
         }
     }
 
@@ -143,11 +147,22 @@ impl<'a> Part<'a> {
         Part {
             media: Media::Both,
             kind: PartKind::Blank,
+            alert: false,
         }
     }
 
     pub fn of(media: Media, kind: PartKind<'a>) -> Self {
-        Part { media, kind }
+        Part {
+            media,
+            kind,
+            alert: false,
+        }
+    }
+
+    /// This part, marked as something a reader must not miss.
+    pub fn alerting(mut self) -> Self {
+        self.alert = true;
+        self
     }
 }
 

@@ -212,6 +212,8 @@ pub struct PriceTable {
     pub plans: BTreeMap<String, Plan>,
     /// Where the table came from: "bundled", then each override path.
     pub layers: Vec<String>,
+    /// Where a user's model sets a price above the row it replaces, one line each (`pricing check` warns).
+    pub override_notes: Vec<String>,
     /// (lowercase name pattern, estimate id), in the order tried for a model that names no estimate.
     pub estimate_patterns: Vec<(String, String)>,
     index: resolve::Index,

@@ -167,6 +167,13 @@ pub fn check(paths: &[std::path::PathBuf]) -> Result<Exit> {
                 t.layers.join(" + ")
             );
             output::with_output(&output::Destination::Stdout, |w| Ok(writeln!(w, "{}", shown(&line))?))?;
+            let diag = Diag::new(false);
+            for n in t.override_notes.iter().take(CHECK_SHOWN) {
+                diag.warn(n);
+            }
+            if let Some(more) = t.override_notes.len().checked_sub(CHECK_SHOWN).filter(|n| *n > 0) {
+                diag.warn(&format!("{} more raised prices not shown", thousands(more as u64)));
+            }
             Ok(Exit::Success)
         }
         Err(problems) => {

@@ -11,6 +11,7 @@
 mod checks;
 mod file;
 mod huge;
+mod inherit;
 mod models;
 #[cfg(test)]
 mod problem_lines;

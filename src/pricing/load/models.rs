@@ -28,7 +28,18 @@ impl Loader {
                 self.marginal_refs
                     .push((name.to_string(), line, def.id.clone(), key.clone()));
             }
-            if let Some(m) = self.model(cx, provider, def, span) {
+            if let Some(mut m) = self.model(cx, provider, def, span) {
+                let replaced = self
+                    .model_at
+                    .get(&(m.provider.clone(), m.id.clone()))
+                    .and_then(|&i| self.models[i].as_ref())
+                    .filter(|(_, o)| o.layer < self.layer);
+                if let Some((old, _)) = replaced {
+                    let raised = super::inherit::inherit(&mut m, def, old);
+                    self.table
+                        .override_notes
+                        .extend(raised.into_iter().map(|r| format!("{name}: {r}")));
+                }
                 let origin = Origin {
                     file: name.to_string(),
                     line: span.0 + 1,

@@ -236,7 +236,7 @@ fn sub_span(cx: &FileCx, span: Span, key: &str) -> Span {
 }
 
 impl Rates {
-    fn scaled(&self, f: Decimal) -> Rates {
+    pub(super) fn scaled(&self, f: Decimal) -> Rates {
         Rates {
             // Derived from a factor: nothing here is stated.
             listed: 0,
