@@ -221,6 +221,7 @@ fn csv_text_from_the_logs_cannot_start_a_formula() {
             "csv",
             "--pricing",
             "prices.yaml",
+            "--total-row",
         ],
         false,
     );

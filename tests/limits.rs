@@ -201,7 +201,15 @@ fn prices_too_large_to_bill_exactly_are_refused_not_a_panic() {
     prices(d, "1000000", "1");
     let out = run(
         d,
-        &["analyze", "log.jsonl", "--pricing", "prices.yaml", "--format", "csv"],
+        &[
+            "analyze",
+            "log.jsonl",
+            "--pricing",
+            "prices.yaml",
+            "--format",
+            "csv",
+            "--total-row",
+        ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
