@@ -219,6 +219,7 @@ fn csv_text_from_the_logs_cannot_start_a_formula() {
             "session",
             "--format",
             "csv",
+            "--total-row",
             "--pricing",
             "prices.yaml",
             "--total-row",
