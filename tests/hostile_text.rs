@@ -222,7 +222,6 @@ fn csv_text_from_the_logs_cannot_start_a_formula() {
             "--total-row",
             "--pricing",
             "prices.yaml",
-            "--total-row",
         ],
         false,
     );
