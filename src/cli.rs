@@ -208,6 +208,8 @@ fn amount(s: &str) -> Result<String, std::num::ParseFloatError> {
 pub enum SourceArg {
     Claude,
     Codex,
+    Gemini,
+    Opencode,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

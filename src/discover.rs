@@ -1,5 +1,5 @@
 //! Where coding agents keep their own logs: `tokencost analyze` with no path reads every one it finds under the
-//! user's home, so nobody has to know where Claude Code or Codex CLI write.
+//! user's home, so nobody has to know where Claude Code, Codex CLI, Gemini CLI or OpenCode write.
 //!
 //! Only regular files are taken, and only real directories are entered (a symbolic link to a directory is not
 //! followed: no loop, and no log read twice through two names). With a window start, a file last modified before
@@ -15,23 +15,51 @@ use std::time::SystemTime;
 pub enum Source {
     Claude,
     Codex,
+    Gemini,
+    OpenCode,
 }
 
 impl Source {
-    pub const ALL: [Source; 2] = [Source::Claude, Source::Codex];
+    pub const ALL: [Source; 4] = [Source::Claude, Source::Codex, Source::Gemini, Source::OpenCode];
 
     pub fn name(self) -> &'static str {
         match self {
             Source::Claude => "Claude Code",
             Source::Codex => "Codex CLI",
+            Source::Gemini => "Gemini CLI",
+            Source::OpenCode => "OpenCode",
         }
     }
 
-    /// Whether a file under one of this source's folders is one of its logs.
-    fn is_log(self, name: &str) -> bool {
+    /// Whether a file under one of this source's folders is one of its logs; `path` is the file's path below the
+    /// folder.
+    fn is_log(self, path: &Path) -> bool {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            return false;
+        };
+        let within = |dir: &str| path.parent().is_some_and(|p| p.iter().any(|c| c == dir));
         match self {
             Source::Claude => name.ends_with(".jsonl"),
             Source::Codex => name.starts_with("rollout-") && (name.ends_with(".jsonl") || name.ends_with(".jsonl.zst")),
+            // Chat recordings: `<projectHash>/chats/session-*.json(l)`, sub-agents' in a folder below `chats`.
+            Source::Gemini => within("chats") && (name.ends_with(".json") || name.ends_with(".jsonl")),
+            // The databases (`opencode.db`, `opencode-<channel>.db`) and the legacy store's message files.
+            Source::OpenCode => {
+                (name.starts_with("opencode") && name.ends_with(".db") && path.parent() == Some(Path::new("")))
+                    || (within("message") && name.starts_with("msg_") && name.ends_with(".json"))
+            }
+        }
+    }
+
+    /// Whether a folder (its path below the source's folder) may hold logs: OpenCode's folder also holds a git
+    /// snapshot of every project, which is not walked.
+    fn enters(self, rel: &Path) -> bool {
+        match self {
+            Source::OpenCode => {
+                let wanted = Path::new("storage/message");
+                wanted.starts_with(rel) || rel.starts_with(wanted)
+            }
+            _ => true,
         }
     }
 }
@@ -44,6 +72,10 @@ pub struct Env {
     pub claude_config_dir: Option<String>,
     /// `CODEX_HOME`.
     pub codex_home: Option<PathBuf>,
+    /// `GEMINI_CLI_HOME`: the home directory Gemini CLI keeps its `.gemini` folder in.
+    pub gemini_cli_home: Option<PathBuf>,
+    /// `XDG_DATA_HOME`, where OpenCode keeps its `opencode` folder (default `~/.local/share`).
+    pub xdg_data_home: Option<PathBuf>,
 }
 
 impl Env {
@@ -54,6 +86,8 @@ impl Env {
             home: var("HOME").or_else(|| var("USERPROFILE")).map(PathBuf::from),
             claude_config_dir: var("CLAUDE_CONFIG_DIR").map(|v| v.to_string_lossy().into_owned()),
             codex_home: var("CODEX_HOME").map(PathBuf::from),
+            gemini_cli_home: var("GEMINI_CLI_HOME").map(PathBuf::from),
+            xdg_data_home: var("XDG_DATA_HOME").map(PathBuf::from),
         }
     }
 
@@ -85,6 +119,14 @@ impl Env {
                 let base = self.codex_home.clone().or_else(|| home(".codex"));
                 base.map(|b| vec![b.join("sessions"), b.join("archived_sessions")])
                     .unwrap_or_default()
+            }
+            Source::Gemini => {
+                let base = self.gemini_cli_home.clone().or_else(|| self.home.clone());
+                base.map(|b| vec![b.join(".gemini").join("tmp")]).unwrap_or_default()
+            }
+            Source::OpenCode => {
+                let data = self.xdg_data_home.clone().or_else(|| home(".local/share"));
+                data.map(|d| vec![d.join("opencode")]).unwrap_or_default()
             }
         }
     }
@@ -145,12 +187,12 @@ pub fn discover(env: &Env, sources: &[Source], since: Option<SystemTime>) -> Dis
             d.looked.push(root.clone());
             let key = fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
             if root.is_dir() && seen.insert(key) {
-                walk(&root, source, &mut files);
+                walk(&root, &root, source, &mut files);
             }
         }
         let before = files.len();
         if let Some(since) = since {
-            files.retain(|f| fs::metadata(f).and_then(|m| m.modified()).map_or(true, |m| m >= since));
+            files.retain(|f| last_written(f).is_none_or(|m| m >= since));
         }
         d.older += (before - files.len()) as u64;
         if !files.is_empty() {
@@ -163,6 +205,18 @@ pub fn discover(env: &Env, sources: &[Source], since: Option<SystemTime>) -> Dis
     d
 }
 
+/// When a log was last written to. A SQLite database in write-ahead mode takes its writes in `<name>-wal` until
+/// they are copied back, so the later of the two counts.
+fn last_written(path: &Path) -> Option<SystemTime> {
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    match (modified(path), modified(Path::new(&wal))) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Whether a Claude Code settings file sets how long transcripts are kept. A file that cannot be read or parsed
 /// sets nothing.
 fn sets_cleanup(path: &Path) -> bool {
@@ -172,8 +226,8 @@ fn sets_cleanup(path: &Path) -> bool {
         .is_some_and(|v| v.get("cleanupPeriodDays").is_some_and(|d| !d.is_null()))
 }
 
-/// The logs under `dir`, recursively, in name order; real directories only.
-fn walk(dir: &Path, source: Source, files: &mut Vec<PathBuf>) {
+/// The logs under `dir` (a folder below `root`), recursively, in name order; real directories only.
+fn walk(root: &Path, dir: &Path, source: Source, files: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -184,11 +238,10 @@ fn walk(dir: &Path, source: Source, files: &mut Vec<PathBuf>) {
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, kind) in entries {
         if kind.is_dir() {
-            walk(&path, source, files);
-        } else if path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| source.is_log(n))
+            if path.strip_prefix(root).is_ok_and(|rel| source.enters(rel)) {
+                walk(root, &path, source, files);
+            }
+        } else if path.strip_prefix(root).is_ok_and(|rel| source.is_log(rel))
             && (kind.is_file() || path.metadata().is_ok_and(|m| m.is_file()))
         {
             files.push(path);
@@ -205,7 +258,7 @@ mod tests {
         let env = Env {
             home: Some("/h".into()),
             claude_config_dir: Some("/a, /b,".into()),
-            codex_home: None,
+            ..Env::default()
         };
         assert_eq!(
             env.roots(Source::Claude),
@@ -228,9 +281,18 @@ mod tests {
 
     #[test]
     fn only_each_agents_own_files_count() {
-        assert!(Source::Codex.is_log("rollout-2026-03-07T09-00-00-x.jsonl.zst"));
-        assert!(!Source::Codex.is_log("history.jsonl"));
-        assert!(Source::Claude.is_log("x.jsonl"));
-        assert!(!Source::Claude.is_log("x.json"));
+        let log = |s: Source, p: &str| s.is_log(Path::new(p));
+        assert!(log(Source::Codex, "2026/03/07/rollout-2026-03-07T09-00-00-x.jsonl.zst"));
+        assert!(!log(Source::Codex, "history.jsonl"));
+        assert!(log(Source::Claude, "p/x.jsonl"));
+        assert!(!log(Source::Claude, "p/x.json"));
+        assert!(log(Source::Gemini, "abc/chats/session-2026-03-10T09-00-1a2b.json"));
+        assert!(log(Source::Gemini, "abc/chats/parent/child.jsonl"));
+        assert!(!log(Source::Gemini, "abc/logs.json"));
+        assert!(log(Source::OpenCode, "opencode.db"));
+        assert!(log(Source::OpenCode, "opencode-beta.db"));
+        assert!(!log(Source::OpenCode, "snapshot/opencode.db"));
+        assert!(log(Source::OpenCode, "storage/message/ses_1/msg_1.json"));
+        assert!(!log(Source::OpenCode, "storage/part/msg_1/prt_1.json"));
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, FileExt, Lines, array_head, csv_head, named_file, needs_stream};
+use crate::input::{Batch, FileExt, LineReader, Lines, csv_head, database_lines, named_file, needs_stream};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -25,6 +25,8 @@ pub enum Read {
     },
     Batch(Batch),
     Failed(String),
+    /// Something about an input worth a warning.
+    Note(String),
     Closed {
         label: String,
     },
@@ -44,6 +46,8 @@ const WHOLE_FILE_BYTES: u64 = 4 << 20;
 enum Opened {
     Whole(File, u64),
     Stream(Lines),
+    /// A database without a message: read, and said to hold none.
+    Empty(LineReader),
 }
 
 /// Opens `path` (stdin for `-`) once, and decides how it is read: by the workers when it is a regular file, large,
@@ -55,14 +59,25 @@ fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
     }
     let file = File::open(path)?;
     let size = named_file(&file)?;
+    // A database (OpenCode's) is read through SQLite, its rows handed on as lines.
+    if size.is_some()
+        && let Some((rows, n)) = database_lines(path)?
+    {
+        let reader = LineReader::new(rows, None)?.with_max_line(max_line);
+        return Ok(if n == 0 {
+            Opened::Empty(reader)
+        } else {
+            Opened::Stream(Lines::Json(reader))
+        });
+    }
     if let Some(len) = size
         && len >= WHOLE_FILE_BYTES
     {
         // A positioned read: on unix the stream, if it comes to that, still starts at the first byte.
-        // Its first line too: a CSV export or a JSON array document is read in order, record by record.
+        // Its first line too: a CSV export is read in order, record by record.
         let mut head = vec![0u8; 64 << 10];
         let got = file.read_at(&mut head, 0).unwrap_or(0);
-        if got >= 4 && !needs_stream(&head[..got]) && !csv_head(&head[..got]) && !array_head(&head[..got]) {
+        if got >= 8 && !needs_stream(&head[..got]) && !csv_head(&head[..got]) {
             return Ok(Opened::Whole(file, len));
         }
         // Elsewhere the read may have moved the file's cursor.
@@ -126,6 +141,13 @@ impl Reader<'_> {
         let label = file_label(path);
         let mut reader = match open(path, self.max_line) {
             Ok(Opened::Stream(r)) => r,
+            Ok(Opened::Empty(r)) => {
+                let note = format!("{label}: a database without any message yet: no calls");
+                if !self.event(Read::Note(note)) {
+                    return false;
+                }
+                Lines::Json(r)
+            }
             Ok(Opened::Whole(file, len)) => {
                 let names = names(path, &label);
                 // The batch read so far goes first, so that lines stay in input order.

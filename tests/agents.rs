@@ -95,13 +95,19 @@ fn a_fork_read_alone_still_leaves_out_its_parents_calls() {
 // 2026-03-02T12:00Z: 1,000 x 1 + 100 x 5 = 1,500.
 const CLAUDE: f64 = 5_250.0;
 const CODEX_ALL: f64 = 51_000.0;
+// Gemini CLI (tests/agent_logs.rs): 14,080 in 4 calls. OpenCode's legacy store (its database is built by the tests
+// that need it): gpt-5 1,000 in, 100 out = 2,250, and a message of the database, gpt-5 4,000 in, 8,000 cache read,
+// 700 out = 13,000: 15,250 in 2 calls.
+const GEMINI: f64 = 14_080.0;
+const OPENCODE_LEGACY: f64 = 15_250.0;
 
 /// The binary with `home` as the home directory and no agent variable set.
 fn at_home(home: &Path) -> assert_cmd::Command {
     let mut c = common::tokencost();
-    c.env("HOME", home)
-        .env_remove("CLAUDE_CONFIG_DIR")
-        .env_remove("CODEX_HOME");
+    c.env("HOME", home);
+    for var in ["CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "XDG_DATA_HOME"] {
+        c.env_remove(var);
+    }
     c
 }
 
@@ -123,10 +129,15 @@ fn with_no_path_every_agents_logs_under_home_are_read() {
     let mut c = at_home(&abs(HOME));
     c.arg("analyze");
     let (r, err) = run_json(c);
-    close(&r["totals"]["cost_usd"], (CLAUDE + CODEX_ALL) / 1e6);
-    assert_eq!(r["totals"]["calls"], 6);
+    close(
+        &r["totals"]["cost_usd"],
+        (CLAUDE + CODEX_ALL + GEMINI + OPENCODE_LEGACY) / 1e6,
+    );
+    assert_eq!(r["totals"]["calls"], 2 + 4 + 4 + 2);
     assert!(
-        err.contains("reading coding agent logs: Claude Code: 1 file, Codex CLI: 3 files"),
+        err.contains(
+            "reading coding agent logs: Claude Code: 1 file, Codex CLI: 3 files, Gemini CLI: 2 files, OpenCode: 3 files"
+        ),
         "{err}"
     );
     for (source, want) in [
@@ -153,7 +164,8 @@ fn claude_config_dir_and_codex_home_move_the_folders() {
         .arg("analyze");
     let (r, err) = run_json(c);
     close(&r["totals"]["cost_usd"], (CLAUDE + 1_500.0 + CODEX_ALL) / 1e6);
-    assert!(err.contains("Claude Code: 2 files, Codex CLI: 3 files"), "{err}");
+    // Nothing of Gemini CLI's or OpenCode's under that home.
+    assert!(err.contains("Claude Code: 2 files, Codex CLI: 3 files\n"), "{err}");
 }
 
 #[test]
@@ -211,7 +223,7 @@ fn since_leaves_older_files_unread() {
         touch(&e.unwrap().path(), "2026-03-08T18:01:00Z");
     }
     let mut c = at_home(home.path());
-    c.args(["analyze", "--since", "2026-03-08"]);
+    c.args(["analyze", "--since", "2026-03-08", "--source", "claude,codex"]);
     let (r, err) = run_json(c);
     close(&r["totals"]["cost_usd"], (6_000.0 + CLAUDE) / 1e6);
     assert_eq!(r["summary"]["files"], 2);

@@ -15,6 +15,8 @@ pub fn find_logs(sources: &[SourceArg], since: Option<DateTime<Utc>>) -> Result<
         .map(|s| match s {
             SourceArg::Claude => Source::Claude,
             SourceArg::Codex => Source::Codex,
+            SourceArg::Gemini => Source::Gemini,
+            SourceArg::Opencode => Source::OpenCode,
         })
         .collect();
     let env = Env::from_process();

@@ -298,6 +298,7 @@ impl Engine<'_> {
                         };
                         fold.file_opened(file_no, names);
                     }
+                    Read::Note(n) => diag.warn(&n),
                     Read::Failed(e) => {
                         diag.error(&e);
                         fold.file_unreadable();
@@ -503,8 +504,8 @@ mod tests {
         };
         let call = |t| {
             Step::Call(Box::new(Pending {
-                call: RawCall::new("", RawTokens::Reported(Tokens::default())),
                 total: Some(t),
+                ..Pending::new(RawCall::new("", RawTokens::Reported(Tokens::default())))
             }))
         };
         let mut cx = FileContext::default();

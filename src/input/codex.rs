@@ -103,8 +103,8 @@ fn token_count(p: &Value, at: Option<DateTime<Utc>>) -> Result<Vec<Step>, LineEr
     let mut call = RawCall::new("", RawTokens::Reported(Tokens::default()));
     call.timestamp = at;
     Ok(vec![Step::Call(Box::new(Pending {
-        call,
         total: Some(running),
+        ..Pending::new(call)
     }))])
 }
 

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::{LineError, RawCall};
-use crate::call::Tokens;
+use crate::call::{Dedup, Tokens};
 
 /// One thing a line of an in-order format says.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +49,31 @@ pub struct Pending {
     /// A running total of the file's usage: the call is billed what it added to the previous total (nothing when
     /// it did not grow, as when the same event is written twice), not the total itself.
     pub total: Option<Tokens>,
+    /// Which of its copies counts.
+    pub keep: Keep,
+}
+
+impl Pending {
+    pub fn new(call: RawCall) -> Self {
+        Pending {
+            call,
+            total: None,
+            keep: Keep::AsKeyed,
+        }
+    }
+}
+
+/// Which copies of a call count, beyond what its own key says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// As its key says (every call without one).
+    AsKeyed,
+    /// A later copy of the same key replaces an earlier one (a log that re-appends a record whenever it changes):
+    /// the key's rank is the copy's place in the file.
+    Latest,
+    /// The call is its session's running total so far, in this namespace: the session is billed once, at its
+    /// largest total, however many files or events repeat it.
+    SessionTotal(&'static str),
 }
 
 /// The state of one file, threaded through its lines in order.
@@ -64,6 +89,8 @@ pub struct FileContext {
     pub meta_seen: bool,
     /// While set, running totals are another session's history: they move the last total without being billed.
     pub replay_until: Option<i64>,
+    /// Calls completed so far that keep their latest copy.
+    pub copies: u64,
 }
 
 impl FileContext {
@@ -123,6 +150,24 @@ impl FileContext {
             }
             return Ok(None);
         }
+        match p.keep {
+            Keep::AsKeyed => {}
+            Keep::Latest => {
+                self.copies += 1;
+                if let Some(d) = &mut call.dedup {
+                    d.rank.2 = self.copies;
+                }
+            }
+            Keep::SessionTotal(namespace) => {
+                let session = call
+                    .session
+                    .clone()
+                    .ok_or_else(|| LineError::bad("usage before any line names its thread"))?;
+                if let super::RawTokens::Reported(t) = &call.tokens {
+                    call.dedup = Some(Dedup::response(&session, t, false).within(namespace));
+                }
+            }
+        }
         if let Some(total) = p.total {
             let mut before = self.total.unwrap_or_default();
             if sum(&total) < sum(&before) {
@@ -165,8 +210,8 @@ mod tests {
     fn pending(model: &str, total: Option<Tokens>) -> Step {
         let tokens = RawTokens::Reported(Tokens::default());
         Step::Call(Box::new(Pending {
-            call: RawCall::new(model, tokens),
             total,
+            ..Pending::new(RawCall::new(model, tokens))
         }))
     }
 

@@ -15,7 +15,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::{Map, Value};
 
 use super::formats::{self, FormatId};
-use super::json_array::{ArrayRecords, array_head};
 use super::read::{Batch, Line, LineReader};
 use super::stream;
 
@@ -57,12 +56,11 @@ pub fn csv_head(head: &[u8]) -> bool {
     known_header(&head[..end]).is_some()
 }
 
-/// An input's lines: JSON lines as written, or the records of a CSV export or of a JSON array document as JSON
-/// lines.
+/// An input's lines: JSON lines (pretty-printed JSON already put back on lines by `stream`), or a CSV export's rows
+/// as JSON lines.
 pub enum Lines {
     Json(LineReader),
     Csv(CsvRows),
-    Array(ArrayRecords),
 }
 
 impl Lines {
@@ -86,9 +84,6 @@ impl Lines {
             let text: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
             return Ok(Lines::Csv(CsvRows::new(text, max_line)));
         }
-        if array_head(&head) {
-            return ArrayRecords::read(head, reader, max_line).map(Lines::Array);
-        }
         Ok(Lines::Json(LineReader::from_text(reader, head).with_max_line(max_line)))
     }
 
@@ -97,7 +92,6 @@ impl Lines {
         match self {
             Lines::Json(r) => r.fill(batch, file, max_bytes),
             Lines::Csv(r) => r.fill(batch, file, max_bytes),
-            Lines::Array(r) => r.fill(batch, file, max_bytes),
         }
     }
 
@@ -106,7 +100,6 @@ impl Lines {
         match self {
             Lines::Json(r) => r.lines_read(),
             Lines::Csv(r) => r.last_line,
-            Lines::Array(r) => r.lines_read(),
         }
     }
 }

@@ -10,8 +10,9 @@ use std::fmt;
 
 use super::context::Step;
 use super::{
-    LineError, Parsed, anthropic, bedrock, claude_code, claude_stream, codex, gemini, helicone, langfuse, litellm,
-    native, openai_batch, openai_chat, openai_responses, openrouter, otel,
+    LineError, Parsed, anthropic, bedrock, claude_code, claude_stream, codex, codex_exec, gemini, gemini_cli,
+    gemini_telemetry, helicone, langfuse, litellm, native, openai_batch, openai_chat, openai_responses, opencode,
+    openrouter, otel,
 };
 
 /// Every format tokencost reads, by the name reports use (`summary.lines_by_format`).
@@ -31,6 +32,10 @@ pub enum FormatId {
     ClaudeStreamJson,
     ClaudeCode,
     Codex,
+    CodexExec,
+    GeminiCli,
+    GeminiTelemetry,
+    Opencode,
     LitellmSpendLog,
     LitellmPayload,
     Langfuse,
@@ -61,6 +66,10 @@ impl FormatId {
             FormatId::ClaudeStreamJson => "claude-stream-json",
             FormatId::ClaudeCode => "claude-code",
             FormatId::Codex => "codex",
+            FormatId::CodexExec => "codex-exec",
+            FormatId::GeminiCli => "gemini-cli",
+            FormatId::GeminiTelemetry => "gemini-cli-telemetry",
+            FormatId::Opencode => "opencode",
             FormatId::LitellmSpendLog => "litellm-spend-log",
             FormatId::LitellmPayload => "litellm-payload",
             FormatId::Langfuse => "langfuse-observation",
@@ -196,6 +205,30 @@ pub const FORMATS: &[Format] = &[
         detect: codex::detect,
         parse: Parse::InOrder(codex::parse),
     },
+    Format {
+        id: FormatId::CodexExec,
+        shape: keys(&["type"]),
+        detect: codex_exec::detect,
+        parse: Parse::InOrder(codex_exec::parse),
+    },
+    Format {
+        id: FormatId::GeminiCli,
+        shape: keys(&["sessionId", "$set", "$rewindTo", "id"]),
+        detect: gemini_cli::detect,
+        parse: Parse::InOrder(gemini_cli::parse),
+    },
+    row(
+        FormatId::GeminiTelemetry,
+        keys(&["attributes", "scopeMetrics"]),
+        gemini_telemetry::detect,
+        gemini_telemetry::parse,
+    ),
+    row(
+        FormatId::Opencode,
+        keys(&["sessionID", "projectID"]),
+        opencode::detect,
+        opencode::parse,
+    ),
     // Gateways and observability exports: their rows carry the request's `model` and `messages` beside the usage,
     // so they must be read before a bare request could match.
     row(

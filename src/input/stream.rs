@@ -1,7 +1,7 @@
 //! What lies between an input's bytes and its lines: gzip and zstd (recognised by their magic bytes), a byte-order mark
 //! (UTF-8's is dropped, UTF-16 is turned into UTF-8, UTF-32 is refused by name), UTF-16 without a mark (recognised
-//! by the NULs beside its first characters), and for a regular file a check that it did not shrink while it was
-//! read, which would silently cut its calls short.
+//! by the NULs beside its first characters), pretty-printed JSON put back on lines (`pretty`), and for a regular
+//! file a check that it did not shrink while it was read, which would silently cut its calls short.
 
 use std::io::{self, BufReader, Cursor, Read};
 
@@ -67,6 +67,14 @@ pub fn needs_stream(head: &[u8]) -> bool {
     head.starts_with(&GZIP)
         || head.starts_with(&ZSTD)
         || !matches!(encoding(head), Encoding::Utf8 | Encoding::Utf8Marked)
+        || pretty_start(head)
+}
+
+/// Pretty-printed JSON (a lone `{` or `[` on the first line) is rewritten as it is read, so in order.
+fn pretty_start(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let head = head.trim_ascii_start();
+    matches!(head, [b'{' | b'[', b'\n', ..] | [b'{' | b'[', b'\r', b'\n', ..])
 }
 
 /// Reads up to `n` more bytes of `r` into `head`: fewer only at the end of the input.
@@ -93,12 +101,13 @@ pub(super) fn text(inner: Box<dyn Read + Send>, size: Option<u64>) -> io::Result
     };
     let more = 4 - head.len();
     read_head(&mut text, &mut head, more)?;
+    // Pretty-printed JSON is put back on lines (`pretty`), whatever it was compressed or encoded as.
     match encoding(&head) {
-        Encoding::Utf8 => Ok((text, head)),
-        Encoding::Utf8Marked => Ok((text, head.split_off(3))),
+        Encoding::Utf8 => super::pretty::lines(text, head),
+        Encoding::Utf8Marked => super::pretty::lines(text, head.split_off(3)),
         Encoding::Utf16 { big_endian, marked } => {
             let rest = Cursor::new(head.split_off(if marked { 2 } else { 0 })).chain(text);
-            Ok((Box::new(Utf16::new(rest, big_endian)), Vec::new()))
+            super::pretty::lines(Box::new(Utf16::new(rest, big_endian)), Vec::new())
         }
         Encoding::Refused(what) => Err(io::Error::new(io::ErrorKind::InvalidData, what)),
     }

@@ -54,13 +54,17 @@ pub fn expand_paths(paths: &[PathBuf]) -> Expanded {
 }
 
 /// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz` or `.zst`, whether or not the rest of the name is UTF-8;
-/// and `x.csv` when it is a known export.
+/// OpenCode's databases; and `x.csv` when it is a known export.
 fn is_log_name(p: &Path) -> bool {
     let Some(name) = p.file_name() else {
         return false;
     };
     // Bytes that are not UTF-8 become U+FFFD; the extension, being ASCII, is unchanged.
     let name = name.to_string_lossy();
+    // OpenCode's databases: `opencode.db`, `opencode-<channel>.db`.
+    if name.starts_with("opencode") && name.ends_with(".db") {
+        return true;
+    }
     if name.ends_with(".csv") {
         return csv_export(p);
     }
@@ -195,6 +199,9 @@ mod tests {
             ("a.txt", false),
             ("jsonl", false),
             ("a.gz", false),
+            ("opencode.db", true),
+            ("opencode-beta.db", true),
+            ("cache.db", false),
         ] {
             assert_eq!(is_log_name(Path::new(name)), log, "{name}");
         }
