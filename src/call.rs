@@ -2,6 +2,7 @@
 //! from, how it is grouped, where it was read) and that use nothing of the crate.
 
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -53,6 +54,11 @@ pub enum GroupBy {
     Project,
     /// The git branch checked out there.
     Branch,
+    /// The team a gateway logged the call under (LiteLLM `team_id`).
+    Team,
+    /// The tags a gateway logged with the call (Bedrock `requestMetadata`, Helicone properties, LiteLLM
+    /// `request_tags`), as one sorted key.
+    Tag,
     Call,
 }
 
@@ -67,6 +73,8 @@ impl GroupBy {
             GroupBy::Month => "month",
             GroupBy::Project => "project",
             GroupBy::Branch => "branch",
+            GroupBy::Team => "team",
+            GroupBy::Tag => "tag",
             GroupBy::Call => "call",
         }
     }
@@ -102,6 +110,11 @@ pub struct Call {
     /// The project (an agent's working directory) and git branch, when the log says.
     pub project: Option<Arc<str>>,
     pub branch: Option<Arc<str>>,
+    /// The team and the tags a gateway logged the call under, when it says.
+    pub team: Option<Arc<str>>,
+    pub tag: Option<Arc<str>>,
+    /// What the log itself says the call cost, in USD (a gateway's own price), when it says.
+    pub reported_cost: Option<Decimal>,
     pub timestamp: Option<DateTime<Utc>>,
     pub tier: Tier,
     pub tokens: Tokens,
@@ -199,6 +212,15 @@ pub struct BucketKey {
     pub level: u8,
 }
 
+/// What the logs themselves say some calls cost: the sum, how many calls said, and their tokens (so that the list
+/// price of exactly those calls can be set beside it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportedSums {
+    pub calls: u64,
+    pub usd: Decimal,
+    pub tokens: Tokens,
+}
+
 /// Integer sums of the calls in one bucket.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sums {
@@ -206,6 +228,8 @@ pub struct Sums {
     pub tokens: Tokens,
     /// Calls by token source: reported, counted, estimated.
     pub sources: [u64; 3],
+    /// The calls whose log stated its own cost.
+    pub reported: ReportedSums,
 }
 
 impl Sums {
@@ -215,12 +239,26 @@ impl Sums {
         self.sources[source as usize] += 1;
     }
 
+    /// Adds a call with the cost its log stated, if it stated one. A sum beyond what a decimal holds saturates:
+    /// it is a figure shown beside the bill, never part of it.
+    pub fn add_call(&mut self, t: &Tokens, source: TokenSource, reported: Option<Decimal>) {
+        self.add(t, source);
+        if let Some(usd) = reported {
+            self.reported.calls += 1;
+            self.reported.usd = self.reported.usd.saturating_add(usd);
+            self.reported.tokens.add(t);
+        }
+    }
+
     pub fn merge(&mut self, o: &Sums) {
         self.calls += o.calls;
         self.tokens.add(&o.tokens);
         for i in 0..3 {
             self.sources[i] += o.sources[i];
         }
+        self.reported.calls += o.reported.calls;
+        self.reported.usd = self.reported.usd.saturating_add(o.reported.usd);
+        self.reported.tokens.add(&o.reported.tokens);
     }
 }
 

@@ -224,6 +224,8 @@ pub enum ByArg {
     Month,
     Project,
     Branch,
+    Team,
+    Tag,
     Call,
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, FileExt, LineReader, database_lines, named_file, needs_stream};
+use crate::input::{Batch, FileExt, LineReader, Lines, csv_head, database_lines, named_file, needs_stream};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -41,10 +41,11 @@ pub enum Read {
 /// Files at least this large, plain and seekable, are read by the workers rather than by the reader thread.
 const WHOLE_FILE_BYTES: u64 = 4 << 20;
 
-/// An input opened: a large plain file that the workers read (`whole_file`), or a stream that this thread reads.
+/// An input opened: a large plain file that the workers read (`whole_file`), or a stream that this thread reads
+/// (JSON lines, or a CSV export's rows).
 enum Opened {
     Whole(File, u64),
-    Stream(LineReader),
+    Stream(Lines),
     /// A database without a message: read, and said to hold none.
     Empty(LineReader),
 }
@@ -54,7 +55,7 @@ enum Opened {
 /// refused (`named_file`).
 fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
     if path.as_os_str() == "-" {
-        return LineReader::open(path).map(|r| Opened::Stream(r.with_max_line(max_line)));
+        return Lines::open(Box::new(std::io::stdin()), None, max_line).map(Opened::Stream);
     }
     let file = File::open(path)?;
     let size = named_file(&file)?;
@@ -66,23 +67,24 @@ fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
         return Ok(if n == 0 {
             Opened::Empty(reader)
         } else {
-            Opened::Stream(reader)
+            Opened::Stream(Lines::Json(reader))
         });
     }
     if let Some(len) = size
         && len >= WHOLE_FILE_BYTES
     {
         // A positioned read: on unix the stream, if it comes to that, still starts at the first byte.
-        let mut head = [0u8; 8];
-        if file.read_exact_at(&mut head, 0).is_ok() && !needs_stream(&head) {
+        // Its first line too: a CSV export is read in order, record by record.
+        let mut head = vec![0u8; 64 << 10];
+        let got = file.read_at(&mut head, 0).unwrap_or(0);
+        if got >= 8 && !needs_stream(&head[..got]) && !csv_head(&head[..got]) {
             return Ok(Opened::Whole(file, len));
         }
         // Elsewhere the read may have moved the file's cursor.
         #[cfg(not(unix))]
         std::io::Seek::rewind(&mut &file)?;
     }
-    let reader = LineReader::new(Box::new(file), size)?;
-    Ok(Opened::Stream(reader.with_max_line(max_line)))
+    Lines::open(Box::new(file), size, max_line).map(Opened::Stream)
 }
 
 /// Small messages sent at once, so that the channel's bound counts batches, not files opened.
@@ -144,7 +146,7 @@ impl Reader<'_> {
                 if !self.event(Read::Note(note)) {
                     return false;
                 }
-                r
+                Lines::Json(r)
             }
             Ok(Opened::Whole(file, len)) => {
                 let names = names(path, &label);

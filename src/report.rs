@@ -41,6 +41,16 @@ pub struct Row {
     pub cache_write_1h_tokens: u64,
     pub output_tokens: u64,
     pub cost_usd: Usd,
+    /// What the logs themselves say the calls cost (a gateway's own price), summed over the calls that say; absent
+    /// when none does, never 0 for unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_cost_usd: Option<Usd>,
+    /// How many of the calls stated their cost.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reported_cost_calls: u64,
+    /// The stated cost less the list price of those same calls: what the source charged above (or below) list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_minus_list_usd: Option<Usd>,
     pub marginal_cost_usd_low: Option<Usd>,
     pub marginal_cost_usd_high: Option<Usd>,
     pub markup_low: Option<f64>,
@@ -68,6 +78,9 @@ pub struct UnpricedRow {
     pub cached_input_tokens: u64,
     pub cache_write_tokens: u64,
     pub output_tokens: u64,
+    /// What the logs say these calls cost, when any of them says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_cost_usd: Option<Usd>,
     /// Why no price: `unknown`, or `ambiguous: a, b` when several providers list the name.
     pub reason: String,
 }
@@ -292,11 +305,17 @@ pub fn over_time(
     Ok(Some(CostOverTime { week_start, days }))
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// Dollar and token sums of one group, before they become a `Row`.
 #[derive(Default)]
 struct Acc {
     sums: Sums,
     cost: Decimal,
+    /// The list price of the calls that stated their own cost.
+    reported_list: Decimal,
     covered_cost: Decimal,
     marginal: Option<Range>,
     /// The estimates used, by id: method and basis.
@@ -325,6 +344,14 @@ impl Acc {
         let cost = bucket_cost(table, key, sums);
         self.sums.merge(sums);
         self.cost = TooLarge::add(self.cost, cost, TOTAL)?;
+        if sums.reported.calls > 0 {
+            let of_reported = Sums {
+                tokens: sums.reported.tokens,
+                ..Sums::default()
+            };
+            let list = bucket_cost(table, key, &of_reported);
+            self.reported_list = TooLarge::add(self.reported_list, list, TOTAL)?;
+        }
         if let Some(m) = table.marginal_for(model) {
             let mc = checked_marginal(m, table.cache_read_factor(), &sums.tokens)?;
             if !self.estimates.contains_key(&m.id) {
@@ -339,6 +366,11 @@ impl Acc {
             acc.high = TooLarge::add(acc.high, mc.high, "the marginal cost")?;
         }
         Ok(())
+    }
+
+    /// The cost the logs stated, when any call stated one.
+    fn reported(&self) -> Option<Decimal> {
+        (self.sums.reported.calls > 0).then_some(self.sums.reported.usd)
     }
 
     fn share(&self, tax: Decimal) -> Option<f64> {
@@ -361,6 +393,9 @@ impl Acc {
             cache_write_1h_tokens: t.cache_write_1h,
             output_tokens: t.output,
             cost_usd: Usd(self.cost),
+            reported_cost_usd: self.reported().map(Usd),
+            reported_cost_calls: self.sums.reported.calls,
+            reported_minus_list_usd: self.reported().map(|r| Usd(r.saturating_sub(self.reported_list))),
             marginal_cost_usd_low: self.marginal.map(|m| Usd(m.low)),
             marginal_cost_usd_high: self.marginal.map(|m| Usd(m.high)),
             markup_low: self.marginal.and_then(|m| ratio(m.high)),
@@ -422,6 +457,7 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
             cached_input_tokens: s.tokens.cache_read,
             cache_write_tokens: s.tokens.cache_write_5m.saturating_add(s.tokens.cache_write_1h),
             output_tokens: s.tokens.output,
+            reported_cost_usd: (s.reported.calls > 0).then_some(Usd(s.reported.usd)),
             reason: match why {
                 Resolution::Ambiguous(c) => format!("ambiguous: {}", c.join(", ")),
                 Resolution::NotListed(p) => format!("not listed by {p}, the provider the log names"),

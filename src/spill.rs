@@ -12,7 +12,7 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 /// Bytes per record; the first 16 are the key.
-pub const RECORD: usize = 120;
+pub const RECORD: usize = 145;
 pub type Record = [u8; RECORD];
 
 pub fn key(r: &Record) -> u128 {

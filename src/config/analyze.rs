@@ -70,6 +70,8 @@ impl AnalyzeConfig {
             ByArg::Month => GroupBy::Month,
             ByArg::Project => GroupBy::Project,
             ByArg::Branch => GroupBy::Branch,
+            ByArg::Team => GroupBy::Team,
+            ByArg::Tag => GroupBy::Tag,
             ByArg::Call => GroupBy::Call,
         };
         let timezone = super::when::timezone(&args.timezone)?;

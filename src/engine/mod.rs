@@ -187,6 +187,9 @@ fn finish_call(raw: RawCall, raw_text: &RawText, table: &PriceTable, retarget: O
         session: raw.session,
         project: raw.project,
         branch: raw.branch,
+        team: raw.team,
+        tag: raw.tag,
+        reported_cost: raw.reported_cost,
         timestamp: raw.timestamp,
         tier: raw.tier,
         tokens,
@@ -338,6 +341,16 @@ impl Engine<'_> {
         if zoneless > 0 {
             diag.warn("timestamps without a time zone were read as UTC");
         }
+        // What the gateway readers noted (a usage key not known, a stated cost that is none), once each.
+        let notes: std::collections::BTreeSet<String> = self
+            .pool
+            .broadcast(|_| input::take_notes())
+            .into_iter()
+            .flatten()
+            .collect();
+        for note in notes {
+            diag.warn(&note);
+        }
         if let Some(e) = &analysis.stats.spill_error {
             diag.warn(&format!(
                 "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
@@ -359,6 +372,8 @@ impl Engine<'_> {
                 .map(|l| {
                     if l.too_long {
                         Err(LineError::too_long(self.max_line))
+                    } else if let Some(p) = &l.problem {
+                        Err(LineError::bad(p.clone()))
                     } else {
                         process(batch.bytes(l), self.table, self.retarget)
                     }

@@ -3,18 +3,20 @@
 //! A call has one bucket and a group or session a handful, so a vector kept in bucket order holds them in a tenth of
 //! the memory of an ordered map (whose every node has room for eleven), and is read back in the same order.
 
+use rust_decimal::Decimal;
+
 use crate::call::{BucketKey, Sums, TokenSource, Tokens};
 
 /// Priced sums by bucket, in bucket order, each bucket once.
 pub type Buckets = Vec<(BucketKey, Sums)>;
 
 /// Adds one call's tokens to its bucket.
-pub fn add(buckets: &mut Buckets, key: BucketKey, tokens: &Tokens, source: TokenSource) {
+pub fn add(buckets: &mut Buckets, key: BucketKey, tokens: &Tokens, source: TokenSource, reported: Option<Decimal>) {
     match buckets.binary_search_by(|(k, _)| k.cmp(&key)) {
-        Ok(i) => buckets[i].1.add(tokens, source),
+        Ok(i) => buckets[i].1.add_call(tokens, source, reported),
         Err(i) => {
             let mut sums = Sums::default();
-            sums.add(tokens, source);
+            sums.add_call(tokens, source, reported);
             insert(buckets, i, (key, sums));
         }
     }
@@ -58,9 +60,9 @@ mod tests {
             ..Tokens::default()
         };
         let mut b = Buckets::new();
-        add(&mut b, key(2, 0), &t(5), TokenSource::Reported);
-        add(&mut b, key(1, 3), &t(7), TokenSource::Counted);
-        add(&mut b, key(2, 0), &t(11), TokenSource::Reported);
+        add(&mut b, key(2, 0), &t(5), TokenSource::Reported, None);
+        add(&mut b, key(1, 3), &t(7), TokenSource::Counted, None);
+        add(&mut b, key(2, 0), &t(11), TokenSource::Reported, None);
         let mut spilled = Sums::default();
         spilled.add(&t(100), TokenSource::Estimated);
         merge(&mut b, key(1, 0), &spilled);
@@ -79,7 +81,7 @@ mod tests {
         );
         // One bucket takes room for one.
         let mut one = Buckets::new();
-        add(&mut one, key(0, 0), &t(1), TokenSource::Reported);
+        add(&mut one, key(0, 0), &t(1), TokenSource::Reported, None);
         assert_eq!(one.capacity(), 1);
     }
 }

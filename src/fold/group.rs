@@ -154,7 +154,7 @@ impl<'a> Grouping<'a> {
                     .unpriced
                     .entry(call.model.to_string())
                     .or_insert_with(|| (Sums::default(), other.clone()));
-                e.0.add(&call.tokens, call.source);
+                e.0.add_call(&call.tokens, call.source, call.reported_cost);
                 return;
             }
         };
@@ -185,6 +185,7 @@ impl<'a> Grouping<'a> {
                 key,
                 &call.tokens,
                 call.source,
+                call.reported_cost,
             );
         }
         if let Some(timeline) = &mut self.analysis.timeline {
@@ -196,7 +197,7 @@ impl<'a> Grouping<'a> {
                 .or_default()
                 .entry(key)
                 .or_default()
-                .add(&call.tokens, call.source);
+                .add_call(&call.tokens, call.source, call.reported_cost);
         }
         let group_key: Cow<str> = match self.by {
             GroupBy::Model => {
@@ -223,6 +224,8 @@ impl<'a> Grouping<'a> {
             )),
             GroupBy::Project => Cow::Borrowed(call.project.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Branch => Cow::Borrowed(call.branch.as_deref().unwrap_or(UNKNOWN)),
+            GroupBy::Team => Cow::Borrowed(call.team.as_deref().unwrap_or(UNKNOWN)),
+            GroupBy::Tag => Cow::Borrowed(call.tag.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Call if p.place.2 > 0 => Cow::Owned(format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1)),
             GroupBy::Call => Cow::Owned(format!("{}:{}", names.label, p.place.1)),
         };
@@ -251,7 +254,7 @@ impl<'a> Grouping<'a> {
                 source: call.source,
             });
         }
-        buckets::add(&mut g.buckets, key, &call.tokens, call.source);
+        buckets::add(&mut g.buckets, key, &call.tokens, call.source, call.reported_cost);
     }
 
     /// The analysis, in input order, with `stats` and the count of distinct sessions.

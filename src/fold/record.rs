@@ -5,6 +5,7 @@
 //! spilled run holds on disk.
 
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
@@ -74,6 +75,9 @@ pub(super) struct Kept {
     session: Option<u32>,
     project: Option<u32>,
     branch: Option<u32>,
+    team: Option<u32>,
+    tag: Option<u32>,
+    reported_cost: Option<Decimal>,
     /// Most calls resolve to a model; the rare unpriced one keeps the id of its interned reason.
     model_idx: Result<usize, u32>,
     timestamp: Option<DateTime<Utc>>,
@@ -93,6 +97,9 @@ impl Kept {
             session: c.session.map(|s| names.id(&s)),
             project: c.project.map(|s| names.id(&s)),
             branch: c.branch.map(|s| names.id(&s)),
+            team: c.team.map(|s| names.id(&s)),
+            tag: c.tag.map(|s| names.id(&s)),
+            reported_cost: c.reported_cost,
             model_idx: match c.resolution {
                 Resolution::Found(i) => Ok(i),
                 other => Err(names.reason_id(other)),
@@ -152,6 +159,16 @@ impl Kept {
             }
             None => put(&[0; 5]),
         }
+        for name in [self.team, self.tag] {
+            put(&name.unwrap_or(u32::MAX).to_le_bytes());
+        }
+        match self.reported_cost {
+            Some(d) => {
+                put(&[1]);
+                put(&d.serialize());
+            }
+            None => put(&[0; 17]),
+        }
         put(&[self.tier.code(), u8::from(self.billed), self.source as u8, unpriced]);
         r
     }
@@ -187,6 +204,11 @@ impl Kept {
         let stream_kind = take(1)[0];
         let scope = u32_of(take(4));
         let stream = (stream_kind > 0).then_some((stream_kind == 2, scope));
+        let mut name = || Some(u32_of(take(4))).filter(|&s| s != u32::MAX);
+        let (team, tag) = (name(), name());
+        let has_cost = take(1)[0] == 1;
+        let cost: [u8; 16] = take(16).try_into().unwrap_or_default();
+        let reported_cost = has_cost.then(|| Decimal::deserialize(cost));
         let tail = take(4);
         let model_idx = if tail[3] == 1 { Err(idx) } else { Ok(idx as usize) };
         let source = match tail[2] {
@@ -200,6 +222,9 @@ impl Kept {
             session,
             project,
             branch,
+            team,
+            tag,
+            reported_cost,
             model_idx,
             timestamp,
             tokens: Tokens {
@@ -246,6 +271,9 @@ impl Kept {
                 session: self.session.map(|s| names.name(s)),
                 project: self.project.map(|s| names.name(s)),
                 branch: self.branch.map(|s| names.name(s)),
+                team: self.team.map(|s| names.name(s)),
+                tag: self.tag.map(|s| names.name(s)),
+                reported_cost: self.reported_cost,
                 timestamp: self.timestamp,
                 tier: self.tier,
                 tokens: self.tokens,

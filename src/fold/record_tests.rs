@@ -38,6 +38,7 @@ fn round_trip(names: &mut Interner, p: Placed, key: u128, rank: (u8, u8, u64)) {
     assert_eq!(b.source, a.source);
     assert_eq!(b.billed, a.billed);
     assert_eq!(b.stream, a.stream);
+    assert_eq!((&b.team, &b.tag, b.reported_cost), (&a.team, &a.tag, a.reported_cost));
     assert_eq!(b.dedup, None);
 }
 
@@ -52,6 +53,10 @@ fn a_record_gives_back_every_field() {
     p.call.session = Some(Arc::from("session-1"));
     p.call.timestamp = Some(time("2024-10-27T03:46:40.123456789Z"));
     p.call.stream = Some(Stream::Final("scope-a".into()));
+    // A gateway's team, tags and its own stated cost, to the last digit a decimal holds.
+    p.call.team = Some(Arc::from("team-a"));
+    p.call.tag = Some(Arc::from("env=prod"));
+    p.call.reported_cost = Some("0.0243000000000000000000000001".parse().unwrap());
     p.call.tokens = Tokens {
         input: 1,
         cache_read: 2,

@@ -156,6 +156,8 @@ fn decode(f: &[u8]) -> io::Result<(String, Buckets)> {
                 output: n(5),
             },
             sources: [n(6), n(7), n(8)],
+            // A session's stated costs are not checked against budgets, so a spilled session keeps none.
+            reported: Default::default(),
         };
         b.push((key, sums));
     }
@@ -175,7 +177,8 @@ impl Sessions {
             }
         };
         if let (true, Some((key, tokens, source))) = (self.sums, priced) {
-            buckets::add(b, key, tokens, source);
+            // What a log says a call cost is not checked against budgets.
+            buckets::add(b, key, tokens, source, None);
         }
     }
 

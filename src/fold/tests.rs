@@ -47,6 +47,9 @@ pub(super) fn call_of(table: &PriceTable, model: &str, place: (usize, u64, usize
             session: None,
             project: None,
             branch: None,
+            team: None,
+            tag: None,
+            reported_cost: None,
             timestamp: None,
             tier: Tier::Standard,
             tokens: Tokens {

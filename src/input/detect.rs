@@ -125,9 +125,13 @@ fn parse_checked(bytes: &[u8], text: Option<&str>) -> Result<(FormatId, Content)
             Parse::InOrder(parse) => (f.id, Content::Steps(parse(&v)?)),
         },
         None => {
+            let message = match super::gateway::usage_key(&v) {
+                Some(k) => format!("a record with usage (`{k}`) of no known format: not priced"),
+                None => "not a log line of any known format".into(),
+            };
             return Err(LineError {
                 reason: SkipReason::UnknownShape,
-                message: "not a log line of any known format".into(),
+                message,
             });
         }
     };

@@ -10,8 +10,9 @@ use std::fmt;
 
 use super::context::Step;
 use super::{
-    LineError, Parsed, anthropic, claude_code, claude_stream, codex, codex_exec, gemini, gemini_cli, gemini_telemetry,
-    native, openai_batch, openai_chat, openai_responses, opencode, otel,
+    LineError, Parsed, anthropic, bedrock, claude_code, claude_stream, codex, codex_exec, gemini, gemini_cli,
+    gemini_telemetry, helicone, langfuse, litellm, native, openai_batch, openai_chat, openai_responses, opencode,
+    openrouter, otel,
 };
 
 /// Every format tokencost reads, by the name reports use (`summary.lines_by_format`).
@@ -35,6 +36,12 @@ pub enum FormatId {
     GeminiCli,
     GeminiTelemetry,
     Opencode,
+    LitellmSpendLog,
+    LitellmPayload,
+    Langfuse,
+    Bedrock,
+    Helicone,
+    Openrouter,
     OpenaiChat,
     OpenaiResponses,
     Anthropic,
@@ -63,6 +70,12 @@ impl FormatId {
             FormatId::GeminiCli => "gemini-cli",
             FormatId::GeminiTelemetry => "gemini-cli-telemetry",
             FormatId::Opencode => "opencode",
+            FormatId::LitellmSpendLog => "litellm-spend-log",
+            FormatId::LitellmPayload => "litellm-payload",
+            FormatId::Langfuse => "langfuse-observation",
+            FormatId::Bedrock => "bedrock-invocation-log",
+            FormatId::Helicone => "helicone",
+            FormatId::Openrouter => "openrouter-generation",
             FormatId::OpenaiChat => "openai-chat",
             FormatId::OpenaiResponses => "openai-responses",
             FormatId::Anthropic => "anthropic",
@@ -215,6 +228,44 @@ pub const FORMATS: &[Format] = &[
         keys(&["sessionID", "projectID"]),
         opencode::detect,
         opencode::parse,
+    ),
+    // Gateways and observability exports: their rows carry the request's `model` and `messages` beside the usage,
+    // so they must be read before a bare request could match.
+    row(
+        FormatId::LitellmSpendLog,
+        keys(&["spend"]),
+        litellm::is_spend_log,
+        litellm::parse_spend_log,
+    ),
+    row(
+        FormatId::LitellmPayload,
+        keys(&["response_cost"]),
+        litellm::is_payload,
+        litellm::parse_payload,
+    ),
+    row(
+        FormatId::Langfuse,
+        keys(&["trace_id"]),
+        langfuse::detect,
+        langfuse::parse,
+    ),
+    row(
+        FormatId::Bedrock,
+        keys(&["schemaType"]),
+        bedrock::detect,
+        bedrock::parse,
+    ),
+    row(
+        FormatId::Helicone,
+        keys(&["request_created_at"]),
+        helicone::detect,
+        helicone::parse,
+    ),
+    row(
+        FormatId::Openrouter,
+        keys(&["native_tokens_prompt", "data"]),
+        openrouter::detect,
+        openrouter::parse,
     ),
     row(
         FormatId::OpenaiChat,

@@ -5,26 +5,33 @@
 //! bounded batches.
 
 mod anthropic;
+mod bedrock;
 mod chunk;
 mod claude_code;
 mod claude_stream;
 mod codex;
 mod codex_exec;
 mod context;
+mod csv_rows;
 mod depth;
 mod detect;
 mod fields;
 mod formats;
+mod gateway;
 mod gemini;
 mod gemini_cli;
 mod gemini_telemetry;
 mod gzip;
+mod helicone;
+mod langfuse;
+mod litellm;
 mod native;
 mod openai_batch;
 mod openai_chat;
 mod openai_responses;
 mod opencode;
 mod opencode_db;
+mod openrouter;
 mod otel;
 mod pretty;
 mod probe;
@@ -43,11 +50,13 @@ use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, FileExt, read_chunk};
 pub use context::{FileContext, Keep, Meta, Pending, Step};
+pub use csv_rows::{Lines, csv_head};
 pub use detect::{Content, Line, parse_line, parse_value, read_line};
 #[cfg(test)]
 pub use fields::chat_messages;
 pub use fields::take_zoneless;
 pub use formats::{FORMATS, Format, FormatId, Shape};
+pub use gateway::take_notes;
 pub use opencode_db::lines as database_lines;
 pub use read::{Batch, DEFAULT_MAX_LINE, LineReader, named_file};
 pub use request_probe::{RawText, Request, read_message, read_tools};
@@ -101,6 +110,11 @@ pub struct RawCall {
     pub project: Option<Arc<str>>,
     /// The git branch checked out there, when the log says.
     pub branch: Option<Arc<str>>,
+    /// The team and the tags (one sorted key) a gateway logged the call under.
+    pub team: Option<Arc<str>>,
+    pub tag: Option<Arc<str>>,
+    /// The cost the log itself states for the call, in USD: kept beside the list price, never instead of it.
+    pub reported_cost: Option<rust_decimal::Decimal>,
     pub timestamp: Option<DateTime<Utc>>,
     /// The service tier billed: batch, priority, flex or standard.
     pub tier: Tier,
@@ -119,6 +133,9 @@ impl RawCall {
             session: None,
             project: None,
             branch: None,
+            team: None,
+            tag: None,
+            reported_cost: None,
             timestamp: None,
             tier: Tier::Standard,
             tokens,

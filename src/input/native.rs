@@ -23,6 +23,8 @@ pub fn detect(v: &Value) -> bool {
         && ["messages", "prompt", "completion", "usage"]
             .iter()
             .any(|k| v.get(k).is_some())
+        // Text to count beside usage stated in another shape is a log this reader does not know: not priced by guess.
+        && (v.get("usage").is_some() || super::gateway::usage_key(v).is_none())
 }
 
 fn text(v: &Value, key: &str) -> Result<String, LineError> {

@@ -22,8 +22,13 @@ fn object(v: &Value) -> Option<&str> {
     v.get("object").and_then(Value::as_str)
 }
 
+/// A bare request: a model and messages, and nothing that says the call was made and what it used (a gateway's
+/// log of a call carries the request beside its usage: its text is not what was billed).
 pub fn is_request(v: &Value) -> bool {
-    v.get("model").is_some() && v.get("messages").is_some() && !NATIVE_KEYS.iter().any(|k| v.get(k).is_some())
+    v.get("model").is_some()
+        && v.get("messages").is_some()
+        && !NATIVE_KEYS.iter().any(|k| v.get(k).is_some())
+        && super::gateway::usage_key(v).is_none()
 }
 
 pub fn is_response(v: &Value) -> bool {
@@ -148,6 +153,8 @@ pub fn response_call(v: &Value) -> Result<RawCall, LineError> {
     call.timestamp = timestamp(v, "created")?;
     call.tier = service_tier(v);
     call.dedup = dedup(v, &t);
+    // OpenRouter's in-response accounting states what it charged.
+    call.reported_cost = super::gateway::stated_cost(u, "cost", "usage");
     Ok(call)
 }
 

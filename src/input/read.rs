@@ -43,6 +43,8 @@ pub struct Line {
     pub range: Range<usize>,
     /// Longer than the cap: none of its bytes were kept, and `range` is empty.
     pub too_long: bool,
+    /// What is wrong with a line that was not kept (a CSV row that does not fit its header), said as it is.
+    pub problem: Option<String>,
 }
 
 /// Whole lines read together, of one file or of several small ones: one buffer, many slices of it.
@@ -92,14 +94,19 @@ impl LineReader {
     /// fewer bytes shrank while it was read, and that is an error.
     pub fn new(inner: Box<dyn Read + Send>, size: Option<u64>) -> io::Result<Self> {
         let (reader, carry) = stream::text(inner, size)?;
-        Ok(LineReader {
+        Ok(Self::from_text(reader, carry))
+    }
+
+    /// Reads text already decompressed and decoded (`stream::text`), `carry` its first bytes, already read.
+    pub fn from_text(reader: Box<dyn Read + Send>, carry: Vec<u8>) -> Self {
+        LineReader {
             reader,
             carry,
             eof: false,
             skipping: false,
             next_number: 1,
             max_line: DEFAULT_MAX_LINE,
-        })
+        }
     }
 
     /// Keeps lines of at most `max_line` bytes (before the `\n`); a longer one is taken as too long.
@@ -119,6 +126,7 @@ impl LineReader {
             number: self.next_number,
             range,
             too_long,
+            problem: None,
         });
         self.next_number += 1;
     }

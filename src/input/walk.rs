@@ -54,7 +54,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Expanded {
 }
 
 /// `x.jsonl`, `x.json`, `x.ndjson`, and the same with `.gz` or `.zst`, whether or not the rest of the name is UTF-8;
-/// and OpenCode's databases.
+/// OpenCode's databases; and `x.csv` when it is a known export.
 fn is_log_name(p: &Path) -> bool {
     let Some(name) = p.file_name() else {
         return false;
@@ -65,10 +65,26 @@ fn is_log_name(p: &Path) -> bool {
     if name.starts_with("opencode") && name.ends_with(".db") {
         return true;
     }
+    if name.ends_with(".csv") {
+        return csv_export(p);
+    }
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     let name = name.strip_suffix(".zst").unwrap_or(name);
     name.rsplit_once('.')
         .is_some_and(|(_, ext)| LOG_EXTENSIONS.contains(&ext))
+}
+
+/// A plain `.csv` file whose first line is the header of a known export (a directory may hold other CSV files,
+/// which are no logs).
+fn csv_export(p: &Path) -> bool {
+    use std::io::Read;
+    // Only a regular file is opened: a FIFO would wait for a writer.
+    if !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::new();
+    let read = std::fs::File::open(p).and_then(|f| f.take(64 << 10).read_to_end(&mut head));
+    read.is_ok() && super::csv_rows::csv_head(&head)
 }
 
 /// What a file is, as far as a walk cares: the same identity is the same file, whatever path led to it.

@@ -7,7 +7,9 @@ use crate::call::GroupBy;
 use crate::fmt::{count_of, usd};
 use crate::report::{Report, Row, UnpricedRow};
 
-fn columns(by: &'static str, per_call: bool) -> Vec<Column> {
+/// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost: a
+/// report of logs that state none is as it always was.
+fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
     let mut c = vec![Column::both(by, by)];
     if per_call {
         c.extend([
@@ -28,6 +30,18 @@ fn columns(by: &'static str, per_call: bool) -> Vec<Column> {
         Column::both("output_tokens", "output").right().droppable(2),
         Column::both("cost_usd", "cost").right(),
         Column::machine("priced"),
+    ]);
+    // After `priced`: the rows of models without a price fill the columns up to it by position.
+    if reported {
+        c.extend([
+            Column::both("reported_cost_usd", "reported cost").right().droppable(1),
+            Column::both("reported_minus_list_usd", "reported - list")
+                .right()
+                .droppable(1),
+            Column::machine("reported_cost_calls"),
+        ]);
+    }
+    c.extend([
         Column::both("marginal_cost_usd", "marginal (est.)")
             .right()
             .pair()
@@ -48,7 +62,7 @@ fn columns(by: &'static str, per_call: bool) -> Vec<Column> {
 }
 
 /// A row's cells; `priced` is its `priced` column (empty for the totals, which hold priced calls only).
-fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>) -> Vec<Cell<'a>> {
+fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Vec<Cell<'a>> {
     let usd = |lo: Option<_>, hi: Option<_>| Cell::range(Cell::opt(lo, Cell::Usd), Cell::opt(hi, Cell::Usd));
     let float = |v: Option<f64>, shown| Cell::opt(v, |v| Cell::Float(v, shown, Digits::Ratio));
     let mut c = vec![Cell::text(r.key.as_str())];
@@ -67,6 +81,15 @@ fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>) -> Vec<Cell<'a>> {
         Cell::Int(r.output_tokens),
         Cell::Usd(r.cost_usd),
         priced,
+    ]);
+    if reported {
+        c.extend([
+            Cell::opt(r.reported_cost_usd, Cell::Usd),
+            Cell::opt(r.reported_minus_list_usd, Cell::Usd),
+            Cell::Int(r.reported_cost_calls),
+        ]);
+    }
+    c.extend([
         usd(r.marginal_cost_usd_low, r.marginal_cost_usd_high),
         Cell::range(
             float(r.markup_low, Shown::Times(1)),
@@ -86,9 +109,9 @@ fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>) -> Vec<Cell<'a>> {
     c
 }
 
-/// A model without a price as a CSV row: its calls and tokens, an empty cost, `priced` false; the cells after the
-/// tokens (estimates of a cost there is none of) empty.
-fn unpriced_cells(u: &UnpricedRow, width: usize) -> Vec<Cell<'_>> {
+/// A model without a price as a CSV row: its calls and tokens, an empty cost, `priced` false, the cost its log
+/// stated when the report has that column; the cells after (estimates of a cost there is none of) empty.
+fn unpriced_cells(u: &UnpricedRow, width: usize, reported: bool) -> Vec<Cell<'_>> {
     let mut c = vec![
         Cell::text(u.model.as_str()),
         Cell::Int(u.calls),
@@ -100,6 +123,9 @@ fn unpriced_cells(u: &UnpricedRow, width: usize) -> Vec<Cell<'_>> {
         Cell::Empty,
         Cell::text("false"),
     ];
+    if reported {
+        c.push(Cell::opt(u.reported_cost_usd, Cell::Usd));
+    }
     c.resize_with(width, || Cell::Empty);
     c
 }
@@ -107,15 +133,20 @@ fn unpriced_cells(u: &UnpricedRow, width: usize) -> Vec<Cell<'_>> {
 /// The report as a view; its JSON is the `Report` itself.
 pub fn report_view(r: &Report) -> View<'_> {
     let per_call = r.by == GroupBy::Call;
-    let mut v = View::new(columns(r.by.name(), per_call), r);
+    let reported = r.totals.reported_cost_usd.is_some();
+    let mut v = View::new(columns(r.by.name(), per_call, reported), r);
     v.rows = r
         .groups
         .iter()
-        .map(|g| cells(g, per_call, Cell::text("true")))
+        .map(|g| cells(g, per_call, Cell::text("true"), reported))
         .collect();
-    v.total = Some(cells(&r.totals, per_call, Cell::Empty));
+    v.total = Some(cells(&r.totals, per_call, Cell::Empty, reported));
     if r.by == GroupBy::Model {
-        v.machine_rows = r.unpriced.iter().map(|u| unpriced_cells(u, v.columns.len())).collect();
+        v.machine_rows = r
+            .unpriced
+            .iter()
+            .map(|u| unpriced_cells(u, v.columns.len(), reported))
+            .collect();
     }
     v.head = headline(r);
     v.tail = terminal_notes(r);

@@ -70,6 +70,9 @@ pub(super) fn terminal_notes(r: &Report) -> Vec<Part<'static>> {
     if t.estimated_calls > 0 {
         out.push(table_line(estimated(t.estimated_calls)));
     }
+    if let Some(line) = reported_note(r, str::to_string) {
+        out.push(table_line(line));
+    }
     if let Some(p) = &r.plan {
         let included = p
             .included_usd
@@ -113,6 +116,33 @@ pub(super) fn terminal_notes(r: &Report) -> Vec<Part<'static>> {
         out.push(table_line(format!("{n} (--format json lists them all).")));
     }
     out
+}
+
+/// What the reported-cost columns are, with the totals they add up to; none when no call stated its cost.
+/// `name` writes a model's name as the format needs it.
+fn reported_note(r: &Report, name: impl Fn(&str) -> String) -> Option<String> {
+    let t = &r.totals;
+    let reported = t.reported_cost_usd?;
+    let diff = t.reported_minus_list_usd.unwrap_or_default();
+    let unpriced: Vec<String> = r
+        .unpriced
+        .iter()
+        .filter_map(|u| u.reported_cost_usd.map(|c| format!("{} {}", name(&u.model), usd(c))))
+        .collect();
+    let unpriced = if unpriced.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Stated by calls without a list price, not in the totals: {}.",
+            unpriced.join(", ")
+        )
+    };
+    Some(format!(
+        "Reported cost: what the logs themselves say {} cost, {}; reported - list: that less the list price of the same calls, {}. n/a where no call of the row stated one.{unpriced}",
+        count_of(t.reported_cost_calls, "call"),
+        usd(reported),
+        usd(diff),
+    ))
 }
 
 /// An unpriced model's prompt tokens, in every input bucket.
@@ -209,6 +239,9 @@ pub(super) fn document_notes(r: &Report) -> Vec<Part<'_>> {
     let (t, s) = (&r.totals, &r.summary);
     if t.estimated_calls > 0 {
         out.push(doc(PartKind::Line(estimated(t.estimated_calls))));
+    }
+    if let Some(line) = reported_note(r, code) {
+        out.push(doc(PartKind::Line(line)));
     }
     if s.skipped_lines > 0 {
         out.push(doc(PartKind::Line(format!(
