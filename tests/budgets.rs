@@ -309,6 +309,16 @@ fn budgets_json(args: &[&str]) -> (i32, serde_json::Value, String) {
     (code, v["budgets"].clone(), err)
 }
 
+/// The names a budget's result lists as its offenders, in order.
+fn offender_names(budget: &serde_json::Value) -> Vec<&str> {
+    budget["offenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect()
+}
+
 /// `gpt-4o` names the model and its dated snapshots: the gpt-4o call ($0.000385) and the gpt-4o-2024-08-06 one
 /// ($0.004) count, $0.004385 in all; gpt-4o-mini ($0.0000048) is another model and does not.
 #[test]
@@ -317,13 +327,7 @@ fn a_model_budget_covers_dated_snapshots_not_other_models() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(b[0]["actual_usd"], serde_json::json!(0.004385), "{b}");
     assert_eq!(b[0]["subject"], "gpt-4o (openai/gpt-4o and its dated snapshots)");
-    let names: Vec<&str> = b[0]["offenders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["openai/gpt-4o-2024-08-06", "openai/gpt-4o"]);
+    assert_eq!(offender_names(&b[0]), ["openai/gpt-4o-2024-08-06", "openai/gpt-4o"]);
     assert!(
         err.contains("budget $0.0040 for gpt-4o (openai/gpt-4o and its dated snapshots) exceeded: it cost $0.0044"),
         "{err}"
@@ -410,21 +414,9 @@ fn calls_without_a_session_are_outside_session_budgets_unless_asked() {
     // s2 costs $0.00057 and the file's calls $0.0040048: a $0.001 budget catches the file only when asked. s1
     // ($0.034135) is over either way.
     let (_, b, _) = budgets_json(&[HAND, "--session-budget", "0.001"]);
-    let names: Vec<&str> = b[0]["offenders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["s1"]);
+    assert_eq!(offender_names(&b[0]), ["s1"]);
     let (_, b, _) = budgets_json(&[HAND, "--session-budget", "0.001", "--session-from", "file"]);
-    let names: Vec<&str> = b[0]["offenders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["s1", "hand.jsonl"]);
+    assert_eq!(offender_names(&b[0]), ["s1", "hand.jsonl"]);
     assert!(b[0].get("unchecked_calls").is_none(), "{b}");
 }
 
