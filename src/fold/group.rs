@@ -7,11 +7,15 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::buckets::{self, Buckets};
+use super::calls::CallRows;
 use super::sessions::{SessionSums, Sessions};
 use super::{Analysis, Filter, Placed, Stats};
-use crate::call::{BucketKey, FileNames, GroupBy, Place, Resolution, Sums, TokenSource, Traced};
+use crate::call::{
+    BucketKey, Call, Dedup, FileNames, GroupBy, Place, Resolution, Sums, Tier, TokenSource, Tokens, Traced,
+};
 use crate::pricing::PriceTable;
 
 /// The key of calls whose log does not say what they are grouped by.
@@ -30,13 +34,40 @@ fn period(by: GroupBy, date: chrono::NaiveDate, week_start: chrono::Weekday) -> 
     }
 }
 
-/// One `--by call` row's identity.
+/// One counted call, as `--by call` writes it: where it was read and what its row and its export hold.
 #[derive(Debug, Clone)]
 pub struct CallInfo {
+    pub place: Place,
+    /// Its file's label, and its line.
     pub file: String,
     pub line: u64,
+    /// The name the log gave.
     pub model: String,
     pub source: TokenSource,
+    pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    /// The call's own session, and the one it is reported under (its file's name when it has none).
+    pub session: Option<Arc<str>>,
+    pub session_shown: Arc<str>,
+    pub project: Option<Arc<str>>,
+    pub branch: Option<Arc<str>>,
+    pub team: Option<Arc<str>>,
+    pub tag: Option<Arc<str>>,
+    pub tier: Tier,
+    pub dedup: Option<Dedup>,
+    pub tokens: Tokens,
+    pub reported_cost: Option<rust_decimal::Decimal>,
+    /// The price bucket that billed the call, or why it has no price.
+    pub priced: Result<BucketKey, Resolution>,
+}
+
+impl CallInfo {
+    /// The row's key: the file and line, and the call's position on the line after the first.
+    pub fn key(&self) -> String {
+        match self.place.2 {
+            0 => format!("{}:{}", self.file, self.line),
+            n => format!("{}:{}#{}", self.file, self.line, n + 1),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -44,7 +75,6 @@ pub struct Group {
     pub key: String,
     pub first: Place,
     pub buckets: Buckets,
-    pub call: Option<CallInfo>,
 }
 
 /// Buckets of priced sums, by session and by model.
@@ -85,6 +115,8 @@ pub(super) struct Grouping<'a> {
     trace: Vec<(Place, Traced)>,
     /// Each model's `provider/id`, the group key of `--by model`, made once.
     model_keys: Vec<Option<String>>,
+    /// `--by call`'s calls, bounded in memory, spilled past the bound.
+    pub(super) calls: CallRows,
 }
 
 impl<'a> Grouping<'a> {
@@ -99,6 +131,7 @@ impl<'a> Grouping<'a> {
             files: Vec::new(),
             trace: Vec::new(),
             model_keys: Vec::new(),
+            calls: CallRows::default(),
         }
     }
 
@@ -155,6 +188,10 @@ impl<'a> Grouping<'a> {
                     .entry(call.model.to_string())
                     .or_insert_with(|| (Sums::default(), other.clone()));
                 e.0.add_call(&call.tokens, call.source, call.reported_cost);
+                if self.by == GroupBy::Call {
+                    // A call without a price is a row of its own too, with no cost.
+                    self.keep_call(&call, p.place, Err(other.clone()), stats);
+                }
                 return;
             }
         };
@@ -226,8 +263,17 @@ impl<'a> Grouping<'a> {
             GroupBy::Branch => Cow::Borrowed(call.branch.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Team => Cow::Borrowed(call.team.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Tag => Cow::Borrowed(call.tag.as_deref().unwrap_or(UNKNOWN)),
-            GroupBy::Call if p.place.2 > 0 => Cow::Owned(format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1)),
-            GroupBy::Call => Cow::Owned(format!("{}:{}", names.label, p.place.1)),
+            GroupBy::Call => {
+                buckets::add(
+                    &mut self.analysis.call_totals,
+                    key,
+                    &call.tokens,
+                    call.source,
+                    call.reported_cost,
+                );
+                self.keep_call(&call, p.place, Ok(key), stats);
+                return;
+            }
         };
         let groups = &mut self.analysis.groups;
         let gi = match self.index.get(group_key.as_ref()) {
@@ -237,7 +283,6 @@ impl<'a> Grouping<'a> {
                     key: group_key.to_string(),
                     first: p.place,
                     buckets: Buckets::new(),
-                    call: None,
                 });
                 self.index.insert(group_key.into_owned(), groups.len() - 1);
                 groups.len() - 1
@@ -246,15 +291,14 @@ impl<'a> Grouping<'a> {
         let g = &mut groups[gi];
         // Calls that waited are added after the rest: the group's first call is the earliest read.
         g.first = g.first.min(p.place);
-        if self.by == GroupBy::Call {
-            g.call = Some(CallInfo {
-                file: self.files[p.place.0].label.clone(),
-                line: p.place.1,
-                model: call.model.to_string(),
-                source: call.source,
-            });
-        }
         buckets::add(&mut g.buckets, key, &call.tokens, call.source, call.reported_cost);
+    }
+
+    /// Keeps a counted call for `--by call`, which writes a row for each.
+    fn keep_call(&mut self, call: &Call, place: Place, priced: Result<BucketKey, Resolution>, stats: &mut Stats) {
+        if let Some(e) = self.calls.push(call, place, &priced) {
+            stats.spill_error = Some(e);
+        }
     }
 
     /// The analysis, in input order, with `stats` and the count of distinct sessions.
@@ -266,7 +310,9 @@ impl<'a> Grouping<'a> {
             }
         }
         if self.by == GroupBy::Call {
-            self.analysis.groups.sort_by_key(|g| g.first);
+            let mut calls = std::mem::take(&mut self.calls);
+            calls.files = std::mem::take(&mut self.files);
+            self.analysis.calls = Some(calls);
         }
         if let Some(trace) = &mut self.analysis.trace {
             self.trace.sort_by_key(|(place, _)| *place);

@@ -6,6 +6,7 @@ pub mod chart;
 mod csv;
 mod html;
 mod json;
+mod jsonl;
 pub mod markdown;
 mod report;
 mod report_charts;
@@ -16,7 +17,8 @@ mod write;
 
 pub use csv::write_total_row;
 pub use json::write_json;
-pub use report::report_view;
+pub use jsonl::Lines;
+pub use report::{StreamedReport, report_view, streamed_view};
 pub use table::keep_every_column;
 pub use write::{Destination, with_output};
 
@@ -31,6 +33,8 @@ pub enum Format {
     Json,
     Markdown,
     Html,
+    /// One line per call in tokencost's own input format (`analyze` only).
+    Jsonl,
 }
 
 impl Format {
@@ -42,6 +46,7 @@ impl Format {
             "json" => Some(Format::Json),
             "md" | "markdown" => Some(Format::Markdown),
             "html" | "htm" => Some(Format::Html),
+            "jsonl" => Some(Format::Jsonl),
             _ => None,
         }
     }
@@ -53,6 +58,7 @@ impl Format {
             Format::Json => "json",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Jsonl => "jsonl",
         }
     }
 }
@@ -69,11 +75,17 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
         Format::Json => &json::Json,
         Format::Markdown => &markdown::Markdown,
         Format::Html => &html::Html,
+        Format::Jsonl => &jsonl::Jsonl,
     }
 }
 
 /// Renders `view` in `format` to where the output goes.
 pub fn render(view: &View, format: Format, to: &Destination) -> anyhow::Result<()> {
+    // Rows read one at a time are written by the formats that write a row at a time; the others are given theirs
+    // whole.
+    if view.streamed.is_some() && !matches!(format, Format::Csv | Format::Json | Format::Jsonl) {
+        anyhow::bail!("{} is not written a row at a time", format.name());
+    }
     // Only a table people read on stdout is narrowed to their terminal; a file keeps every column.
     if let (Format::Table, Destination::Stdout) = (format, to) {
         return with_output(to, |w| table::Fitted(table::stdout_width()).export(view, w));

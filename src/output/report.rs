@@ -2,9 +2,14 @@
 //! add (prices used, estimates, plan, budgets, what could not be priced).
 
 use super::report_notes::{doc, document_notes, terminal_notes};
-use super::view::{Cell, Column, Digits, Part, PartKind, Shown, View};
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::view::{Cell, Column, Digits, Part, PartKind, RowStream, Shown, View};
+use crate::budget::BudgetResult;
 use crate::call::GroupBy;
 use crate::fmt::{count_of, usd};
+use crate::report::{BilledBucket, CallStream, PlanBreakEven, PricingInfo, Summary};
 use crate::report::{Report, Row, UnpricedRow};
 
 /// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost: a
@@ -12,10 +17,19 @@ use crate::report::{Report, Row, UnpricedRow};
 fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
     let mut c = vec![Column::both(by, by)];
     if per_call {
+        // The export's contract: these names in this order (README, "Output contract").
         c.extend([
             Column::machine("file"),
             Column::machine("line"),
+            Column::machine("timestamp"),
+            Column::machine("session"),
+            Column::machine("project"),
+            Column::machine("provider"),
             Column::both("model", "model"),
+            Column::machine("batch"),
+            Column::machine("service_tier"),
+            Column::machine("response_id"),
+            Column::machine("price_as_of"),
             Column::machine("token_source"),
         ]);
     }
@@ -67,10 +81,24 @@ fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Ve
     let float = |v: Option<f64>, shown| Cell::opt(v, |v| Cell::Float(v, shown, Digits::Ratio));
     let mut c = vec![Cell::text(r.key.as_str())];
     if per_call {
-        c.push(Cell::opt(r.file.as_deref(), Cell::text));
-        c.push(Cell::opt(r.line, Cell::Int));
-        c.push(Cell::opt(r.model.as_deref(), Cell::text));
-        c.push(Cell::opt(r.token_source, Cell::text));
+        let text = |s: &'a Option<String>| Cell::opt(s.as_deref(), Cell::text);
+        match &r.call {
+            Some(k) => c.extend([
+                Cell::text(k.file.as_str()),
+                Cell::Int(k.line),
+                text(&k.timestamp),
+                text(&k.session),
+                text(&k.project),
+                text(&k.provider),
+                Cell::text(k.model.as_str()),
+                Cell::text(if k.batch { "true" } else { "false" }),
+                Cell::text(k.service_tier),
+                text(&k.response_id),
+                text(&k.price_as_of),
+                Cell::text(k.token_source),
+            ]),
+            None => c.extend((0..12).map(|_| Cell::Empty)),
+        }
     }
     c.extend([
         Cell::Int(r.calls),
@@ -79,7 +107,7 @@ fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Ve
         Cell::Int(r.cache_write_tokens),
         Cell::Int(r.cache_write_1h_tokens),
         Cell::Int(r.output_tokens),
-        Cell::Usd(r.cost_usd),
+        Cell::opt(r.cost_usd, Cell::Usd),
         priced,
     ]);
     if reported {
@@ -106,6 +134,11 @@ fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Ve
         Cell::opt(r.marginal_method.as_deref(), Cell::text),
         Cell::opt(r.marginal_basis.as_deref(), Cell::text),
     ]);
+    if r.priced == Some(false) {
+        // A call without a price: the estimates of a cost there is none of stay empty, as for `--by model`.
+        let at = c.len() - 5;
+        c[at] = Cell::Empty;
+    }
     c
 }
 
@@ -130,16 +163,105 @@ fn unpriced_cells(u: &UnpricedRow, width: usize, reported: bool) -> Vec<Cell<'_>
     c
 }
 
+/// A group's or a call's cells, `priced` true unless the row is a call without a price.
+fn row_cells(g: &Row, per_call: bool, reported: bool) -> Vec<Cell<'_>> {
+    let priced = if g.priced == Some(false) { "false" } else { "true" };
+    cells(g, per_call, Cell::text(priced), reported)
+}
+
+/// `analyze --by call`'s report whose rows are still to be read: CSV, JSON and JSON Lines write each row as it is
+/// priced, so a million calls never sit in memory as rows and cells.
+pub struct StreamedReport<'r> {
+    pub report: &'r Report,
+    pub rows: &'r CallStream<'r>,
+}
+
+/// The report's JSON, its groups read as they are written: the same fields, in the same order, as `Report`'s.
+#[derive(Serialize)]
+struct StreamedDoc<'r> {
+    schema_version: u32,
+    tokencost_version: &'static str,
+    by: GroupBy,
+    totals: &'r Row,
+    groups: Groups<'r>,
+    unpriced: &'r [UnpricedRow],
+    pricing: &'r PricingInfo,
+    summary: &'r Summary,
+    billed: &'r [BilledBucket],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'r PlanBreakEven>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    budgets: &'r [BudgetResult],
+}
+
+struct Groups<'r>(&'r CallStream<'r>);
+
+impl Serialize for Groups<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        let mut failed = None;
+        let read = self.0.each_row(&mut |row| {
+            seq.serialize_element(row).map_err(|e| {
+                failed = Some(e);
+                anyhow::anyhow!("a row could not be written")
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read.map_err(|e| S::Error::custom(format!("{e:#}")))?;
+        seq.end()
+    }
+}
+
+impl Serialize for StreamedReport<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.report;
+        StreamedDoc {
+            schema_version: r.schema_version,
+            tokencost_version: r.tokencost_version,
+            by: r.by,
+            totals: &r.totals,
+            groups: Groups(self.rows),
+            unpriced: &r.unpriced,
+            pricing: &r.pricing,
+            summary: &r.summary,
+            billed: &r.billed,
+            plan: r.plan.as_ref(),
+            budgets: &r.budgets,
+        }
+        .serialize(s)
+    }
+}
+
+impl RowStream for StreamedReport<'_> {
+    fn each(&self, f: &mut dyn FnMut(&[Cell]) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let reported = self.report.totals.reported_cost_usd.is_some();
+        self.rows.each_row(&mut |row| f(&row_cells(row, true, reported)))
+    }
+}
+
+impl super::Lines for StreamedReport<'_> {
+    fn write_lines(&self, w: &mut dyn std::io::Write) -> anyhow::Result<()> {
+        self.rows.each_row(&mut |row| super::jsonl::write_row(w, row))
+    }
+}
+
+/// The view of a report whose `--by call` rows are read as they are written (CSV, JSON and JSON Lines only).
+pub fn streamed_view<'r>(s: &'r StreamedReport<'r>) -> View<'r> {
+    let mut v = report_view(s.report);
+    v.document = Some(s);
+    v.lines = Some(s);
+    v.streamed = Some(s);
+    v
+}
+
 /// The report as a view; its JSON is the `Report` itself.
 pub fn report_view(r: &Report) -> View<'_> {
     let per_call = r.by == GroupBy::Call;
     let reported = r.totals.reported_cost_usd.is_some();
     let mut v = View::new(columns(r.by.name(), per_call, reported), r);
-    v.rows = r
-        .groups
-        .iter()
-        .map(|g| cells(g, per_call, Cell::text("true"), reported))
-        .collect();
+    v.rows = r.groups.iter().map(|g| row_cells(g, per_call, reported)).collect();
     v.total = Some(cells(&r.totals, per_call, Cell::Empty, reported));
     if r.by == GroupBy::Model {
         v.machine_rows = r
@@ -152,6 +274,9 @@ pub fn report_view(r: &Report) -> View<'_> {
     v.tail = terminal_notes(r);
     v.tail.extend(document_notes(r));
     v.charts = super::report_charts::charts(r);
+    if per_call {
+        v.lines = Some(r);
+    }
     v
 }
 
@@ -194,7 +319,7 @@ fn headline(r: &Report) -> Vec<Part<'static>> {
     vec![
         doc(PartKind::Title(format!(
             "tokencost: {} at list prices{verdict}",
-            usd(t.cost_usd)
+            usd(t.cost())
         ))),
         doc(PartKind::Line(format!("{summary}."))),
     ]
