@@ -180,7 +180,7 @@ fn o_naming_a_log_being_read_is_refused_before_anything_is_read() {
     refused(&["analyze", p_str, "-o", p_str]);
     refused(&["analyze", p_str, "-o", "logs/./calls.jsonl"]);
     // A directory of logs, with the report named as one of them.
-    refused(&["analyze", "logs", "-o", "logs/calls.jsonl", "--format", "json"]);
+    refused(&["analyze", "logs", "-o", "logs/calls.jsonl", "--format", "jsonl"]);
     refused(&["compare", "logs", "--models", "gpt-4o-mini", "-o", p_str]);
     refused(&["project", "--from", p_str, "--models", "gpt-4o", "--output-file", p_str]);
     refused(&["count", p_str, "-o", p_str]);

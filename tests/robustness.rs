@@ -430,7 +430,7 @@ fn no_prompt_text_in_any_output_or_error() {
             r#"{{"type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{{"type":"text","text":"{C}"}},{{"type":"thinking","thinking":"{C}"}}],"usage":{{"input_tokens":1,"output_tokens":1}}}}"#
         ),
         format!(
-            r#"{{"type":"assistant","sessionId":"s","timestamp":"2025-01-01T00:00:00Z","message":{{"id":"m1","model":"claude-haiku-4-5","content":[{{"type":"text","text":"{C}"}}],"usage":{{"input_tokens":1,"output_tokens":1}}}},"cwd":"{C}"}}"#
+            r#"{{"type":"assistant","sessionId":"s","timestamp":"2025-01-01T00:00:00Z","message":{{"id":"m1","model":"claude-haiku-4-5","content":[{{"type":"text","text":"{C}"}}],"usage":{{"input_tokens":1,"output_tokens":1}}}},"cwd":"/home/dev/app"}}"#
         ),
         format!(
             r#"{{"type":"user","sessionId":"s","timestamp":"2025-01-01T00:00:00Z","message":{{"role":"user","content":"{C}"}}}}"#
@@ -483,10 +483,15 @@ fn no_prompt_text_in_any_output_or_error() {
         format!("{C} {C}"),
         format!(r#"{{"model":"gpt-4o","prompt":"{C}"#),
     ];
+    // The working directory (`cwd`) is not prompt text: it is the call's project, which `--by project` and the
+    // per-call export (`--by call`) show by design.
     let dir = tempfile::tempdir().unwrap();
     let p = file(dir.path(), "private.jsonl", (lines.join("\n") + "\n").as_bytes());
-    for format in ["table", "csv", "json", "markdown"] {
+    for format in ["table", "csv", "json", "markdown", "jsonl"] {
         for by in ["model", "call", "session", "day"] {
+            if format == "jsonl" && by != "call" {
+                continue;
+            }
             let out = common::tokencost()
                 .args(["analyze", p.to_str().unwrap(), "--format", format, "--by", by])
                 .output()
