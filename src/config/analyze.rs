@@ -38,6 +38,8 @@ pub struct AnalyzeConfig {
     pub annotate: bool,
     /// The longest line read, in bytes.
     pub max_line: usize,
+    /// Write a partial result here instead of the report.
+    pub partial: Option<PathBuf>,
     pub table: PriceTable,
 }
 
@@ -130,6 +132,7 @@ impl AnalyzeConfig {
             spill_after: args.spill_after,
             annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             max_line: args.max_line_bytes,
+            partial: args.partial,
             table,
         })
     }
