@@ -385,3 +385,57 @@ fn spilled_partials_merge_to_the_same_report() {
         assert!(ok(&args) == single, "--by {by} spilled");
     }
 }
+
+/// Figures no log could give, in a partial whose digest is right (written by something else than tokencost): the
+/// merge ends in a clear error or a report, never a panic.
+#[test]
+fn hostile_figures_in_a_partial_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.part");
+    partial(&INPUTS, "model", &good, &[]);
+    let text = std::fs::read_to_string(&good).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let body: Vec<String> = lines[..lines.len() - 1]
+        .iter()
+        .map(|l| l.replace("\"calls\":1,", &format!("\"calls\":{},", u64::MAX)))
+        .collect();
+    assert!(body.iter().any(|l| l.contains(&u64::MAX.to_string())));
+    let mut joined: String = body.iter().map(|l| format!("{l}\n")).collect();
+    let digest = xxhash_rust::xxh3::xxh3_128(joined.as_bytes());
+    joined.push_str(&format!(
+        "{{\"end\":{{\"lines\":{},\"xxh3\":\"{digest:032x}\"}}}}\n",
+        body.len()
+    ));
+    let p = dir.path().join("hostile.part");
+    std::fs::write(&p, &joined).unwrap();
+    let out = tokencost()
+        .args(["merge", "--format", "json", p.to_str().unwrap(), p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    // The same partial twice: each bucket's calls, u64::MAX twice, saturate rather than overflow.
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("is in both"), "{err}");
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["totals"]["calls"], u64::MAX);
+    // A count in the summary that no log could hold is refused, with its line.
+    let stats_at = lines.iter().position(|l| l.starts_with("{\"stats\"")).unwrap();
+    let mut body: Vec<String> = lines[..lines.len() - 1].iter().map(|l| l.to_string()).collect();
+    let mut stats: serde_json::Value = serde_json::from_str(&body[stats_at]).unwrap();
+    stats["stats"]["lines"] = (u64::MAX / 10).into();
+    body[stats_at] = stats.to_string();
+    let mut joined: String = body.iter().map(|l| format!("{l}\n")).collect();
+    let digest = xxhash_rust::xxh3::xxh3_128(joined.as_bytes());
+    joined.push_str(&format!(
+        "{{\"end\":{{\"lines\":{},\"xxh3\":\"{digest:032x}\"}}}}\n",
+        body.len()
+    ));
+    std::fs::write(&p, &joined).unwrap();
+    let (code, err) = refused(&["merge", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("hostile.part:{}: a count of", stats_at + 1)),
+        "{err}"
+    );
+}

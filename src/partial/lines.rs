@@ -518,7 +518,27 @@ fn placed<R: Renumber + ?Sized>(c: CallLine, table: &PriceTable, r: &R) -> Resul
     })
 }
 
+/// The largest count a partial's summary may hold: far beyond any log (2^53 lines), and low enough that the counts
+/// of any number of partials, and the calls the merge adds to them one by one, stay within 64 bits.
+const MAX_COUNT: u64 = 1 << 53;
+
 fn stats(s: StatsLine) -> Result<Stats, String> {
+    let counts = [
+        s.files,
+        s.unreadable_files,
+        s.lines,
+        s.calls,
+        s.priced_calls,
+        s.unpriced_calls,
+        s.duplicates,
+        s.superseded,
+        s.not_billed,
+        s.filtered_out,
+    ];
+    let more = (s.skipped.values()).chain(s.lines_by_format.values()).copied();
+    if let Some(n) = counts.into_iter().chain(more).find(|&n| n > MAX_COUNT) {
+        return Err(format!("a count of {n} is more than any log holds"));
+    }
     Ok(Stats {
         files: s.files,
         unreadable_files: s.unreadable_files,
