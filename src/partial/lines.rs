@@ -198,7 +198,7 @@ pub struct GroupLine {
     first: (usize, u64, usize),
     buckets: Vec<BucketLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    call: Option<CallInfoLine>,
+    call: Option<Box<CallInfoLine>>,
 }
 
 /// A `--by call` row's call: what its export writes besides its sums.
@@ -470,7 +470,7 @@ pub fn line(piece: Piece) -> Line {
             key: g.key,
             first: g.first,
             buckets: buckets_out(&g.buckets),
-            call: g.call.map(call_info_out),
+            call: g.call.map(|c| Box::new(call_info_out(c))),
         }),
         Piece::Unpriced(model, sums, why) => Line::Unpriced(UnpricedLine {
             model,
@@ -554,7 +554,7 @@ pub fn piece<R: Renumber + ?Sized>(line: Line, table: &PriceTable, r: &R) -> Res
             key: g.key,
             first: place(r, g.first)?,
             buckets: buckets_in(g.buckets, table)?,
-            call: g.call.map(|c| call_info_in(c, table)).transpose()?,
+            call: g.call.map(|c| call_info_in(*c, table)).transpose()?,
         }),
         Line::Unpriced(u) => Piece::Unpriced(u.model, u.sums.sums()?, u.reason.resolution(table)?),
         Line::Day(d) => {
