@@ -338,8 +338,8 @@ pub struct AnalyzeArgs {
     /// Count every message afresh, pieces still cached (for benchmarks: the counts are the same).
     #[arg(long, hide = true)]
     pub no_message_cache: bool,
-    /// Write a partial result to FILE instead of the report: sums, counts and the responses still to de-duplicate,
-    /// for `tokencost merge` to combine with other machines' or shards' partials into one report.
+    /// Write a partial result to FILE (`-`: stdout) instead of the report: sums, counts and the responses still to
+    /// de-duplicate, for `tokencost merge` to combine with other machines' or shards' partials into one report.
     #[arg(
         long,
         value_name = "FILE",

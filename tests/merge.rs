@@ -245,6 +245,10 @@ fn partials_hold_no_prompt_or_completion_text() {
     for secret in ["aaaaaaaaaaaaaaaaaaaa", "Done.", "All checks pass.", r#""text":"ok""#] {
         assert!(!text.contains(secret), "the partial holds `{secret}`");
     }
+    // `--partial -` writes the same lines to stdout.
+    let mut args = vec!["analyze", "--by", "call", "-q", "--partial", "-"];
+    args.extend_from_slice(&INPUTS);
+    assert!(ok(&args) == text.as_bytes());
 }
 
 #[test]

@@ -65,7 +65,11 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
 /// `--partial`: the fold's state written out unsettled, the report left to `tokencost merge`. Every partial holds
 /// the sums per day and model too, so that merged partials can draw the HTML report's chart.
 fn write_partial(cfg: &AnalyzeConfig, mut engine: Engine, path: &std::path::Path, mut diag: Diag) -> Result<Exit> {
-    super::refuse_output_over_input(&output::Destination::File(path.to_path_buf()), &cfg.inputs)?;
+    let to = match path.as_os_str() == "-" {
+        true => output::Destination::Stdout,
+        false => output::Destination::File(path.to_path_buf()),
+    };
+    super::refuse_output_over_input(&to, &cfg.inputs)?;
     if !cfg.budgets.is_empty() {
         diag.warn("budgets are checked on a report, not on a partial result: not checked here");
     }
@@ -78,13 +82,16 @@ fn write_partial(cfg: &AnalyzeConfig, mut engine: Engine, path: &std::path::Path
         ));
     }
     let header = crate::partial::Header::new(&cfg.table, cfg.by, &cfg.filter);
-    crate::partial::write(path, &header, fold)?;
+    crate::partial::write(&to, &header, fold)?;
     diag.finish();
     diag.info(&format!(
         "tokencost: {} in {}: partial result written to {} (`tokencost merge` makes the report)",
         count_of(lines, "line"),
         count_of(files, "file"),
-        crate::fmt::shown(&path.display().to_string())
+        match to {
+            output::Destination::Stdout => "stdout".into(),
+            _ => crate::fmt::shown(&path.display().to_string()).into_owned(),
+        }
     ));
     Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })
 }

@@ -15,7 +15,6 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
-use std::path::Path;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::call::GroupBy;
@@ -143,11 +142,11 @@ impl Digest<'_> {
     }
 }
 
-/// Writes `fold`'s state to `path` as a partial result (to a temporary file beside it, renamed into place once
+/// Writes `fold`'s state to `to` as a partial result (a file is written beside itself and renamed into place once
 /// complete). Returns the number of lines written.
-pub fn write(path: &Path, header: &Header, fold: Fold) -> Result<u64> {
+pub fn write(to: &Destination, header: &Header, fold: Fold) -> Result<u64> {
     let mut written = 0;
-    with_output(&Destination::File(path.to_path_buf()), |w| {
+    with_output(to, |w| {
         let mut d = Digest {
             inner: w,
             hash: Xxh3::new(),
@@ -166,7 +165,7 @@ pub fn write(path: &Path, header: &Header, fold: Fold) -> Result<u64> {
         Ok(())
     })?;
     if written == 0 {
-        bail!("{}: nothing written", path.display());
+        bail!("the partial result was not written (its reader went away)");
     }
     Ok(written)
 }
