@@ -166,9 +166,14 @@ fn every_split_by_day() {
     every_split_merges_to_the_single_run("day");
 }
 
+/// `--by call` keeps each call apart (in bounded memory, for the per-call export), not in a partial: refused
+/// with a pointer to what to do instead.
 #[test]
-fn every_split_by_call() {
-    every_split_merges_to_the_single_run("call");
+fn partials_of_by_call_are_refused() {
+    let (code, err) = refused(&["analyze", "--by", "call", "--partial", "never-written.part", INPUTS[0]]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--partial does not take --by call"), "{err}");
+    assert!(!std::path::Path::new("never-written.part").exists());
 }
 
 /// The figures of the merge of one partial per file, worked out from the logs by hand.
@@ -234,7 +239,7 @@ fn merged_figures_count_each_response_once() {
 fn partials_hold_no_prompt_or_completion_text() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("all.part");
-    partial(&INPUTS, "call", &p, &[]);
+    partial(&INPUTS, "session", &p, &[]);
     let text = std::fs::read_to_string(&p).unwrap();
     assert!(
         text.starts_with(r#"{"format":"tokencost-partial","version":1,"#),
@@ -246,7 +251,7 @@ fn partials_hold_no_prompt_or_completion_text() {
         assert!(!text.contains(secret), "the partial holds `{secret}`");
     }
     // `--partial -` writes the same lines to stdout.
-    let mut args = vec!["analyze", "--by", "call", "-q", "--partial", "-"];
+    let mut args = vec!["analyze", "--by", "session", "-q", "--partial", "-"];
     args.extend_from_slice(&INPUTS);
     assert!(ok(&args) == text.as_bytes());
 }
@@ -373,7 +378,7 @@ fn an_empty_partial_merges_to_nothing_added() {
 #[test]
 fn spilled_partials_merge_to_the_same_report() {
     let dir = tempfile::tempdir().unwrap();
-    for by in ["session", "call"] {
+    for by in ["session", "model"] {
         let single = analyze(&INPUTS, by, "json");
         let parts: Vec<PathBuf> = [&INPUTS[..2], &INPUTS[2..]]
             .iter()

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::call::{
     BucketKey, Call, Dedup, FileNames, ReportedSums, Resolution, Stream, Sums, Tier, TokenSource, Tokens,
 };
-use crate::fold::{Buckets, CallInfo, Group, Piece, Placed, Stats};
+use crate::fold::{Buckets, Group, Piece, Placed, Stats};
 use crate::input::{FORMATS, FormatId, SkipReason};
 use crate::pricing::PriceTable;
 
@@ -197,41 +197,6 @@ pub struct GroupLine {
     /// File number, line and position of its earliest call.
     first: (usize, u64, usize),
     buckets: Vec<BucketLine>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    call: Option<Box<CallInfoLine>>,
-}
-
-/// A `--by call` row's call: what its export writes besides its sums.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct CallInfoLine {
-    file: String,
-    line: u64,
-    model: String,
-    source: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    time: Option<(i64, u32)>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    session: Option<String>,
-    session_shown: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    project: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    branch: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    tag: Option<String>,
-    tier: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    rank: Option<(u8, u8, u64)>,
-    /// The bucket that billed the call, as `(model, row, tier, level)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    bucket: Option<(usize, usize, String, u8)>,
-    /// A call without a price: its sums and why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    unpriced: Option<(SumsLine, ResolutionLine)>,
 }
 
 fn dedup_out(d: &Option<Dedup>) -> (Option<String>, Option<(u8, u8, u64)>) {
@@ -250,66 +215,6 @@ fn dedup_in(key: Option<String>, rank: Option<(u8, u8, u64)>) -> Result<Option<D
         (None, None) => Ok(None),
         _ => Err("a call with a key and no rank, or a rank and no key".into()),
     }
-}
-
-fn call_info_out(c: CallInfo) -> CallInfoLine {
-    let name = |s: Option<Arc<str>>| s.map(|s| s.to_string());
-    let (key, rank) = dedup_out(&c.dedup);
-    CallInfoLine {
-        file: c.file,
-        line: c.line,
-        model: c.model,
-        source: c.source.name().to_string(),
-        time: c.timestamp.map(moment),
-        session: name(c.session),
-        session_shown: c.session_shown.to_string(),
-        project: name(c.project),
-        branch: name(c.branch),
-        team: name(c.team),
-        tag: name(c.tag),
-        tier: c.tier.name().to_string(),
-        key,
-        rank,
-        bucket: c.bucket.map(|k| (k.model, k.row, k.tier.name().to_string(), k.level)),
-        unpriced: c.unpriced.map(|(s, why)| (SumsLine::of(&s), ResolutionLine::of(&why))),
-    }
-}
-
-fn call_info_in(c: CallInfoLine, table: &PriceTable) -> Result<CallInfo, String> {
-    let name = |s: Option<String>| s.map(Arc::from);
-    let bucket = match c.bucket {
-        Some((m, row, t, level)) => {
-            let line = BucketLine {
-                model: m,
-                row,
-                tier: t,
-                level,
-                sums: SumsLine::of(&Sums::default()),
-            };
-            buckets_in(vec![line], table)?.pop().map(|(k, _)| k)
-        }
-        None => None,
-    };
-    Ok(CallInfo {
-        file: c.file,
-        line: c.line,
-        model: c.model,
-        source: source(&c.source)?,
-        timestamp: c.time.map(instant).transpose()?,
-        session: name(c.session),
-        session_shown: Arc::from(c.session_shown),
-        project: name(c.project),
-        branch: name(c.branch),
-        team: name(c.team),
-        tag: name(c.tag),
-        tier: tier(&c.tier)?,
-        dedup: dedup_in(c.key, c.rank)?,
-        bucket,
-        unpriced: match c.unpriced {
-            Some((s, why)) => Some((s.sums()?, why.resolution(table)?)),
-            None => None,
-        },
-    })
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -470,7 +375,6 @@ pub fn line(piece: Piece) -> Line {
             key: g.key,
             first: g.first,
             buckets: buckets_out(&g.buckets),
-            call: g.call.map(|c| Box::new(call_info_out(c))),
         }),
         Piece::Unpriced(model, sums, why) => Line::Unpriced(UnpricedLine {
             model,
@@ -554,7 +458,6 @@ pub fn piece<R: Renumber + ?Sized>(line: Line, table: &PriceTable, r: &R) -> Res
             key: g.key,
             first: place(r, g.first)?,
             buckets: buckets_in(g.buckets, table)?,
-            call: g.call.map(|c| call_info_in(*c, table)).transpose()?,
         }),
         Line::Unpriced(u) => Piece::Unpriced(u.model, u.sums.sums()?, u.reason.resolution(table)?),
         Line::Day(d) => {
