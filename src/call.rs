@@ -234,9 +234,9 @@ pub struct Sums {
 
 impl Sums {
     pub fn add(&mut self, t: &Tokens, source: TokenSource) {
-        self.calls += 1;
+        self.calls = self.calls.saturating_add(1);
         self.tokens.add(t);
-        self.sources[source as usize] += 1;
+        self.sources[source as usize] = self.sources[source as usize].saturating_add(1);
     }
 
     /// Adds a call with the cost its log stated, if it stated one. A sum beyond what a decimal holds saturates:
@@ -244,19 +244,21 @@ impl Sums {
     pub fn add_call(&mut self, t: &Tokens, source: TokenSource, reported: Option<Decimal>) {
         self.add(t, source);
         if let Some(usd) = reported {
-            self.reported.calls += 1;
+            self.reported.calls = self.reported.calls.saturating_add(1);
             self.reported.usd = self.reported.usd.saturating_add(usd);
             self.reported.tokens.add(t);
         }
     }
 
+    /// Adds another bucket's sums. Counts saturate, as token sums do: sums read back from a partial result made
+    /// elsewhere may hold any figure, and must not overflow.
     pub fn merge(&mut self, o: &Sums) {
-        self.calls += o.calls;
+        self.calls = self.calls.saturating_add(o.calls);
         self.tokens.add(&o.tokens);
         for i in 0..3 {
-            self.sources[i] += o.sources[i];
+            self.sources[i] = self.sources[i].saturating_add(o.sources[i]);
         }
-        self.reported.calls += o.reported.calls;
+        self.reported.calls = self.reported.calls.saturating_add(o.reported.calls);
         self.reported.usd = self.reported.usd.saturating_add(o.reported.usd);
         self.reported.tokens.add(&o.reported.tokens);
     }

@@ -55,6 +55,9 @@ pub enum Command {
     /// One run's cost against a base run's (in CI: this branch's eval run against main's), in dollars and percent,
     /// per group, split into price and usage.
     Diff(DiffArgs),
+    /// Merge partial results (`analyze --partial`) into one report: the report one analyze run over all their
+    /// inputs would print, responses logged on several machines counted once.
+    Merge(MergeArgs),
     /// Show or check price tables.
     #[command(subcommand)]
     Pricing(PricingCommand),
@@ -335,6 +338,32 @@ pub struct AnalyzeArgs {
     /// Count every message afresh, pieces still cached (for benchmarks: the counts are the same).
     #[arg(long, hide = true)]
     pub no_message_cache: bool,
+    /// Write a partial result to FILE (`-`: stdout) instead of the report: sums, counts and the responses still to
+    /// de-duplicate, for `tokencost merge` to combine with other machines' or shards' partials into one report.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["output_file", "format", "plan", "budget", "session_budget", "model_budget", "monthly_budget"]
+    )]
+    pub partial: Option<PathBuf>,
+    /// Hold at most this many waiting responses, and this many sessions, in memory before writing them to a
+    /// temporary file (for tests: the results are the same).
+    #[arg(long, hide = true, value_name = "N")]
+    pub spill_after: Option<usize>,
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partial results written by `analyze --partial`, in any order.
+    #[arg(required = true, value_name = "PART")]
+    pub partials: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Show no warnings, only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Hold at most this many waiting responses, and this many sessions, in memory before writing them to a
     /// temporary file (for tests: the results are the same).
     #[arg(long, hide = true, value_name = "N")]

@@ -32,6 +32,7 @@ pub mod fold;
 pub mod input;
 pub mod money;
 pub mod output;
+pub mod partial;
 pub mod pricing;
 pub mod project;
 pub mod reader;

@@ -40,6 +40,9 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     engine.progress = true;
     engine.spill_at = cfg.spill_after.map(|n| n.max(1));
     engine.max_line = cfg.max_line;
+    if let Some(path) = &cfg.partial {
+        return write_partial(&cfg, engine, path, diag);
+    }
     let mut analysis = engine.run(&cfg.inputs, &mut diag);
     let mut report = report::build(&analysis, &cfg.table, cfg.by)?;
     report.over_time = report::over_time(&analysis, &cfg.table, cfg.filter.week_start)?;
@@ -76,6 +79,46 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
         }
         None => output::render(&output::report_view(&report), cfg.format, &cfg.to)?,
     }
+    diag.info(&summary_line(&report));
+    Ok(verdict(&cfg, &report, &diag))
+}
+
+/// `--partial`: the fold's state written out unsettled, the report left to `tokencost merge`. Every partial holds
+/// the sums per day and model too, so that merged partials can draw the HTML report's chart.
+fn write_partial(cfg: &AnalyzeConfig, mut engine: Engine, path: &std::path::Path, mut diag: Diag) -> Result<Exit> {
+    let to = match path.as_os_str() == "-" {
+        true => output::Destination::Stdout,
+        false => output::Destination::File(path.to_path_buf()),
+    };
+    super::refuse_output_over_input(&to, &cfg.inputs)?;
+    if !cfg.budgets.is_empty() {
+        diag.warn("budgets are checked on a report, not on a partial result: not checked here");
+    }
+    engine.timeline = true;
+    let fold = engine.read(&cfg.inputs, &mut diag);
+    let (lines, files) = (fold.stats().lines, fold.stats().files);
+    if let Some(e) = &fold.stats().spill_error {
+        diag.warn(&format!(
+            "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
+        ));
+    }
+    let header = crate::partial::Header::new(&cfg.table, cfg.by, &cfg.filter);
+    crate::partial::write(&to, &header, fold)?;
+    diag.finish();
+    diag.info(&format!(
+        "tokencost: {} in {}: partial result written to {} (`tokencost merge` makes the report)",
+        count_of(lines, "line"),
+        count_of(files, "file"),
+        match to {
+            output::Destination::Stdout => "stdout".into(),
+            _ => crate::fmt::shown(&path.display().to_string()).into_owned(),
+        }
+    ));
+    Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })
+}
+
+/// The summary line on stderr: what was read, priced, skipped and left out.
+pub(crate) fn summary_line(report: &report::Report) -> String {
     let s = &report.summary;
     let mut line = format!(
         "tokencost: {} in {}: {} priced, {} unpriced, {} skipped",
@@ -99,12 +142,11 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
             line.push_str(&format!("; {} {what}", thousands(n)));
         }
     }
-    diag.info(&line);
-    Ok(verdict(&cfg, &report, &diag))
+    line
 }
 
 /// Names each model without a price on stderr, the first `LISTED` of them; the JSON report lists them all.
-fn warn_unpriced(report: &report::Report, diag: &Diag) {
+pub(crate) fn warn_unpriced(report: &report::Report, diag: &Diag) {
     for u in report.unpriced.iter().take(LISTED) {
         let tokens = [
             u.input_tokens,

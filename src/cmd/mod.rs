@@ -6,6 +6,7 @@ pub mod count;
 pub mod diff;
 pub mod marginal;
 pub mod markup;
+pub mod merge;
 pub mod pricing;
 pub mod pricing_diff;
 pub mod project;
@@ -21,6 +22,7 @@ use crate::output::Destination;
 pub fn run(config: Config) -> anyhow::Result<Exit> {
     match config {
         Config::Analyze(cfg) => analyze::run(*cfg),
+        Config::Merge(cfg) => merge::run(cfg),
         Config::Count(cfg) => count::run(cfg),
         Config::Project(table, args) => project::run(&table, args),
         Config::Compare(table, args) => compare::run(&table, args),

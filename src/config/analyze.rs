@@ -38,6 +38,8 @@ pub struct AnalyzeConfig {
     pub annotate: bool,
     /// The longest line read, in bytes.
     pub max_line: usize,
+    /// Write a partial result here instead of the report.
+    pub partial: Option<PathBuf>,
     pub table: PriceTable,
 }
 
@@ -108,6 +110,12 @@ impl AnalyzeConfig {
                 args.until.as_deref().unwrap_or_default()
             );
         }
+        if args.partial.is_some() && by == GroupBy::Call {
+            bail!(
+                "--partial does not take --by call: merge partials made with another --by (or export the calls with \
+                 --format jsonl and analyse the exports together)"
+            );
+        }
         let (file, file_path) = file_config(args.pricing.config.as_deref())?;
         let table = price_table(&args.pricing).context("cannot load price tables")?;
         let flags = Flags {
@@ -139,6 +147,7 @@ impl AnalyzeConfig {
             spill_after: args.spill_after,
             annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             max_line: args.max_line_bytes,
+            partial: args.partial,
             table,
         })
     }

@@ -7,6 +7,7 @@ mod data_dir;
 mod import;
 mod lists;
 mod marginal;
+mod merge;
 mod output;
 mod project;
 mod run_diff;
@@ -17,6 +18,7 @@ pub use analyze::AnalyzeConfig;
 pub use import::{ImportConfig, UpdateConfig, user_layer};
 pub use lists::{CompareArgs, CountConfig, DiffConfig, ListConfig, MarkupArgs, compare, markup};
 pub use marginal::{CalibrateConfig, EstimateConfig, MarginalConfig, PredictConfig};
+pub use merge::MergeConfig;
 pub use output::Target;
 pub use project::{ProjectArgs, ShapeSource, project};
 pub use run_diff::{Gates, Per, RunDiffConfig};
@@ -38,6 +40,7 @@ use crate::tokenize::Encoding;
 /// A command, validated and ready to run.
 pub enum Config {
     Analyze(Box<AnalyzeConfig>),
+    Merge(MergeConfig),
     Count(CountConfig),
     Project(PriceTable, ProjectArgs),
     Compare(PriceTable, CompareArgs),
@@ -59,6 +62,7 @@ impl Config {
     pub fn new(command: Command) -> Result<Config> {
         Ok(match command {
             Command::Analyze(args) => Config::Analyze(Box::new(AnalyzeConfig::new(args)?)),
+            Command::Merge(args) => Config::Merge(MergeConfig::new(args)?),
             Command::Count(args) => Config::Count(CountConfig::new(args)?),
             Command::Project(args) => {
                 let (table, args) = project(args)?;

@@ -248,11 +248,28 @@ fn finish_raws(raws: Vec<RawCall>, table: &PriceTable, retarget: Option<usize>) 
         .ok_or_else(|| LineError::bad("a chat message cannot be read"))
 }
 
-impl Engine<'_> {
+impl<'a> Engine<'a> {
     /// Reads `paths` on one thread while the workers parse and count the previous batch (a large plain file is read
     /// by the workers themselves), and folds the results in input order. At most a few batches are in memory at
     /// once, whatever the input's size.
     pub fn run(&self, paths: &[PathBuf], diag: &mut Diag) -> Analysis {
+        let analysis = self.read(paths, diag).finish();
+        if let Some(e) = &analysis.stats.spill_error {
+            diag.warn(&format!(
+                "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
+            ));
+        }
+        if let Some(e) = &analysis.stats.spill_lost {
+            diag.error(&format!(
+                "cannot read back a temporary file ({e}): some calls or sessions are missing"
+            ));
+        }
+        analysis
+    }
+
+    /// Reads `paths` into a fold, as `run` does, and leaves it unsettled: the calls that wait for the whole input
+    /// still wait (for a partial result, `Fold::into_pieces`).
+    pub fn read(&self, paths: &[PathBuf], diag: &mut Diag) -> Fold<'a> {
         let mut fold = Fold::new(self.table, self.by, self.filter.clone());
         if self.trace {
             fold = fold.with_trace();
@@ -334,7 +351,6 @@ impl Engine<'_> {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        let analysis = fold.finish();
         // Workers count the timestamps they read without a zone; every line was parsed on one of them. Said once:
         // a log that writes one writes them all.
         let zoneless: u64 = self.pool.broadcast(|_| input::take_zoneless()).iter().sum();
@@ -351,17 +367,7 @@ impl Engine<'_> {
         for note in notes {
             diag.warn(&note);
         }
-        if let Some(e) = &analysis.stats.spill_error {
-            diag.warn(&format!(
-                "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
-            ));
-        }
-        if let Some(e) = &analysis.stats.spill_lost {
-            diag.error(&format!(
-                "cannot read back a temporary file ({e}): some calls or sessions are missing"
-            ));
-        }
-        analysis
+        fold
     }
 
     fn fold_batch(&self, fold: &mut Fold, diag: &mut Diag, files: &mut [OpenFile], batch: &Batch) {

@@ -10,6 +10,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use std::cmp::Ordering;
+use std::io;
 use std::sync::Arc;
 
 use super::record::{FileKey, Interner, Kept, Rank};
@@ -208,5 +209,63 @@ impl Waiting {
             // Copies not read back are lost: the run must fail, not report less than was logged.
             stats.spill_lost = Some(e.to_string());
         }
+    }
+
+    /// Records a scope whose final line another fold read: its provisional lines no longer count.
+    pub(super) fn absorb_final(&mut self, scope: String) {
+        self.finals.insert(scope);
+    }
+
+    /// The scopes of every final line read, sorted.
+    pub(super) fn finals(&self) -> Vec<&str> {
+        let mut f: Vec<&str> = self.finals.iter().map(String::as_str).collect();
+        f.sort_unstable();
+        f
+    }
+
+    /// Hands out every copy still waiting, unsettled, for a partial result: the best copy of each key this fold read
+    /// (with its key and rank, so that copies read elsewhere can still compete with it), in key order, then the
+    /// provisional lines in input order. Copies passed over here are counted as duplicates, as `finish` counts them.
+    pub(super) fn drain(mut self, stats: &mut Stats, out: &mut dyn FnMut(Placed) -> io::Result<()>) -> io::Result<()> {
+        let names = std::mem::take(&mut self.names);
+        let restore = |key: u128, rank: Rank, k: Kept| {
+            let mut p = k.unpack(&names);
+            p.call.dedup = Some(Dedup { key, rank });
+            p
+        };
+        let mut order: Vec<(u128, u32)> = self.keyed.drain().collect();
+        order.sort_unstable();
+        if self.runs.is_empty() {
+            let mut kept: Vec<Option<(Rank, Kept)>> = self.kept.drain(..).map(Some).collect();
+            for (key, i) in order {
+                if let Some((rank, k)) = kept[i as usize].take() {
+                    out(restore(key, rank, k))?;
+                }
+            }
+        } else {
+            // The copies still in memory join the merge of the spilled runs as one more run.
+            let mut memory = Vec::with_capacity(order.len() * spill::RECORD);
+            for r in self.sorted_records(&order) {
+                memory.extend_from_slice(&r);
+            }
+            self.kept.clear();
+            let mut runs = std::mem::take(&mut self.runs);
+            runs.push(Box::new(io::Cursor::new(memory)));
+            let mut merge = spill::Merge::<spill::Record>::new(runs)?;
+            let mut copies = Vec::new();
+            while merge.next_key(&mut copies)? {
+                stats.duplicates += copies.len() as u64 - 1;
+                let key = spill::key(&copies[0]);
+                let best = (copies.iter().map(Kept::decode))
+                    .max_by(|(ra, a), (rb, b)| compare((ra, a), (rb, b), &names, &self.files));
+                if let Some((rank, k)) = best {
+                    out(restore(key, rank, k))?;
+                }
+            }
+        }
+        for p in self.provisional.drain(..) {
+            out(p)?;
+        }
+        Ok(())
     }
 }

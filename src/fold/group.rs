@@ -34,6 +34,20 @@ fn period(by: GroupBy, date: chrono::NaiveDate, week_start: chrono::Weekday) -> 
     }
 }
 
+/// Of two reasons one model name went unpriced (a log that stated a provider, another that did not), the one the
+/// report gives: the first in a fixed order, never the first read, so it does not depend on the order of the files.
+fn keep_first_reason(kept: &mut Resolution, other: &Resolution) {
+    let order = |r: &Resolution| match r {
+        Resolution::Found(i) => (0, Vec::new(), *i),
+        Resolution::Unknown => (1, Vec::new(), 0),
+        Resolution::NotListed(p) => (2, vec![p.clone()], 0),
+        Resolution::Ambiguous(c) => (3, c.clone(), 0),
+    };
+    if order(other) < order(kept) {
+        *kept = other.clone();
+    }
+}
+
 /// One counted call, as `--by call` writes it: where it was read and what its row and its export hold.
 #[derive(Debug, Clone)]
 pub struct CallInfo {
@@ -188,6 +202,7 @@ impl<'a> Grouping<'a> {
                     .entry(call.model.to_string())
                     .or_insert_with(|| (Sums::default(), other.clone()));
                 e.0.add_call(&call.tokens, call.source, call.reported_cost);
+                keep_first_reason(&mut e.1, other);
                 if self.by == GroupBy::Call {
                     // A call without a price is a row of its own too, with no cost.
                     self.keep_call(&call, p.place, Err(other.clone()), stats);
@@ -298,6 +313,46 @@ impl<'a> Grouping<'a> {
     fn keep_call(&mut self, call: &Call, place: Place, priced: Result<BucketKey, Resolution>, stats: &mut Stats) {
         if let Some(e) = self.calls.push(call, place, &priced) {
             stats.spill_error = Some(e);
+        }
+    }
+
+    /// The names of every file registered, by file number, for a partial result (numbers never registered are
+    /// empty).
+    pub(super) fn files(&self) -> &[FileNames] {
+        &self.files
+    }
+
+    /// Adds a group read from a partial result: its sums join the group of the same key, if there is one.
+    pub(super) fn absorb_group(&mut self, g: Group) {
+        match self.index.get(&g.key) {
+            Some(&gi) => {
+                let into = &mut self.analysis.groups[gi];
+                into.first = into.first.min(g.first);
+                for (k, s) in &g.buckets {
+                    buckets::merge(&mut into.buckets, *k, s);
+                }
+            }
+            None => {
+                self.index.insert(g.key.clone(), self.analysis.groups.len());
+                self.analysis.groups.push(g);
+            }
+        }
+    }
+
+    /// Adds the sums of an unpriced model read from a partial result.
+    pub(super) fn absorb_unpriced(&mut self, model: String, sums: &Sums, reason: Resolution) {
+        let e = (self.analysis.unpriced.entry(model)).or_insert_with(|| (Sums::default(), reason.clone()));
+        e.0.merge(sums);
+        keep_first_reason(&mut e.1, &reason);
+    }
+
+    /// Adds one day's and model's sums read from a partial result, when the fold keeps them.
+    pub(super) fn absorb_day(&mut self, day: Option<chrono::NaiveDate>, model: usize, b: &Buckets) {
+        if let Some(timeline) = &mut self.analysis.timeline {
+            let into = timeline.entry((day, model)).or_default();
+            for (k, s) in b {
+                into.entry(*k).or_default().merge(s);
+            }
         }
     }
 

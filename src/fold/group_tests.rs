@@ -135,3 +135,31 @@ fn what_was_read_is_counted() {
     assert_eq!(s.skipped.get(&SkipReason::InvalidJson), Some(&1));
     assert_eq!((s.calls, s.sessions), (0, 0));
 }
+
+/// One model name unpriced for two reasons (a log that named the provider, one that did not): the report gives the
+/// same reason whichever line was read first, so that neither the order of the files nor a merge of partial results
+/// changes it.
+#[test]
+fn an_unpriced_names_reason_does_not_depend_on_read_order() {
+    use crate::call::Resolution;
+    let t = table();
+    let unpriced = |place, why: Resolution| {
+        let mut p = super::tests::call_of(&t, "acme-llm-1", place, 5, 1);
+        p.call.resolution = why;
+        p
+    };
+    let reasons = [Resolution::NotListed("acme".into()), Resolution::Unknown];
+    for first in 0..2 {
+        let mut f = fold(&t, GroupBy::Model, Filter::default(), None);
+        f.push(unpriced((0, 1, 0), reasons[first].clone()));
+        f.push(unpriced((1, 1, 0), reasons[1 - first].clone()));
+        let a = f.finish();
+        let (sums, why) = &a.unpriced["acme-llm-1"];
+        // Unknown comes before a provider's name in the fixed order; both calls, 5 + 5 input tokens, are kept.
+        assert_eq!(
+            (why, sums.calls, sums.tokens.input),
+            (&Resolution::Unknown, 2, 10),
+            "{first}"
+        );
+    }
+}

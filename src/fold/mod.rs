@@ -7,11 +7,13 @@
 //! The fold's parts: `stats` counts what was read, `dedup` holds the calls that wait (in the compact form of
 //! `record`, spilled to disk past a bound), `group` adds the calls that count to their groups (their sums in
 //! `buckets`), and `sessions` counts the sessions and sums them for budgets (spilled to disk past a bound).
+//! `partial` hands the state out before the waiting calls are settled, and takes other folds' states back in.
 
 mod buckets;
 mod calls;
 mod dedup;
 mod group;
+mod partial;
 mod projects;
 mod record;
 mod sessions;
@@ -28,6 +30,7 @@ pub use calls::CallRows;
 use dedup::Waiting;
 use group::Grouping;
 pub use group::{CallInfo, Group, SideGroups};
+pub use partial::Piece;
 pub use sessions::SessionSums;
 pub use stats::Stats;
 

@@ -234,6 +234,40 @@ impl Sessions {
     }
 }
 
+impl Sessions {
+    /// Hands out the name of every distinct session, for a partial result: in memory by hash then name, and past
+    /// the bound merged from the runs in the same order, each name once.
+    pub(super) fn drain(mut self, out: &mut dyn FnMut(&str) -> io::Result<()>) -> io::Result<()> {
+        let held = self.take_sorted();
+        if self.runs.is_empty() {
+            for (name, _) in &held {
+                out(name)?;
+            }
+            return Ok(());
+        }
+        let mut memory = Vec::new();
+        for (name, b) in held {
+            spill::put_frame(&mut memory, &encode(&name, &b))?;
+        }
+        let mut runs = std::mem::take(&mut self.runs);
+        runs.push(Box::new(io::Cursor::new(memory)));
+        let mut merge = spill::Merge::<Frame>::new(runs)?;
+        let mut frames = Vec::new();
+        while merge.next_key(&mut frames)? {
+            let mut names = frames
+                .iter()
+                .map(|f| decode(f).map(|(n, _)| n))
+                .collect::<io::Result<Vec<_>>>()?;
+            names.sort_unstable();
+            names.dedup();
+            for name in &names {
+                out(name)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Merges the runs, counting each distinct session into `count`; with `sums`, writes each session's sums added up
 /// from every run to one new temporary file.
 fn merge(runs: Vec<spill::Run>, sums: bool, count: &mut u64) -> io::Result<Held> {
