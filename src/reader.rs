@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, FileExt, LineReader, Lines, csv_head, database_lines, named_file, needs_stream};
+use crate::input::{Batch, FileExt, LineReader, Lines, csv_head, named_file, needs_stream, record_lines};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -59,9 +59,10 @@ fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
     }
     let file = File::open(path)?;
     let size = named_file(&file)?;
-    // A database (OpenCode's) is read through SQLite, its rows handed on as lines.
+    // A database (OpenCode's) is read through SQLite, its rows handed on as lines; an OpenCode message file with
+    // its step parts beside it, as one line.
     if size.is_some()
-        && let Some((rows, n)) = database_lines(path)?
+        && let Some((rows, n)) = record_lines(path)?
     {
         let reader = LineReader::new(rows, None)?.with_max_line(max_line);
         return Ok(if n == 0 {

@@ -96,10 +96,11 @@ fn a_fork_read_alone_still_leaves_out_its_parents_calls() {
 const CLAUDE: f64 = 5_250.0;
 const CODEX_ALL: f64 = 51_000.0;
 // Gemini CLI (tests/agent_logs.rs): 14,080 in 4 calls. OpenCode's legacy store (its database is built by the tests
-// that need it): gpt-5 1,000 in, 100 out = 2,250, and a message of the database, gpt-5 4,000 in, 8,000 cache read,
-// 700 out = 13,000: 15,250 in 2 calls.
+// that need it): a gpt-5 message of two steps (its step-finish parts), 3,000 in, 50 out = 4,250 and 1,000 in, 100
+// out = 2,250, so 6,500; and a message of the database, gpt-5 4,000 in, 8,000 cache read, 700 out = 13,000: 19,500
+// in 2 calls.
 const GEMINI: f64 = 14_080.0;
-const OPENCODE_LEGACY: f64 = 15_250.0;
+const OPENCODE_LEGACY: f64 = 19_500.0;
 
 /// The binary with `home` as the home directory and no agent variable set.
 fn at_home(home: &Path) -> assert_cmd::Command {
