@@ -1,13 +1,15 @@
 //! Gemini CLI, OpenCode and headless Codex CLI logs, end to end, with every bill worked out by hand below from the
 //! bundled prices (USD per 1M tokens); the fixtures were written from the formats' documented shapes.
 //!
-//! Gemini CLI (fixtures/agents/home/.gemini/tmp/<projectHash>/chats/): gemini-2.5-pro bills 1.25 input, 0.125
+//! Gemini CLI (fixtures/agents/home/.gemini/tmp/<project>/chats/): gemini-2.5-pro bills 1.25 input, 0.125
 //! cached input, 10 output; gemini-2.5-flash 0.30, 0.03, 2.50. `tokens.input` includes `cached`; `thoughts` bill
 //! as output, `tool` as input.
-//! - session-...-1a2b3c4d.json, one pretty-printed document, project 3f6a...: g-a1 on pro, input 10,000 (6,000
+//! - session-...-1a2b3c4d.json, one pretty-printed document, in an older Gemini CLI's folder named by the project
+//!   hash 3f6a..., which nothing maps to a path: g-a1 on pro, input 10,000 (6,000
 //!   cached), output 400, thoughts 100: 4,000 x 1.25 + 6,000 x 0.125 + 500 x 10 = 5,000 + 750 + 5,000 = 10,750;
 //!   g-a2 has tool calls and no tokens: no call; g-a3 on flash, 2,000 in, 100 out: 600 + 250 = 850. 11,600.
-//! - session-...-5f6e7d8c.jsonl, project a1b2...: g-b1 is written three times (no tokens yet; output 900; output
+//! - session-...-5f6e7d8c.jsonl, in tmp/tokencost/ (a newer Gemini CLI's folder, its `.project_root` naming
+//!   /home/dev/code/tokencost, whose SHA-256 is the recording's projectHash c242188d58ab...): g-b1 is written three times (no tokens yet; output 900; output
 //!   250) and once more inside a `$set` of the whole message list: the last copy wins, input 5,000 (3,000
 //!   cached), output 250, thoughts 300, tool 50: (2,000 + 50) x 0.30 + 3,000 x 0.03 + 550 x 2.50 = 615 + 90 +
 //!   1,375 = 2,080 (the output-900 copy would make it 3,705); g-b2 (1,000 in, 40 out on flash) is rewound away
@@ -123,17 +125,30 @@ fn gemini_cli_recordings_bill_the_last_copy_of_each_reply() {
     let (m, _) = run(&[GEMINI, "--by", "model"], 0);
     close(&group(&m, "google/gemini-2.5-pro")["cost_usd"], 10_750.0 / 1e6);
     close(&group(&m, "google/gemini-2.5-flash")["cost_usd"], 3_330.0 / 1e6);
-    // The project is the hash Gemini CLI names it by.
+    // The project is the directory the folder's `.project_root` names, else the hash, short and said to be one.
     let (p, _) = run(&[GEMINI, "--by", "project"], 0);
-    let mut projects = keys(&p);
-    projects.sort_unstable();
-    assert_eq!(
-        projects,
-        [
-            "3f6a0c2e9b1d4a7c8e5f2b0d6c9a1e4f7b2d8c5a0e3f6b9c1d4a7e0f2b5c8d1e",
-            "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9a"
-        ]
-    );
+    assert_eq!(keys(&p), ["hash 3f6a0c2e9b1d", "tokencost"]);
+    close(&group(&p, "tokencost")["cost_usd"], 2_480.0 / 1e6);
+    close(&group(&p, "hash 3f6a0c2e9b1d")["cost_usd"], 11_600.0 / 1e6);
+}
+
+/// Without a `.project_root`, the folder's entry in `projects.json` names the directory; with neither, the hash.
+#[test]
+fn a_gemini_project_is_named_by_its_registry_entry_or_else_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let gemini = dir.path().join(".gemini");
+    copy_tree(&abs(GEMINI), &gemini);
+    std::fs::remove_file(gemini.join("tmp/tokencost/.project_root")).unwrap();
+    let chats = gemini.join("tmp/tokencost/chats");
+    let (p, _) = run(&[chats.to_str().unwrap(), "--by", "project"], 0);
+    assert_eq!(keys(&p), ["hash c242188d58ab"]);
+    std::fs::write(
+        gemini.join("projects.json"),
+        r#"{"projects": {"/home/dev/code/tokencost": "tokencost", "/home/dev/old/site": "site"}}"#,
+    )
+    .unwrap();
+    let (p, _) = run(&[chats.to_str().unwrap(), "--by", "project"], 0);
+    assert_eq!(keys(&p), ["tokencost"]);
 }
 
 #[test]
@@ -365,6 +380,27 @@ fn every_agent_under_home_is_priced_together_and_no_prompt_is_shown() {
         ),
         "{err}"
     );
+    // By project, across the agents: tokencost is Claude Code's 3,600 + 1,650 = 5,250 (2 calls), Codex CLI's
+    // 17,500 + 17,750 + 9,750 = 45,000 (3; tests/agents.rs), Gemini CLI's 2,480 (2) and OpenCode's 43,500 + 13,000 +
+    // 2,500 = 59,000 (3): 111,730 in 10 calls; Codex CLI's site 6,000; OpenCode's notes 6,500; the Gemini CLI
+    // project known only by its hash 11,600. 111,730 + 6,000 + 6,500 + 11,600 = 135,830, all four.
+    let out = at_home(home.path())
+        .args(["analyze", "--format", "json", "--by", "project"])
+        .assert()
+        .success();
+    let p: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let mut projects = keys(&p);
+    projects.sort_unstable();
+    assert_eq!(projects, ["hash 3f6a0c2e9b1d", "notes", "site", "tokencost"]);
+    for (project, calls, want) in [
+        ("tokencost", 10, 111_730.0),
+        ("site", 1, 6_000.0),
+        ("notes", 1, 6_500.0),
+        ("hash 3f6a0c2e9b1d", 2, 11_600.0),
+    ] {
+        close(&group(&p, project)["cost_usd"], want / 1e6);
+        assert_eq!(group(&p, project)["calls"], calls);
+    }
     for (source, want) in [
         ("gemini", 14_080.0),
         ("opencode", 65_500.0),
