@@ -24,6 +24,9 @@ use crate::pricing::{Marginal, Plan, PriceTable, Range, bucket_cost, marginal_co
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Row {
     pub key: String,
+    /// With `--by session`, the project the session ran in, when its log says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -382,6 +385,7 @@ impl Acc {
         let ratio = |m: Decimal| ratio(self.covered_cost, m);
         Row {
             key,
+            project: None,
             file: None,
             line: None,
             model: None,
@@ -434,6 +438,7 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
             all.entry(*key).or_default().merge(sums);
         }
         let mut row = acc.row(g.key.clone());
+        row.project = g.project.clone();
         if let Some(c) = &g.call {
             row.file = Some(c.file.clone());
             row.line = Some(c.line);

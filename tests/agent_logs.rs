@@ -401,6 +401,31 @@ fn every_agent_under_home_is_priced_together_and_no_prompt_is_shown() {
         close(&group(&p, project)["cost_usd"], want / 1e6);
         assert_eq!(group(&p, project)["calls"], calls);
     }
+    // Each session shows the project it ran in, named as --by project names it.
+    let out = at_home(home.path())
+        .args(["analyze", "--format", "json", "--by", "session"])
+        .assert()
+        .success();
+    let s: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    for (session, project) in [
+        ("019cc786-6680-7000-8000-000000000a00", "tokencost"),
+        ("019cd4ef-a0c0-7000-8000-000000000c00", "site"),
+        ("5d1f2e3c-4b5a-4968-8776-a5b4c3d2e1f0", "tokencost"),
+        ("1a2b3c4d-0000-4000-8000-00000000a001", "hash 3f6a0c2e9b1d"),
+        ("5f6e7d8c-0000-4000-8000-00000000b001", "tokencost"),
+        ("ses_7ffffffffffeOriginalAAAA", "tokencost"),
+        ("ses_7fffffffffffLegacySession", "notes"),
+    ] {
+        assert_eq!(group(&s, session)["project"], project, "{session}");
+    }
+    assert!(s["totals"].get("project").is_none());
+    let out = at_home(home.path())
+        .args(["analyze", "--format", "csv", "--by", "session", "--source", "opencode"])
+        .assert()
+        .success();
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(csv.starts_with("session,project,calls,"), "{csv}");
+    assert!(csv.contains("\nses_7fffffffffffLegacySession,notes,1,"), "{csv}");
     for (source, want) in [
         ("gemini", 14_080.0),
         ("opencode", 65_500.0),

@@ -45,6 +45,9 @@ pub struct Group {
     pub first: Place,
     pub buckets: Buckets,
     pub call: Option<CallInfo>,
+    /// With `--by session`, the project the session ran in (its earliest call's, as `--by project` shows it), so a
+    /// session is more than an id.
+    pub project: Option<String>,
 }
 
 /// Buckets of priced sums, by session and by model.
@@ -238,12 +241,19 @@ impl<'a> Grouping<'a> {
                     first: p.place,
                     buckets: Buckets::new(),
                     call: None,
+                    project: None,
                 });
                 self.index.insert(group_key.into_owned(), groups.len() - 1);
                 groups.len() - 1
             }
         };
         let g = &mut groups[gi];
+        if self.by == GroupBy::Session
+            && let Some(project) = &call.project
+            && (g.project.is_none() || p.place < g.first)
+        {
+            g.project = Some(project.to_string());
+        }
         // Calls that waited are added after the rest: the group's first call is the earliest read.
         g.first = g.first.min(p.place);
         if self.by == GroupBy::Call {
@@ -263,6 +273,18 @@ impl<'a> Grouping<'a> {
             let names = super::projects::short_names(self.analysis.groups.iter().map(|g| g.key.as_str()));
             for (g, name) in self.analysis.groups.iter_mut().zip(names) {
                 g.key = name;
+            }
+        }
+        if self.by == GroupBy::Session {
+            let named: Vec<&mut Group> = self
+                .analysis
+                .groups
+                .iter_mut()
+                .filter(|g| g.project.is_some())
+                .collect();
+            let names = super::projects::short_names(named.iter().filter_map(|g| g.project.as_deref()));
+            for (g, name) in named.into_iter().zip(names) {
+                g.project = Some(name);
             }
         }
         if self.by == GroupBy::Call {

@@ -7,10 +7,14 @@ use crate::call::GroupBy;
 use crate::fmt::{count_of, usd};
 use crate::report::{Report, Row, UnpricedRow};
 
-/// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost: a
-/// report of logs that state none is as it always was.
-fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
+/// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost, and
+/// the project beside each session when any session's log names one: a report of logs that state neither is as it
+/// always was.
+fn columns(by: &'static str, per_call: bool, reported: bool, projects: bool) -> Vec<Column> {
     let mut c = vec![Column::both(by, by)];
+    if projects {
+        c.push(Column::both("project", "project"));
+    }
     if per_call {
         c.extend([
             Column::machine("file"),
@@ -62,10 +66,14 @@ fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
 }
 
 /// A row's cells; `priced` is its `priced` column (empty for the totals, which hold priced calls only).
-fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Vec<Cell<'a>> {
+fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, (reported, projects): (bool, bool)) -> Vec<Cell<'a>> {
     let usd = |lo: Option<_>, hi: Option<_>| Cell::range(Cell::opt(lo, Cell::Usd), Cell::opt(hi, Cell::Usd));
     let float = |v: Option<f64>, shown| Cell::opt(v, |v| Cell::Float(v, shown, Digits::Ratio));
     let mut c = vec![Cell::text(r.key.as_str())];
+    if projects {
+        // Blank, not n/a, for the totals and a session whose log names no project.
+        c.push(r.project.as_deref().map_or(Cell::Empty, Cell::text));
+    }
     if per_call {
         c.push(Cell::opt(r.file.as_deref(), Cell::text));
         c.push(Cell::opt(r.line, Cell::Int));
@@ -134,13 +142,14 @@ fn unpriced_cells(u: &UnpricedRow, width: usize, reported: bool) -> Vec<Cell<'_>
 pub fn report_view(r: &Report) -> View<'_> {
     let per_call = r.by == GroupBy::Call;
     let reported = r.totals.reported_cost_usd.is_some();
-    let mut v = View::new(columns(r.by.name(), per_call, reported), r);
+    let projects = r.groups.iter().any(|g| g.project.is_some());
+    let mut v = View::new(columns(r.by.name(), per_call, reported, projects), r);
     v.rows = r
         .groups
         .iter()
-        .map(|g| cells(g, per_call, Cell::text("true"), reported))
+        .map(|g| cells(g, per_call, Cell::text("true"), (reported, projects)))
         .collect();
-    v.total = Some(cells(&r.totals, per_call, Cell::Empty, reported));
+    v.total = Some(cells(&r.totals, per_call, Cell::Empty, (reported, projects)));
     if r.by == GroupBy::Model {
         v.machine_rows = r
             .unpriced
