@@ -349,7 +349,7 @@ const ALL_FOUR: f64 = 5_250.0 + 51_000.0 + 14_080.0 + 65_500.0;
 #[test]
 fn every_agent_under_home_is_priced_together_and_no_prompt_is_shown() {
     let home = full_home();
-    for format in ["json", "table", "csv", "markdown"] {
+    for format in ["json", "table", "csv", "markdown", "html"] {
         for by in ["model", "session", "project", "call"] {
             let out = at_home(home.path())
                 .args(["analyze", "--format", format, "--by", by])
