@@ -41,7 +41,7 @@ impl Source {
         match self {
             Source::Claude => name.ends_with(".jsonl"),
             Source::Codex => name.starts_with("rollout-") && (name.ends_with(".jsonl") || name.ends_with(".jsonl.zst")),
-            // Chat recordings: `<projectHash>/chats/session-*.json(l)`, sub-agents' in a folder below `chats`.
+            // Chat recordings: `<project>/chats/session-*.json(l)` (the folder named by the project or its hash), sub-agents' in a folder below `chats`.
             Source::Gemini => within("chats") && (name.ends_with(".json") || name.ends_with(".jsonl")),
             // The databases (`opencode.db`, `opencode-<channel>.db`) and the legacy store's message files.
             Source::OpenCode => {

@@ -3,12 +3,16 @@
 //! wait in the channel, so memory does not grow with the input; their buffers come back to be filled again. A
 //! large plain file is not read here: it is handed over whole, and the workers read it in chunks (`whole_file`).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use crate::call::FileNames;
-use crate::input::{Batch, FileExt, LineReader, Lines, csv_head, database_lines, named_file, needs_stream};
+use crate::input::{
+    Batch, FileExt, LineReader, Lines, csv_head, named_file, needs_stream, project_folder, project_root, record_lines,
+};
 
 /// Bytes read per batch: big enough to keep every core busy, small enough to bound memory.
 pub const BATCH_BYTES: usize = 2 << 20;
@@ -22,6 +26,8 @@ pub enum Read {
     Opened {
         file_no: usize,
         names: FileNames,
+        /// The project the file's place names, for a log that names its own only by a hash (Gemini CLI's).
+        project: Option<Arc<str>>,
     },
     Batch(Batch),
     Failed(String),
@@ -59,9 +65,10 @@ fn open(path: &Path, max_line: usize) -> std::io::Result<Opened> {
     }
     let file = File::open(path)?;
     let size = named_file(&file)?;
-    // A database (OpenCode's) is read through SQLite, its rows handed on as lines.
+    // A database (OpenCode's) is read through SQLite, its rows handed on as lines; an OpenCode message file with
+    // its step parts beside it, as one line.
     if size.is_some()
-        && let Some((rows, n)) = database_lines(path)?
+        && let Some((rows, n)) = record_lines(path)?
     {
         let reader = LineReader::new(rows, None)?.with_max_line(max_line);
         return Ok(if n == 0 {
@@ -102,6 +109,8 @@ struct Reader<'a> {
     limit: usize,
     /// The longest line kept.
     max_line: usize,
+    /// The project each Gemini CLI project folder met so far names: read once per folder.
+    places: HashMap<PathBuf, Option<Arc<str>>>,
 }
 
 impl Reader<'_> {
@@ -136,9 +145,19 @@ impl Reader<'_> {
         self.out.is_empty() || self.tx.send(std::mem::take(&mut self.out)).is_ok()
     }
 
+    /// The project `path`'s place names (the Gemini CLI project folder it lies in), if any.
+    fn place(&mut self, path: &Path) -> Option<Arc<str>> {
+        let folder = project_folder(path)?;
+        self.places
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| project_root(folder).map(Arc::from))
+            .clone()
+    }
+
     /// Reads one file into batches; false when the receiver is gone.
     fn file(&mut self, file_no: usize, path: &Path) -> bool {
         let label = file_label(path);
+        let project = self.place(path);
         let mut reader = match open(path, self.max_line) {
             Ok(Opened::Stream(r)) => r,
             Ok(Opened::Empty(r)) => {
@@ -151,7 +170,13 @@ impl Reader<'_> {
             Ok(Opened::Whole(file, len)) => {
                 let names = names(path, &label);
                 // The batch read so far goes first, so that lines stay in input order.
-                if !self.flush() || !self.event(Read::Opened { file_no, names }) {
+                if !self.flush()
+                    || !self.event(Read::Opened {
+                        file_no,
+                        names,
+                        project,
+                    })
+                {
                     return false;
                 }
                 self.out.push(Read::Whole { file_no, file, len });
@@ -161,7 +186,11 @@ impl Reader<'_> {
             Err(e) => return self.event(Read::Failed(format!("{label}: cannot read: {e}"))),
         };
         let names = names(path, &label);
-        if !self.event(Read::Opened { file_no, names }) {
+        if !self.event(Read::Opened {
+            file_no,
+            names,
+            project,
+        }) {
             return false;
         }
         loop {
@@ -200,6 +229,7 @@ pub fn read_all(files: &[PathBuf], max_line: usize, tx: &SyncSender<Vec<Read>>, 
         ended: Vec::new(),
         limit: FIRST_BATCH_BYTES,
         max_line,
+        places: HashMap::new(),
     };
     r.batch = r.fresh();
     for (file_no, path) in files.iter().enumerate() {

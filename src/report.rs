@@ -25,6 +25,9 @@ use crate::pricing::{Marginal, Plan, PriceTable, Range, bucket_cost, marginal_co
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Row {
     pub key: String,
+    /// With `--by session`, the project the session ran in, when its log says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// A `--by call` row's own columns, right after its key.
     #[serde(flatten)]
     pub call: Option<CallCols>,
@@ -461,6 +464,7 @@ impl Acc {
         let ratio = |m: Decimal| ratio(self.covered_cost, m);
         Row {
             key,
+            project: None,
             call: None,
             calls: self.sums.calls,
             input_tokens: t.input,
@@ -596,7 +600,9 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
             used_rows.insert((key.model, key.row));
             all.entry(*key).or_default().merge(sums);
         }
-        groups.push(acc.row(g.key.clone()));
+        let mut row = acc.row(g.key.clone());
+        row.project = g.project.clone();
+        groups.push(row);
     }
     // `--by call` has no groups: its rows are priced as they are written (`CallStream`), its totals here.
     for (key, sums) in &a.call_totals {

@@ -96,10 +96,11 @@ fn a_fork_read_alone_still_leaves_out_its_parents_calls() {
 const CLAUDE: f64 = 5_250.0;
 const CODEX_ALL: f64 = 51_000.0;
 // Gemini CLI (tests/agent_logs.rs): 14,080 in 4 calls. OpenCode's legacy store (its database is built by the tests
-// that need it): gpt-5 1,000 in, 100 out = 2,250, and a message of the database, gpt-5 4,000 in, 8,000 cache read,
-// 700 out = 13,000: 15,250 in 2 calls.
+// that need it): a gpt-5 message of two steps (its step-finish parts), 3,000 in, 50 out = 4,250 and 1,000 in, 100
+// out = 2,250, so 6,500; and a message of the database, gpt-5 4,000 in, 8,000 cache read, 700 out = 13,000: 19,500
+// in 2 calls.
 const GEMINI: f64 = 14_080.0;
-const OPENCODE_LEGACY: f64 = 15_250.0;
+const OPENCODE_LEGACY: f64 = 19_500.0;
 
 /// The binary with `home` as the home directory and no agent variable set.
 fn at_home(home: &Path) -> assert_cmd::Command {
@@ -368,4 +369,45 @@ fn claude_codes_30_day_cleanup_is_said_once() {
         std::fs::write(home.path().join(".claude/settings.json"), text).unwrap();
         assert!(stderr(home.path(), &[]).contains(NOTE));
     }
+}
+
+/// Weeks, windows and budgets across Los Angeles' change to daylight saving time (2026-03-08 02:00 PST): msg_A01
+/// (2026-03-08T07:30Z) is 23:30 PST on Saturday the 7th, half an hour before the week from Sunday the 8th begins
+/// (at 08:00Z; at the PDT offset it would be 07:00Z, and msg_A01 in the later week). a00 and b00 (17,500 +
+/// 17,750 + 9,750) and msg_A01 (3,600) are on the 7th in Los Angeles: 48,600; msg_A02 (1,650) and c00 (6,000)
+/// after: 7,650. In UTC msg_A01 is on the 8th: 45,000 and 11,250.
+#[test]
+fn weeks_windows_and_budgets_across_a_daylight_saving_change() {
+    let la = ["--timezone", "America/Los_Angeles"];
+    let with = |args: &[&str], zone: &[&str]| {
+        let all: Vec<&str> = args.iter().chain(zone).copied().collect();
+        rows(&all)
+    };
+    let weeks = ["--by", "week", "--start-of-week", "sunday"];
+    assert_eq!(
+        with(&weeks, &la),
+        [row("2026-03-01", 4, 48_600.0), row("2026-03-08", 2, 7_650.0)]
+    );
+    assert_eq!(
+        with(&weeks, &[]),
+        [row("2026-03-01", 3, 45_000.0), row("2026-03-08", 3, 11_250.0)]
+    );
+    // --until a day takes the whole of that day, to local midnight.
+    let until = ["--by", "month", "--until", "2026-03-07"];
+    assert_eq!(with(&until, &la), [row("2026-03", 4, 48_600.0)]);
+    assert_eq!(with(&until, &[]), [row("2026-03", 3, 45_000.0)]);
+    // A $0.01 budget on what was spent from the 8th: $0.00765 in Los Angeles passes; from Tokyo's midnight of the
+    // 8th (2026-03-07T15:00Z, msg_A01 included) $0.01125 does not.
+    let budget = |zone: &str| {
+        let (codex, claude) = (format!("{HOME}/.codex"), format!("{HOME}/.claude"));
+        common::tokencost()
+            .args(["analyze", &codex, &claude, "--since", "2026-03-08", "--budget", "0.01"])
+            .args(["--timezone", zone, "--format", "json"])
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(budget("America/Los_Angeles"), Some(0));
+    assert_eq!(budget("Asia/Tokyo"), Some(1));
 }

@@ -429,6 +429,8 @@ fn no_prompt_text_in_any_output_or_error() {
         format!(
             r#"{{"type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{{"type":"text","text":"{C}"}},{{"type":"thinking","thinking":"{C}"}}],"usage":{{"input_tokens":1,"output_tokens":1}}}}"#
         ),
+        // Its `cwd` is the project, which `--by project`, `--by session` and the `--by call` export show: a path, not
+        // prompt text.
         format!(
             r#"{{"type":"assistant","sessionId":"s","timestamp":"2025-01-01T00:00:00Z","message":{{"id":"m1","model":"claude-haiku-4-5","content":[{{"type":"text","text":"{C}"}}],"usage":{{"input_tokens":1,"output_tokens":1}}}},"cwd":"/home/dev/app"}}"#
         ),

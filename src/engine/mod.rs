@@ -313,11 +313,18 @@ impl<'a> Engine<'a> {
             let mut files: Vec<OpenFile> = Vec::new();
             for msg in rx.into_iter().flatten() {
                 match msg {
-                    Read::Opened { file_no, names } => {
+                    Read::Opened {
+                        file_no,
+                        names,
+                        project,
+                    } => {
                         files.resize_with(files.len().max(file_no + 1), OpenFile::default);
                         files[file_no] = OpenFile {
                             label: names.label.clone(),
-                            context: FileContext::default(),
+                            context: FileContext {
+                                place_project: project,
+                                ..FileContext::default()
+                            },
                         };
                         fold.file_opened(file_no, names);
                     }

@@ -89,6 +89,9 @@ pub struct Group {
     pub key: String,
     pub first: Place,
     pub buckets: Buckets,
+    /// With `--by session`, the project the session ran in (its earliest call's, as `--by project` shows it), so a
+    /// session is more than an id.
+    pub project: Option<String>,
 }
 
 /// Buckets of priced sums, by session and by model.
@@ -298,12 +301,19 @@ impl<'a> Grouping<'a> {
                     key: group_key.to_string(),
                     first: p.place,
                     buckets: Buckets::new(),
+                    project: None,
                 });
                 self.index.insert(group_key.into_owned(), groups.len() - 1);
                 groups.len() - 1
             }
         };
         let g = &mut groups[gi];
+        if self.by == GroupBy::Session
+            && let Some(project) = &call.project
+            && (g.project.is_none() || p.place < g.first)
+        {
+            g.project = Some(project.to_string());
+        }
         // Calls that waited are added after the rest: the group's first call is the earliest read.
         g.first = g.first.min(p.place);
         buckets::add(&mut g.buckets, key, &call.tokens, call.source, call.reported_cost);
@@ -362,6 +372,18 @@ impl<'a> Grouping<'a> {
             let names = super::projects::short_names(self.analysis.groups.iter().map(|g| g.key.as_str()));
             for (g, name) in self.analysis.groups.iter_mut().zip(names) {
                 g.key = name;
+            }
+        }
+        if self.by == GroupBy::Session {
+            let named: Vec<&mut Group> = self
+                .analysis
+                .groups
+                .iter_mut()
+                .filter(|g| g.project.is_some())
+                .collect();
+            let names = super::projects::short_names(named.iter().filter_map(|g| g.project.as_deref()));
+            for (g, name) in named.into_iter().zip(names) {
+                g.project = Some(name);
             }
         }
         if self.by == GroupBy::Call {

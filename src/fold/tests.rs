@@ -135,6 +135,7 @@ pub(super) fn call_rows(a: &mut Analysis) -> Vec<super::CallInfo> {
                 key: i.key(),
                 first: i.place,
                 buckets: b,
+                project: None,
             }
         })
         .collect();

@@ -80,6 +80,7 @@ fn session_meta(p: &Value, at: Option<DateTime<Utc>>) -> Result<Vec<Step>, LineE
         project: string(p, "cwd")?.filter(|s| !s.is_empty()).map(|s| shared(&s)),
         branch: branch.filter(|s| !s.is_empty()).map(|s| shared(&s)),
         replay_until: fork,
+        project_by_hash: false,
     }))])
 }
 

@@ -39,6 +39,9 @@ pub struct Meta {
     /// A copy of another session's history comes first: its usage is that session's, not this one's, until a turn
     /// made at or after this time (milliseconds since 1970) begins.
     pub replay_until: Option<i64>,
+    /// `project` stands for a hash of the project's path (Gemini CLI's `projectHash`): the path the file's place
+    /// names, when it names one, is shown instead.
+    pub project_by_hash: bool,
 }
 
 /// A call read alone, to be completed from its file's context.
@@ -85,6 +88,9 @@ pub struct FileContext {
     pub total: Option<Tokens>,
     pub project: Option<Arc<str>>,
     pub branch: Option<Arc<str>>,
+    /// The project the file's place names (the folder Gemini CLI keeps a project's recordings in), for a log that
+    /// names its project only by a hash.
+    pub place_project: Option<Arc<str>>,
     /// Whether the file's first `Meta` has been read.
     pub meta_seen: bool,
     /// While set, running totals are another session's history: they move the last total without being billed.
@@ -104,7 +110,10 @@ impl FileContext {
                 Step::Meta(m) if !self.meta_seen => {
                     self.meta_seen = true;
                     self.session = Some(m.session);
-                    self.project = m.project;
+                    self.project = match &self.place_project {
+                        Some(place) if m.project_by_hash => Some(place.clone()),
+                        _ => m.project,
+                    };
                     self.branch = m.branch;
                     self.replay_until = m.replay_until;
                 }

@@ -8,7 +8,9 @@
 //!
 //! Calls are the `gemini` messages with `tokens` (`TokensSummary`): `input` is the prompt and includes `cached`;
 //! `thoughts` are billed as output beside `output`; `tool` (tool-use prompt tokens) is input. The session is
-//! `sessionId`, the project `projectHash` (Gemini CLI names a project only by the hash of its path).
+//! `sessionId`. The project is the directory the session ran in, as the folder the recording lies in names it
+//! (`gemini_project.rs`); a recording names it only by `projectHash`, the SHA-256 of its path, shown otherwise as
+//! `hash ` and the hash's first 12 digits.
 
 use serde_json::Value;
 
@@ -39,11 +41,12 @@ pub fn parse(v: &Value) -> Result<Vec<Step>, LineError> {
     let mut steps = Vec::new();
     if let Some(session) = string(v, "sessionId")?.filter(|s| !s.is_empty()) {
         let project = match v.get("projectHash") {
-            Some(Value::String(p)) if !p.is_empty() => Some(shared(p)),
+            Some(Value::String(p)) if !p.is_empty() => Some(shared(&hash_label(p))),
             _ => None,
         };
         steps.push(Step::Meta(Box::new(Meta {
             session: shared(&session),
+            project_by_hash: project.is_some(),
             project,
             branch: None,
             replay_until: None,
@@ -66,6 +69,13 @@ pub fn parse(v: &Value) -> Result<Vec<Step>, LineError> {
         steps.extend(message(v)?);
     }
     Ok(steps)
+}
+
+/// A project hash as shown: short, and said to be a hash (not a directory); 12 hex digits keep 100,000 projects
+/// apart.
+fn hash_label(hash: &str) -> String {
+    let short: String = hash.chars().take(12).collect();
+    format!("hash {short}")
 }
 
 /// A message's call: a `gemini` reply with token counts; anything else is none.

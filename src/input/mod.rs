@@ -20,6 +20,7 @@ mod formats;
 mod gateway;
 mod gemini;
 mod gemini_cli;
+mod gemini_project;
 mod gemini_telemetry;
 mod gzip;
 mod helicone;
@@ -31,6 +32,7 @@ mod openai_chat;
 mod openai_responses;
 mod opencode;
 mod opencode_db;
+mod opencode_store;
 mod openrouter;
 mod otel;
 mod pretty;
@@ -57,7 +59,7 @@ pub use fields::chat_messages;
 pub use fields::take_zoneless;
 pub use formats::{FORMATS, Format, FormatId, Shape};
 pub use gateway::take_notes;
-pub use opencode_db::lines as database_lines;
+pub use gemini_project::{project_folder, project_root};
 pub use read::{Batch, DEFAULT_MAX_LINE, LineReader, named_file};
 pub use request_probe::{RawText, Request, read_message, read_tools};
 pub use stream::needs_stream;
@@ -76,6 +78,16 @@ pub(crate) fn fixture_lines() -> Vec<Vec<u8>> {
         }
     }
     lines
+}
+
+/// The lines of a file read through a reader of its own, when it is one: OpenCode's SQLite database (its message
+/// rows), or a message file of OpenCode's legacy store that has step parts beside it (the message with its
+/// steps). `None` for any other file, read as lines of text.
+pub fn record_lines(path: &std::path::Path) -> std::io::Result<Option<(Box<dyn std::io::Read + Send>, u64)>> {
+    match opencode_store::lines(path)? {
+        Some(found) => Ok(Some(found)),
+        None => opencode_db::lines(path),
+    }
 }
 
 /// A shared copy of a model or session name: the names a thread saw last are handed out again instead of copied,

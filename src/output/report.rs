@@ -12,10 +12,14 @@ use crate::fmt::{count_of, usd};
 use crate::report::{BilledBucket, CallStream, PlanBreakEven, PricingInfo, Summary};
 use crate::report::{Report, Row, UnpricedRow};
 
-/// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost: a
-/// report of logs that state none is as it always was.
-fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
+/// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost, and
+/// the project beside each session when any session's log names one: a report of logs that state neither is as it
+/// always was.
+fn columns(by: &'static str, per_call: bool, reported: bool, projects: bool) -> Vec<Column> {
     let mut c = vec![Column::both(by, by)];
+    if projects {
+        c.push(Column::both("project", "project"));
+    }
     if per_call {
         // The export's contract: these names in this order (README, "Output contract").
         c.extend([
@@ -76,10 +80,14 @@ fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
 }
 
 /// A row's cells; `priced` is its `priced` column (empty for the totals, which hold priced calls only).
-fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Vec<Cell<'a>> {
+fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, (reported, projects): (bool, bool)) -> Vec<Cell<'a>> {
     let usd = |lo: Option<_>, hi: Option<_>| Cell::range(Cell::opt(lo, Cell::Usd), Cell::opt(hi, Cell::Usd));
     let float = |v: Option<f64>, shown| Cell::opt(v, |v| Cell::Float(v, shown, Digits::Ratio));
     let mut c = vec![Cell::text(r.key.as_str())];
+    if projects {
+        // Blank, not n/a, for the totals and a session whose log names no project.
+        c.push(r.project.as_deref().map_or(Cell::Empty, Cell::text));
+    }
     if per_call {
         let text = |s: &'a Option<String>| Cell::opt(s.as_deref(), Cell::text);
         match &r.call {
@@ -164,9 +172,9 @@ fn unpriced_cells(u: &UnpricedRow, width: usize, reported: bool) -> Vec<Cell<'_>
 }
 
 /// A group's or a call's cells, `priced` true unless the row is a call without a price.
-fn row_cells(g: &Row, per_call: bool, reported: bool) -> Vec<Cell<'_>> {
+fn row_cells(g: &Row, per_call: bool, shown: (bool, bool)) -> Vec<Cell<'_>> {
     let priced = if g.priced == Some(false) { "false" } else { "true" };
-    cells(g, per_call, Cell::text(priced), reported)
+    cells(g, per_call, Cell::text(priced), shown)
 }
 
 /// `analyze --by call`'s report whose rows are still to be read: CSV, JSON and JSON Lines write each row as it is
@@ -237,7 +245,9 @@ impl Serialize for StreamedReport<'_> {
 impl RowStream for StreamedReport<'_> {
     fn each(&self, f: &mut dyn FnMut(&[Cell]) -> anyhow::Result<()>) -> anyhow::Result<()> {
         let reported = self.report.totals.reported_cost_usd.is_some();
-        self.rows.each_row(&mut |row| f(&row_cells(row, true, reported)))
+        // `--by call` rows have their project among the call's own columns.
+        self.rows
+            .each_row(&mut |row| f(&row_cells(row, true, (reported, false))))
     }
 }
 
@@ -260,9 +270,14 @@ pub fn streamed_view<'r>(s: &'r StreamedReport<'r>) -> View<'r> {
 pub fn report_view(r: &Report) -> View<'_> {
     let per_call = r.by == GroupBy::Call;
     let reported = r.totals.reported_cost_usd.is_some();
-    let mut v = View::new(columns(r.by.name(), per_call, reported), r);
-    v.rows = r.groups.iter().map(|g| row_cells(g, per_call, reported)).collect();
-    v.total = Some(cells(&r.totals, per_call, Cell::Empty, reported));
+    let projects = r.groups.iter().any(|g| g.project.is_some());
+    let mut v = View::new(columns(r.by.name(), per_call, reported, projects), r);
+    v.rows = r
+        .groups
+        .iter()
+        .map(|g| row_cells(g, per_call, (reported, projects)))
+        .collect();
+    v.total = Some(cells(&r.totals, per_call, Cell::Empty, (reported, projects)));
     if r.by == GroupBy::Model {
         v.machine_rows = r
             .unpriced
