@@ -34,9 +34,9 @@ def statements(script):
 QUERY_ROWS = (
     "SELECT {s}({call}) AS k, {s}(resolved_model) AS m, {s}(price_as_of) AS a, {s}(billed_tier) AS t, "
     "{s}(cost_usd) AS c, {s}(marginal_cost_usd_low) AS lo, {s}(marginal_cost_usd_high) AS hi, "
-    "{s}(unpriced_reason) AS why FROM tokencost_call_costs ORDER BY {call}"
+    "{s}(unpriced_reason) AS why FROM tokencost_result ORDER BY {call}"
 )
-QUERY_TOTAL = "SELECT {s}(sum(cost_usd)) AS total, {s}(sum(marginal_cost_usd_low)), {s}(sum(marginal_cost_usd_high)), count(*) FROM tokencost_call_costs"
+QUERY_TOTAL = "SELECT {s}(sum(cost_usd)) AS total, {s}(sum(marginal_cost_usd_low)), {s}(sum(marginal_cost_usd_high)), count(*) FROM tokencost_result"
 
 
 def text(v):
@@ -51,6 +51,7 @@ def run_duckdb(script, csv):
     con.execute(f"CREATE TABLE tokencost_calls AS SELECT * FROM read_csv('{csv}', header = true)")
     for s in statements(script):
         con.execute(s)
+    con.execute("CREATE TEMP TABLE tokencost_result AS SELECT * FROM tokencost_call_costs")
     def q(sql):
         return con.execute(sql.format(s="", call='"call"')).fetchall()
 
@@ -68,6 +69,7 @@ def run_clickhouse(script, csv):
     )
     for s in statements(script):
         sess.query(s)
+    sess.query("CREATE TABLE tokencost_result ENGINE = Memory AS SELECT * FROM tokencost_call_costs")
 
     def q(sql):
         res = sess.query(sql.format(s="toString", call="`call`") + " FORMAT JSONCompact")
@@ -84,6 +86,7 @@ def run_spark(script, csv):
         .appName("tokencost-sql")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "1")
         .getOrCreate()
     )
@@ -91,6 +94,7 @@ def run_spark(script, csv):
     spark.read.csv(csv, header=True, inferSchema=True).createOrReplaceTempView("tokencost_calls")
     for s in statements(script):
         spark.sql(s)
+    spark.sql("CACHE TABLE tokencost_result AS SELECT * FROM tokencost_call_costs")
 
     def q(sql):
         return [tuple(r) for r in spark.sql(sql.format(s="string", call="`call`")).collect()]

@@ -65,7 +65,9 @@ fn script(table: &PriceTable, d: Dialect) -> Result<String> {
 /// What the script is, how to load `tokencost_calls`, and what it does not reproduce.
 fn header(table: &PriceTable, d: Dialect, t: &tables::Tables) -> String {
     let mut h = String::new();
+    // A comment line ending in `;` would end a statement for a client that splits the script: no line may.
     let mut line = |s: &str| {
+        debug_assert!(!s.ends_with(';'), "{s}");
         let _ = if s.is_empty() {
             writeln!(h, "--")
         } else {
@@ -76,7 +78,11 @@ fn header(table: &PriceTable, d: Dialect, t: &tables::Tables) -> String {
         "tokencost prices for {}, written by `tokencost sql`.",
         d.name()
     ));
-    line(&format!("Price layers: {}.", table.layers.join(", ")));
+    // A path may hold any character: a line break in one would end the comment.
+    let layers: String = (table.layers.join(", ").chars())
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    line(&format!("Price layers: {layers}."));
     line("");
     line("Tables: tokencost_providers, tokencost_models (with marginal estimates, USD per token), tokencost_prices");
     line("(every dated row at every long-context level and service tier, USD per token), tokencost_names (names");
@@ -85,6 +91,8 @@ fn header(table: &PriceTable, d: Dialect, t: &tables::Tables) -> String {
     line("which has the columns of `tokencost analyze FILES --by call --format csv`, from its timestamp, provider,");
     line("model, batch, service_tier and token columns only. A call whose model has no price gets a NULL cost and");
     line("an unpriced_reason, never 0. Marginal costs are estimates (marginal_method, marginal_basis).");
+    line("As in the export, cache_write_tokens counts every cache write and cache_write_1h_tokens the 1-hour part,");
+    line("input_tokens is fresh input only, cached_input_tokens the cache reads.");
     line("");
     match d {
         Dialect::Duckdb => {

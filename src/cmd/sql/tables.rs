@@ -304,10 +304,7 @@ fn names(table: &PriceTable) -> Table {
         for name in spellings(m) {
             for stated in [None, Some(m.provider.as_str())] {
                 let key = (stated.unwrap_or("").to_string(), name.clone());
-                if !seen.contains_key(&key) {
-                    let r = table.resolve_with(stated, &name);
-                    seen.insert(key, r);
-                }
+                seen.entry(key).or_insert_with(|| table.resolve_with(stated, &name));
             }
         }
     }

@@ -128,6 +128,12 @@ pub fn view(d: Dialect, rate_scale: u32, marginal_scale: u32) -> String {
             .iter()
             .map(|c| format!("{} AS {}", d.tokens_of(&format!("c.{}", q(c))), q(c))),
     );
+    // The export's `cache_write_tokens` counts every cache write, its `cache_write_1h_tokens` the 1-hour part.
+    calls.push(format!(
+        "greatest({} - {}, 0) AS cache_write_5m_tokens",
+        d.tokens_of(&format!("c.{}", q("cache_write_tokens"))),
+        d.tokens_of(&format!("c.{}", q("cache_write_1h_tokens")))
+    ));
     calls.push(format!("{} AS logged_name", d.lower_of(&format!("c.{}", q("model")))));
     calls.push(format!(
         "COALESCE({}, '') AS provider_key",
@@ -135,18 +141,20 @@ pub fn view(d: Dialect, rate_scale: u32, marginal_scale: u32) -> String {
     ));
     calls.push(format!("{} AS call_day", d.day_of(&format!("c.{}", q("timestamp")))));
     calls.push(format!("{} AS billed_tier", d.tier_of()));
-    let tok = |c: &str| format!("w.{}", q(c));
+    let tok = |c: &str| match c {
+        "cache_write_5m_tokens" => "w.cache_write_5m_tokens".to_string(),
+        c => format!("w.{}", q(c)),
+    };
     let prompt = format!(
-        "{} + {} + {} + {}",
+        "{} + {} + {}",
         tok("input_tokens"),
         tok("cached_input_tokens"),
         tok("cache_write_tokens"),
-        tok("cache_write_1h_tokens")
     );
     let cost = [
         ("input_tokens", "input_usd_per_token"),
         ("cached_input_tokens", "cached_input_usd_per_token"),
-        ("cache_write_tokens", "cache_write_usd_per_token"),
+        ("cache_write_5m_tokens", "cache_write_usd_per_token"),
         ("cache_write_1h_tokens", "cache_write_1h_usd_per_token"),
         ("output_tokens", "output_usd_per_token"),
     ]
@@ -154,12 +162,7 @@ pub fn view(d: Dialect, rate_scale: u32, marginal_scale: u32) -> String {
     .map(|(t, r)| d.times(&tok(t), &format!("p.{r}"), rate_scale))
     .collect::<Vec<_>>()
     .join("\n            + ");
-    let fresh = format!(
-        "{} + {} + {}",
-        tok("input_tokens"),
-        tok("cache_write_tokens"),
-        tok("cache_write_1h_tokens")
-    );
+    let fresh = format!("{} + {}", tok("input_tokens"), tok("cache_write_tokens"));
     let marginal = |end: &str| {
         [
             (fresh.clone(), format!("m.marginal_input_{end}")),
@@ -174,7 +177,7 @@ pub fn view(d: Dialect, rate_scale: u32, marginal_scale: u32) -> String {
     let kept_w = KEPT
         .iter()
         .chain(TOKENS)
-        .map(|c| format!("w.{}", q(c)))
+        .map(|c| format!("w.{} AS {}", q(c), q(c)))
         .collect::<Vec<_>>()
         .join(", ");
     let money = d.ty(Type::Decimal(rate_scale));
