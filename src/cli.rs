@@ -190,6 +190,8 @@ pub enum FormatArg {
     Markdown,
     /// One self-contained HTML page with charts, for a browser or a CI artifact.
     Html,
+    /// `analyze` only: one line per call in tokencost's own log format, which `analyze` reads back.
+    Jsonl,
 }
 
 /// `--format` and `-o`, the same for every command that writes a table.
@@ -198,8 +200,9 @@ pub struct OutputArgs {
     /// Output format (default: the one -o's extension names, else table).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
-    /// Write to FILE instead of stdout (`-`: stdout). Without --format, a .csv, .json, .md, .markdown or .html file
-    /// gets that format and any other name (.txt, none, unknown) gets the default; --format must agree with the extension.
+    /// Write to FILE instead of stdout (`-`: stdout). Without --format, a .csv, .json, .jsonl, .md, .markdown or
+    /// .html file gets that format and any other name (.txt, none, unknown) gets the default; --format must agree
+    /// with the extension.
     #[arg(short = 'o', long = "output", id = "output_file", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

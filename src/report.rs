@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::budget::BudgetResult;
 use crate::call::{BucketKey, GroupBy, Resolution, Sums, Tokens};
 use crate::error::TooLarge;
+use crate::fold::CallInfo;
 use crate::fold::{Analysis, Stats};
 use crate::money::Usd;
 use crate::pricing::{Marginal, Plan, PriceTable, Range, bucket_cost, marginal_cost};
@@ -24,14 +25,9 @@ use crate::pricing::{Marginal, Plan, PriceTable, Range, bucket_cost, marginal_co
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Row {
     pub key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_source: Option<&'static str>,
+    /// A `--by call` row's own columns, right after its key.
+    #[serde(flatten)]
+    pub call: Option<CallCols>,
     pub calls: u64,
     /// Fresh input tokens: cached and cache-write tokens are in their own columns.
     pub input_tokens: u64,
@@ -40,7 +36,11 @@ pub struct Row {
     pub cache_write_tokens: u64,
     pub cache_write_1h_tokens: u64,
     pub output_tokens: u64,
-    pub cost_usd: Usd,
+    /// None only for a `--by call` row of a call without a price: never $0 for unknown.
+    pub cost_usd: Option<Usd>,
+    /// Whether a `--by call` row's call has a price; absent from other rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priced: Option<bool>,
     /// What the logs themselves say the calls cost (a gateway's own price), summed over the calls that say; absent
     /// when none does, never 0 for unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,6 +68,51 @@ pub struct Row {
     pub marginal_method: Option<String>,
     /// What they rest on: each estimate's id and basis, several joined by ` | `.
     pub marginal_basis: Option<String>,
+}
+
+/// The columns of one call (`--by call`), in the order the CSV export writes them. The fields not serialised are
+/// what `--format jsonl` writes besides, to make the export input again.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CallCols {
+    pub file: String,
+    pub line: u64,
+    /// RFC 3339 in UTC, with the fraction of a second the log gave.
+    pub timestamp: Option<String>,
+    /// The call's own session: none when the log gives none.
+    pub session: Option<String>,
+    pub project: Option<String>,
+    /// The provider whose price billed the call: none without a price.
+    pub provider: Option<String>,
+    /// The name the log gave.
+    pub model: String,
+    pub batch: bool,
+    pub service_tier: &'static str,
+    /// 32 hex digits of the 128-bit hash of the response's id that copies of it are de-duplicated by.
+    pub response_id: Option<String>,
+    /// The date the price row that billed the call took effect.
+    pub price_as_of: Option<String>,
+    pub token_source: &'static str,
+    /// The session the call is reported under: its own, else its file's name.
+    #[serde(skip)]
+    pub session_shown: String,
+    #[serde(skip)]
+    pub branch: Option<String>,
+    #[serde(skip)]
+    pub team: Option<String>,
+    #[serde(skip)]
+    pub tag: Option<String>,
+    /// The rank of the kept copy of a response, to choose between copies again when the export is read.
+    #[serde(skip)]
+    pub dedup_rank: Option<(u8, u8, u64)>,
+    /// The `provider/id` of the entry that billed the call.
+    #[serde(skip)]
+    pub price: Option<String>,
+    /// The provider the log stated, when it does not list the call's model.
+    #[serde(skip)]
+    pub stated_provider: Option<String>,
+    /// The call's cache writes: 5-minute ones (the row's cache-write tokens hold both lengths).
+    #[serde(skip)]
+    pub cache_write_5m_tokens: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -159,6 +204,14 @@ impl Summary {
     }
 }
 
+impl Row {
+    /// The cost of a group or of the totals, which always have one (only a `--by call` row of a call without a
+    /// price has none).
+    pub fn cost(&self) -> Usd {
+        self.cost_usd.unwrap_or_default()
+    }
+}
+
 /// Where a flat-rate plan becomes cheaper than these logs' usage at list prices.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PlanBreakEven {
@@ -214,7 +267,7 @@ fn all_tokens(r: &Row) -> u64 {
 impl PlanBreakEven {
     pub fn new(plan: &Plan, totals: &Row, sessions: u64) -> Self {
         let tokens = all_tokens(totals);
-        let cost = totals.cost_usd.0;
+        let cost = totals.cost().0;
         let per_session = (sessions > 0).then(|| cost / Decimal::from(sessions));
         let per_token = (tokens > 0).then(|| cost / Decimal::from(tokens));
         let by_session = per_session.and_then(|c| plan_range(plan, c));
@@ -288,10 +341,11 @@ pub fn over_time(
         return Ok(None);
     };
     let mut days = Vec::with_capacity(timeline.len());
+    let mut lookup = Lookup::new(table);
     for ((day, model), buckets) in timeline {
         let mut acc = Acc::default();
         for (key, sums) in buckets {
-            acc.add_bucket(table, key, sums)?;
+            acc.add_bucket(&mut lookup, key, sums)?;
         }
         days.push(DayCost {
             day: *day,
@@ -337,10 +391,35 @@ pub fn checked_marginal(m: &Marginal, cache_read_factor: Range, t: &Tokens) -> R
     Ok(marginal_cost(m, cache_read_factor, t))
 }
 
+/// The price table, with each model's marginal-cost estimate looked up once: a model that names none is matched
+/// against the estimates' name patterns, which would otherwise be done again for every bucket (every row of
+/// `--by call`).
+struct Lookup<'t> {
+    table: &'t PriceTable,
+    estimates: Vec<Option<Option<&'t Marginal>>>,
+}
+
+impl<'t> Lookup<'t> {
+    fn new(table: &'t PriceTable) -> Self {
+        Lookup {
+            table,
+            estimates: Vec::new(),
+        }
+    }
+
+    fn marginal(&mut self, model: usize) -> Option<&'t Marginal> {
+        if self.estimates.len() <= model {
+            self.estimates.resize(model + 1, None);
+        }
+        let table = self.table;
+        *self.estimates[model].get_or_insert_with(|| table.marginal_for(table.model(model)))
+    }
+}
+
 impl Acc {
-    fn add_bucket(&mut self, table: &PriceTable, key: &BucketKey, sums: &Sums) -> Result<(), TooLarge> {
+    fn add_bucket(&mut self, lookup: &mut Lookup, key: &BucketKey, sums: &Sums) -> Result<(), TooLarge> {
         const TOTAL: &str = "the total cost";
-        let model = table.model(key.model);
+        let table = lookup.table;
         let cost = bucket_cost(table, key, sums);
         self.sums.merge(sums);
         self.cost = TooLarge::add(self.cost, cost, TOTAL)?;
@@ -352,7 +431,7 @@ impl Acc {
             let list = bucket_cost(table, key, &of_reported);
             self.reported_list = TooLarge::add(self.reported_list, list, TOTAL)?;
         }
-        if let Some(m) = table.marginal_for(model) {
+        if let Some(m) = lookup.marginal(key.model) {
             let mc = checked_marginal(m, table.cache_read_factor(), &sums.tokens)?;
             if !self.estimates.contains_key(&m.id) {
                 self.estimates.insert(m.id.clone(), (m.method.name(), m.source.clone()));
@@ -382,17 +461,15 @@ impl Acc {
         let ratio = |m: Decimal| ratio(self.covered_cost, m);
         Row {
             key,
-            file: None,
-            line: None,
-            model: None,
-            token_source: None,
+            call: None,
             calls: self.sums.calls,
             input_tokens: t.input,
             cached_input_tokens: t.cache_read,
             cache_write_tokens: t.cache_write_5m.saturating_add(t.cache_write_1h),
             cache_write_1h_tokens: t.cache_write_1h,
             output_tokens: t.output,
-            cost_usd: Usd(self.cost),
+            cost_usd: Some(Usd(self.cost)),
+            priced: None,
             reported_cost_usd: self.reported().map(Usd),
             reported_cost_calls: self.sums.reported.calls,
             reported_minus_list_usd: self.reported().map(|r| Usd(r.saturating_sub(self.reported_list))),
@@ -419,27 +496,71 @@ impl Acc {
     }
 }
 
+/// A `--by call` row: the call's sums priced as any group's, with its own columns; a call without a price has
+/// its tokens and no cost.
+fn call_row(mut acc: Acc, key: String, c: &CallInfo, table: &PriceTable) -> Row {
+    if let Some((sums, _)) = &c.unpriced {
+        acc.sums = sums.clone();
+    }
+    let mut row = acc.row(key);
+    let model = c.bucket.map(|b| (table.model(b.model), b.row));
+    let text = |s: &Option<std::sync::Arc<str>>| s.as_deref().map(str::to_string);
+    let t = &acc.sums.tokens;
+    row.call = Some(CallCols {
+        file: c.file.clone(),
+        line: c.line,
+        timestamp: c
+            .timestamp
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        session: text(&c.session),
+        project: text(&c.project),
+        provider: model.map(|(m, _)| m.provider.clone()),
+        model: c.model.clone(),
+        batch: c.tier == crate::call::Tier::Batch,
+        service_tier: c.tier.name(),
+        response_id: c.dedup.as_ref().map(|d| format!("{:032x}", d.key)),
+        price_as_of: model.map(|(m, r)| m.prices[r].as_of.to_string()),
+        token_source: c.source.name(),
+        session_shown: c.session_shown.to_string(),
+        branch: text(&c.branch),
+        team: text(&c.team),
+        tag: text(&c.tag),
+        dedup_rank: c.dedup.as_ref().map(|d| d.rank),
+        price: model.map(|(m, _)| m.full_id()),
+        stated_provider: match &c.unpriced {
+            Some((_, Resolution::NotListed(p))) => Some(p.clone()),
+            _ => None,
+        },
+        cache_write_5m_tokens: t.cache_write_5m,
+    });
+    row.priced = Some(c.unpriced.is_none());
+    if c.unpriced.is_some() {
+        // No list price, so nothing to set the stated cost against either.
+        row.cost_usd = None;
+        row.reported_minus_list_usd = None;
+    }
+    row
+}
+
 /// Prices the analysis and orders its rows: days and calls in time/input order, other groups by cost, dearest first.
 pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, TooLarge> {
     let mut totals = Acc::default();
     let mut used_rows: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut all: BTreeMap<BucketKey, Sums> = BTreeMap::new();
     let mut groups: Vec<Row> = Vec::with_capacity(a.groups.len());
+    let mut lookup = Lookup::new(table);
     for g in &a.groups {
         let mut acc = Acc::default();
         for (key, sums) in &g.buckets {
-            acc.add_bucket(table, key, sums)?;
-            totals.add_bucket(table, key, sums)?;
+            acc.add_bucket(&mut lookup, key, sums)?;
+            totals.add_bucket(&mut lookup, key, sums)?;
             used_rows.insert((key.model, key.row));
             all.entry(*key).or_default().merge(sums);
         }
-        let mut row = acc.row(g.key.clone());
-        if let Some(c) = &g.call {
-            row.file = Some(c.file.clone());
-            row.line = Some(c.line);
-            row.model = Some(c.model.clone());
-            row.token_source = Some(c.source.name());
-        }
+        let row = match &g.call {
+            Some(c) => call_row(acc, g.key.clone(), c, table),
+            None => acc.row(g.key.clone()),
+        };
         groups.push(row);
     }
     match by {

@@ -50,7 +50,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     diag.finish();
     warn_unpriced(&report, &diag);
     if !cfg.budgets.is_empty() {
-        report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost_usd.0)?;
+        report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost().0)?;
     }
     // The report holds what is rendered: the groups it was made of are freed before the rendering's own copy.
     drop(analysis);

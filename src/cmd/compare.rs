@@ -44,7 +44,7 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
     diag.finish();
     // The logs are read once per target: their warnings were already shown.
     let mut quiet = Diag::new(true);
-    let base = logged.cost_usd.0;
+    let base = logged.cost().0;
     let relative = |c: Decimal| report::ratio(c, base);
     let mut rows = vec![Ranked {
         model: "as logged".into(),
@@ -55,14 +55,14 @@ pub fn run(table: &PriceTable, args: CompareArgs) -> Result<Exit> {
         let totals = run_once(table, &args, Some(t), &mut quiet)?;
         rows.push(Ranked {
             model: table.model(t).full_id(),
-            relative_cost: relative(totals.cost_usd.0),
+            relative_cost: relative(totals.cost().0),
             totals,
         });
     }
     rows.sort_by(|a, b| {
         a.totals
-            .cost_usd
-            .cmp(&b.totals.cost_usd)
+            .cost()
+            .cmp(&b.totals.cost())
             .then_with(|| a.model.cmp(&b.model))
     });
     let mut v = view(&rows);
@@ -108,7 +108,7 @@ fn view(rows: &Vec<Ranked>) -> View<'_> {
                     .saturating_add(t.cache_write_tokens),
             ),
             Cell::Int(t.output_tokens),
-            Cell::Usd(t.cost_usd),
+            Cell::opt(t.cost_usd, Cell::Usd),
             relative(Shown::Times(2)),
             Cell::range(
                 Cell::opt(t.marginal_cost_usd_low, Cell::Usd),

@@ -74,6 +74,15 @@ impl AnalyzeConfig {
             ByArg::Tag => GroupBy::Tag,
             ByArg::Call => GroupBy::Call,
         };
+        // The export is of calls: `--by` has nothing else to mean for it.
+        let by = match (target.format, by) {
+            (Some(crate::output::Format::Jsonl), GroupBy::Model | GroupBy::Call) => GroupBy::Call,
+            (Some(crate::output::Format::Jsonl), other) => bail!(
+                "--format jsonl writes one line per call: it takes no --by {} (leave --by out, or --by call)",
+                other.name()
+            ),
+            _ => by,
+        };
         let timezone = super::when::timezone(&args.timezone)?;
         let now = Utc::now();
         let bound = |flag: &str, s: &str, end: bool| -> Result<DateTime<Utc>> {

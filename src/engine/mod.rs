@@ -157,7 +157,7 @@ fn rescale(t: Tokens, from: Option<Tokenizer>, to: Tokenizer) -> (Tokens, TokenS
 /// A call looked up and counted; `raw_text` is more of its text, still as the log wrote it. `None` when a part of
 /// that cannot be read.
 fn finish_call(raw: RawCall, raw_text: &RawText, table: &PriceTable, retarget: Option<usize>) -> Option<Call> {
-    let logged = table.resolve_cached(raw.provider, &raw.model);
+    let logged = table.resolve_cached(raw.provider, raw.price_name.as_deref().unwrap_or(&raw.model));
     let logged_tokenizer = match &logged {
         Resolution::Found(i) => Some(table.model(*i).tokenizer),
         _ => None,
@@ -173,7 +173,7 @@ fn finish_call(raw: RawCall, raw_text: &RawText, table: &PriceTable, retarget: O
                 let (t, s) = rescale(t, logged_tokenizer, to);
                 (t, s, true)
             }
-            _ => (t, TokenSource::Reported, true),
+            _ => (t, raw.source.unwrap_or(TokenSource::Reported), true),
         },
         RawTokens::Text(t) => {
             let (t, s) = count_text(&t, raw_text, tokenizer)?;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::record::{FileKey, Interner, Kept, Rank};
 use super::{Placed, Stats};
-use crate::call::Stream;
+use crate::call::{Dedup, Stream};
 use crate::spill;
 
 /// Waiting copies held in memory (about 150 bytes each with their index) before they are written out: keeps them
@@ -129,7 +129,8 @@ impl Waiting {
     }
 
     /// Hands every call that waited and counts to `add`: the spilled ones in key order, then the rest in input
-    /// order (sums do not depend on the order calls are added in; the groups keep their earliest place).
+    /// order (sums do not depend on the order calls are added in; the groups keep their earliest place). A kept
+    /// copy is handed on with its identity and rank, which a per-call export writes out.
     pub(super) fn finish(mut self, stats: &mut Stats, mut add: impl FnMut(Placed, &mut Stats)) {
         let mut names = std::mem::take(&mut self.names);
         if !self.runs.is_empty() {
@@ -144,25 +145,42 @@ impl Waiting {
             self.runs.push(Box::new(std::io::Cursor::new(memory)));
             self.merge_runs(&names, stats, &mut add);
         }
+        let mut keys = vec![0u128; self.kept.len()];
+        for (key, i) in self.keyed.drain() {
+            keys[i as usize] = key;
+        }
         self.keyed = HashMap::default();
-        let mut waiting: Vec<Kept> = std::mem::take(&mut self.kept).into_iter().map(|(_, k)| k).collect();
-        waiting.extend(self.provisional.drain(..).map(|p| Kept::pack(p, &mut names)));
-        waiting.sort_by_key(|k| k.place);
+        let kept = std::mem::take(&mut self.kept);
+        let mut waiting: Vec<(Kept, Option<Dedup>)> = kept
+            .into_iter()
+            .zip(keys)
+            .map(|((rank, k), key)| (k, Some(Dedup { key, rank })))
+            .collect();
+        waiting.extend(self.provisional.drain(..).map(|p| (Kept::pack(p, &mut names), None)));
+        waiting.sort_by_key(|(k, _)| k.place);
         // Unpacked one at a time: the compact entries are the peak of memory, not a second full copy.
-        for k in waiting {
-            self.add_waiting(k, &names, stats, &mut add);
+        for (k, d) in waiting {
+            self.add_waiting(k, d, &names, stats, &mut add);
         }
     }
 
     /// Adds one waiting copy, unless a stream's final line replaced it.
-    fn add_waiting(&self, k: Kept, names: &Interner, stats: &mut Stats, add: &mut impl FnMut(Placed, &mut Stats)) {
-        let p = k.unpack(names);
+    fn add_waiting(
+        &self,
+        k: Kept,
+        dedup: Option<Dedup>,
+        names: &Interner,
+        stats: &mut Stats,
+        add: &mut impl FnMut(Placed, &mut Stats),
+    ) {
+        let mut p = k.unpack(names);
         if let Some(Stream::Provisional(scope)) = &p.call.stream
             && self.finals.contains(scope)
         {
             stats.superseded += 1;
             return;
         }
+        p.call.dedup = dedup;
         add(p, stats);
     }
 
@@ -179,8 +197,9 @@ impl Waiting {
                     .iter()
                     .map(Kept::decode)
                     .max_by(|(ra, a), (rb, b)| compare((ra, a), (rb, b), names, files));
-                if let Some((_, k)) = best {
-                    self.add_waiting(k, names, stats, add);
+                if let Some((rank, k)) = best {
+                    let key = copies.first().map_or(0, spill::key);
+                    self.add_waiting(k, Some(Dedup { key, rank }), names, stats, add);
                 }
             }
             Ok(())

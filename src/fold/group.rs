@@ -7,11 +7,12 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::buckets::{self, Buckets};
 use super::sessions::{SessionSums, Sessions};
 use super::{Analysis, Filter, Placed, Stats};
-use crate::call::{BucketKey, FileNames, GroupBy, Place, Resolution, Sums, TokenSource, Traced};
+use crate::call::{BucketKey, Call, Dedup, FileNames, GroupBy, Place, Resolution, Sums, Tier, TokenSource, Traced};
 use crate::pricing::PriceTable;
 
 /// The key of calls whose log does not say what they are grouped by.
@@ -30,13 +31,35 @@ fn period(by: GroupBy, date: chrono::NaiveDate, week_start: chrono::Weekday) -> 
     }
 }
 
-/// One `--by call` row's identity.
+/// A `--by call` row's key: the file and line, and the call's position on the line after the first.
+fn call_key(label: &str, place: Place) -> String {
+    match place.2 {
+        0 => format!("{label}:{}", place.1),
+        n => format!("{label}:{}#{}", place.1, n + 1),
+    }
+}
+
+/// One `--by call` row's identity, and what its export writes besides its sums.
 #[derive(Debug, Clone)]
 pub struct CallInfo {
     pub file: String,
     pub line: u64,
     pub model: String,
     pub source: TokenSource,
+    pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    /// The call's own session, and the one it is reported under (its file's name when it has none).
+    pub session: Option<Arc<str>>,
+    pub session_shown: Arc<str>,
+    pub project: Option<Arc<str>>,
+    pub branch: Option<Arc<str>>,
+    pub team: Option<Arc<str>>,
+    pub tag: Option<Arc<str>>,
+    pub tier: Tier,
+    pub dedup: Option<Dedup>,
+    /// The price bucket that billed the call; None for a call without a price.
+    pub bucket: Option<BucketKey>,
+    /// A call without a price: its sums (its group has no bucket) and why.
+    pub unpriced: Option<(Sums, Resolution)>,
 }
 
 #[derive(Debug)]
@@ -155,6 +178,18 @@ impl<'a> Grouping<'a> {
                     .entry(call.model.to_string())
                     .or_insert_with(|| (Sums::default(), other.clone()));
                 e.0.add_call(&call.tokens, call.source, call.reported_cost);
+                if self.by == GroupBy::Call {
+                    // A call without a price is a row of its own too, with no cost.
+                    let mut sums = Sums::default();
+                    sums.add_call(&call.tokens, call.source, call.reported_cost);
+                    let info = self.call_info(&call, p.place, None, Some((sums, other.clone())));
+                    self.analysis.groups.push(Group {
+                        key: call_key(&names.label, p.place),
+                        first: p.place,
+                        buckets: Buckets::new(),
+                        call: Some(info),
+                    });
+                }
                 return;
             }
         };
@@ -226,8 +261,7 @@ impl<'a> Grouping<'a> {
             GroupBy::Branch => Cow::Borrowed(call.branch.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Team => Cow::Borrowed(call.team.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Tag => Cow::Borrowed(call.tag.as_deref().unwrap_or(UNKNOWN)),
-            GroupBy::Call if p.place.2 > 0 => Cow::Owned(format!("{}:{}#{}", names.label, p.place.1, p.place.2 + 1)),
-            GroupBy::Call => Cow::Owned(format!("{}:{}", names.label, p.place.1)),
+            GroupBy::Call => Cow::Owned(call_key(&names.label, p.place)),
         };
         let groups = &mut self.analysis.groups;
         let gi = match self.index.get(group_key.as_ref()) {
@@ -246,15 +280,42 @@ impl<'a> Grouping<'a> {
         let g = &mut groups[gi];
         // Calls that waited are added after the rest: the group's first call is the earliest read.
         g.first = g.first.min(p.place);
-        if self.by == GroupBy::Call {
-            g.call = Some(CallInfo {
-                file: self.files[p.place.0].label.clone(),
-                line: p.place.1,
-                model: call.model.to_string(),
-                source: call.source,
-            });
-        }
         buckets::add(&mut g.buckets, key, &call.tokens, call.source, call.reported_cost);
+        if self.by == GroupBy::Call {
+            let info = self.call_info(&call, p.place, Some(key), None);
+            self.analysis.groups[gi].call = Some(info);
+        }
+    }
+
+    /// What a `--by call` row keeps of its call.
+    fn call_info(
+        &self,
+        call: &Call,
+        place: Place,
+        bucket: Option<BucketKey>,
+        unpriced: Option<(Sums, Resolution)>,
+    ) -> CallInfo {
+        let names = &self.files[place.0];
+        CallInfo {
+            file: names.label.clone(),
+            line: place.1,
+            model: call.model.to_string(),
+            source: call.source,
+            timestamp: call.timestamp,
+            session: call.session.clone(),
+            session_shown: call
+                .session
+                .clone()
+                .unwrap_or_else(|| Arc::from(names.session_fallback.as_str())),
+            project: call.project.clone(),
+            branch: call.branch.clone(),
+            team: call.team.clone(),
+            tag: call.tag.clone(),
+            tier: call.tier,
+            dedup: call.dedup.clone(),
+            bucket,
+            unpriced,
+        }
     }
 
     /// The analysis, in input order, with `stats` and the count of distinct sessions.

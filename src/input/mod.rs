@@ -45,7 +45,7 @@ mod zstd;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-use crate::call::{Dedup, Stream, Tier, Tokens};
+use crate::call::{Dedup, Stream, Tier, TokenSource, Tokens};
 use crate::tokenize::ChatMessage;
 
 pub use chunk::{ChunkBuf, FileExt, read_chunk};
@@ -123,6 +123,11 @@ pub struct RawCall {
     pub dedup: Option<Dedup>,
     /// Part of a stream whose final summary line, when present, replaces it.
     pub stream: Option<Stream>,
+    /// The price entry to look the call up by (`provider/id`) instead of `model`: tokencost's own export states
+    /// the entry that billed the call, so a re-read prices it exactly as the first read did.
+    pub price_name: Option<Arc<str>>,
+    /// Where reported usage came from when the log says it was counted or estimated (tokencost's own export).
+    pub source: Option<TokenSource>,
 }
 
 impl RawCall {
@@ -141,6 +146,8 @@ impl RawCall {
             tokens,
             dedup: None,
             stream: None,
+            price_name: None,
+            source: None,
         }
     }
 }

@@ -32,6 +32,14 @@ pub fn write_json<T: Serialize + ?Sized>(w: &mut dyn Write, value: &T) -> anyhow
     Ok(())
 }
 
+/// A value as one line of compact JSON (a line of `--format jsonl`), with the same escapes.
+pub fn write_json_line<T: Serialize + ?Sized>(w: &mut dyn Write, value: &T) -> anyhow::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *w, Guarded(serde_json::ser::CompactFormatter));
+    value.serialize(&mut ser)?;
+    writeln!(w)?;
+    Ok(())
+}
+
 /// Characters written as `\uXXXX` although JSON allows them raw.
 fn escaped(c: char) -> bool {
     matches!(
@@ -41,9 +49,9 @@ fn escaped(c: char) -> bool {
 }
 
 /// Pretty printing, with the escapes above in every string.
-struct Guarded<'a>(PrettyFormatter<'a>);
+struct Guarded<F>(F);
 
-impl Formatter for Guarded<'_> {
+impl<F: Formatter> Formatter for Guarded<F> {
     fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
         // serde_json splits a string into fragments only around the characters it escapes itself, so a `##[` is
         // always inside one fragment.

@@ -6,6 +6,7 @@ pub mod chart;
 mod csv;
 mod html;
 mod json;
+mod jsonl;
 pub mod markdown;
 mod report;
 mod report_charts;
@@ -16,6 +17,7 @@ mod write;
 
 pub use csv::write_total_row;
 pub use json::write_json;
+pub use jsonl::Lines;
 pub use report::report_view;
 pub use table::keep_every_column;
 pub use write::{Destination, with_output};
@@ -31,6 +33,8 @@ pub enum Format {
     Json,
     Markdown,
     Html,
+    /// One line per call in tokencost's own input format (`analyze` only).
+    Jsonl,
 }
 
 impl Format {
@@ -42,6 +46,7 @@ impl Format {
             "json" => Some(Format::Json),
             "md" | "markdown" => Some(Format::Markdown),
             "html" | "htm" => Some(Format::Html),
+            "jsonl" => Some(Format::Jsonl),
             _ => None,
         }
     }
@@ -53,6 +58,7 @@ impl Format {
             Format::Json => "json",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Jsonl => "jsonl",
         }
     }
 }
@@ -69,6 +75,7 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
         Format::Json => &json::Json,
         Format::Markdown => &markdown::Markdown,
         Format::Html => &html::Html,
+        Format::Jsonl => &jsonl::Jsonl,
     }
 }
 

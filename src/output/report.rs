@@ -12,10 +12,19 @@ use crate::report::{Report, Row, UnpricedRow};
 fn columns(by: &'static str, per_call: bool, reported: bool) -> Vec<Column> {
     let mut c = vec![Column::both(by, by)];
     if per_call {
+        // The export's contract: these names in this order (README, "Output contract").
         c.extend([
             Column::machine("file"),
             Column::machine("line"),
+            Column::machine("timestamp"),
+            Column::machine("session"),
+            Column::machine("project"),
+            Column::machine("provider"),
             Column::both("model", "model"),
+            Column::machine("batch"),
+            Column::machine("service_tier"),
+            Column::machine("response_id"),
+            Column::machine("price_as_of"),
             Column::machine("token_source"),
         ]);
     }
@@ -67,10 +76,24 @@ fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Ve
     let float = |v: Option<f64>, shown| Cell::opt(v, |v| Cell::Float(v, shown, Digits::Ratio));
     let mut c = vec![Cell::text(r.key.as_str())];
     if per_call {
-        c.push(Cell::opt(r.file.as_deref(), Cell::text));
-        c.push(Cell::opt(r.line, Cell::Int));
-        c.push(Cell::opt(r.model.as_deref(), Cell::text));
-        c.push(Cell::opt(r.token_source, Cell::text));
+        let text = |s: &'a Option<String>| Cell::opt(s.as_deref(), Cell::text);
+        match &r.call {
+            Some(k) => c.extend([
+                Cell::text(k.file.as_str()),
+                Cell::Int(k.line),
+                text(&k.timestamp),
+                text(&k.session),
+                text(&k.project),
+                text(&k.provider),
+                Cell::text(k.model.as_str()),
+                Cell::text(if k.batch { "true" } else { "false" }),
+                Cell::text(k.service_tier),
+                text(&k.response_id),
+                text(&k.price_as_of),
+                Cell::text(k.token_source),
+            ]),
+            None => c.extend((0..12).map(|_| Cell::Empty)),
+        }
     }
     c.extend([
         Cell::Int(r.calls),
@@ -79,7 +102,7 @@ fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Ve
         Cell::Int(r.cache_write_tokens),
         Cell::Int(r.cache_write_1h_tokens),
         Cell::Int(r.output_tokens),
-        Cell::Usd(r.cost_usd),
+        Cell::opt(r.cost_usd, Cell::Usd),
         priced,
     ]);
     if reported {
@@ -106,6 +129,11 @@ fn cells<'a>(r: &'a Row, per_call: bool, priced: Cell<'a>, reported: bool) -> Ve
         Cell::opt(r.marginal_method.as_deref(), Cell::text),
         Cell::opt(r.marginal_basis.as_deref(), Cell::text),
     ]);
+    if r.priced == Some(false) {
+        // A call without a price: the estimates of a cost there is none of stay empty, as for `--by model`.
+        let at = c.len() - 5;
+        c[at] = Cell::Empty;
+    }
     c
 }
 
@@ -138,7 +166,10 @@ pub fn report_view(r: &Report) -> View<'_> {
     v.rows = r
         .groups
         .iter()
-        .map(|g| cells(g, per_call, Cell::text("true"), reported))
+        .map(|g| {
+            let priced = if g.priced == Some(false) { "false" } else { "true" };
+            cells(g, per_call, Cell::text(priced), reported)
+        })
         .collect();
     v.total = Some(cells(&r.totals, per_call, Cell::Empty, reported));
     if r.by == GroupBy::Model {
@@ -152,6 +183,9 @@ pub fn report_view(r: &Report) -> View<'_> {
     v.tail = terminal_notes(r);
     v.tail.extend(document_notes(r));
     v.charts = super::report_charts::charts(r);
+    if per_call {
+        v.lines = Some(r);
+    }
     v
 }
 
@@ -194,7 +228,7 @@ fn headline(r: &Report) -> Vec<Part<'static>> {
     vec![
         doc(PartKind::Title(format!(
             "tokencost: {} at list prices{verdict}",
-            usd(t.cost_usd)
+            usd(t.cost())
         ))),
         doc(PartKind::Line(format!("{summary}."))),
     ]

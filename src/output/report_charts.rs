@@ -31,8 +31,8 @@ fn figures(r: &Report) -> Chart {
         Figure {
             id: "total-cost",
             label: "Cost at list prices".into(),
-            shown: usd(t.cost_usd),
-            exact: t.cost_usd.to_string(),
+            shown: usd(t.cost()),
+            exact: t.cost().to_string(),
             estimate: false,
         },
         Figure {
@@ -223,7 +223,10 @@ fn cost_and_marginal(r: &Report) -> Chart {
             };
             Category {
                 label: g.key.clone(),
-                values: vec![Value::Point(f(g.cost_usd)), marginal],
+                values: vec![
+                    g.cost_usd.map_or(Value::Missing("no price"), |c| Value::Point(f(c))),
+                    marginal,
+                ],
                 note: Some(note),
             }
         })

@@ -184,6 +184,8 @@ pub struct View<'a> {
     pub document: Option<&'a dyn Document>,
     /// Drawn above the table by the HTML report; the other formats leave them out.
     pub charts: Vec<Chart>,
+    /// What `--format jsonl` writes: `analyze`'s calls as input again; None for every other view.
+    pub lines: Option<&'a dyn super::Lines>,
 }
 
 impl std::fmt::Debug for View<'_> {
@@ -215,6 +217,7 @@ impl<'a> View<'a> {
             tail: Vec::new(),
             document: None,
             charts: Vec::new(),
+            lines: None,
         }
     }
 
