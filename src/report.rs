@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::budget::BudgetResult;
 use crate::call::{BucketKey, GroupBy, Resolution, Sums, Tokens};
 use crate::error::TooLarge;
-use crate::fold::CallInfo;
 use crate::fold::{Analysis, Stats};
+use crate::fold::{CallInfo, CallRows};
 use crate::money::Usd;
 use crate::pricing::{Marginal, Plan, PriceTable, Range, bucket_cost, marginal_cost};
 
@@ -496,16 +496,20 @@ impl Acc {
     }
 }
 
-/// A `--by call` row: the call's sums priced as any group's, with its own columns; a call without a price has
-/// its tokens and no cost.
-fn call_row(mut acc: Acc, key: String, c: &CallInfo, table: &PriceTable) -> Row {
-    if let Some((sums, _)) = &c.unpriced {
-        acc.sums = sums.clone();
+/// A `--by call` row: the call's sums priced as any group's (one bucket), with its own columns; a call without a
+/// price has its tokens and no cost.
+fn call_row(lookup: &mut Lookup, c: &CallInfo) -> Result<Row, TooLarge> {
+    let mut sums = Sums::default();
+    sums.add_call(&c.tokens, c.source, c.reported_cost);
+    let mut acc = Acc::default();
+    match &c.priced {
+        Ok(key) => acc.add_bucket(lookup, key, &sums)?,
+        Err(_) => acc.sums = sums,
     }
-    let mut row = acc.row(key);
-    let model = c.bucket.map(|b| (table.model(b.model), b.row));
+    let mut row = acc.row(c.key());
+    let table = lookup.table;
+    let model = c.priced.as_ref().ok().map(|b| (table.model(b.model), b.row));
     let text = |s: &Option<std::sync::Arc<str>>| s.as_deref().map(str::to_string);
-    let t = &acc.sums.tokens;
     row.call = Some(CallCols {
         file: c.file.clone(),
         line: c.line,
@@ -527,19 +531,54 @@ fn call_row(mut acc: Acc, key: String, c: &CallInfo, table: &PriceTable) -> Row 
         tag: text(&c.tag),
         dedup_rank: c.dedup.as_ref().map(|d| d.rank),
         price: model.map(|(m, _)| m.full_id()),
-        stated_provider: match &c.unpriced {
-            Some((_, Resolution::NotListed(p))) => Some(p.clone()),
+        stated_provider: match &c.priced {
+            Err(Resolution::NotListed(p)) => Some(p.clone()),
             _ => None,
         },
-        cache_write_5m_tokens: t.cache_write_5m,
+        cache_write_5m_tokens: c.tokens.cache_write_5m,
     });
-    row.priced = Some(c.unpriced.is_none());
-    if c.unpriced.is_some() {
+    row.priced = Some(c.priced.is_ok());
+    if c.priced.is_err() {
         // No list price, so nothing to set the stated cost against either.
         row.cost_usd = None;
         row.reported_minus_list_usd = None;
     }
-    row
+    Ok(row)
+}
+
+/// The rows of `--by call`, priced one at a time as the calls are read back: the output writes each as it comes
+/// (CSV, JSON, JSON Lines), so memory does not grow with the calls; or collects them (`collect`) for the formats
+/// that lay out a whole table.
+pub struct CallStream<'t> {
+    calls: std::cell::RefCell<Option<CallRows>>,
+    table: &'t PriceTable,
+}
+
+impl<'t> CallStream<'t> {
+    pub fn new(calls: CallRows, table: &'t PriceTable) -> Self {
+        CallStream {
+            calls: std::cell::RefCell::new(Some(calls)),
+            table,
+        }
+    }
+
+    /// Hands each row to `f`, in input order. The calls are read once: a second pass is an error.
+    pub fn each_row(&self, f: &mut dyn FnMut(&Row) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let calls = self.calls.borrow_mut().take();
+        let calls = calls.ok_or_else(|| anyhow::anyhow!("the rows of --by call were already written"))?;
+        let mut lookup = Lookup::new(self.table);
+        calls.each(|c| f(&call_row(&mut lookup, &c)?))
+    }
+
+    /// Every row, in memory.
+    pub fn collect(&self) -> anyhow::Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        self.each_row(&mut |r| {
+            rows.push(r.clone());
+            Ok(())
+        })?;
+        Ok(rows)
+    }
 }
 
 /// Prices the analysis and orders its rows: days and calls in time/input order, other groups by cost, dearest first.
@@ -557,11 +596,13 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
             used_rows.insert((key.model, key.row));
             all.entry(*key).or_default().merge(sums);
         }
-        let row = match &g.call {
-            Some(c) => call_row(acc, g.key.clone(), c, table),
-            None => acc.row(g.key.clone()),
-        };
-        groups.push(row);
+        groups.push(acc.row(g.key.clone()));
+    }
+    // `--by call` has no groups: its rows are priced as they are written (`CallStream`), its totals here.
+    for (key, sums) in &a.call_totals {
+        totals.add_bucket(&mut lookup, key, sums)?;
+        used_rows.insert((key.model, key.row));
+        all.entry(*key).or_default().merge(sums);
     }
     match by {
         GroupBy::Call => {} // already in input order

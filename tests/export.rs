@@ -339,3 +339,36 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn by_call_rows_spilled_to_disk_are_written_the_same_in_every_format() {
+    // Every fixture of every format, read twice: copies of one response in different runs, calls that waited for
+    // de-duplication merged back among the rest in input order, and unpriced calls among priced ones.
+    let run = |format: &str, extra: &[&str]| {
+        let out = tokencost()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "analyze",
+                "fixtures/formats",
+                "fixtures/gateways",
+                "fixtures/hand.jsonl",
+                "fixtures/formats",
+            ])
+            .args(["--by", "call", "--format", format])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    for format in ["csv", "json", "jsonl", "table"] {
+        let memory = run(format, &[]);
+        assert!(memory.len() > 1000, "{format}");
+        for bound in ["1", "3"] {
+            assert!(
+                memory == run(format, &["--spill-after", bound]),
+                "{format} --spill-after {bound}"
+            );
+        }
+    }
+}

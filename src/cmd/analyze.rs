@@ -40,7 +40,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     engine.progress = true;
     engine.spill_at = cfg.spill_after.map(|n| n.max(1));
     engine.max_line = cfg.max_line;
-    let analysis = engine.run(&cfg.inputs, &mut diag);
+    let mut analysis = engine.run(&cfg.inputs, &mut diag);
     let mut report = report::build(&analysis, &cfg.table, cfg.by)?;
     report.over_time = report::over_time(&analysis, &cfg.table, cfg.filter.week_start)?;
     report.plan = cfg
@@ -53,8 +53,29 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
         report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost().0)?;
     }
     // The report holds what is rendered: the groups it was made of are freed before the rendering's own copy.
+    let calls = analysis.calls.take();
     drop(analysis);
-    output::render(&output::report_view(&report), cfg.format, &cfg.to)?;
+    match calls {
+        // `--by call`: CSV, JSON and JSON Lines price and write each row as it is read back, in bounded memory;
+        // the formats that lay out a whole table have every row in memory.
+        Some(calls) => {
+            let rows = report::CallStream::new(calls, &cfg.table);
+            if matches!(
+                cfg.format,
+                output::Format::Csv | output::Format::Json | output::Format::Jsonl
+            ) {
+                let streamed = output::StreamedReport {
+                    report: &report,
+                    rows: &rows,
+                };
+                output::render(&output::streamed_view(&streamed), cfg.format, &cfg.to)?;
+            } else {
+                report.groups = rows.collect()?;
+                output::render(&output::report_view(&report), cfg.format, &cfg.to)?;
+            }
+        }
+        None => output::render(&output::report_view(&report), cfg.format, &cfg.to)?,
+    }
     let s = &report.summary;
     let mut line = format!(
         "tokencost: {} in {}: {} priced, {} unpriced, {} skipped",

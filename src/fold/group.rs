@@ -10,9 +10,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::buckets::{self, Buckets};
+use super::calls::CallRows;
 use super::sessions::{SessionSums, Sessions};
 use super::{Analysis, Filter, Placed, Stats};
-use crate::call::{BucketKey, Call, Dedup, FileNames, GroupBy, Place, Resolution, Sums, Tier, TokenSource, Traced};
+use crate::call::{
+    BucketKey, Call, Dedup, FileNames, GroupBy, Place, Resolution, Sums, Tier, TokenSource, Tokens, Traced,
+};
 use crate::pricing::PriceTable;
 
 /// The key of calls whose log does not say what they are grouped by.
@@ -31,19 +34,14 @@ fn period(by: GroupBy, date: chrono::NaiveDate, week_start: chrono::Weekday) -> 
     }
 }
 
-/// A `--by call` row's key: the file and line, and the call's position on the line after the first.
-fn call_key(label: &str, place: Place) -> String {
-    match place.2 {
-        0 => format!("{label}:{}", place.1),
-        n => format!("{label}:{}#{}", place.1, n + 1),
-    }
-}
-
-/// One `--by call` row's identity, and what its export writes besides its sums.
+/// One counted call, as `--by call` writes it: where it was read and what its row and its export hold.
 #[derive(Debug, Clone)]
 pub struct CallInfo {
+    pub place: Place,
+    /// Its file's label, and its line.
     pub file: String,
     pub line: u64,
+    /// The name the log gave.
     pub model: String,
     pub source: TokenSource,
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
@@ -56,10 +54,20 @@ pub struct CallInfo {
     pub tag: Option<Arc<str>>,
     pub tier: Tier,
     pub dedup: Option<Dedup>,
-    /// The price bucket that billed the call; None for a call without a price.
-    pub bucket: Option<BucketKey>,
-    /// A call without a price: its sums (its group has no bucket) and why.
-    pub unpriced: Option<(Sums, Resolution)>,
+    pub tokens: Tokens,
+    pub reported_cost: Option<rust_decimal::Decimal>,
+    /// The price bucket that billed the call, or why it has no price.
+    pub priced: Result<BucketKey, Resolution>,
+}
+
+impl CallInfo {
+    /// The row's key: the file and line, and the call's position on the line after the first.
+    pub fn key(&self) -> String {
+        match self.place.2 {
+            0 => format!("{}:{}", self.file, self.line),
+            n => format!("{}:{}#{}", self.file, self.line, n + 1),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -67,7 +75,6 @@ pub struct Group {
     pub key: String,
     pub first: Place,
     pub buckets: Buckets,
-    pub call: Option<CallInfo>,
 }
 
 /// Buckets of priced sums, by session and by model.
@@ -108,6 +115,8 @@ pub(super) struct Grouping<'a> {
     trace: Vec<(Place, Traced)>,
     /// Each model's `provider/id`, the group key of `--by model`, made once.
     model_keys: Vec<Option<String>>,
+    /// `--by call`'s calls, bounded in memory, spilled past the bound.
+    pub(super) calls: CallRows,
 }
 
 impl<'a> Grouping<'a> {
@@ -122,6 +131,7 @@ impl<'a> Grouping<'a> {
             files: Vec::new(),
             trace: Vec::new(),
             model_keys: Vec::new(),
+            calls: CallRows::default(),
         }
     }
 
@@ -180,15 +190,7 @@ impl<'a> Grouping<'a> {
                 e.0.add_call(&call.tokens, call.source, call.reported_cost);
                 if self.by == GroupBy::Call {
                     // A call without a price is a row of its own too, with no cost.
-                    let mut sums = Sums::default();
-                    sums.add_call(&call.tokens, call.source, call.reported_cost);
-                    let info = self.call_info(&call, p.place, None, Some((sums, other.clone())));
-                    self.analysis.groups.push(Group {
-                        key: call_key(&names.label, p.place),
-                        first: p.place,
-                        buckets: Buckets::new(),
-                        call: Some(info),
-                    });
+                    self.keep_call(&call, p.place, Err(other.clone()), stats);
                 }
                 return;
             }
@@ -261,7 +263,17 @@ impl<'a> Grouping<'a> {
             GroupBy::Branch => Cow::Borrowed(call.branch.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Team => Cow::Borrowed(call.team.as_deref().unwrap_or(UNKNOWN)),
             GroupBy::Tag => Cow::Borrowed(call.tag.as_deref().unwrap_or(UNKNOWN)),
-            GroupBy::Call => Cow::Owned(call_key(&names.label, p.place)),
+            GroupBy::Call => {
+                buckets::add(
+                    &mut self.analysis.call_totals,
+                    key,
+                    &call.tokens,
+                    call.source,
+                    call.reported_cost,
+                );
+                self.keep_call(&call, p.place, Ok(key), stats);
+                return;
+            }
         };
         let groups = &mut self.analysis.groups;
         let gi = match self.index.get(group_key.as_ref()) {
@@ -271,7 +283,6 @@ impl<'a> Grouping<'a> {
                     key: group_key.to_string(),
                     first: p.place,
                     buckets: Buckets::new(),
-                    call: None,
                 });
                 self.index.insert(group_key.into_owned(), groups.len() - 1);
                 groups.len() - 1
@@ -281,40 +292,12 @@ impl<'a> Grouping<'a> {
         // Calls that waited are added after the rest: the group's first call is the earliest read.
         g.first = g.first.min(p.place);
         buckets::add(&mut g.buckets, key, &call.tokens, call.source, call.reported_cost);
-        if self.by == GroupBy::Call {
-            let info = self.call_info(&call, p.place, Some(key), None);
-            self.analysis.groups[gi].call = Some(info);
-        }
     }
 
-    /// What a `--by call` row keeps of its call.
-    fn call_info(
-        &self,
-        call: &Call,
-        place: Place,
-        bucket: Option<BucketKey>,
-        unpriced: Option<(Sums, Resolution)>,
-    ) -> CallInfo {
-        let names = &self.files[place.0];
-        CallInfo {
-            file: names.label.clone(),
-            line: place.1,
-            model: call.model.to_string(),
-            source: call.source,
-            timestamp: call.timestamp,
-            session: call.session.clone(),
-            session_shown: call
-                .session
-                .clone()
-                .unwrap_or_else(|| Arc::from(names.session_fallback.as_str())),
-            project: call.project.clone(),
-            branch: call.branch.clone(),
-            team: call.team.clone(),
-            tag: call.tag.clone(),
-            tier: call.tier,
-            dedup: call.dedup.clone(),
-            bucket,
-            unpriced,
+    /// Keeps a counted call for `--by call`, which writes a row for each.
+    fn keep_call(&mut self, call: &Call, place: Place, priced: Result<BucketKey, Resolution>, stats: &mut Stats) {
+        if let Some(e) = self.calls.push(call, place, &priced) {
+            stats.spill_error = Some(e);
         }
     }
 
@@ -327,7 +310,9 @@ impl<'a> Grouping<'a> {
             }
         }
         if self.by == GroupBy::Call {
-            self.analysis.groups.sort_by_key(|g| g.first);
+            let mut calls = std::mem::take(&mut self.calls);
+            calls.files = std::mem::take(&mut self.files);
+            self.analysis.calls = Some(calls);
         }
         if let Some(trace) = &mut self.analysis.trace {
             self.trace.sort_by_key(|(place, _)| *place);

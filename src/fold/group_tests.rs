@@ -2,7 +2,7 @@
 //! time zone, the `--since`/`--until` window, calls not billed. Every expected value is worked out by hand.
 
 use super::Filter;
-use super::tests::{at, by_call, call, fold, keyed, row, rows, table, time};
+use super::tests::{at, call, call_rows, fold, keyed, row, rows, table, time};
 use crate::call::{GroupBy, TokenSource};
 use crate::input::SkipReason;
 
@@ -17,7 +17,12 @@ fn calls_by_call_come_in_input_order() {
         call(&t, (0, 9, 1), 10, 0),
         call(&t, (1, 1, 0), 11, 0),
     ];
-    let a = by_call(&t, None, calls);
+    let mut f = fold(&t, GroupBy::Call, Filter::default(), None);
+    for p in calls {
+        f.push(p);
+    }
+    let mut a = f.finish();
+    let infos = call_rows(&mut a);
     let want = [
         row("a.jsonl:2", 1, 2, 0),
         row("a.jsonl:5", 1, 5, 0),
@@ -26,7 +31,7 @@ fn calls_by_call_come_in_input_order() {
         row("b.jsonl:1", 1, 11, 0),
     ];
     assert_eq!(rows(&a), want);
-    let info = a.groups[3].call.as_ref().expect("a call row says which call");
+    let info = &infos[3];
     assert_eq!(
         (info.file.as_str(), info.line, &*info.model),
         ("a.jsonl", 9, "gpt-4o-2024-08-06")
@@ -102,7 +107,8 @@ fn the_window_and_not_billed_calls_leave_calls_out() {
     ] {
         f.push(p);
     }
-    let a = f.finish();
+    let mut a = f.finish();
+    call_rows(&mut a);
     // `since` is inclusive, `until` exclusive; a call without a timestamp cannot be placed in the window.
     assert_eq!(rows(&a), [row("a.jsonl:2", 1, 2, 0), row("a.jsonl:3", 1, 3, 0)]);
     let s = &a.stats;

@@ -9,6 +9,7 @@
 //! `buckets`), and `sessions` counts the sessions and sums them for budgets (spilled to disk past a bound).
 
 mod buckets;
+mod calls;
 mod dedup;
 mod group;
 mod projects;
@@ -23,6 +24,7 @@ use std::collections::BTreeMap;
 use crate::call::{Call, GroupBy, Place, Resolution, Sums, Traced};
 use crate::pricing::PriceTable;
 pub use buckets::Buckets;
+pub use calls::CallRows;
 use dedup::Waiting;
 use group::Grouping;
 pub use group::{CallInfo, Group, SideGroups};
@@ -67,6 +69,10 @@ pub struct Analysis {
     pub trace: Option<Vec<Traced>>,
     /// Priced sums per session and per model whatever `--by` is, when asked for (for budgets).
     pub side: Option<SideGroups>,
+    /// `--by call`'s calls, to be read once in place order (`CallRows::each`), and their priced sums by bucket (the
+    /// totals); `groups` is then empty.
+    pub calls: Option<CallRows>,
+    pub call_totals: Buckets,
     /// Priced sums per day (in `--timezone`; None: no timestamp) and model whatever `--by` is, when asked for (for
     /// the HTML report's cost over time).
     pub timeline: Option<Timeline>,
@@ -118,6 +124,7 @@ impl<'a> Fold<'a> {
     pub fn with_spill_at(mut self, n: usize) -> Self {
         self.waiting.spill_at = n;
         self.groups.sessions.spill_at = n;
+        self.groups.calls.spill_at = n;
         self
     }
 

@@ -107,5 +107,36 @@ pub(super) fn by_call(table: &PriceTable, spill_at: Option<usize>, calls: Vec<Pl
     for p in calls {
         f.push(p);
     }
-    f.finish()
+    let mut a = f.finish();
+    call_rows(&mut a);
+    a
+}
+
+/// Reads the calls of a `--by call` fold back, in place order, into `groups` (a group of one call each, with its
+/// bucket when it has a price), so that `rows` sees them; returns what each row says of its call.
+pub(super) fn call_rows(a: &mut Analysis) -> Vec<super::CallInfo> {
+    let mut infos = Vec::new();
+    if let Some(calls) = a.calls.take() {
+        calls
+            .each(|i| {
+                infos.push(i);
+                Ok(())
+            })
+            .unwrap();
+    }
+    a.groups = infos
+        .iter()
+        .map(|i| {
+            let mut b = super::Buckets::new();
+            if let Ok(k) = &i.priced {
+                super::buckets::add(&mut b, *k, &i.tokens, i.source, i.reported_cost);
+            }
+            super::Group {
+                key: i.key(),
+                first: i.place,
+                buckets: b,
+            }
+        })
+        .collect();
+    infos
 }

@@ -63,7 +63,13 @@ impl Exporter for Csv {
             }
         }
         out.write_record(&header)?;
-        for row in view.rows.iter().chain(&view.machine_rows) {
+        for row in &view.rows {
+            out.write_record(record(view, row))?;
+        }
+        if let Some(rows) = view.streamed {
+            rows.each(&mut |cells| Ok(out.write_record(record(view, cells))?))?;
+        }
+        for row in &view.machine_rows {
             out.write_record(record(view, row))?;
         }
         if let Some(total) = view.total.as_ref().filter(|_| TOTAL_ROW.load(Ordering::Relaxed)) {

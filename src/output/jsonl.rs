@@ -101,10 +101,18 @@ fn line(r: &Row) -> Option<Line<'_>> {
     })
 }
 
+/// Writes one row of `--by call` as an input line.
+pub fn write_row(w: &mut dyn Write, row: &Row) -> anyhow::Result<()> {
+    match line(row) {
+        Some(l) => super::json::write_json_line(w, &l),
+        None => Ok(()),
+    }
+}
+
 impl Lines for Report {
     fn write_lines(&self, w: &mut dyn Write) -> anyhow::Result<()> {
-        for l in self.groups.iter().filter_map(line) {
-            super::json::write_json_line(w, &l)?;
+        for row in &self.groups {
+            write_row(w, row)?;
         }
         Ok(())
     }

@@ -18,7 +18,7 @@ mod write;
 pub use csv::write_total_row;
 pub use json::write_json;
 pub use jsonl::Lines;
-pub use report::report_view;
+pub use report::{StreamedReport, report_view, streamed_view};
 pub use table::keep_every_column;
 pub use write::{Destination, with_output};
 
@@ -81,6 +81,11 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
 
 /// Renders `view` in `format` to where the output goes.
 pub fn render(view: &View, format: Format, to: &Destination) -> anyhow::Result<()> {
+    // Rows read one at a time are written by the formats that write a row at a time; the others are given theirs
+    // whole.
+    if view.streamed.is_some() && !matches!(format, Format::Csv | Format::Json | Format::Jsonl) {
+        anyhow::bail!("{} is not written a row at a time", format.name());
+    }
     // Only a table people read on stdout is narrowed to their terminal; a file keeps every column.
     if let (Format::Table, Destination::Stdout) = (format, to) {
         return with_output(to, |w| table::Fitted(table::stdout_width()).export(view, w));

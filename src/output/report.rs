@@ -2,9 +2,14 @@
 //! add (prices used, estimates, plan, budgets, what could not be priced).
 
 use super::report_notes::{doc, document_notes, terminal_notes};
-use super::view::{Cell, Column, Digits, Part, PartKind, Shown, View};
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::view::{Cell, Column, Digits, Part, PartKind, RowStream, Shown, View};
+use crate::budget::BudgetResult;
 use crate::call::GroupBy;
 use crate::fmt::{count_of, usd};
+use crate::report::{BilledBucket, CallStream, PlanBreakEven, PricingInfo, Summary};
 use crate::report::{Report, Row, UnpricedRow};
 
 /// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost: a
@@ -158,19 +163,105 @@ fn unpriced_cells(u: &UnpricedRow, width: usize, reported: bool) -> Vec<Cell<'_>
     c
 }
 
+/// A group's or a call's cells, `priced` true unless the row is a call without a price.
+fn row_cells(g: &Row, per_call: bool, reported: bool) -> Vec<Cell<'_>> {
+    let priced = if g.priced == Some(false) { "false" } else { "true" };
+    cells(g, per_call, Cell::text(priced), reported)
+}
+
+/// `analyze --by call`'s report whose rows are still to be read: CSV, JSON and JSON Lines write each row as it is
+/// priced, so a million calls never sit in memory as rows and cells.
+pub struct StreamedReport<'r> {
+    pub report: &'r Report,
+    pub rows: &'r CallStream<'r>,
+}
+
+/// The report's JSON, its groups read as they are written: the same fields, in the same order, as `Report`'s.
+#[derive(Serialize)]
+struct StreamedDoc<'r> {
+    schema_version: u32,
+    tokencost_version: &'static str,
+    by: GroupBy,
+    totals: &'r Row,
+    groups: Groups<'r>,
+    unpriced: &'r [UnpricedRow],
+    pricing: &'r PricingInfo,
+    summary: &'r Summary,
+    billed: &'r [BilledBucket],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'r PlanBreakEven>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    budgets: &'r [BudgetResult],
+}
+
+struct Groups<'r>(&'r CallStream<'r>);
+
+impl Serialize for Groups<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        let mut failed = None;
+        let read = self.0.each_row(&mut |row| {
+            seq.serialize_element(row).map_err(|e| {
+                failed = Some(e);
+                anyhow::anyhow!("a row could not be written")
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        read.map_err(|e| S::Error::custom(format!("{e:#}")))?;
+        seq.end()
+    }
+}
+
+impl Serialize for StreamedReport<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.report;
+        StreamedDoc {
+            schema_version: r.schema_version,
+            tokencost_version: r.tokencost_version,
+            by: r.by,
+            totals: &r.totals,
+            groups: Groups(self.rows),
+            unpriced: &r.unpriced,
+            pricing: &r.pricing,
+            summary: &r.summary,
+            billed: &r.billed,
+            plan: r.plan.as_ref(),
+            budgets: &r.budgets,
+        }
+        .serialize(s)
+    }
+}
+
+impl RowStream for StreamedReport<'_> {
+    fn each(&self, f: &mut dyn FnMut(&[Cell]) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let reported = self.report.totals.reported_cost_usd.is_some();
+        self.rows.each_row(&mut |row| f(&row_cells(row, true, reported)))
+    }
+}
+
+impl super::Lines for StreamedReport<'_> {
+    fn write_lines(&self, w: &mut dyn std::io::Write) -> anyhow::Result<()> {
+        self.rows.each_row(&mut |row| super::jsonl::write_row(w, row))
+    }
+}
+
+/// The view of a report whose `--by call` rows are read as they are written (CSV, JSON and JSON Lines only).
+pub fn streamed_view<'r>(s: &'r StreamedReport<'r>) -> View<'r> {
+    let mut v = report_view(s.report);
+    v.document = Some(s);
+    v.lines = Some(s);
+    v.streamed = Some(s);
+    v
+}
+
 /// The report as a view; its JSON is the `Report` itself.
 pub fn report_view(r: &Report) -> View<'_> {
     let per_call = r.by == GroupBy::Call;
     let reported = r.totals.reported_cost_usd.is_some();
     let mut v = View::new(columns(r.by.name(), per_call, reported), r);
-    v.rows = r
-        .groups
-        .iter()
-        .map(|g| {
-            let priced = if g.priced == Some(false) { "false" } else { "true" };
-            cells(g, per_call, Cell::text(priced), reported)
-        })
-        .collect();
+    v.rows = r.groups.iter().map(|g| row_cells(g, per_call, reported)).collect();
     v.total = Some(cells(&r.totals, per_call, Cell::Empty, reported));
     if r.by == GroupBy::Model {
         v.machine_rows = r

@@ -206,7 +206,7 @@ pub(super) fn document_notes(r: &Report) -> Vec<Part<'_>> {
     let mut out = Vec::new();
     if !r.budgets.is_empty() {
         out.push(doc(PartKind::Heading("Budgets".into())));
-        out.push(doc(PartKind::Table(budgets(r))));
+        out.push(doc(PartKind::Table(Box::new(budgets(r)))));
         for b in r.budgets.iter().filter(|b| b.over && !b.offenders.is_empty()) {
             let list: Vec<String> = b
                 .offenders

@@ -115,7 +115,7 @@ pub enum PartKind<'a> {
     /// A list item: indented in the table, `- ` in Markdown; consecutive items form one list.
     Item(String),
     /// A table of its own (its parts are not rendered).
-    Table(View<'a>),
+    Table(Box<View<'a>>),
 }
 
 /// Text before or after the table, for people: CSV and JSON leave it out.
@@ -186,6 +186,14 @@ pub struct View<'a> {
     pub charts: Vec<Chart>,
     /// What `--format jsonl` writes: `analyze`'s calls as input again; None for every other view.
     pub lines: Option<&'a dyn super::Lines>,
+    /// Rows still to be read, written by CSV after `rows`, one at a time (`analyze --by call`): the formats that
+    /// lay out a whole table are given their rows in `rows` instead.
+    pub streamed: Option<&'a dyn RowStream>,
+}
+
+/// Rows produced one at a time, each handed to `f` as its cells, in the view's columns.
+pub trait RowStream {
+    fn each(&self, f: &mut dyn FnMut(&[Cell]) -> anyhow::Result<()>) -> anyhow::Result<()>;
 }
 
 impl std::fmt::Debug for View<'_> {
@@ -218,6 +226,7 @@ impl<'a> View<'a> {
             document: None,
             charts: Vec::new(),
             lines: None,
+            streamed: None,
         }
     }
 

@@ -249,8 +249,10 @@ pub fn view<'a>(doc: &'a DiffDoc, by: &'static str, top: usize, min_change: Usd)
         Media::Both,
         PartKind::Heading("Groups that moved most".into()),
     ));
-    v.head
-        .push(Part::of(Media::Both, PartKind::Table(groups_table(doc, by, top))));
+    v.head.push(Part::of(
+        Media::Both,
+        PartKind::Table(Box::new(groups_table(doc, by, top))),
+    ));
     let hidden = doc.groups.len().saturating_sub(if top == 0 { usize::MAX } else { top });
     if hidden > 0 {
         v.head.push(Part::line(format!(
@@ -263,7 +265,8 @@ pub fn view<'a>(doc: &'a DiffDoc, by: &'static str, top: usize, min_change: Usd)
         Media::Both,
         PartKind::Heading("Price and usage, per model".into()),
     ));
-    v.tail.push(Part::of(Media::Both, PartKind::Table(models_table(doc))));
+    v.tail
+        .push(Part::of(Media::Both, PartKind::Table(Box::new(models_table(doc)))));
     for m in e.by_model.iter().filter(|m| m.new_in_head) {
         let says =
             |name: String| format!("{name} is new in head: {l} has no price for it, so its whole cost is usage.");
