@@ -218,12 +218,14 @@ fn calibration_errors_stay_within_what_marginal_md_states() {
         );
     }
     // The headline: held out, time per output token within the target of a fifth, pooled over each kind of
-    // group; first tokens within a third when a GPU or a model family is held out.
+    // group; first tokens within a third when a GPU or a model family is held out, and an engine held out (which
+    // gets constants fitted to the other engines' scheduling) no worse than MARGINAL.md's 58.5%.
     let pooled: Vec<&Value> = groups.iter().filter(|g| g["group"] == "every group, pooled").collect();
     assert_eq!(pooled.len(), 3);
     assert!(pooled.iter().all(|g| f(&g["tpot_median"]) <= 0.20), "{pooled:?}");
     let ttft = |eval: &str| f(&pooled.iter().find(|g| g["evaluation"] == eval).unwrap()["ttft_median"]);
-    assert!(ttft("GPU held out") <= 0.33 && ttft("model family held out") <= 0.34);
+    assert!(ttft("GPU held out") <= 0.33 && ttft("model family held out") <= 0.33);
+    assert!(ttft("engine held out") <= 0.59);
 }
 
 /// A `derived` or `proxy` estimate of pricing/marginal.yaml: id, serving model, its GPU (when not the default),

@@ -30,14 +30,17 @@ pub struct Constants {
 }
 
 /// How an engine's first token comes, beyond the prompt's own prefill. Aggregated:
-/// ttft = overhead + prefill x (1 + queue x (batch - 1)) + (steps + isl / chunk_tokens) x tpot; disaggregated, the
-/// same overhead, steps and queue around the wait at the prefill pool (`scenario.rs`).
+/// ttft = overhead + prefill + queue x (batch - 1) x prompt FLOP time + (steps + isl / chunk_tokens) x tpot, where
+/// a queued prompt adds only its FLOPs and communication (prompts queued together run as one pass, sharing its
+/// weight reads and fixed costs); disaggregated, the same overhead, steps and queue around the wait at the prefill
+/// pool (`scenario.rs`). The constants differ most between engines: on the same deployments SGLang's first tokens
+/// are about three times TensorRT-LLM's and vLLM's (MARGINAL.md).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirstToken {
     /// Seconds outside the model (the HTTP server, tokenising).
     pub overhead: f64,
-    /// Other prompts' prefills a new prompt waits for, per request in flight.
+    /// Other prompts' prefill FLOPs a new prompt waits for, per request in flight.
     pub queue: f64,
     /// Engine iterations before the prompt is scheduled and after it is done.
     pub steps: f64,

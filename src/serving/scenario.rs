@@ -147,8 +147,11 @@ pub fn predict_on(replicas: &[Replica], s: &Scenario, first: &FirstToken) -> Res
             let tpot = decode + (batch - 1.0) * mixed / osl;
             let prefill_work = batch * mixed;
             let rho = prefill_work / (prefill_work + osl * decode);
+            // Prompts queued ahead run batched with this one or with each other: each adds its FLOPs and its
+            // communication, not another pass's weight reads and fixed costs (a batch of prompts is one pass).
             let mut ttft = first.overhead
-                + prefill * (1.0 + first.queue * (batch - 1.0))
+                + prefill
+                + first.queue * (batch - 1.0) * mixed
                 + (first.steps + isl / first.chunk_tokens) * tpot;
             let cycle_running = ttft + (osl - 1.0) * tpot;
             if let Some(c) = capped {
