@@ -3,7 +3,7 @@
 prints medians, ratios and peak RSS.
 
   python3 bench/run.py [--quick] [--runs N]
-                      [--only claude,codex,count,agent,memory,pricing,piece,startup,marginal,groups]
+                      [--only claude,codex,count,agent,memory,pricing,piece,startup,marginal,groups,sql]
                       [--baseline BIN]
 
 Benchmarks
@@ -21,6 +21,10 @@ Benchmarks
   groups  peak RSS and time of `tokencost analyze` of 1,000,000 calls, each in a session of its own: `--by model`,
           `--by call` (JSON, CSV, and the `--format jsonl` export), `--by session` and `--session-budget` (memory
           against the number of groups and sessions).
+  sql     rows a second priced inside DuckDB: a table of 1,000,000 generated calls in the columns of the `--by call`
+          export, priced by the view of `tokencost sql --dialect duckdb` (the whole view summed, every row resolved,
+          dated, tiered and priced). DuckDB comes from TOKENCOST_SQL_PYTHON, target/sql-venv (what .ci/run makes), or
+          pip into bench/scratch.
   marginal  `tokencost marginal predict` of every row of fixtures/marginal/measurements.csv (3,980 measured serving
           points; the 1,125 that state no load are named and skipped, exit code 4).
 
@@ -692,11 +696,92 @@ def bench_startup(runs, results):
     results["startup"] = {name: v[0] for name, v in m.items()}
 
 
+def duckdb_python():
+    """A Python with `import duckdb`: TOKENCOST_SQL_PYTHON, the CI's virtual environment, or this Python with the
+    pinned DuckDB installed into bench/scratch; None when none can be had."""
+    pin = next(l.strip() for l in open(os.path.join(ROOT, "tests", "sql", "requirements.txt"))
+               if l.startswith("duckdb=="))
+    for py in [os.environ.get("TOKENCOST_SQL_PYTHON"), os.path.join(ROOT, "target", "sql-venv", "bin", "python")]:
+        if py and os.path.exists(py) and subprocess.run([py, "-c", "import duckdb"], capture_output=True).returncode == 0:
+            return py, os.environ.copy()
+    target = os.path.join(WORK, "py-sql")
+    env = dict(os.environ, PYTHONPATH=target)
+    probe = [sys.executable, "-c", "import duckdb"]
+    if subprocess.run(probe, env=env, capture_output=True).returncode != 0:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", target, pin],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if subprocess.run(probe, env=env, capture_output=True).returncode != 0:
+        return None
+    return sys.executable, env
+
+
+DUCKDB_SCRIPT = """
+import json, sys, time, duckdb
+sys.path.insert(0, sys.argv[4])
+from engine import statements
+con = duckdb.connect()
+con.execute("SET TimeZone = 'UTC'")
+# Calls in the export's columns, all text as a CSV read with all_varchar gives them: five names (one with a
+# provider prefix, one no table lists), dates over three years (some empty), a tenth batch, a tenth priority,
+# cache reads and writes, and every twentieth prompt above 200,000 tokens.
+con.execute(f\"\"\"
+CREATE TABLE tokencost_calls AS
+SELECT 'c' || i AS call, 'calls.jsonl' AS file, CAST(i AS VARCHAR) AS line,
+    CASE WHEN i % 50 = 0 THEN '' ELSE strftime(TIMESTAMP '2024-01-01' + to_seconds(i * 97 % 94608000), '%Y-%m-%dT%H:%M:%SZ') END AS timestamp,
+    's' || (i % 1000) AS session, '' AS project, '' AS provider,
+    ['gpt-4o', 'claude-sonnet-4-5', 'openai/gpt-4o-mini', 'gemini-2.5-pro', 'no-such-model'][1 + i % 5] AS model,
+    CASE WHEN i % 10 = 3 THEN 'true' ELSE 'false' END AS batch,
+    CASE WHEN i % 10 = 7 THEN 'priority' ELSE 'standard' END AS service_tier,
+    'r' || i AS response_id, '' AS price_as_of, 'reported' AS token_source, '1' AS calls,
+    CAST(CASE WHEN i % 20 = 0 THEN 210000 ELSE 1000 + i % 5000 END AS VARCHAR) AS input_tokens,
+    CAST(i % 3000 AS VARCHAR) AS cached_input_tokens, CAST(i % 7 * 100 AS VARCHAR) AS cache_write_tokens,
+    '0' AS cache_write_1h_tokens, CAST(100 + i % 900 AS VARCHAR) AS output_tokens,
+    '' AS cost_usd, '' AS priced, '' AS marginal_cost_usd_low, '' AS marginal_cost_usd_high
+FROM range({int(sys.argv[2])}) t(i)
+\"\"\")
+for s in statements(open(sys.argv[1], encoding="utf-8").read()):
+    con.execute(s)
+times = []
+for _ in range(int(sys.argv[3])):
+    start = time.perf_counter()
+    row = con.execute("SELECT count(*), count(cost_usd), CAST(sum(cost_usd) AS VARCHAR), "
+                      "CAST(sum(marginal_cost_usd_low) AS VARCHAR) FROM tokencost_call_costs").fetchone()
+    times.append(time.perf_counter() - start)
+print(json.dumps({"rows": row[0], "priced": row[1], "cost": row[2], "marginal_low": row[3], "seconds": times}))
+"""
+
+
+def bench_sql(runs, calls, results):
+    found = duckdb_python()
+    print(f"\nSQL: {calls:,} generated calls priced inside DuckDB by `tokencost sql --dialect duckdb`")
+    if found is None:
+        print("  skipped: DuckDB's Python package could not be installed")
+        return
+    py, env = found
+    script = os.path.join(WORK, "duckdb.sql")
+    subprocess.run([BIN, "sql", "--dialect", "duckdb", "-o", script], check=True)
+    driver = os.path.join(WORK, "duckdb_bench.py")
+    with open(driver, "w") as f:
+        f.write(DUCKDB_SCRIPT)
+    out = subprocess.run([py, driver, script, str(calls), str(runs), os.path.join(ROOT, "tests", "sql")],
+                         env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        print(f"  failed: {out.stderr.strip()[-500:]}")
+        return
+    r = json.loads(out.stdout)
+    med = statistics.median(r["seconds"])
+    version = subprocess.run([py, "-c", "import duckdb; print(duckdb.__version__)"], env=env,
+                             capture_output=True, text=True).stdout.strip()
+    print(f"  DuckDB {version}: {r['rows']:,} rows ({r['priced']:,} priced, total ${r['cost']}) "
+          f"in {med:.3f} s median of {len(r['seconds'])}: {r['rows'] / med:,.0f} rows/s")
+    results["sql"] = {"rows": r["rows"], "seconds": med, "rows_per_second": r["rows"] / med, "duckdb": version}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small corpora, to try the script")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", default="claude,codex,count,agent,memory,pricing,piece,startup,marginal,groups")
+    ap.add_argument("--only", default="claude,codex,count,agent,memory,pricing,piece,startup,marginal,groups,sql")
     ap.add_argument("--baseline", help="another tokencost binary to time alternating with this build")
     args = ap.parse_args()
     global BASELINE
@@ -727,6 +812,8 @@ def main():
     if "groups" in only:
         # A million rows take a minute a run: fewer runs than the short benchmarks.
         bench_groups(min(args.runs, 3), 100_000 if args.quick else 1_000_000, results)
+    if "sql" in only:
+        bench_sql(min(args.runs, 3), 100_000 if args.quick else 1_000_000, results)
     with open(os.path.join(WORK, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
 

@@ -65,6 +65,10 @@ pub enum Command {
     /// measurements.
     #[command(subcommand)]
     Marginal(MarginalCommand),
+    /// Print a SQL script (DuckDB, ClickHouse, Spark SQL or PostgreSQL) that loads tokencost's prices, name
+    /// resolution and marginal estimates into tables, and prices the rows of a table `tokencost_calls` (the columns
+    /// of `analyze --by call --format csv`) in a view `tokencost_call_costs`.
+    Sql(SqlArgs),
     /// Print a completion script for a shell (e.g. `tokencost completions bash > ~/.local/share/bash-completion/completions/tokencost`).
     Completions {
         #[arg(value_enum)]
@@ -368,6 +372,27 @@ pub struct MergeArgs {
     /// temporary file (for tests: the results are the same).
     #[arg(long, hide = true, value_name = "N")]
     pub spill_after: Option<usize>,
+    #[command(flatten)]
+    pub pricing: PricingArgs,
+}
+
+/// The SQL engine a script is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    Duckdb,
+    Clickhouse,
+    Spark,
+    Postgres,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The engine the script is for.
+    #[arg(long, value_enum)]
+    pub dialect: DialectArg,
+    /// Write the script to FILE instead of stdout (`-`: stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub pricing: PricingArgs,
 }

@@ -11,6 +11,7 @@ pub mod pricing;
 pub mod pricing_diff;
 pub mod project;
 pub mod shell;
+pub mod sql;
 
 use std::path::PathBuf;
 
@@ -36,6 +37,7 @@ pub fn run(config: Config) -> anyhow::Result<Exit> {
         Config::Diff(cfg) => diff::run(*cfg),
         Config::PricingImport(cfg) => pricing::import(cfg),
         Config::PricingUpdate(cfg) => pricing::update(cfg),
+        Config::Sql(table, cfg) => sql::run(&table, cfg),
     }
 }
 

@@ -56,6 +56,14 @@ pub enum Config {
     PricingImport(ImportConfig),
     PricingUpdate(UpdateConfig),
     Marginal(MarginalConfig),
+    /// `tokencost sql`: the table, the engine, and where the script goes.
+    Sql(PriceTable, SqlConfig),
+}
+
+/// What `tokencost sql` writes, and where.
+pub struct SqlConfig {
+    pub dialect: crate::cli::DialectArg,
+    pub to: crate::output::Destination,
 }
 
 impl Config {
@@ -94,6 +102,19 @@ impl Config {
             }
             Command::Pricing(PricingCommand::Update(args)) => Config::PricingUpdate(UpdateConfig::new(args)?),
             Command::Marginal(cmd) => Config::Marginal(marginal::marginal(cmd)?),
+            Command::Sql(args) => {
+                let to = match args.output {
+                    Some(p) if p.as_os_str() != "-" => crate::output::Destination::File(p),
+                    _ => crate::output::Destination::Stdout,
+                };
+                Config::Sql(
+                    price_table(&args.pricing)?,
+                    SqlConfig {
+                        dialect: args.dialect,
+                        to,
+                    },
+                )
+            }
         })
     }
 }

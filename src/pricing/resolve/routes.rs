@@ -64,6 +64,22 @@ pub(super) struct Route<'a> {
 }
 
 impl PriceTable {
+    /// Every prefix that routes a name to a provider, with that provider: the table's provider ids, then the
+    /// LiteLLM and OpenRouter words for providers the table has, as `route` reads them. `tokencost sql` writes
+    /// them into a table, since SQL cannot call `route`.
+    pub fn routes(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self.providers.keys().map(|p| (p.clone(), p.clone())).collect();
+        for (w, _, _) in LITELLM.iter().chain(OPENROUTER) {
+            if let Some(r) = self.route(w)
+                && self.providers.contains_key(r.provider)
+                && !all.iter().any(|(x, _)| x == w)
+            {
+                all.push((w.to_string(), r.provider.to_string()));
+            }
+        }
+        all
+    }
+
     /// The provider `prefix` (lowercase) names: a provider of the table by its id, or a LiteLLM or OpenRouter word.
     /// A table provider is a host when it has `platform`.
     pub(super) fn route<'a>(&'a self, prefix: &'a str) -> Option<Route<'a>> {
