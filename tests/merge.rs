@@ -166,17 +166,34 @@ fn every_split_by_day() {
     every_split_merges_to_the_single_run("day");
 }
 
-/// `--by call` keeps each call apart (in bounded memory, for the per-call export), not in a partial: refused
-/// with a pointer to what to do instead.
+/// `--by call`: the rows of every part, in the order of their files' names and lines, whichever machine read
+/// them; and the export (`--format jsonl`) of the merge is the export of the single run.
 #[test]
-fn partials_of_by_call_are_refused() {
-    let (code, err) = refused(&["analyze", "--by", "call", "--partial", "never-written.part", INPUTS[0]]);
-    assert_eq!(code, 2);
-    assert!(err.contains("--partial does not take --by call"), "{err}");
-    assert!(!std::path::Path::new("never-written.part").exists());
+fn every_split_by_call() {
+    every_split_merges_to_the_single_run("call");
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.part"), dir.path().join("b.part"));
+    partial(&INPUTS[2..], "call", &a, &[]);
+    partial(&INPUTS[..2], "call", &b, &[]);
+    let single = ok(&[&["analyze", "-q", "--format", "jsonl"], &INPUTS[..]].concat());
+    assert!(merge(&[&a, &b], "jsonl") == single, "the merged export differs");
+    // A row per call: the 8 priced and 2 unpriced calls that `merged_figures_count_each_response_once` works out,
+    // and no row for a copy, a superseded stream line or a request not billed.
+    let text = String::from_utf8(merge(&[&b, &a], "csv")).unwrap();
+    assert_eq!(text.lines().count() - 1, 10, "{text}");
 }
 
-/// The figures of the merge of one partial per file, worked out from the logs by hand.
+/// JSON Lines is an export of calls: a merge of other groupings has none to write.
+#[test]
+fn jsonl_of_a_merge_by_model_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.part");
+    partial(&INPUTS, "model", &p, &[]);
+    let (code, err) = refused(&["merge", "--format", "jsonl", p.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--format jsonl"), "{err}");
+}
+
 #[test]
 fn merged_figures_count_each_response_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -218,6 +235,16 @@ fn merged_figures_count_each_response_once() {
         .find(|g| g["key"] == "run-1")
         .unwrap();
     assert_eq!(run1["cost_usd"].to_string(), "0.006");
+    // Sessions show the project they ran in, by its last path component: run-1's priced call names /home/a/app
+    // (its unpriced call, /home/a/other, is no part of the session's sums), run-2 /srv/b/api.
+    assert_eq!(run1["project"], "app");
+    let run2 = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == "run-2")
+        .unwrap();
+    assert_eq!(run2["project"], "api");
     // DUP1 is kept from machine A: equal copies fall to the smaller session name, their files' names.
     let a = r["groups"]
         .as_array()

@@ -58,29 +58,36 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
     // The report holds what is rendered: the groups it was made of are freed before the rendering's own copy.
     let calls = analysis.calls.take();
     drop(analysis);
-    match calls {
-        // `--by call`: CSV, JSON and JSON Lines price and write each row as it is read back, in bounded memory;
-        // the formats that lay out a whole table have every row in memory.
-        Some(calls) => {
-            let rows = report::CallStream::new(calls, &cfg.table);
-            if matches!(
-                cfg.format,
-                output::Format::Csv | output::Format::Json | output::Format::Jsonl
-            ) {
-                let streamed = output::StreamedReport {
-                    report: &report,
-                    rows: &rows,
-                };
-                output::render(&output::streamed_view(&streamed), cfg.format, &cfg.to)?;
-            } else {
-                report.groups = rows.collect()?;
-                output::render(&output::report_view(&report), cfg.format, &cfg.to)?;
-            }
-        }
-        None => output::render(&output::report_view(&report), cfg.format, &cfg.to)?,
-    }
+    render(&mut report, calls, &cfg.table, cfg.format, &cfg.to)?;
     diag.info(&summary_line(&report));
     Ok(verdict(&cfg, &report, &diag))
+}
+
+/// Renders a report. `--by call`'s rows (`calls`): CSV, JSON and JSON Lines price and write each row as it is read
+/// back, in bounded memory; the formats that lay out a whole table have every row in memory.
+pub(super) fn render(
+    report: &mut report::Report,
+    calls: Option<crate::fold::CallRows>,
+    table: &crate::pricing::PriceTable,
+    format: output::Format,
+    to: &output::Destination,
+) -> Result<()> {
+    match calls {
+        Some(calls) => {
+            let rows = report::CallStream::new(calls, table);
+            if matches!(
+                format,
+                output::Format::Csv | output::Format::Json | output::Format::Jsonl
+            ) {
+                let streamed = output::StreamedReport { report, rows: &rows };
+                output::render(&output::streamed_view(&streamed), format, to)
+            } else {
+                report.groups = rows.collect()?;
+                output::render(&output::report_view(report), format, to)
+            }
+        }
+        None => output::render(&output::report_view(report), format, to),
+    }
 }
 
 /// `--partial`: the fold's state written out unsettled, the report left to `tokencost merge`. Every partial holds

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use super::analyze::{summary_line, warn_unpriced};
+use super::analyze::{render, summary_line, warn_unpriced};
 use crate::config::MergeConfig;
 use crate::diag::Diag;
 use crate::error::Exit;
@@ -14,14 +14,22 @@ pub fn run(cfg: MergeConfig) -> Result<Exit> {
     // Only the HTML report draws cost over time, as in analyze.
     let timeline = cfg.format == output::Format::Html;
     let spill_at = cfg.spill_after.map(|n| n.max(1));
-    let (header, analysis) = partial::merge(&cfg.partials, &cfg.table, timeline, spill_at, &mut diag)?;
+    let (header, mut analysis) = partial::merge(&cfg.partials, &cfg.table, timeline, spill_at, &mut diag)?;
     let filter = header.filter()?;
+    if cfg.format == output::Format::Jsonl && header.by()? != crate::call::GroupBy::Call {
+        anyhow::bail!(
+            "--format jsonl writes one line per call: these partials were made with --by {} (make them with --by \
+             call)",
+            header.by()?.name()
+        );
+    }
     let mut report = report::build(&analysis, &cfg.table, header.by()?)?;
     report.over_time = report::over_time(&analysis, &cfg.table, filter.week_start)?;
     diag.finish();
     warn_unpriced(&report, &diag);
+    let calls = analysis.calls.take();
     drop(analysis);
-    output::render(&output::report_view(&report), cfg.format, &cfg.to)?;
+    render(&mut report, calls, &cfg.table, cfg.format, &cfg.to)?;
     diag.info(&summary_line(&report));
     Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })
 }

@@ -110,12 +110,6 @@ impl AnalyzeConfig {
                 args.until.as_deref().unwrap_or_default()
             );
         }
-        if args.partial.is_some() && by == GroupBy::Call {
-            bail!(
-                "--partial does not take --by call: merge partials made with another --by (or export the calls with \
-                 --format jsonl and analyse the exports together)"
-            );
-        }
         let (file, file_path) = file_config(args.pricing.config.as_deref())?;
         let table = price_table(&args.pricing).context("cannot load price tables")?;
         let flags = Flags {

@@ -89,9 +89,11 @@ pub struct Group {
     pub key: String,
     pub first: Place,
     pub buckets: Buckets,
-    /// With `--by session`, the project the session ran in (its earliest call's, as `--by project` shows it), so a
-    /// session is more than an id.
+    /// With `--by session`, the project the session ran in (that of its earliest call that names one, as
+    /// `--by project` shows it), so a session is more than an id.
     pub project: Option<String>,
+    /// The place of the call `project` came from: the earliest wins, whatever the order calls or partials arrive in.
+    pub project_at: Place,
 }
 
 /// Buckets of priced sums, by session and by model.
@@ -302,6 +304,7 @@ impl<'a> Grouping<'a> {
                     first: p.place,
                     buckets: Buckets::new(),
                     project: None,
+                    project_at: p.place,
                 });
                 self.index.insert(group_key.into_owned(), groups.len() - 1);
                 groups.len() - 1
@@ -310,9 +313,10 @@ impl<'a> Grouping<'a> {
         let g = &mut groups[gi];
         if self.by == GroupBy::Session
             && let Some(project) = &call.project
-            && (g.project.is_none() || p.place < g.first)
+            && (g.project.is_none() || p.place < g.project_at)
         {
             g.project = Some(project.to_string());
+            g.project_at = p.place;
         }
         // Calls that waited are added after the rest: the group's first call is the earliest read.
         g.first = g.first.min(p.place);
@@ -332,12 +336,51 @@ impl<'a> Grouping<'a> {
         &self.files
     }
 
+    /// Keeps a `--by call` row read from a partial result: in the rows, and if priced in the totals. Returns the
+    /// error of a temporary file that could not be written (the row is then kept in memory).
+    pub(super) fn absorb_call(&mut self, c: CallInfo) -> Option<String> {
+        if let Ok(key) = &c.priced {
+            buckets::add(
+                &mut self.analysis.call_totals,
+                *key,
+                &c.tokens,
+                c.source,
+                c.reported_cost,
+            );
+        }
+        let call = Call {
+            model: Arc::from(c.model.as_str()),
+            resolution: match &c.priced {
+                Ok(key) => Resolution::Found(key.model),
+                Err(why) => why.clone(),
+            },
+            session: c.session,
+            project: c.project,
+            branch: c.branch,
+            team: c.team,
+            tag: c.tag,
+            reported_cost: c.reported_cost,
+            timestamp: c.timestamp,
+            tier: c.tier,
+            tokens: c.tokens,
+            source: c.source,
+            billed: true,
+            dedup: c.dedup,
+            stream: None,
+        };
+        self.calls.push(&call, c.place, &c.priced)
+    }
+
     /// Adds a group read from a partial result: its sums join the group of the same key, if there is one.
     pub(super) fn absorb_group(&mut self, g: Group) {
         match self.index.get(&g.key) {
             Some(&gi) => {
                 let into = &mut self.analysis.groups[gi];
                 into.first = into.first.min(g.first);
+                if g.project.is_some() && (into.project.is_none() || g.project_at < into.project_at) {
+                    into.project = g.project;
+                    into.project_at = g.project_at;
+                }
                 for (k, s) in &g.buckets {
                     buckets::merge(&mut into.buckets, *k, s);
                 }

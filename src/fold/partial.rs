@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use std::io;
 
 use super::buckets::Buckets;
-use super::{Fold, Group, Placed, Stats};
+use super::{CallInfo, Fold, Group, Placed, Stats};
 use crate::call::{FileNames, Resolution, Sums};
 
 /// One piece of a fold's state.
@@ -20,6 +20,8 @@ pub enum Piece {
     /// A file's number in this fold, and its names.
     File(usize, FileNames),
     Group(Group),
+    /// A counted call of `--by call`, with its place in this fold.
+    Row(Box<CallInfo>),
     /// A model without a price, by the name the log gave: its sums and why.
     Unpriced(String, Sums, Resolution),
     /// A local day's (None: no timestamp) sums of one model, for the chart of cost over time.
@@ -45,6 +47,13 @@ impl Fold<'_> {
         for g in std::mem::take(&mut self.groups.analysis.groups) {
             out(Piece::Group(g))?;
         }
+        // `--by call`'s rows, read back from memory and temporary files in place order. Their totals are made
+        // again from them where they are taken in.
+        let mut calls = std::mem::take(&mut self.groups.calls);
+        calls.files = self.groups.files().to_vec();
+        calls
+            .each(|c| Ok(out(Piece::Row(Box::new(c)))?))
+            .map_err(|e| io::Error::other(e.to_string()))?;
         for (model, (sums, why)) in std::mem::take(&mut self.groups.analysis.unpriced) {
             out(Piece::Unpriced(model, sums, why))?;
         }
@@ -74,6 +83,11 @@ impl Fold<'_> {
         match piece {
             Piece::File(no, names) => self.file_known(no, names),
             Piece::Group(g) => self.groups.absorb_group(g),
+            Piece::Row(c) => {
+                if let Some(e) = self.groups.absorb_call(*c) {
+                    self.stats.spill_error.get_or_insert(e);
+                }
+            }
             Piece::Unpriced(model, sums, why) => self.groups.absorb_unpriced(model, &sums, why),
             Piece::Day(day, model, b) => self.groups.absorb_day(day, model, &b),
             Piece::Final(scope) => self.waiting.absorb_final(scope),

@@ -136,6 +136,7 @@ pub(super) fn call_rows(a: &mut Analysis) -> Vec<super::CallInfo> {
                 first: i.place,
                 buckets: b,
                 project: None,
+                project_at: i.place,
             }
         })
         .collect();

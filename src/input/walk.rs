@@ -25,7 +25,8 @@ pub struct Expanded {
     pub notes: Vec<String>,
 }
 
-/// Expands command-line paths: a directory becomes its log files, recursively, in name order; `-` is stdin.
+/// Expands command-line paths: a directory becomes its log files, recursively; `-` is stdin. The files come out
+/// in name order.
 pub fn expand_paths(paths: &[PathBuf]) -> Expanded {
     let mut out = Expanded::default();
     for p in paths {
@@ -50,6 +51,10 @@ pub fn expand_paths(paths: &[PathBuf]) -> Expanded {
             ));
         }
     }
+    // Files are read in name order whatever order they were named in, so that every output (`--by call`'s rows
+    // included, and which of two equal copies of a response is kept) is the same for the same files, and a merge
+    // of partial results, which orders files by name too, gives the same report.
+    out.files.sort();
     out
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::call::{
     BucketKey, Call, Dedup, FileNames, ReportedSums, Resolution, Stream, Sums, Tier, TokenSource, Tokens,
 };
-use crate::fold::{Buckets, Group, Piece, Placed, Stats};
+use crate::fold::{Buckets, CallInfo, Group, Piece, Placed, Stats};
 use crate::input::{FORMATS, FormatId, SkipReason};
 use crate::pricing::PriceTable;
 
@@ -25,6 +25,8 @@ pub enum Line {
     Day(DayLine),
     Final(String),
     Waiting(Box<CallLine>),
+    /// A counted call of `--by call`.
+    Row(Box<RowLine>),
     Session(String),
     Stats(StatsLine),
     /// The last line: how many lines came before it, and their digest, so that a partial cut short or altered is
@@ -161,28 +163,38 @@ fn buckets_out(b: &[(BucketKey, Sums)]) -> Vec<BucketLine> {
         .collect()
 }
 
+/// A price bucket checked against the table.
+fn bucket_key(
+    model_no: usize,
+    row_no: usize,
+    tier_name: &str,
+    level: u8,
+    table: &PriceTable,
+) -> Result<BucketKey, String> {
+    let m = table.model(model(table, model_no)?);
+    let row = m
+        .prices
+        .get(row_no)
+        .ok_or_else(|| format!("price row {row_no} of {} is not in the table", m.full_id()))?;
+    if usize::from(level) > row.long_context.len() {
+        return Err(format!(
+            "long-context level {level} of {} is not in the table",
+            m.full_id()
+        ));
+    }
+    Ok(BucketKey {
+        model: model_no,
+        row: row_no,
+        tier: tier(tier_name)?,
+        level,
+    })
+}
+
 /// Buckets checked against the table, in the strict order the fold keeps them in.
 fn buckets_in(lines: Vec<BucketLine>, table: &PriceTable) -> Result<Buckets, String> {
     let mut out = Buckets::with_capacity(lines.len());
     for b in lines {
-        let m = table.model(model(table, b.model)?);
-        let row = m
-            .prices
-            .get(b.row)
-            .ok_or_else(|| format!("price row {} of {} is not in the table", b.row, m.full_id()))?;
-        if usize::from(b.level) > row.long_context.len() {
-            return Err(format!(
-                "long-context level {} of {} is not in the table",
-                b.level,
-                m.full_id()
-            ));
-        }
-        let key = BucketKey {
-            model: b.model,
-            row: b.row,
-            tier: tier(&b.tier)?,
-            level: b.level,
-        };
+        let key = bucket_key(b.model, b.row, &b.tier, b.level, table)?;
         if out.last().is_some_and(|(k, _)| *k >= key) {
             return Err("buckets out of order".into());
         }
@@ -197,6 +209,9 @@ pub struct GroupLine {
     /// File number, line and position of its earliest call.
     first: (usize, u64, usize),
     buckets: Vec<BucketLine>,
+    /// With `--by session`: the project the session ran in, and the place of the call that named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    project: Option<(String, (usize, u64, usize))>,
 }
 
 fn dedup_out(d: &Option<Dedup>) -> (Option<String>, Option<(u8, u8, u64)>) {
@@ -259,6 +274,51 @@ pub struct DayLine {
     day: Option<String>,
     model: usize,
     buckets: Vec<BucketLine>,
+}
+
+/// A counted `--by call` row: what its row and its export show, and the bucket that billed it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RowLine {
+    place: (usize, u64, usize),
+    model: String,
+    priced: PricedLine,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rank: Option<(u8, u8, u64)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    session: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    project: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    branch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    team: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reported_cost: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time: Option<(i64, u32)>,
+    tier: String,
+    tokens: TokenArray,
+    source: String,
+}
+
+/// The price bucket that billed a row, or why it has none.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PricedLine {
+    Bucket {
+        model: usize,
+        row: usize,
+        tier: String,
+        level: u8,
+    },
+    /// The provider the log stated does not list the model.
+    NotListed(String),
+    /// Any other reason: the partial's unpriced lines say which.
+    Unpriced,
 }
 
 /// A waiting call, whole: never any text of its prompt or completion (the fold holds none).
@@ -375,6 +435,7 @@ pub fn line(piece: Piece) -> Line {
             key: g.key,
             first: g.first,
             buckets: buckets_out(&g.buckets),
+            project: g.project.map(|p| (p, g.project_at)),
         }),
         Piece::Unpriced(model, sums, why) => Line::Unpriced(UnpricedLine {
             model,
@@ -388,6 +449,7 @@ pub fn line(piece: Piece) -> Line {
         }),
         Piece::Final(scope) => Line::Final(scope),
         Piece::Waiting(p) => Line::Waiting(Box::new(call_line(p))),
+        Piece::Row(c) => Line::Row(Box::new(row_line(*c))),
         Piece::Session(name) => Line::Session(name),
         Piece::Stats(s) => Line::Stats(StatsLine {
             files: s.files,
@@ -458,6 +520,11 @@ pub fn piece<R: Renumber + ?Sized>(line: Line, table: &PriceTable, r: &R) -> Res
             key: g.key,
             first: place(r, g.first)?,
             buckets: buckets_in(g.buckets, table)?,
+            project_at: match &g.project {
+                Some((_, at)) => place(r, *at)?,
+                None => place(r, g.first)?,
+            },
+            project: g.project.map(|(p, _)| p),
         }),
         Line::Unpriced(u) => Piece::Unpriced(u.model, u.sums.sums()?, u.reason.resolution(table)?),
         Line::Day(d) => {
@@ -468,9 +535,75 @@ pub fn piece<R: Renumber + ?Sized>(line: Line, table: &PriceTable, r: &R) -> Res
         }
         Line::Final(scope) => Piece::Final(scope),
         Line::Waiting(c) => Piece::Waiting(placed(*c, table, r)?),
+        Line::Row(c) => Piece::Row(Box::new(row_in(*c, table, r)?)),
         Line::Session(name) => Piece::Session(name),
         Line::Stats(s) => Piece::Stats(stats(s)?),
     }))
+}
+
+fn row_line(c: CallInfo) -> RowLine {
+    let name = |s: Option<Arc<str>>| s.map(|s| s.to_string());
+    let (key, rank) = dedup_out(&c.dedup);
+    RowLine {
+        place: c.place,
+        model: c.model,
+        priced: match c.priced {
+            Ok(k) => PricedLine::Bucket {
+                model: k.model,
+                row: k.row,
+                tier: k.tier.name().to_string(),
+                level: k.level,
+            },
+            Err(Resolution::NotListed(p)) => PricedLine::NotListed(p),
+            Err(_) => PricedLine::Unpriced,
+        },
+        key,
+        rank,
+        session: name(c.session),
+        project: name(c.project),
+        branch: name(c.branch),
+        team: name(c.team),
+        tag: name(c.tag),
+        reported_cost: c.reported_cost.map(|d| d.to_string()),
+        time: c.timestamp.map(moment),
+        tier: c.tier.name().to_string(),
+        tokens: tokens_out(&c.tokens),
+        source: c.source.name().to_string(),
+    }
+}
+
+fn row_in<R: Renumber + ?Sized>(c: RowLine, table: &PriceTable, r: &R) -> Result<CallInfo, String> {
+    let place = place(r, c.place)?;
+    let name = |s: Option<String>| s.map(Arc::from);
+    Ok(CallInfo {
+        place,
+        // The file's names are the merge's, given when its rows are read back.
+        file: String::new(),
+        line: place.1,
+        session_shown: Arc::from(""),
+        model: c.model,
+        source: source(&c.source)?,
+        timestamp: c.time.map(instant).transpose()?,
+        session: name(c.session),
+        project: name(c.project),
+        branch: name(c.branch),
+        team: name(c.team),
+        tag: name(c.tag),
+        tier: tier(&c.tier)?,
+        dedup: dedup_in(c.key, c.rank)?,
+        tokens: tokens_in(c.tokens),
+        reported_cost: c.reported_cost.as_deref().map(decimal).transpose()?,
+        priced: match c.priced {
+            PricedLine::Bucket {
+                model,
+                row,
+                tier,
+                level,
+            } => Ok(bucket_key(model, row, &tier, level, table)?),
+            PricedLine::NotListed(p) => Err(Resolution::NotListed(p)),
+            PricedLine::Unpriced => Err(Resolution::Unknown),
+        },
+    })
 }
 
 fn placed<R: Renumber + ?Sized>(c: CallLine, table: &PriceTable, r: &R) -> Result<Placed, String> {

@@ -215,9 +215,6 @@ pub fn merge(
         );
     }
     let by = first.header.by()?;
-    if by == crate::call::GroupBy::Call {
-        bail!("{}: partials of --by call are not merged", first.path.display());
-    }
     let filter = first.header.filter()?;
     // Every file of every partial, in the merge's order: by name, then by the partial's digest.
     let mut all: Vec<(&Path, &str, &str, usize, usize)> = Vec::new();
