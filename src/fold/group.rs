@@ -75,6 +75,38 @@ pub struct CallInfo {
 }
 
 impl CallInfo {
+    /// The call again, where it was read, and the bucket that billed it (for a partial result). Its file's names
+    /// are not part of it: they are the file's.
+    pub fn into_placed(self) -> (Placed, Result<BucketKey, Resolution>) {
+        let call = Call {
+            model: Arc::from(self.model),
+            resolution: match &self.priced {
+                Ok(key) => Resolution::Found(key.model),
+                Err(why) => why.clone(),
+            },
+            session: self.session,
+            project: self.project,
+            branch: self.branch,
+            team: self.team,
+            tag: self.tag,
+            reported_cost: self.reported_cost,
+            timestamp: self.timestamp,
+            tier: self.tier,
+            tokens: self.tokens,
+            source: self.source,
+            billed: true,
+            dedup: self.dedup,
+            stream: None,
+        };
+        (
+            Placed {
+                call,
+                place: self.place,
+            },
+            self.priced,
+        )
+    }
+
     /// The row's key: the file and line, and the call's position on the line after the first.
     pub fn key(&self) -> String {
         match self.place.2 {
@@ -338,8 +370,9 @@ impl<'a> Grouping<'a> {
 
     /// Keeps a `--by call` row read from a partial result: in the rows, and if priced in the totals. Returns the
     /// error of a temporary file that could not be written (the row is then kept in memory).
-    pub(super) fn absorb_call(&mut self, c: CallInfo) -> Option<String> {
-        if let Ok(key) = &c.priced {
+    pub(super) fn absorb_call(&mut self, p: &Placed, priced: &Result<BucketKey, Resolution>) -> Option<String> {
+        let c = &p.call;
+        if let Ok(key) = priced {
             buckets::add(
                 &mut self.analysis.call_totals,
                 *key,
@@ -348,27 +381,7 @@ impl<'a> Grouping<'a> {
                 c.reported_cost,
             );
         }
-        let call = Call {
-            model: Arc::from(c.model.as_str()),
-            resolution: match &c.priced {
-                Ok(key) => Resolution::Found(key.model),
-                Err(why) => why.clone(),
-            },
-            session: c.session,
-            project: c.project,
-            branch: c.branch,
-            team: c.team,
-            tag: c.tag,
-            reported_cost: c.reported_cost,
-            timestamp: c.timestamp,
-            tier: c.tier,
-            tokens: c.tokens,
-            source: c.source,
-            billed: true,
-            dedup: c.dedup,
-            stream: None,
-        };
-        self.calls.push(&call, c.place, &c.priced)
+        self.calls.push(c, p.place, priced)
     }
 
     /// Adds a group read from a partial result: its sums join the group of the same key, if there is one.

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use std::io;
 
 use super::buckets::Buckets;
-use super::{CallInfo, Fold, Group, Placed, Stats};
-use crate::call::{FileNames, Resolution, Sums};
+use super::{Fold, Group, Placed, Stats};
+use crate::call::{BucketKey, FileNames, Resolution, Sums};
 
 /// One piece of a fold's state.
 #[derive(Debug)]
@@ -20,8 +20,8 @@ pub enum Piece {
     /// A file's number in this fold, and its names.
     File(usize, FileNames),
     Group(Group),
-    /// A counted call of `--by call`, with its place in this fold.
-    Row(Box<CallInfo>),
+    /// A counted call of `--by call`, with its place in this fold and the bucket that billed it.
+    Row(Box<Placed>, Result<BucketKey, Resolution>),
     /// A model without a price, by the name the log gave: its sums and why.
     Unpriced(String, Sums, Resolution),
     /// A local day's (None: no timestamp) sums of one model, for the chart of cost over time.
@@ -52,7 +52,10 @@ impl Fold<'_> {
         let mut calls = std::mem::take(&mut self.groups.calls);
         calls.files = self.groups.files().to_vec();
         calls
-            .each(|c| Ok(out(Piece::Row(Box::new(c)))?))
+            .each(|c| {
+                let (placed, priced) = c.into_placed();
+                Ok(out(Piece::Row(Box::new(placed), priced))?)
+            })
             .map_err(|e| io::Error::other(e.to_string()))?;
         for (model, (sums, why)) in std::mem::take(&mut self.groups.analysis.unpriced) {
             out(Piece::Unpriced(model, sums, why))?;
@@ -83,8 +86,8 @@ impl Fold<'_> {
         match piece {
             Piece::File(no, names) => self.file_known(no, names),
             Piece::Group(g) => self.groups.absorb_group(g),
-            Piece::Row(c) => {
-                if let Some(e) = self.groups.absorb_call(*c) {
+            Piece::Row(p, priced) => {
+                if let Some(e) = self.groups.absorb_call(&p, &priced) {
                     self.stats.spill_error.get_or_insert(e);
                 }
             }

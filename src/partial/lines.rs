@@ -11,7 +11,7 @@ use std::sync::Arc;
 use crate::call::{
     BucketKey, Call, Dedup, FileNames, ReportedSums, Resolution, Stream, Sums, Tier, TokenSource, Tokens,
 };
-use crate::fold::{Buckets, CallInfo, Group, Piece, Placed, Stats};
+use crate::fold::{Buckets, Group, Piece, Placed, Stats};
 use crate::input::{FORMATS, FormatId, SkipReason};
 use crate::pricing::PriceTable;
 
@@ -276,62 +276,17 @@ pub struct DayLine {
     buckets: Vec<BucketLine>,
 }
 
-/// A counted `--by call` row: what its row and its export show, and the bucket that billed it.
+/// What a waiting call and a `--by call` row both hold of a call: never any text of its prompt or completion (the
+/// fold holds none).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct RowLine {
-    place: (usize, u64, usize),
-    model: String,
-    priced: PricedLine,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    rank: Option<(u8, u8, u64)>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    session: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    project: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    branch: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    tag: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    reported_cost: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    time: Option<(i64, u32)>,
-    tier: String,
-    tokens: TokenArray,
-    source: String,
-}
-
-/// The price bucket that billed a row, or why it has none.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PricedLine {
-    Bucket {
-        model: usize,
-        row: usize,
-        tier: String,
-        level: u8,
-    },
-    /// The provider the log stated does not list the model.
-    NotListed(String),
-    /// Any other reason: the partial's unpriced lines say which.
-    Unpriced,
-}
-
-/// A waiting call, whole: never any text of its prompt or completion (the fold holds none).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct CallLine {
-    /// The de-duplication key (32 hex digits) and the copy's rank; absent for a provisional stream line.
+pub struct CallFields {
+    /// The de-duplication key (32 hex digits) and the copy's rank; absent for a call without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     rank: Option<(u8, u8, u64)>,
     place: (usize, u64, usize),
     model: String,
-    resolution: ResolutionLine,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     session: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -350,6 +305,38 @@ pub struct CallLine {
     tier: String,
     tokens: TokenArray,
     source: String,
+}
+
+/// A counted `--by call` row: the call, and the bucket that billed it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RowLine {
+    #[serde(flatten)]
+    call: CallFields,
+    priced: PricedLine,
+}
+
+/// The price bucket that billed a row, or why it has none.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PricedLine {
+    Bucket {
+        model: usize,
+        row: usize,
+        tier: String,
+        level: u8,
+    },
+    /// The provider the log stated does not list the model.
+    NotListed(String),
+    /// Any other reason: the partial's unpriced lines say which.
+    Unpriced,
+}
+
+/// A waiting call, whole: keyed, or a provisional stream line.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CallLine {
+    #[serde(flatten)]
+    call: CallFields,
+    resolution: ResolutionLine,
     billed: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     stream: Option<StreamLine>,
@@ -449,7 +436,7 @@ pub fn line(piece: Piece) -> Line {
         }),
         Piece::Final(scope) => Line::Final(scope),
         Piece::Waiting(p) => Line::Waiting(Box::new(call_line(p))),
-        Piece::Row(c) => Line::Row(Box::new(row_line(*c))),
+        Piece::Row(p, priced) => Line::Row(Box::new(row_line(&p, priced))),
         Piece::Session(name) => Line::Session(name),
         Piece::Stats(s) => Line::Stats(StatsLine {
             files: s.files,
@@ -470,31 +457,53 @@ pub fn line(piece: Piece) -> Line {
     }
 }
 
-fn call_line(p: Placed) -> CallLine {
-    let c = p.call;
-    let name = |s: Option<Arc<str>>| s.map(|s| s.to_string());
+fn fields_out(p: &Placed) -> CallFields {
+    let c = &p.call;
+    let name = |s: &Option<Arc<str>>| s.as_deref().map(str::to_string);
     let (key, rank) = dedup_out(&c.dedup);
-    CallLine {
+    CallFields {
         key,
         rank,
         place: p.place,
         model: c.model.to_string(),
-        resolution: ResolutionLine::of(&c.resolution),
-        session: name(c.session),
-        project: name(c.project),
-        branch: name(c.branch),
-        team: name(c.team),
-        tag: name(c.tag),
+        session: name(&c.session),
+        project: name(&c.project),
+        branch: name(&c.branch),
+        team: name(&c.team),
+        tag: name(&c.tag),
         reported_cost: c.reported_cost.map(|d| d.to_string()),
         time: c.timestamp.map(moment),
         tier: c.tier.name().to_string(),
         tokens: tokens_out(&c.tokens),
         source: c.source.name().to_string(),
-        billed: c.billed,
-        stream: c.stream.map(|s| match s {
+    }
+}
+
+fn call_line(p: Placed) -> CallLine {
+    CallLine {
+        call: fields_out(&p),
+        resolution: ResolutionLine::of(&p.call.resolution),
+        billed: p.call.billed,
+        stream: p.call.stream.map(|s| match s {
             Stream::Provisional(s) => StreamLine::Provisional(s),
             Stream::Final(s) => StreamLine::Final(s),
         }),
+    }
+}
+
+fn row_line(p: &Placed, priced: Result<BucketKey, Resolution>) -> RowLine {
+    RowLine {
+        call: fields_out(p),
+        priced: match priced {
+            Ok(k) => PricedLine::Bucket {
+                model: k.model,
+                row: k.row,
+                tier: k.tier.name().to_string(),
+                level: k.level,
+            },
+            Err(Resolution::NotListed(p)) => PricedLine::NotListed(p),
+            Err(_) => PricedLine::Unpriced,
+        },
     }
 }
 
@@ -535,92 +544,29 @@ pub fn piece<R: Renumber + ?Sized>(line: Line, table: &PriceTable, r: &R) -> Res
         }
         Line::Final(scope) => Piece::Final(scope),
         Line::Waiting(c) => Piece::Waiting(placed(*c, table, r)?),
-        Line::Row(c) => Piece::Row(Box::new(row_in(*c, table, r)?)),
+        Line::Row(c) => {
+            let (p, priced) = row_in(*c, table, r)?;
+            Piece::Row(Box::new(p), priced)
+        }
         Line::Session(name) => Piece::Session(name),
         Line::Stats(s) => Piece::Stats(stats(s)?),
     }))
 }
 
-fn row_line(c: CallInfo) -> RowLine {
-    let name = |s: Option<Arc<str>>| s.map(|s| s.to_string());
-    let (key, rank) = dedup_out(&c.dedup);
-    RowLine {
-        place: c.place,
-        model: c.model,
-        priced: match c.priced {
-            Ok(k) => PricedLine::Bucket {
-                model: k.model,
-                row: k.row,
-                tier: k.tier.name().to_string(),
-                level: k.level,
-            },
-            Err(Resolution::NotListed(p)) => PricedLine::NotListed(p),
-            Err(_) => PricedLine::Unpriced,
-        },
-        key,
-        rank,
-        session: name(c.session),
-        project: name(c.project),
-        branch: name(c.branch),
-        team: name(c.team),
-        tag: name(c.tag),
-        reported_cost: c.reported_cost.map(|d| d.to_string()),
-        time: c.timestamp.map(moment),
-        tier: c.tier.name().to_string(),
-        tokens: tokens_out(&c.tokens),
-        source: c.source.name().to_string(),
-    }
-}
-
-fn row_in<R: Renumber + ?Sized>(c: RowLine, table: &PriceTable, r: &R) -> Result<CallInfo, String> {
-    let place = place(r, c.place)?;
-    let name = |s: Option<String>| s.map(Arc::from);
-    Ok(CallInfo {
-        place,
-        // The file's names are the merge's, given when its rows are read back.
-        file: String::new(),
-        line: place.1,
-        session_shown: Arc::from(""),
-        model: c.model,
-        source: source(&c.source)?,
-        timestamp: c.time.map(instant).transpose()?,
-        session: name(c.session),
-        project: name(c.project),
-        branch: name(c.branch),
-        team: name(c.team),
-        tag: name(c.tag),
-        tier: tier(&c.tier)?,
-        dedup: dedup_in(c.key, c.rank)?,
-        tokens: tokens_in(c.tokens),
-        reported_cost: c.reported_cost.as_deref().map(decimal).transpose()?,
-        priced: match c.priced {
-            PricedLine::Bucket {
-                model,
-                row,
-                tier,
-                level,
-            } => Ok(bucket_key(model, row, &tier, level, table)?),
-            PricedLine::NotListed(p) => Err(Resolution::NotListed(p)),
-            PricedLine::Unpriced => Err(Resolution::Unknown),
-        },
-    })
-}
-
-fn placed<R: Renumber + ?Sized>(c: CallLine, table: &PriceTable, r: &R) -> Result<Placed, String> {
-    let dedup = dedup_in(c.key, c.rank)?;
-    let stream = c.stream.map(|s| match s {
-        StreamLine::Provisional(s) => Stream::Provisional(s),
-        StreamLine::Final(s) => Stream::Final(s),
-    });
-    if dedup.is_none() && !matches!(stream, Some(Stream::Provisional(_))) {
-        return Err("a waiting call that neither has a key nor is a provisional stream line".into());
-    }
+/// A call read back, its file renumbered; `resolution`, `billed` and `stream` are what the line says besides.
+fn fields_in<R: Renumber + ?Sized>(
+    c: CallFields,
+    resolution: Resolution,
+    billed: bool,
+    stream: Option<Stream>,
+    r: &R,
+) -> Result<Placed, String> {
     let name = |s: Option<String>| s.map(Arc::from);
     Ok(Placed {
         place: place(r, c.place)?,
         call: Call {
             model: Arc::from(c.model),
-            resolution: c.resolution.resolution(table)?,
+            resolution,
             session: name(c.session),
             project: name(c.project),
             branch: name(c.branch),
@@ -631,11 +577,44 @@ fn placed<R: Renumber + ?Sized>(c: CallLine, table: &PriceTable, r: &R) -> Resul
             tier: tier(&c.tier)?,
             tokens: tokens_in(c.tokens),
             source: source(&c.source)?,
-            billed: c.billed,
-            dedup,
+            billed,
+            dedup: dedup_in(c.key, c.rank)?,
             stream,
         },
     })
+}
+
+fn row_in<R: Renumber + ?Sized>(
+    c: RowLine,
+    table: &PriceTable,
+    r: &R,
+) -> Result<(Placed, Result<BucketKey, Resolution>), String> {
+    let priced = match c.priced {
+        PricedLine::Bucket {
+            model,
+            row,
+            tier,
+            level,
+        } => Ok(bucket_key(model, row, &tier, level, table)?),
+        PricedLine::NotListed(p) => Err(Resolution::NotListed(p)),
+        PricedLine::Unpriced => Err(Resolution::Unknown),
+    };
+    let resolution = match &priced {
+        Ok(key) => Resolution::Found(key.model),
+        Err(why) => why.clone(),
+    };
+    Ok((fields_in(c.call, resolution, true, None, r)?, priced))
+}
+
+fn placed<R: Renumber + ?Sized>(c: CallLine, table: &PriceTable, r: &R) -> Result<Placed, String> {
+    let stream = c.stream.map(|s| match s {
+        StreamLine::Provisional(s) => Stream::Provisional(s),
+        StreamLine::Final(s) => Stream::Final(s),
+    });
+    if c.call.key.is_none() && !matches!(stream, Some(Stream::Provisional(_))) {
+        return Err("a waiting call that neither has a key nor is a provisional stream line".into());
+    }
+    fields_in(c.call, c.resolution.resolution(table)?, c.billed, stream, r)
 }
 
 /// The largest count a partial's summary may hold: far beyond any log (2^53 lines), and low enough that the counts
