@@ -19,13 +19,10 @@ use std::str::FromStr;
 
 const PRICES: &str = "fixtures/sql/prices.yaml";
 const FIXTURES: &str = "fixtures/sql";
-/// The fixtures' calls as the `--by call` CSV export writes them, kept for a build whose export lacks the columns
-/// the view reads (`timestamp`, `provider`, `batch`, `service_tier`); the export itself is used once it has them.
-const CALLS_CSV: &str = "tests/sql/calls_export.csv";
-
-/// The `--by call` CSV export of the fixtures, written by this build when it has the view's columns.
-fn calls_csv(dir: &std::path::Path) -> PathBuf {
+/// The fixtures' `--by call` CSV export (`extra`: more global flags), as this build writes it.
+fn export(extra: &[&str]) -> Vec<u8> {
     let out = tokencost()
+        .args(extra)
         .args([
             "analyze",
             FIXTURES,
@@ -38,16 +35,15 @@ fn calls_csv(dir: &std::path::Path) -> PathBuf {
         ])
         .output()
         .unwrap();
-    if out
-        .stdout
-        .starts_with(b"call,file,line,timestamp,session,project,provider,model,batch,service_tier,")
-    {
-        let path = dir.join("calls.csv");
-        std::fs::write(&path, &out.stdout).unwrap();
-        path
-    } else {
-        PathBuf::from(CALLS_CSV)
-    }
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// The export written to `dir`, for an engine to load as `tokencost_calls`.
+fn calls_csv(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("calls.csv");
+    std::fs::write(&path, export(&[])).unwrap();
+    path
 }
 
 fn required() -> bool {
@@ -98,22 +94,7 @@ fn exact(s: &str) -> String {
 
 /// tokencost's own figures: per call (by its `call` key) the cost, and the TOTAL row's cost.
 fn tokencost_figures() -> (BTreeMap<String, String>, String) {
-    let out = tokencost()
-        .args([
-            "--total-row",
-            "analyze",
-            FIXTURES,
-            "--pricing",
-            PRICES,
-            "--by",
-            "call",
-            "--format",
-            "csv",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = String::from_utf8(export(&["--total-row"])).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let head = rows.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
