@@ -29,12 +29,13 @@ pub struct Constants {
     pub fp4_eff: f64,
 }
 
-/// How an engine's first token comes, beyond the prompt's own prefill. Aggregated:
-/// ttft = overhead + prefill + queue x (batch - 1) x prompt FLOP time + (steps + isl / chunk_tokens) x tpot, where
-/// a queued prompt adds only its FLOPs and communication (prompts queued together run as one pass, sharing its
-/// weight reads and fixed costs); disaggregated, the same overhead, steps and queue around the wait at the prefill
-/// pool (`scenario.rs`). The constants differ most between engines: on the same deployments SGLang's first tokens
-/// are about three times TensorRT-LLM's and vLLM's (MARGINAL.md).
+/// How an engine's first token comes, beyond the prompt's own prefill. Aggregated: ttft = overhead + prefill +
+/// queue x (batch - 1) x prompt FLOP time + (steps + isl / chunk_tokens) x decode step (without the other prompts'
+/// FLOPs that the time per output token carries), where a queued prompt adds only its FLOPs and communication
+/// (prompts queued together run as one pass, sharing its weight reads and fixed costs); disaggregated, the same
+/// overhead, steps and queue around the wait at the prefill pool (`scenario.rs`). The constants differ most
+/// between engines: on the same deployments SGLang's first tokens are about three times TensorRT-LLM's and vLLM's
+/// (MARGINAL.md).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirstToken {

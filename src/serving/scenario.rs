@@ -149,10 +149,14 @@ pub fn predict_on(replicas: &[Replica], s: &Scenario, first: &FirstToken) -> Res
             let rho = prefill_work / (prefill_work + osl * decode);
             // Prompts queued ahead run batched with this one or with each other: each adds its FLOPs and its
             // communication, not another pass's weight reads and fixed costs (a batch of prompts is one pass).
+            // The engine's iterations are decode steps, not the time per output token: the other prompts' FLOPs
+            // that a request's time per output token carries are the queue term's, and counting them per
+            // iteration again made first tokens grow as answers get shorter, which the measurements do not
+            // (same deployments with 128 and 512, or 1,024 and 8,192 output tokens: 0.97-1.07 times the TTFT).
             let mut ttft = first.overhead
                 + prefill
                 + first.queue * (batch - 1.0) * mixed
-                + (first.steps + isl / first.chunk_tokens) * tpot;
+                + (first.steps + isl / first.chunk_tokens) * decode;
             let cycle_running = ttft + (osl - 1.0) * tpot;
             if let Some(c) = capped {
                 // Requests beyond the cache wait for whole cycles of the running batch.
