@@ -290,9 +290,14 @@ impl<'a> Replica<'a> {
 
     /// FLOP/s of a matrix multiply with weights at `p`, 4-bit ones at their share of the advertised peak.
     fn flops(&self, p: Precision) -> f64 {
+        self.flops_at(p, self.k.fp4_eff)
+    }
+
+    /// FLOP/s of a matrix multiply with weights at `p`, 4-bit ones at `fp4_eff` of the advertised peak.
+    fn flops_at(&self, p: Precision, fp4_eff: f64) -> f64 {
         let peak = self.gpu.flops(p);
         if p == Precision::Fp4 && self.gpu.fp4_flops.is_some() {
-            peak * self.k.fp4_eff
+            peak * fp4_eff
         } else {
             peak
         }
@@ -352,13 +357,18 @@ impl<'a> Replica<'a> {
     /// Prefill of `prompts` prompts of `isl` tokens in each attention group (all groups busy alike), from an
     /// empty cache.
     pub fn prefill(&self, prompts: f64, isl: f64) -> Step {
+        self.prefill_at(prompts, isl, self.k.fp4_eff)
+    }
+
+    /// `prefill`, with 4-bit matrix multiplies at `fp4_eff` of their advertised peak.
+    pub fn prefill_at(&self, prompts: f64, isl: f64, fp4_eff: f64) -> Step {
         let tokens = prompts * isl;
         let tp = self.tp();
         let eff = self.k.prefill_flops_eff;
         let all_tokens = tokens * self.par.dp as f64;
         let dense = Part {
             bytes: self.dense_params * self.quant.dense.weight_bytes() / tp,
-            secs: 2.0 * tokens * self.dense_params / tp / self.flops(self.quant.dense) / eff,
+            secs: 2.0 * tokens * self.dense_params / tp / self.flops_at(self.quant.dense, fp4_eff) / eff,
         };
         let mut moe = Part::default();
         for g in &self.moe {
@@ -366,7 +376,7 @@ impl<'a> Replica<'a> {
             moe.bytes += per_gpu * Self::touched(g, all_tokens) * self.quant.moe.weight_bytes();
             moe.secs += 2.0 * all_tokens * g.count * g.top_k * g.expert_params
                 / self.par.expert_gpus() as f64
-                / self.flops(self.quant.moe)
+                / self.flops_at(self.quant.moe, fp4_eff)
                 / eff;
         }
         let mut attn = Part::default();
