@@ -36,7 +36,7 @@ fn log(dir: &Path) -> PathBuf {
 }
 
 /// (exit code, stdout, stderr) of `analyze` on `path` with `args`.
-fn analyze(path: &Path, args: &[&str]) -> (Option<i32>, Vec<u8>, String) {
+fn analyze(path: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let out = common::tokencost()
         .env_remove("GITHUB_ACTIONS")
         .arg("analyze")
@@ -46,7 +46,7 @@ fn analyze(path: &Path, args: &[&str]) -> (Option<i32>, Vec<u8>, String) {
         .unwrap();
     (
         out.status.code(),
-        out.stdout,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
@@ -60,7 +60,7 @@ fn spilled_sessions_give_the_figures_worked_out_by_hand() {
         args.extend(bound.iter().flat_map(|b| ["--spill-after", b]));
         let (code, out, err) = analyze(&path, &args);
         assert_eq!(code, Some(1), "--spill-after {bound:?}: {err}");
-        let r: Value = serde_json::from_slice(&out).unwrap();
+        let r: Value = serde_json::from_str(&out).unwrap();
         let s = &r["summary"];
         assert_eq!(
             (s["sessions"].as_u64(), s["calls"].as_u64(), s["priced_calls"].as_u64()),
@@ -95,7 +95,7 @@ fn a_budget_every_session_keeps_passes_spilled_or_not() {
         let (code, out, err) = analyze(&path, &args);
         // The dearest session costs exactly the limit: not over it.
         assert_eq!(code, Some(0), "--spill-after {bound:?}: {err}");
-        let r: Value = serde_json::from_slice(&out).unwrap();
+        let r: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(r["budgets"][0]["over"], false);
         assert_eq!(r["budgets"][0]["offenders"], serde_json::json!([]));
     }
@@ -129,22 +129,84 @@ fn the_fixtures_with_session_budgets_are_byte_identical_spilled() {
         "fixtures/agents",
         "fixtures/formats",
     ];
-    for format in ["json", "markdown"] {
+    // Sessions with projects (short names made across runs), projects as keys, days in order, tags and models.
+    for (by, format) in [
+        ("session", "json"),
+        ("session", "markdown"),
+        ("session", "csv"),
+        ("project", "table"),
+        ("day", "csv"),
+        ("tag", "json"),
+        ("model", "html"),
+    ] {
         let run = |extra: &[&str]| {
             let out = common::tokencost()
                 .env_remove("GITHUB_ACTIONS")
                 .arg("analyze")
                 .args(inputs)
-                .args(["--by", "session", "--format", format, "--session-budget", "0.0001"])
+                .args(["--by", by, "--format", format, "--session-budget", "0.0001"])
                 .args(extra)
                 .output()
                 .unwrap();
-            (out.status.code(), out.stdout, out.stderr)
+            let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+            (out.status.code(), text(out.stdout), text(out.stderr))
         };
         let memory = run(&[]);
-        assert_eq!(memory.0, Some(1), "{}", String::from_utf8_lossy(&memory.2));
+        assert_eq!(memory.0, Some(1), "{}", memory.2);
+        // Sessions of the agents' logs name their projects, shortened across every session's.
+        let project = match format {
+            "json" => "\"project\": \"tokencost\"",
+            "markdown" => "| tokencost |",
+            _ => ",tokencost,",
+        };
+        assert!(by != "session" || memory.1.contains(project), "{}", memory.1);
         for bound in ["1", "3"] {
-            assert_eq!(memory, run(&["--spill-after", bound]), "{format} --spill-after {bound}");
+            assert_eq!(
+                memory,
+                run(&["--spill-after", bound]),
+                "--by {by} {format} --spill-after {bound}"
+            );
         }
+    }
+}
+
+#[test]
+fn people_read_the_first_rows_and_what_the_rest_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = log(dir.path());
+    // The three dearest sessions are s199 ($1.00), s198 ($0.995) and s197 ($0.99): $2.985 of the $100.50, so the
+    // other 197 cost $97.515.
+    for bound in [None, Some("1"), Some("5")] {
+        for format in ["table", "markdown"] {
+            let mut args = vec!["--by", "session", "--format", format, "--top", "3"];
+            args.extend(bound.iter().flat_map(|b| ["--spill-after", b]));
+            let (code, out, err) = analyze(&path, &args);
+            assert_eq!(code, Some(0), "{err}");
+            // Markdown escapes its dollars.
+            let out = out.replace("\\$", "$");
+            let shown: Vec<&str> = ["s199", "s198", "s197", "s196", "s000"]
+                .into_iter()
+                .filter(|s| out.contains(s))
+                .collect();
+            assert_eq!(shown, ["s199", "s198", "s197"], "{format} {bound:?}:\n{out}");
+            assert!(
+                out.contains(
+                    "Showing the first 3 of 200 sessions (dearest first); the other 197 cost $97.52 together."
+                ),
+                "{format} {bound:?}:\n{out}"
+            );
+            // The totals are of every session.
+            assert!(out.contains("$100.50"), "{out}");
+        }
+        // CSV carries every row whatever --top says.
+        let mut args = vec!["--by", "session", "--format", "csv", "--top", "3"];
+        args.extend(bound.iter().flat_map(|b| ["--spill-after", b]));
+        let (_, out, _) = analyze(&path, &args);
+        assert_eq!(out.lines().count(), 1 + 200);
+    }
+    // 0 shows every row, and so does a --top above the count: no line about the rest.
+    for top in ["0", "200"] {
+        let (_, out, _) = analyze(&path, &["--by", "session", "--top", top]);
+        assert!(out.contains("s000") && !out.contains("Showing the first"), "{out}");
     }
 }

@@ -4,13 +4,13 @@
 //! still left out if it was not billed or falls outside the `--since`/`--until` window; otherwise its session,
 //! timestamps, trace and side groups are kept too.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::buckets::{self, Buckets};
 use super::calls::CallRows;
+use super::group_set::{self, GroupSet};
 use super::sessions::{SessionSums, Sessions};
 use super::{Analysis, Filter, Placed, Stats};
 use crate::call::{
@@ -116,7 +116,7 @@ impl CallInfo {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Group {
     pub key: String,
     pub first: Place,
@@ -155,9 +155,10 @@ pub(super) struct Grouping<'a> {
     table: &'a PriceTable,
     by: GroupBy,
     filter: Filter,
-    /// The analysis without its counts, which the fold keeps.
+    /// The analysis without its counts and groups, which the fold keeps.
     pub(super) analysis: Analysis,
-    index: HashMap<String, usize>,
+    /// The groups: bounded in memory, spilled past the bound.
+    pub(super) groups: GroupSet,
     /// Distinct sessions, with their sums when budgets ask for them: bounded in memory, spilled past the bound.
     pub(super) sessions: Sessions,
     /// Names of the files read, by file number (kept once, not with every call).
@@ -177,7 +178,7 @@ impl<'a> Grouping<'a> {
             by,
             filter,
             analysis: Analysis::default(),
-            index: HashMap::default(),
+            groups: GroupSet::default(),
             sessions: Sessions::default(),
             files: Vec::new(),
             trace: Vec::new(),
@@ -327,22 +328,10 @@ impl<'a> Grouping<'a> {
                 return;
             }
         };
-        let groups = &mut self.analysis.groups;
-        let gi = match self.index.get(group_key.as_ref()) {
-            Some(&gi) => gi,
-            None => {
-                groups.push(Group {
-                    key: group_key.to_string(),
-                    first: p.place,
-                    buckets: Buckets::new(),
-                    project: None,
-                    project_at: p.place,
-                });
-                self.index.insert(group_key.into_owned(), groups.len() - 1);
-                groups.len() - 1
-            }
-        };
-        let g = &mut groups[gi];
+        let (g, spill_error) = self.groups.entry(&group_key, p.place);
+        if let Some(e) = spill_error {
+            stats.spill_error.get_or_insert(e);
+        }
         if self.by == GroupBy::Session
             && let Some(project) = &call.project
             && (g.project.is_none() || p.place < g.project_at)
@@ -385,24 +374,9 @@ impl<'a> Grouping<'a> {
     }
 
     /// Adds a group read from a partial result: its sums join the group of the same key, if there is one.
-    pub(super) fn absorb_group(&mut self, g: Group) {
-        match self.index.get(&g.key) {
-            Some(&gi) => {
-                let into = &mut self.analysis.groups[gi];
-                into.first = into.first.min(g.first);
-                if g.project.is_some() && (into.project.is_none() || g.project_at < into.project_at) {
-                    into.project = g.project;
-                    into.project_at = g.project_at;
-                }
-                for (k, s) in &g.buckets {
-                    buckets::merge(&mut into.buckets, *k, s);
-                }
-            }
-            None => {
-                self.index.insert(g.key.clone(), self.analysis.groups.len());
-                self.analysis.groups.push(g);
-            }
-        }
+    /// Returns the error of a temporary file that could not be written.
+    pub(super) fn absorb_group(&mut self, g: Group) -> Option<String> {
+        self.groups.absorb(g)
     }
 
     /// Adds the sums of an unpriced model read from a partial result.
@@ -422,25 +396,30 @@ impl<'a> Grouping<'a> {
         }
     }
 
-    /// The analysis, in input order, with `stats` and the count of distinct sessions.
+    /// The analysis, in input order, with `stats` and the count of distinct sessions. Groups written to temporary
+    /// files that cannot be read back are lost: the counts say so, and the run fails.
     pub(super) fn finish(mut self, mut stats: Stats) -> Analysis {
-        if self.by == GroupBy::Project {
-            let names = super::projects::short_names(self.analysis.groups.iter().map(|g| g.key.as_str()));
-            for (g, name) in self.analysis.groups.iter_mut().zip(names) {
-                g.key = name;
+        match std::mem::take(&mut self.groups).finish() {
+            Ok(groups) => self.analysis.groups = groups,
+            Err(e) => {
+                stats.spill_lost.get_or_insert_with(|| e.to_string());
             }
         }
-        if self.by == GroupBy::Session {
-            let named: Vec<&mut Group> = self
-                .analysis
-                .groups
-                .iter_mut()
-                .filter(|g| g.project.is_some())
-                .collect();
-            let names = super::projects::short_names(named.iter().filter_map(|g| g.project.as_deref()));
-            for (g, name) in named.into_iter().zip(names) {
-                g.project = Some(name);
+        // Projects are named as briefly as the others allow: `--by project`'s keys, each session's project.
+        let keys = self.by == GroupBy::Project;
+        if keys || self.by == GroupBy::Session {
+            let mut paths = std::collections::BTreeSet::new();
+            let read = self.analysis.groups.each(|g| {
+                let path = if keys { Some(&g.key) } else { g.project.as_ref() };
+                if let Some(path) = path.filter(|p| !paths.contains(*p)) {
+                    paths.insert(path.clone());
+                }
+                Ok::<(), std::io::Error>(())
+            });
+            if let Err(e) = read {
+                stats.spill_lost.get_or_insert_with(|| e.to_string());
             }
+            self.analysis.groups.shorten(group_set::short_names(&paths), keys);
         }
         if self.by == GroupBy::Call {
             let mut calls = std::mem::take(&mut self.calls);

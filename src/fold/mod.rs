@@ -13,6 +13,7 @@ mod buckets;
 mod calls;
 mod dedup;
 mod group;
+mod group_set;
 mod partial;
 mod projects;
 mod record;
@@ -30,6 +31,7 @@ pub use calls::CallRows;
 use dedup::Waiting;
 use group::Grouping;
 pub use group::{CallInfo, Group, SideGroups};
+pub use group_set::{Groups, decode as decode_group, encode as encode_group};
 pub use partial::Piece;
 pub use sessions::SessionSums;
 pub use stats::Stats;
@@ -64,7 +66,8 @@ pub struct Placed {
 
 #[derive(Debug, Default)]
 pub struct Analysis {
-    pub groups: Vec<Group>,
+    /// In memory, or past a bound in a temporary file: read them with `Groups::each`.
+    pub groups: Groups,
     /// Calls whose model has no price, by the name the log gave.
     pub unpriced: BTreeMap<String, (Sums, Resolution)>,
     pub stats: Stats,
@@ -123,11 +126,12 @@ impl<'a> Fold<'a> {
         self
     }
 
-    /// Holds at most `n` waiting copies, and `n` sessions, in memory before writing them out as a sorted run.
+    /// Holds at most `n` waiting copies, `n` sessions, `n` groups and `n` calls in memory before writing them out as a sorted run.
     pub fn with_spill_at(mut self, n: usize) -> Self {
         self.waiting.spill_at = n;
         self.groups.sessions.spill_at = n;
         self.groups.calls.spill_at = n;
+        self.groups.groups.spill_at = n;
         self
     }
 

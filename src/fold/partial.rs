@@ -44,9 +44,9 @@ impl Fold<'_> {
                 out(Piece::File(no, names.clone()))?;
             }
         }
-        for g in std::mem::take(&mut self.groups.analysis.groups) {
-            out(Piece::Group(g))?;
-        }
+        // Groups past the bound are merged from their runs, each key once.
+        let groups = std::mem::take(&mut self.groups.groups).finish()?;
+        groups.each(|g| out(Piece::Group(g.clone())))?;
         // `--by call`'s rows, read back from memory and temporary files in place order. Their totals are made
         // again from them where they are taken in.
         let mut calls = std::mem::take(&mut self.groups.calls);
@@ -85,7 +85,11 @@ impl Fold<'_> {
     pub fn absorb(&mut self, piece: Piece) {
         match piece {
             Piece::File(no, names) => self.file_known(no, names),
-            Piece::Group(g) => self.groups.absorb_group(g),
+            Piece::Group(g) => {
+                if let Some(e) = self.groups.absorb_group(g) {
+                    self.stats.spill_error.get_or_insert(e);
+                }
+            }
             Piece::Row(p, priced) => {
                 if let Some(e) = self.groups.absorb_call(&p, &priced) {
                     self.stats.spill_error.get_or_insert(e);
