@@ -292,6 +292,9 @@ impl PlanBreakEven {
     }
 }
 
+/// The name under which the models without a price past the names kept are summed.
+pub const UNPRICED_OTHER: &str = "(other models without a price)";
+
 /// The report's schema: bumped when a field changes meaning or goes away, kept when fields are added. Reports
 /// without the field are version 1, from before `billed` and the rates of `pricing.prices`.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -305,6 +308,10 @@ pub struct Report {
     pub totals: Row,
     pub groups: Vec<Row>,
     pub unpriced: Vec<UnpricedRow>,
+    /// The models without a price past the first 65,536 names (in name order), summed together: a log that names
+    /// so many is not a bill to list name by name, and holding every name would hold memory without bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unpriced_other: Option<UnpricedRow>,
     pub pricing: PricingInfo,
     pub summary: Summary,
     /// Every price bucket across the groups: its token sums, and the row, tier, level and rates that billed it.
@@ -615,24 +622,36 @@ pub fn build_lazily(a: &Analysis, table: &PriceTable, by: GroupBy) -> anyhow::Re
         GroupBy::Day | GroupBy::Week | GroupBy::Month => groups.sort_by(|a, b| a.key.cmp(&b.key)),
         _ => groups.sort_by(|a, b| b.cost_usd.cmp(&a.cost_usd).then_with(|| a.key.cmp(&b.key))),
     }
+    let unpriced_row = |model: &str, s: &Sums, reason: String| UnpricedRow {
+        model: model.to_string(),
+        calls: s.calls,
+        input_tokens: s.tokens.input,
+        cached_input_tokens: s.tokens.cache_read,
+        cache_write_tokens: s.tokens.cache_write_5m.saturating_add(s.tokens.cache_write_1h),
+        output_tokens: s.tokens.output,
+        reported_cost_usd: (s.reported.calls > 0).then_some(Usd(s.reported.usd)),
+        reason,
+    };
     let unpriced = a
         .unpriced
         .iter()
-        .map(|(model, (s, why))| UnpricedRow {
-            model: model.clone(),
-            calls: s.calls,
-            input_tokens: s.tokens.input,
-            cached_input_tokens: s.tokens.cache_read,
-            cache_write_tokens: s.tokens.cache_write_5m.saturating_add(s.tokens.cache_write_1h),
-            output_tokens: s.tokens.output,
-            reported_cost_usd: (s.reported.calls > 0).then_some(Usd(s.reported.usd)),
-            reason: match why {
+        .map(|(model, (s, why))| {
+            let reason = match why {
                 Resolution::Ambiguous(c) => format!("ambiguous: {}", c.join(", ")),
                 Resolution::NotListed(p) => format!("not listed by {p}, the provider the log names"),
                 _ => "unknown".into(),
-            },
+            };
+            unpriced_row(model, s, reason)
         })
         .collect();
+    let unpriced_other = (a.unpriced_other.calls > 0).then(|| {
+        let reason = format!(
+            "more models without a price than are listed by name: the models past the first {} names, in name \
+             order, together",
+            crate::fmt::thousands(a.unpriced.len() as u64)
+        );
+        unpriced_row(UNPRICED_OTHER, &a.unpriced_other, reason)
+    });
     let mut estimates = BTreeSet::new();
     let prices = used_rows
         .iter()
@@ -671,6 +690,7 @@ pub fn build_lazily(a: &Analysis, table: &PriceTable, by: GroupBy) -> anyhow::Re
         totals: totals.row("total".into()),
         groups,
         unpriced,
+        unpriced_other,
         pricing: PricingInfo {
             layers: table.layers.clone(),
             prices,

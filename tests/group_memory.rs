@@ -210,3 +210,77 @@ fn people_read_the_first_rows_and_what_the_rest_cost() {
         assert!(out.contains("s000") && !out.contains("Showing the first"), "{out}");
     }
 }
+
+#[test]
+fn a_log_of_more_unpriced_names_than_are_kept_sums_the_rest_together() {
+    // 70,000 models no table lists, one call each of 10 input and 5 output tokens: the first 65,536 names in name
+    // order are listed (m00000 to m65535), the other 4,464 summed together: 44,640 input and 22,320 output tokens.
+    let dir = tempfile::tempdir().unwrap();
+    let line = |i: usize| {
+        format!(r#"{{"model":"m{i:05}","session":"s","usage":{{"input_tokens":10,"output_tokens":5}}}}"#) + "\n"
+    };
+    let forward: String = (0..70_000).map(line).collect();
+    let backward: String = (0..70_000).rev().map(line).collect();
+    let (a, b) = (dir.path().join("a.jsonl"), dir.path().join("b.jsonl"));
+    std::fs::write(&a, &forward).unwrap();
+    std::fs::write(&b, &backward).unwrap();
+    let (code, out, err) = analyze(&a, &["--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let listed = r["unpriced"].as_array().unwrap();
+    assert_eq!(listed.len(), 65_536);
+    assert_eq!(
+        (listed[0]["model"].as_str(), listed[65_535]["model"].as_str()),
+        (Some("m00000"), Some("m65535"))
+    );
+    let other = &r["unpriced_other"];
+    assert_eq!(other["model"], "(other models without a price)");
+    assert_eq!(
+        (other["calls"].as_u64(), other["input_tokens"].as_u64()),
+        (Some(4_464), Some(44_640))
+    );
+    assert_eq!(other["output_tokens"], 22_320);
+    assert_eq!(r["summary"]["unpriced_calls"], 70_000);
+    assert!(
+        err.contains("4,464 calls of models without a price past the first 65,536 names"),
+        "{err}"
+    );
+    // The same calls in the other order give the same report but for the file's name.
+    let (_, back, _) = analyze(&b, &["--format", "json"]);
+    assert_eq!(back.replace("b.jsonl", "a.jsonl"), out);
+    // Two machines, each with part of the names (even and odd; or 68,000 names from either end, each part past
+    // the bound on its own, the names between read by both), merge to the report of one run over both files.
+    for (name, keep) in [
+        ("alternate", (|i: usize| i.is_multiple_of(2)) as fn(usize) -> bool),
+        ("ends", |i: usize| i < 68_000),
+    ] {
+        let other = |i: usize| if name == "ends" { i >= 2_000 } else { i % 2 == 1 };
+        let p1: String = (0..70_000).filter(|&i| keep(i)).map(line).collect();
+        let p2: String = (0..70_000).filter(|&i| other(i)).map(line).collect();
+        let (f1, f2) = (dir.path().join("p1.jsonl"), dir.path().join("p2.jsonl"));
+        std::fs::write(&f1, p1).unwrap();
+        std::fs::write(&f2, p2).unwrap();
+        let run = |args: &[&str]| {
+            let out = common::tokencost().args(args).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        let s = |p: &Path| p.to_str().unwrap().to_string();
+        let (q1, q2) = (s(&dir.path().join("1.part")), s(&dir.path().join("2.part")));
+        run(&["analyze", &s(&f1), "--partial", &q1]);
+        run(&["analyze", &s(&f2), "--partial", &q2]);
+        let merged = run(&["merge", &q2, &q1, "--format", "json"]);
+        let single = run(&["analyze", &s(&f1), &s(&f2), "--format", "json"]);
+        assert!(merged == single, "{name}");
+    }
+    // The table says where the rest went.
+    let (_, table, _) = analyze(&a, &[]);
+    assert!(
+        table.contains("and 4,464 calls of the models past the first 65,536 names (in name order), summed together"),
+        "{table}"
+    );
+}

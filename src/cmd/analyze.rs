@@ -175,8 +175,22 @@ pub(crate) fn warn_unpriced(report: &report::Report, diag: &Diag) {
     }
     if let Some(more) = report.unpriced.len().checked_sub(LISTED).filter(|n| *n > 0) {
         diag.warn(&format!(
-            "{} more models without a price are left out of the totals (--format json lists them all)",
-            thousands(more as u64)
+            "{} more models without a price are left out of the totals (--format json lists them{})",
+            thousands(more as u64),
+            if report.unpriced_other.is_none() {
+                " all"
+            } else {
+                " by name"
+            }
+        ));
+    }
+    if let Some(other) = &report.unpriced_other {
+        diag.warn(&format!(
+            "{} of models without a price past the first {} names (in name order) are left out of the totals, \
+             summed together as `{}`",
+            count_of(other.calls, "call"),
+            thousands(report.unpriced.len() as u64),
+            other.model
         ));
     }
 }

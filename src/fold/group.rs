@@ -169,7 +169,13 @@ pub(super) struct Grouping<'a> {
     model_keys: Vec<Option<String>>,
     /// `--by call`'s calls, bounded in memory, spilled past the bound.
     pub(super) calls: CallRows,
+    /// Names of models without a price summed each under its own (`unpriced_sums`).
+    pub(super) unpriced_kept: usize,
 }
+
+/// Models without a price summed under their own names; the rest are summed together. A log that names more
+/// models than any price table lists is hostile or broken, and its every name would otherwise be held.
+const UNPRICED_KEPT: usize = 1 << 16;
 
 impl<'a> Grouping<'a> {
     pub(super) fn new(table: &'a PriceTable, by: GroupBy, filter: Filter) -> Self {
@@ -184,6 +190,7 @@ impl<'a> Grouping<'a> {
             trace: Vec::new(),
             model_keys: Vec::new(),
             calls: CallRows::default(),
+            unpriced_kept: UNPRICED_KEPT,
         }
     }
 
@@ -234,13 +241,8 @@ impl<'a> Grouping<'a> {
             ref other => {
                 self.sessions.add(session, None, stats);
                 stats.unpriced_calls += 1;
-                let e = self
-                    .analysis
-                    .unpriced
-                    .entry(call.model.to_string())
-                    .or_insert_with(|| (Sums::default(), other.clone()));
-                e.0.add_call(&call.tokens, call.source, call.reported_cost);
-                keep_first_reason(&mut e.1, other);
+                self.unpriced_sums(&call.model, other)
+                    .add_call(&call.tokens, call.source, call.reported_cost);
                 if self.by == GroupBy::Call {
                     // A call without a price is a row of its own too, with no cost.
                     self.keep_call(&call, p.place, Err(other.clone()), stats);
@@ -381,9 +383,35 @@ impl<'a> Grouping<'a> {
 
     /// Adds the sums of an unpriced model read from a partial result.
     pub(super) fn absorb_unpriced(&mut self, model: String, sums: &Sums, reason: Resolution) {
-        let e = (self.analysis.unpriced.entry(model)).or_insert_with(|| (Sums::default(), reason.clone()));
-        e.0.merge(sums);
-        keep_first_reason(&mut e.1, &reason);
+        self.unpriced_sums(&model, &reason).merge(sums);
+    }
+
+    /// Adds the sums of the unpriced models past the names kept, read from a partial result.
+    pub(super) fn absorb_unpriced_other(&mut self, sums: &Sums) {
+        self.analysis.unpriced_other.merge(sums);
+    }
+
+    /// Where an unpriced model's calls are summed: under its name, among the first `unpriced_kept` names in name
+    /// order; past them, with the other unpriced models. A name that sorts after every kept one when they are full
+    /// goes to the others, and a new name that sorts before one of them sends the last kept name there: the names
+    /// kept are then the first in name order of all that were read, whatever the order of the calls or of merged
+    /// partials, and each is summed whole (a name sent to the others never comes back).
+    fn unpriced_sums(&mut self, model: &str, why: &Resolution) -> &mut Sums {
+        let a = &mut self.analysis;
+        if !a.unpriced.contains_key(model) && a.unpriced.len() >= self.unpriced_kept {
+            if a.unpriced
+                .last_key_value()
+                .is_some_and(|(last, _)| model > last.as_str())
+            {
+                return &mut a.unpriced_other;
+            }
+            if let Some((_, (sums, _))) = a.unpriced.pop_last() {
+                a.unpriced_other.merge(&sums);
+            }
+        }
+        let e = (a.unpriced.entry(model.to_string())).or_insert_with(|| (Sums::default(), why.clone()));
+        keep_first_reason(&mut e.1, why);
+        &mut e.0
     }
 
     /// Adds one day's and model's sums read from a partial result, when the fold keeps them.

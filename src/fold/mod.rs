@@ -68,8 +68,10 @@ pub struct Placed {
 pub struct Analysis {
     /// In memory, or past a bound in a temporary file: read them with `Groups::each`.
     pub groups: Groups,
-    /// Calls whose model has no price, by the name the log gave.
+    /// Calls whose model has no price, by the name the log gave: the first 65,536 names in name order.
     pub unpriced: BTreeMap<String, (Sums, Resolution)>,
+    /// Calls of the unpriced models past those names, summed together (no calls: there were none).
+    pub unpriced_other: Sums,
     pub stats: Stats,
     /// Every counted call's session and size, in input order, when asked for (to fit session shapes).
     pub trace: Option<Vec<Traced>>,

@@ -24,6 +24,8 @@ pub enum Piece {
     Row(Box<Placed>, Result<BucketKey, Resolution>),
     /// A model without a price, by the name the log gave: its sums and why.
     Unpriced(String, Sums, Resolution),
+    /// The models without a price past the names kept, summed together.
+    UnpricedOther(Sums),
     /// A local day's (None: no timestamp) sums of one model, for the chart of cost over time.
     Day(Option<NaiveDate>, usize, Buckets),
     /// A scope of a streamed session whose final line was read.
@@ -59,6 +61,10 @@ impl Fold<'_> {
             .map_err(|e| io::Error::other(e.to_string()))?;
         for (model, (sums, why)) in std::mem::take(&mut self.groups.analysis.unpriced) {
             out(Piece::Unpriced(model, sums, why))?;
+        }
+        let other = std::mem::take(&mut self.groups.analysis.unpriced_other);
+        if other.calls > 0 {
+            out(Piece::UnpricedOther(other))?;
         }
         for ((day, model), b) in self.groups.analysis.timeline.take().unwrap_or_default() {
             out(Piece::Day(day, model, b.into_iter().collect()))?;
@@ -96,6 +102,7 @@ impl Fold<'_> {
                 }
             }
             Piece::Unpriced(model, sums, why) => self.groups.absorb_unpriced(model, &sums, why),
+            Piece::UnpricedOther(sums) => self.groups.absorb_unpriced_other(&sums),
             Piece::Day(day, model, b) => self.groups.absorb_day(day, model, &b),
             Piece::Final(scope) => self.waiting.absorb_final(scope),
             Piece::Waiting(p) => self.push(p),

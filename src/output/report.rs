@@ -193,6 +193,8 @@ struct StreamedDoc<'r> {
     totals: &'r Row,
     groups: Groups<'r>,
     unpriced: &'r [UnpricedRow],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unpriced_other: Option<&'r UnpricedRow>,
     pricing: &'r PricingInfo,
     summary: &'r Summary,
     billed: &'r [BilledBucket],
@@ -232,6 +234,7 @@ impl Serialize for StreamedReport<'_> {
             totals: &r.totals,
             groups: Groups(self.rows),
             unpriced: &r.unpriced,
+            unpriced_other: r.unpriced_other.as_ref(),
             pricing: &r.pricing,
             summary: &r.summary,
             billed: &r.billed,
@@ -284,6 +287,7 @@ pub fn report_view(r: &Report) -> View<'_> {
         v.machine_rows = r
             .unpriced
             .iter()
+            .chain(&r.unpriced_other)
             .map(|u| unpriced_cells(u, v.columns.len(), reported))
             .collect();
     }
