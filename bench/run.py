@@ -19,8 +19,8 @@ Benchmarks
   pricing `tokencost pricing check` of a generated price layer of 100,000 models, each with an alias.
   piece   `tokencost count` of one 10 MB pre-token (a run of one letter): the byte-pair merge of a long piece.
   groups  peak RSS and time of `tokencost analyze` of 1,000,000 calls, each in a session of its own: `--by model`,
-          `--by call` (JSON, CSV, and the `--format jsonl` export), `--by session` and `--session-budget` (memory
-          against the number of groups and sessions).
+          `--by call` (JSON, CSV, the `--format jsonl` export and the table), `--by session` (JSON, CSV and the
+          table) and `--session-budget` (memory against the number of groups and sessions).
   sql     rows a second priced inside DuckDB: a table of 1,000,000 generated calls in the columns of the `--by call`
           export, priced by the view of `tokencost sql --dialect duckdb` (the whole view summed, every row resolved,
           dated, tiered and priced). DuckDB comes from TOKENCOST_SQL_PYTHON, target/sql-venv (what .ci/run makes), or
@@ -646,6 +646,9 @@ def bench_groups(runs, calls, results):
         "--by call --format csv": (quiet + ["--by", "call", "--format", "csv"], None),
         "--by call --format jsonl": (quiet + ["--format", "jsonl"], None),
         "--by session": (base + ["--by", "session"], None),
+        "--by session --format csv": (quiet + ["--by", "session", "--format", "csv"], None),
+        "--by session (table)": (quiet + ["--by", "session"], None),
+        "--by call (table)": (quiet + ["--by", "call"], None),
         "--session-budget": (base + ["--session-budget", "100"], None),
         "100 sessions, --session-budget": ([BIN, "analyze", few, "--format", "json", "--quiet",
                                             "--session-budget", "100"], None),

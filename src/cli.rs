@@ -290,6 +290,10 @@ pub struct AnalyzeArgs {
     /// Group rows by this key.
     #[arg(long, value_enum, default_value = "model")]
     pub by: ByArg,
+    /// Rows shown in the table, Markdown and HTML, in the report's order; 0 shows all. The rest are summed in a
+    /// line under them; CSV, JSON and JSON Lines carry every row.
+    #[arg(long, value_name = "N", default_value = "10000")]
+    pub top: usize,
     /// Only calls at or after this time: a date (2025-01-31), month (2025-01) or year, today, yesterday, a span back
     /// from now (7d, 4w, 12h), Unix seconds, or a timestamp (without a zone: in --timezone).
     #[arg(long, value_name = "WHEN")]
@@ -350,7 +354,7 @@ pub struct AnalyzeArgs {
         conflicts_with_all = ["output_file", "format", "plan", "budget", "session_budget", "model_budget", "monthly_budget"]
     )]
     pub partial: Option<PathBuf>,
-    /// Hold at most this many waiting responses, and this many sessions, in memory before writing them to a
+    /// Hold at most this many waiting responses, sessions, groups and calls in memory before writing them to a
     /// temporary file (for tests: the results are the same).
     #[arg(long, hide = true, value_name = "N")]
     pub spill_after: Option<usize>,
@@ -365,10 +369,15 @@ pub struct MergeArgs {
     pub partials: Vec<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,
+    /// Rows shown in the table, Markdown and HTML, in the report's order; 0 shows all. The rest are summed in a
+    /// line under them; CSV, JSON and JSON Lines carry every row.
+    #[arg(long, value_name = "N", default_value = "10000")]
+    pub top: usize,
+
     /// Show no warnings, only errors.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Hold at most this many waiting responses, and this many sessions, in memory before writing them to a
+    /// Hold at most this many waiting responses, sessions, groups and calls in memory before writing them to a
     /// temporary file (for tests: the results are the same).
     #[arg(long, hide = true, value_name = "N")]
     pub spill_after: Option<usize>,

@@ -5,8 +5,10 @@
 //! so, never a panic and never a rounded total.
 
 mod billed;
+mod rows;
 
 pub use billed::{BilledBucket, BucketRates, LevelRates, TierTable};
+pub use rows::{Pending, Rest, RowReader};
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -16,8 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::budget::BudgetResult;
 use crate::call::{BucketKey, GroupBy, Resolution, Sums, Tokens};
 use crate::error::TooLarge;
-use crate::fold::{Analysis, Stats};
-use crate::fold::{CallInfo, CallRows};
+use crate::fold::{Analysis, CallInfo, Group, Stats};
 use crate::money::Usd;
 use crate::pricing::{Marginal, Plan, PriceTable, Range, bucket_cost, marginal_cost};
 
@@ -291,6 +292,9 @@ impl PlanBreakEven {
     }
 }
 
+/// The name under which the models without a price past the names kept are summed.
+pub const UNPRICED_OTHER: &str = "(other models without a price)";
+
 /// The report's schema: bumped when a field changes meaning or goes away, kept when fields are added. Reports
 /// without the field are version 1, from before `billed` and the rates of `pricing.prices`.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -304,6 +308,10 @@ pub struct Report {
     pub totals: Row,
     pub groups: Vec<Row>,
     pub unpriced: Vec<UnpricedRow>,
+    /// The models without a price past the first 65,536 names (in name order), summed together: a log that names
+    /// so many is not a bill to list name by name, and holding every name would hold memory without bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unpriced_other: Option<UnpricedRow>,
     pub pricing: PricingInfo,
     pub summary: Summary,
     /// Every price bucket across the groups: its token sums, and the row, tier, level and rates that billed it.
@@ -315,6 +323,13 @@ pub struct Report {
     /// Cost per day and model, for the HTML report's chart; not part of the JSON schema.
     #[serde(skip)]
     pub over_time: Option<CostOverTime>,
+    /// Whether any group names its project (`--by session`), in the report or still to be read: the rows then
+    /// have a project column.
+    #[serde(skip)]
+    pub projects: bool,
+    /// The rows left out of what people read (`Report::keep_rows`).
+    #[serde(skip)]
+    pub rest: Option<Rest>,
 }
 
 /// What one model's calls cost on one day (in `--timezone`; None: calls without a timestamp).
@@ -550,61 +565,53 @@ fn call_row(lookup: &mut Lookup, c: &CallInfo) -> Result<Row, TooLarge> {
     Ok(row)
 }
 
-/// The rows of `--by call`, priced one at a time as the calls are read back: the output writes each as it comes
-/// (CSV, JSON, JSON Lines), so memory does not grow with the calls; or collects them (`collect`) for the formats
-/// that lay out a whole table.
-pub struct CallStream<'t> {
-    calls: std::cell::RefCell<Option<CallRows>>,
-    table: &'t PriceTable,
-}
-
-impl<'t> CallStream<'t> {
-    pub fn new(calls: CallRows, table: &'t PriceTable) -> Self {
-        CallStream {
-            calls: std::cell::RefCell::new(Some(calls)),
-            table,
-        }
+/// A group's row: its buckets priced, with its project.
+fn group_row(lookup: &mut Lookup, g: &Group) -> Result<Row, TooLarge> {
+    let mut acc = Acc::default();
+    for (key, sums) in &g.buckets {
+        acc.add_bucket(lookup, key, sums)?;
     }
-
-    /// Hands each row to `f`, in input order. The calls are read once: a second pass is an error.
-    pub fn each_row(&self, f: &mut dyn FnMut(&Row) -> anyhow::Result<()>) -> anyhow::Result<()> {
-        let calls = self.calls.borrow_mut().take();
-        let calls = calls.ok_or_else(|| anyhow::anyhow!("the rows of --by call were already written"))?;
-        let mut lookup = Lookup::new(self.table);
-        calls.each(|c| f(&call_row(&mut lookup, &c)?))
-    }
-
-    /// Every row, in memory.
-    pub fn collect(&self) -> anyhow::Result<Vec<Row>> {
-        let mut rows = Vec::new();
-        self.each_row(&mut |r| {
-            rows.push(r.clone());
-            Ok(())
-        })?;
-        Ok(rows)
-    }
+    let mut row = acc.row(g.key.clone());
+    row.project = g.project.clone();
+    Ok(row)
 }
 
 /// Prices the analysis and orders its rows: days and calls in time/input order, other groups by cost, dearest first.
-pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, TooLarge> {
+/// Every row is in the report.
+pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> anyhow::Result<Report> {
+    let (mut report, pending) = build_lazily(a, table, by)?;
+    if let Some(pending) = pending {
+        report.groups = RowReader::new(pending, table).collect()?;
+    }
+    Ok(report)
+}
+
+/// As `build`, but groups too many to hold in memory (past the fold's bound) are left to be read in order as they
+/// are written (`RowReader`), and the report holds none of them. `--by call`'s rows are the analysis's to hand
+/// out (`Analysis::calls`).
+pub fn build_lazily(a: &Analysis, table: &PriceTable, by: GroupBy) -> anyhow::Result<(Report, Option<Pending>)> {
     let mut totals = Acc::default();
     let mut used_rows: BTreeSet<(usize, usize)> = BTreeSet::new();
     let mut all: BTreeMap<BucketKey, Sums> = BTreeMap::new();
-    let mut groups: Vec<Row> = Vec::with_capacity(a.groups.len());
+    let mut groups: Vec<Row> = Vec::new();
+    let mut ordered = a.groups.spilled().then(|| rows::Ordered::new(by, a.groups.spill_at));
+    let mut projects = false;
     let mut lookup = Lookup::new(table);
-    for g in &a.groups {
-        let mut acc = Acc::default();
+    a.groups.each(|g| -> anyhow::Result<()> {
         for (key, sums) in &g.buckets {
-            acc.add_bucket(&mut lookup, key, sums)?;
             totals.add_bucket(&mut lookup, key, sums)?;
             used_rows.insert((key.model, key.row));
             all.entry(*key).or_default().merge(sums);
         }
-        let mut row = acc.row(g.key.clone());
-        row.project = g.project.clone();
-        groups.push(row);
-    }
-    // `--by call` has no groups: its rows are priced as they are written (`CallStream`), its totals here.
+        let row = group_row(&mut lookup, g)?;
+        projects |= row.project.is_some();
+        match &mut ordered {
+            Some(o) => o.push(g, row.cost().0)?,
+            None => groups.push(row),
+        }
+        Ok(())
+    })?;
+    // `--by call` has no groups: its rows are priced as they are written (`RowReader`), its totals here.
     for (key, sums) in &a.call_totals {
         totals.add_bucket(&mut lookup, key, sums)?;
         used_rows.insert((key.model, key.row));
@@ -615,24 +622,36 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
         GroupBy::Day | GroupBy::Week | GroupBy::Month => groups.sort_by(|a, b| a.key.cmp(&b.key)),
         _ => groups.sort_by(|a, b| b.cost_usd.cmp(&a.cost_usd).then_with(|| a.key.cmp(&b.key))),
     }
+    let unpriced_row = |model: &str, s: &Sums, reason: String| UnpricedRow {
+        model: model.to_string(),
+        calls: s.calls,
+        input_tokens: s.tokens.input,
+        cached_input_tokens: s.tokens.cache_read,
+        cache_write_tokens: s.tokens.cache_write_5m.saturating_add(s.tokens.cache_write_1h),
+        output_tokens: s.tokens.output,
+        reported_cost_usd: (s.reported.calls > 0).then_some(Usd(s.reported.usd)),
+        reason,
+    };
     let unpriced = a
         .unpriced
         .iter()
-        .map(|(model, (s, why))| UnpricedRow {
-            model: model.clone(),
-            calls: s.calls,
-            input_tokens: s.tokens.input,
-            cached_input_tokens: s.tokens.cache_read,
-            cache_write_tokens: s.tokens.cache_write_5m.saturating_add(s.tokens.cache_write_1h),
-            output_tokens: s.tokens.output,
-            reported_cost_usd: (s.reported.calls > 0).then_some(Usd(s.reported.usd)),
-            reason: match why {
+        .map(|(model, (s, why))| {
+            let reason = match why {
                 Resolution::Ambiguous(c) => format!("ambiguous: {}", c.join(", ")),
                 Resolution::NotListed(p) => format!("not listed by {p}, the provider the log names"),
                 _ => "unknown".into(),
-            },
+            };
+            unpriced_row(model, s, reason)
         })
         .collect();
+    let unpriced_other = (a.unpriced_other.calls > 0).then(|| {
+        let reason = format!(
+            "more models without a price than are listed by name: the models past the first {} names, in name \
+             order, together",
+            crate::fmt::thousands(a.unpriced.len() as u64)
+        );
+        unpriced_row(UNPRICED_OTHER, &a.unpriced_other, reason)
+    });
     let mut estimates = BTreeSet::new();
     let prices = used_rows
         .iter()
@@ -664,13 +683,14 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
             }
         })
         .collect();
-    Ok(Report {
+    let report = Report {
         schema_version: SCHEMA_VERSION,
         tokencost_version: env!("CARGO_PKG_VERSION"),
         by,
         totals: totals.row("total".into()),
         groups,
         unpriced,
+        unpriced_other,
         pricing: PricingInfo {
             layers: table.layers.clone(),
             prices,
@@ -681,5 +701,8 @@ pub fn build(a: &Analysis, table: &PriceTable, by: GroupBy) -> Result<Report, To
         plan: None,
         budgets: Vec::new(),
         over_time: None,
-    })
+        projects,
+        rest: None,
+    };
+    Ok((report, ordered.map(Pending::Groups)))
 }

@@ -4,7 +4,8 @@
 //! key's records together.
 //!
 //! Waiting responses are fixed-size `Record`s; sessions, whose names and buckets vary in length, are `Frame`s
-//! (a length, then the bytes). Either starts with its 16-byte key.
+//! (a length, then the bytes). Either starts with its 16-byte key. Report rows, ordered by what they show (a cost,
+//! then a name), are `Keyed` frames: a sort key of any length compared byte by byte, then the row's bytes.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -58,9 +59,11 @@ pub type Run = Box<dyn Read>;
 
 /// What a run holds: fixed-size records or frames.
 pub trait Item: Sized {
+    /// What the runs are sorted by.
+    type Key: Ord + Clone;
     /// The next item of `r`; none at the end of the run.
     fn read_from(r: &mut impl Read) -> io::Result<Option<Self>>;
-    fn key(&self) -> u128;
+    fn key(&self) -> Self::Key;
 }
 
 /// Reads `buf.len()` bytes; false at a clean end of the run, an error for a run cut inside an item.
@@ -84,6 +87,8 @@ fn read_whole(r: &mut impl Read, buf: &mut [u8]) -> io::Result<bool> {
 }
 
 impl Item for Record {
+    type Key = u128;
+
     fn read_from(r: &mut impl Read) -> io::Result<Option<Record>> {
         let mut rec = [0u8; RECORD];
         Ok(read_whole(r, &mut rec)?.then_some(rec))
@@ -94,20 +99,27 @@ impl Item for Record {
     }
 }
 
+/// The next frame of a run, at least `min` bytes long; none at the end of the run.
+fn read_frame(r: &mut impl Read, min: usize) -> io::Result<Option<Vec<u8>>> {
+    let mut len = [0u8; 4];
+    if !read_whole(r, &mut len)? {
+        return Ok(None);
+    }
+    let mut frame = vec![0u8; u32::from_le_bytes(len) as usize];
+    if frame.len() < min || !read_whole(r, &mut frame)? {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "a spilled run ends inside a record",
+        ));
+    }
+    Ok(Some(frame))
+}
+
 impl Item for Frame {
+    type Key = u128;
+
     fn read_from(r: &mut impl Read) -> io::Result<Option<Frame>> {
-        let mut len = [0u8; 4];
-        if !read_whole(r, &mut len)? {
-            return Ok(None);
-        }
-        let mut frame = vec![0u8; u32::from_le_bytes(len) as usize];
-        if frame.len() < 16 || !read_whole(r, &mut frame)? {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "a spilled run ends inside a record",
-            ));
-        }
-        Ok(Some(frame))
+        read_frame(r, 16)
     }
 
     fn key(&self) -> u128 {
@@ -117,11 +129,57 @@ impl Item for Frame {
     }
 }
 
+/// A frame sorted by a key of its own length, compared byte by byte: its key's length (4 bytes), the key, then
+/// the rest. Written with `put_frame` like any frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyed(pub Vec<u8>);
+
+impl Keyed {
+    /// A frame of `key`, then `rest`.
+    pub fn new(key: &[u8], rest: &[u8]) -> Keyed {
+        let mut f = Vec::with_capacity(4 + key.len() + rest.len());
+        f.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        f.extend_from_slice(key);
+        f.extend_from_slice(rest);
+        Keyed(f)
+    }
+
+    /// Where the key ends; a damaged length is held to the frame.
+    fn key_end(&self) -> usize {
+        let len = self
+            .0
+            .get(..4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+        (4 + len).min(self.0.len())
+    }
+
+    pub fn sort_key(&self) -> &[u8] {
+        self.0.get(4..self.key_end()).unwrap_or_default()
+    }
+
+    /// What follows the key.
+    pub fn rest(&self) -> &[u8] {
+        &self.0[self.key_end()..]
+    }
+}
+
+impl Item for Keyed {
+    type Key = Vec<u8>;
+
+    fn read_from(r: &mut impl Read) -> io::Result<Option<Keyed>> {
+        Ok(read_frame(r, 4)?.map(Keyed))
+    }
+
+    fn key(&self) -> Vec<u8> {
+        self.sort_key().to_vec()
+    }
+}
+
 /// Reads several runs back together, in key order.
 pub struct Merge<T: Item = Record> {
     runs: Vec<BufReader<Run>>,
     heads: Vec<Option<T>>,
-    heap: BinaryHeap<Reverse<(u128, usize)>>,
+    heap: BinaryHeap<Reverse<(T::Key, usize)>>,
 }
 
 impl<T: Item> Merge<T> {
@@ -149,13 +207,15 @@ impl<T: Item> Merge<T> {
     /// Every item of the next key, from every run, into `out`; false when all runs are read.
     pub fn next_key(&mut self, out: &mut Vec<T>) -> io::Result<bool> {
         out.clear();
-        let Some(&Reverse((first, _))) = self.heap.peek() else {
+        let Some(Reverse((first, _))) = self.heap.peek() else {
             return Ok(false);
         };
-        while let Some(&Reverse((k, run))) = self.heap.peek() {
-            if k != first {
+        let first = first.clone();
+        while let Some(Reverse((k, run))) = self.heap.peek() {
+            if *k != first {
                 break;
             }
+            let run = *run;
             self.heap.pop();
             if let Some(item) = self.heads[run].take() {
                 out.push(item);
@@ -233,6 +293,26 @@ mod tests {
                 (4, vec![Vec::new()])
             ]
         );
+    }
+
+    #[test]
+    fn keyed_frames_merge_by_their_bytes() {
+        let a = write_frames([Keyed::new(b"ab", b"1"), Keyed::new(b"b", b"2")].iter().map(|k| &k.0)).unwrap();
+        let b = write_frames([Keyed::new(b"", b"3"), Keyed::new(b"abc", b"4")].iter().map(|k| &k.0)).unwrap();
+        let runs: Vec<Run> = vec![Box::new(a), Box::new(b)];
+        let mut m: Merge<Keyed> = Merge::new(runs).unwrap();
+        let mut got = Vec::new();
+        let mut out = Vec::new();
+        while m.next_key(&mut out).unwrap() {
+            for k in &out {
+                got.push((k.sort_key().to_vec(), k.rest().to_vec()));
+            }
+        }
+        let want: Vec<(Vec<u8>, Vec<u8>)> = [("", "3"), ("ab", "1"), ("abc", "4"), ("b", "2")]
+            .iter()
+            .map(|(k, r)| (k.as_bytes().to_vec(), r.as_bytes().to_vec()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
         return write_partial(&cfg, engine, path, diag);
     }
     let mut analysis = engine.run(&cfg.inputs, &mut diag);
-    let mut report = report::build(&analysis, &cfg.table, cfg.by)?;
+    let (mut report, groups) = report::build_lazily(&analysis, &cfg.table, cfg.by)?;
     report.over_time = report::over_time(&analysis, &cfg.table, cfg.filter.week_start)?;
     report.plan = cfg
         .plan
@@ -56,37 +56,39 @@ pub fn run(cfg: AnalyzeConfig) -> Result<Exit> {
         report.budgets = budget::check(&cfg.budgets, &analysis, &cfg.table, report.totals.cost().0)?;
     }
     // The report holds what is rendered: the groups it was made of are freed before the rendering's own copy.
-    let calls = analysis.calls.take();
+    let pending = groups.or_else(|| analysis.calls.take().map(report::Pending::Calls));
     drop(analysis);
-    render(&mut report, calls, &cfg.table, cfg.format, &cfg.to)?;
+    render(&mut report, pending, &cfg.table, cfg.format, &cfg.to, cfg.top)?;
     diag.info(&summary_line(&report));
     Ok(verdict(&cfg, &report, &diag))
 }
 
-/// Renders a report. `--by call`'s rows (`calls`): CSV, JSON and JSON Lines price and write each row as it is read
-/// back, in bounded memory; the formats that lay out a whole table have every row in memory.
+/// Renders a report. Rows still to be read (`--by call`'s, or groups past the bound of memory): CSV, JSON and JSON
+/// Lines price and write each row as it is read back, in bounded memory. The formats that lay out a whole table
+/// (table, Markdown, HTML) show the first `top` rows (0: all) and say what the others come to.
 pub(super) fn render(
     report: &mut report::Report,
-    calls: Option<crate::fold::CallRows>,
+    pending: Option<report::Pending>,
     table: &crate::pricing::PriceTable,
     format: output::Format,
     to: &output::Destination,
+    top: usize,
 ) -> Result<()> {
-    match calls {
-        Some(calls) => {
-            let rows = report::CallStream::new(calls, table);
-            if matches!(
-                format,
-                output::Format::Csv | output::Format::Json | output::Format::Jsonl
-            ) {
-                let streamed = output::StreamedReport { report, rows: &rows };
-                output::render(&output::streamed_view(&streamed), format, to)
-            } else {
-                report.groups = rows.collect()?;
-                output::render(&output::report_view(report), format, to)
-            }
+    let rows = pending.map(|p| report::RowReader::new(p, table));
+    let row_at_a_time = matches!(
+        format,
+        output::Format::Csv | output::Format::Json | output::Format::Jsonl
+    );
+    match (rows, row_at_a_time) {
+        (Some(rows), true) => {
+            let streamed = output::StreamedReport { report, rows: &rows };
+            output::render(&output::streamed_view(&streamed), format, to)
         }
-        None => output::render(&output::report_view(report), format, to),
+        (None, true) => output::render(&output::report_view(report), format, to),
+        (rows, false) => {
+            report.keep_rows(rows.as_ref(), top)?;
+            output::render(&output::report_view(report), format, to)
+        }
     }
 }
 
@@ -173,8 +175,22 @@ pub(crate) fn warn_unpriced(report: &report::Report, diag: &Diag) {
     }
     if let Some(more) = report.unpriced.len().checked_sub(LISTED).filter(|n| *n > 0) {
         diag.warn(&format!(
-            "{} more models without a price are left out of the totals (--format json lists them all)",
-            thousands(more as u64)
+            "{} more models without a price are left out of the totals (--format json lists them{})",
+            thousands(more as u64),
+            if report.unpriced_other.is_none() {
+                " all"
+            } else {
+                " by name"
+            }
+        ));
+    }
+    if let Some(other) = &report.unpriced_other {
+        diag.warn(&format!(
+            "{} of models without a price past the first {} names (in name order) are left out of the totals, \
+             summed together as `{}`",
+            count_of(other.calls, "call"),
+            thousands(report.unpriced.len() as u64),
+            other.model
         ));
     }
 }

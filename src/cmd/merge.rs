@@ -23,13 +23,13 @@ pub fn run(cfg: MergeConfig) -> Result<Exit> {
             header.by()?.name()
         );
     }
-    let mut report = report::build(&analysis, &cfg.table, header.by()?)?;
+    let (mut report, groups) = report::build_lazily(&analysis, &cfg.table, header.by()?)?;
     report.over_time = report::over_time(&analysis, &cfg.table, filter.week_start)?;
     diag.finish();
     warn_unpriced(&report, &diag);
-    let calls = analysis.calls.take();
+    let pending = groups.or_else(|| analysis.calls.take().map(report::Pending::Calls));
     drop(analysis);
-    render(&mut report, calls, &cfg.table, cfg.format, &cfg.to)?;
+    render(&mut report, pending, &cfg.table, cfg.format, &cfg.to, cfg.top)?;
     diag.info(&summary_line(&report));
     Ok(if diag.errors > 0 { Exit::Failure } else { Exit::Success })
 }

@@ -34,6 +34,8 @@ pub struct AnalyzeConfig {
     pub no_message_cache: bool,
     /// Waiting responses held in memory before they go to a temporary file (default: the fold's own bound).
     pub spill_after: Option<usize>,
+    /// Rows the table, Markdown and HTML show (0: all).
+    pub top: usize,
     /// Print budget overruns as GitHub Actions `::error::` annotations too.
     pub annotate: bool,
     /// The longest line read, in bytes.
@@ -139,6 +141,7 @@ impl AnalyzeConfig {
             no_cache: args.no_cache,
             no_message_cache: args.no_message_cache,
             spill_after: args.spill_after,
+            top: args.top,
             annotate: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
             max_line: args.max_line_bytes,
             partial: args.partial,

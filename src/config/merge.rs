@@ -15,6 +15,8 @@ pub struct MergeConfig {
     pub quiet: bool,
     /// Waiting responses held in memory before they go to a temporary file (default: the fold's own bound).
     pub spill_after: Option<usize>,
+    /// Rows the table, Markdown and HTML show (0: all).
+    pub top: usize,
     /// Loaded as analyze loads it: the partials must have been made with the same table.
     pub table: PriceTable,
 }
@@ -29,6 +31,7 @@ impl MergeConfig {
             to: target.to,
             quiet: args.quiet,
             spill_after: args.spill_after,
+            top: args.top,
             table,
         })
     }

@@ -4,13 +4,13 @@
 //! still left out if it was not billed or falls outside the `--since`/`--until` window; otherwise its session,
 //! timestamps, trace and side groups are kept too.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::buckets::{self, Buckets};
 use super::calls::CallRows;
+use super::group_set::{self, GroupSet};
 use super::sessions::{SessionSums, Sessions};
 use super::{Analysis, Filter, Placed, Stats};
 use crate::call::{
@@ -116,7 +116,7 @@ impl CallInfo {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Group {
     pub key: String,
     pub first: Place,
@@ -155,9 +155,10 @@ pub(super) struct Grouping<'a> {
     table: &'a PriceTable,
     by: GroupBy,
     filter: Filter,
-    /// The analysis without its counts, which the fold keeps.
+    /// The analysis without its counts and groups, which the fold keeps.
     pub(super) analysis: Analysis,
-    index: HashMap<String, usize>,
+    /// The groups: bounded in memory, spilled past the bound.
+    pub(super) groups: GroupSet,
     /// Distinct sessions, with their sums when budgets ask for them: bounded in memory, spilled past the bound.
     pub(super) sessions: Sessions,
     /// Names of the files read, by file number (kept once, not with every call).
@@ -168,7 +169,13 @@ pub(super) struct Grouping<'a> {
     model_keys: Vec<Option<String>>,
     /// `--by call`'s calls, bounded in memory, spilled past the bound.
     pub(super) calls: CallRows,
+    /// Names of models without a price summed each under its own (`unpriced_sums`).
+    pub(super) unpriced_kept: usize,
 }
+
+/// Models without a price summed under their own names; the rest are summed together. A log that names more
+/// models than any price table lists is hostile or broken, and its every name would otherwise be held.
+const UNPRICED_KEPT: usize = 1 << 16;
 
 impl<'a> Grouping<'a> {
     pub(super) fn new(table: &'a PriceTable, by: GroupBy, filter: Filter) -> Self {
@@ -177,12 +184,13 @@ impl<'a> Grouping<'a> {
             by,
             filter,
             analysis: Analysis::default(),
-            index: HashMap::default(),
+            groups: GroupSet::default(),
             sessions: Sessions::default(),
             files: Vec::new(),
             trace: Vec::new(),
             model_keys: Vec::new(),
             calls: CallRows::default(),
+            unpriced_kept: UNPRICED_KEPT,
         }
     }
 
@@ -233,13 +241,8 @@ impl<'a> Grouping<'a> {
             ref other => {
                 self.sessions.add(session, None, stats);
                 stats.unpriced_calls += 1;
-                let e = self
-                    .analysis
-                    .unpriced
-                    .entry(call.model.to_string())
-                    .or_insert_with(|| (Sums::default(), other.clone()));
-                e.0.add_call(&call.tokens, call.source, call.reported_cost);
-                keep_first_reason(&mut e.1, other);
+                self.unpriced_sums(&call.model, other)
+                    .add_call(&call.tokens, call.source, call.reported_cost);
                 if self.by == GroupBy::Call {
                     // A call without a price is a row of its own too, with no cost.
                     self.keep_call(&call, p.place, Err(other.clone()), stats);
@@ -327,22 +330,10 @@ impl<'a> Grouping<'a> {
                 return;
             }
         };
-        let groups = &mut self.analysis.groups;
-        let gi = match self.index.get(group_key.as_ref()) {
-            Some(&gi) => gi,
-            None => {
-                groups.push(Group {
-                    key: group_key.to_string(),
-                    first: p.place,
-                    buckets: Buckets::new(),
-                    project: None,
-                    project_at: p.place,
-                });
-                self.index.insert(group_key.into_owned(), groups.len() - 1);
-                groups.len() - 1
-            }
-        };
-        let g = &mut groups[gi];
+        let (g, spill_error) = self.groups.entry(&group_key, p.place);
+        if let Some(e) = spill_error {
+            stats.spill_error.get_or_insert(e);
+        }
         if self.by == GroupBy::Session
             && let Some(project) = &call.project
             && (g.project.is_none() || p.place < g.project_at)
@@ -385,31 +376,42 @@ impl<'a> Grouping<'a> {
     }
 
     /// Adds a group read from a partial result: its sums join the group of the same key, if there is one.
-    pub(super) fn absorb_group(&mut self, g: Group) {
-        match self.index.get(&g.key) {
-            Some(&gi) => {
-                let into = &mut self.analysis.groups[gi];
-                into.first = into.first.min(g.first);
-                if g.project.is_some() && (into.project.is_none() || g.project_at < into.project_at) {
-                    into.project = g.project;
-                    into.project_at = g.project_at;
-                }
-                for (k, s) in &g.buckets {
-                    buckets::merge(&mut into.buckets, *k, s);
-                }
-            }
-            None => {
-                self.index.insert(g.key.clone(), self.analysis.groups.len());
-                self.analysis.groups.push(g);
-            }
-        }
+    /// Returns the error of a temporary file that could not be written.
+    pub(super) fn absorb_group(&mut self, g: Group) -> Option<String> {
+        self.groups.absorb(g)
     }
 
     /// Adds the sums of an unpriced model read from a partial result.
     pub(super) fn absorb_unpriced(&mut self, model: String, sums: &Sums, reason: Resolution) {
-        let e = (self.analysis.unpriced.entry(model)).or_insert_with(|| (Sums::default(), reason.clone()));
-        e.0.merge(sums);
-        keep_first_reason(&mut e.1, &reason);
+        self.unpriced_sums(&model, &reason).merge(sums);
+    }
+
+    /// Adds the sums of the unpriced models past the names kept, read from a partial result.
+    pub(super) fn absorb_unpriced_other(&mut self, sums: &Sums) {
+        self.analysis.unpriced_other.merge(sums);
+    }
+
+    /// Where an unpriced model's calls are summed: under its name, among the first `unpriced_kept` names in name
+    /// order; past them, with the other unpriced models. A name that sorts after every kept one when they are full
+    /// goes to the others, and a new name that sorts before one of them sends the last kept name there: the names
+    /// kept are then the first in name order of all that were read, whatever the order of the calls or of merged
+    /// partials, and each is summed whole (a name sent to the others never comes back).
+    fn unpriced_sums(&mut self, model: &str, why: &Resolution) -> &mut Sums {
+        let a = &mut self.analysis;
+        if !a.unpriced.contains_key(model) && a.unpriced.len() >= self.unpriced_kept {
+            if a.unpriced
+                .last_key_value()
+                .is_some_and(|(last, _)| model > last.as_str())
+            {
+                return &mut a.unpriced_other;
+            }
+            if let Some((_, (sums, _))) = a.unpriced.pop_last() {
+                a.unpriced_other.merge(&sums);
+            }
+        }
+        let e = (a.unpriced.entry(model.to_string())).or_insert_with(|| (Sums::default(), why.clone()));
+        keep_first_reason(&mut e.1, why);
+        &mut e.0
     }
 
     /// Adds one day's and model's sums read from a partial result, when the fold keeps them.
@@ -422,25 +424,30 @@ impl<'a> Grouping<'a> {
         }
     }
 
-    /// The analysis, in input order, with `stats` and the count of distinct sessions.
+    /// The analysis, in input order, with `stats` and the count of distinct sessions. Groups written to temporary
+    /// files that cannot be read back are lost: the counts say so, and the run fails.
     pub(super) fn finish(mut self, mut stats: Stats) -> Analysis {
-        if self.by == GroupBy::Project {
-            let names = super::projects::short_names(self.analysis.groups.iter().map(|g| g.key.as_str()));
-            for (g, name) in self.analysis.groups.iter_mut().zip(names) {
-                g.key = name;
+        match std::mem::take(&mut self.groups).finish() {
+            Ok(groups) => self.analysis.groups = groups,
+            Err(e) => {
+                stats.spill_lost.get_or_insert_with(|| e.to_string());
             }
         }
-        if self.by == GroupBy::Session {
-            let named: Vec<&mut Group> = self
-                .analysis
-                .groups
-                .iter_mut()
-                .filter(|g| g.project.is_some())
-                .collect();
-            let names = super::projects::short_names(named.iter().filter_map(|g| g.project.as_deref()));
-            for (g, name) in named.into_iter().zip(names) {
-                g.project = Some(name);
+        // Projects are named as briefly as the others allow: `--by project`'s keys, each session's project.
+        let keys = self.by == GroupBy::Project;
+        if keys || self.by == GroupBy::Session {
+            let mut paths = std::collections::BTreeSet::new();
+            let read = self.analysis.groups.each(|g| {
+                let path = if keys { Some(&g.key) } else { g.project.as_ref() };
+                if let Some(path) = path.filter(|p| !paths.contains(*p)) {
+                    paths.insert(path.clone());
+                }
+                Ok::<(), std::io::Error>(())
+            });
+            if let Err(e) = read {
+                stats.spill_lost.get_or_insert_with(|| e.to_string());
             }
+            self.analysis.groups.shorten(group_set::short_names(&paths), keys);
         }
         if self.by == GroupBy::Call {
             let mut calls = std::mem::take(&mut self.calls);

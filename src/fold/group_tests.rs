@@ -163,3 +163,43 @@ fn an_unpriced_names_reason_does_not_depend_on_read_order() {
         );
     }
 }
+
+/// Past the names kept, unpriced models are summed together; which names are kept (the first in name order) and
+/// what each sums to do not depend on the order the calls come in, and every call is counted once either way.
+#[test]
+fn unpriced_names_past_the_bound_are_summed_together_whatever_the_order() {
+    use crate::call::Resolution;
+    let t = table();
+    // Five names, each with its number of calls: m1 once, m2 twice, ..., m5 five times; 5 input tokens a call.
+    let mut calls = Vec::new();
+    for n in 1..=5usize {
+        for k in 0..n {
+            let mut p = super::tests::call_of(&t, &format!("m{n}"), (0, (10 * n + k) as u64, 0), 5, 1);
+            p.call.resolution = Resolution::Unknown;
+            calls.push(p);
+        }
+    }
+    for order in 0..3 {
+        let mut calls = calls.clone();
+        match order {
+            1 => calls.reverse(),
+            2 => calls.sort_by_key(|p| (p.place.1 % 3, p.place.1)),
+            _ => {}
+        }
+        let mut f = fold(&t, GroupBy::Model, Filter::default(), None);
+        f.groups.unpriced_kept = 2;
+        for p in calls {
+            f.push(p);
+        }
+        let a = f.finish();
+        let kept: Vec<(String, u64)> = a.unpriced.iter().map(|(m, (s, _))| (m.clone(), s.calls)).collect();
+        // m1 and m2 by name; m3 + m4 + m5 = 3 + 4 + 5 = 12 calls, 60 input tokens, together.
+        assert_eq!(kept, [("m1".to_string(), 1), ("m2".to_string(), 2)], "order {order}");
+        assert_eq!(
+            (a.unpriced_other.calls, a.unpriced_other.tokens.input),
+            (12, 60),
+            "order {order}"
+        );
+        assert_eq!(a.stats.unpriced_calls, 15);
+    }
+}

@@ -13,6 +13,7 @@ mod buckets;
 mod calls;
 mod dedup;
 mod group;
+mod group_set;
 mod partial;
 mod projects;
 mod record;
@@ -30,6 +31,7 @@ pub use calls::CallRows;
 use dedup::Waiting;
 use group::Grouping;
 pub use group::{CallInfo, Group, SideGroups};
+pub use group_set::{Groups, decode as decode_group, encode as encode_group};
 pub use partial::Piece;
 pub use sessions::SessionSums;
 pub use stats::Stats;
@@ -64,9 +66,12 @@ pub struct Placed {
 
 #[derive(Debug, Default)]
 pub struct Analysis {
-    pub groups: Vec<Group>,
-    /// Calls whose model has no price, by the name the log gave.
+    /// In memory, or past a bound in a temporary file: read them with `Groups::each`.
+    pub groups: Groups,
+    /// Calls whose model has no price, by the name the log gave: the first 65,536 names in name order.
     pub unpriced: BTreeMap<String, (Sums, Resolution)>,
+    /// Calls of the unpriced models past those names, summed together (no calls: there were none).
+    pub unpriced_other: Sums,
     pub stats: Stats,
     /// Every counted call's session and size, in input order, when asked for (to fit session shapes).
     pub trace: Option<Vec<Traced>>,
@@ -123,11 +128,12 @@ impl<'a> Fold<'a> {
         self
     }
 
-    /// Holds at most `n` waiting copies, and `n` sessions, in memory before writing them out as a sorted run.
+    /// Holds at most `n` waiting copies, `n` sessions, `n` groups and `n` calls in memory before writing them out as a sorted run.
     pub fn with_spill_at(mut self, n: usize) -> Self {
         self.waiting.spill_at = n;
         self.groups.sessions.spill_at = n;
         self.groups.calls.spill_at = n;
+        self.groups.groups.spill_at = n;
         self
     }
 

@@ -24,6 +24,8 @@ pub enum Piece {
     Row(Box<Placed>, Result<BucketKey, Resolution>),
     /// A model without a price, by the name the log gave: its sums and why.
     Unpriced(String, Sums, Resolution),
+    /// The models without a price past the names kept, summed together.
+    UnpricedOther(Sums),
     /// A local day's (None: no timestamp) sums of one model, for the chart of cost over time.
     Day(Option<NaiveDate>, usize, Buckets),
     /// A scope of a streamed session whose final line was read.
@@ -44,9 +46,9 @@ impl Fold<'_> {
                 out(Piece::File(no, names.clone()))?;
             }
         }
-        for g in std::mem::take(&mut self.groups.analysis.groups) {
-            out(Piece::Group(g))?;
-        }
+        // Groups past the bound are merged from their runs, each key once.
+        let groups = std::mem::take(&mut self.groups.groups).finish()?;
+        groups.each(|g| out(Piece::Group(g.clone())))?;
         // `--by call`'s rows, read back from memory and temporary files in place order. Their totals are made
         // again from them where they are taken in.
         let mut calls = std::mem::take(&mut self.groups.calls);
@@ -59,6 +61,10 @@ impl Fold<'_> {
             .map_err(|e| io::Error::other(e.to_string()))?;
         for (model, (sums, why)) in std::mem::take(&mut self.groups.analysis.unpriced) {
             out(Piece::Unpriced(model, sums, why))?;
+        }
+        let other = std::mem::take(&mut self.groups.analysis.unpriced_other);
+        if other.calls > 0 {
+            out(Piece::UnpricedOther(other))?;
         }
         for ((day, model), b) in self.groups.analysis.timeline.take().unwrap_or_default() {
             out(Piece::Day(day, model, b.into_iter().collect()))?;
@@ -85,13 +91,18 @@ impl Fold<'_> {
     pub fn absorb(&mut self, piece: Piece) {
         match piece {
             Piece::File(no, names) => self.file_known(no, names),
-            Piece::Group(g) => self.groups.absorb_group(g),
+            Piece::Group(g) => {
+                if let Some(e) = self.groups.absorb_group(g) {
+                    self.stats.spill_error.get_or_insert(e);
+                }
+            }
             Piece::Row(p, priced) => {
                 if let Some(e) = self.groups.absorb_call(&p, &priced) {
                     self.stats.spill_error.get_or_insert(e);
                 }
             }
             Piece::Unpriced(model, sums, why) => self.groups.absorb_unpriced(model, &sums, why),
+            Piece::UnpricedOther(sums) => self.groups.absorb_unpriced_other(&sums),
             Piece::Day(day, model, b) => self.groups.absorb_day(day, model, &b),
             Piece::Final(scope) => self.waiting.absorb_final(scope),
             Piece::Waiting(p) => self.push(p),

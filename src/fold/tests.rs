@@ -83,18 +83,20 @@ pub(super) fn at(mut p: Placed, t: &str) -> Placed {
 
 /// Each group's key, calls, input and output tokens, in the fold's order.
 pub(super) fn rows(a: &Analysis) -> Vec<(String, u64, u64, u64)> {
+    let mut rows = Vec::new();
     a.groups
-        .iter()
-        .map(|g| {
+        .each(|g| {
             let (mut calls, mut input, mut output) = (0, 0, 0);
             for (_, s) in &g.buckets {
                 calls += s.calls;
                 input += s.tokens.input;
                 output += s.tokens.output;
             }
-            (g.key.clone(), calls, input, output)
+            rows.push((g.key.clone(), calls, input, output));
+            Ok::<(), std::io::Error>(())
         })
-        .collect()
+        .unwrap();
+    rows
 }
 
 pub(super) fn row(key: &str, calls: u64, input: u64, output: u64) -> (String, u64, u64, u64) {
@@ -124,21 +126,23 @@ pub(super) fn call_rows(a: &mut Analysis) -> Vec<super::CallInfo> {
             })
             .unwrap();
     }
-    a.groups = infos
-        .iter()
-        .map(|i| {
-            let mut b = super::Buckets::new();
-            if let Ok(k) = &i.priced {
-                super::buckets::add(&mut b, *k, &i.tokens, i.source, i.reported_cost);
-            }
-            super::Group {
-                key: i.key(),
-                first: i.place,
-                buckets: b,
-                project: None,
-                project_at: i.place,
-            }
-        })
-        .collect();
+    a.groups = super::Groups::from(
+        infos
+            .iter()
+            .map(|i| {
+                let mut b = super::Buckets::new();
+                if let Ok(k) = &i.priced {
+                    super::buckets::add(&mut b, *k, &i.tokens, i.source, i.reported_cost);
+                }
+                super::Group {
+                    key: i.key(),
+                    first: i.place,
+                    buckets: b,
+                    project: None,
+                    project_at: i.place,
+                }
+            })
+            .collect::<Vec<_>>(),
+    );
     infos
 }

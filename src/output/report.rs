@@ -9,7 +9,7 @@ use super::view::{Cell, Column, Digits, Part, PartKind, RowStream, Shown, View};
 use crate::budget::BudgetResult;
 use crate::call::GroupBy;
 use crate::fmt::{count_of, usd};
-use crate::report::{BilledBucket, CallStream, PlanBreakEven, PricingInfo, Summary};
+use crate::report::{BilledBucket, PlanBreakEven, PricingInfo, RowReader, Summary};
 use crate::report::{Report, Row, UnpricedRow};
 
 /// The columns of the report's rows. The reported-cost columns are there when any call stated its own cost, and
@@ -177,11 +177,11 @@ fn row_cells(g: &Row, per_call: bool, shown: (bool, bool)) -> Vec<Cell<'_>> {
     cells(g, per_call, Cell::text(priced), shown)
 }
 
-/// `analyze --by call`'s report whose rows are still to be read: CSV, JSON and JSON Lines write each row as it is
-/// priced, so a million calls never sit in memory as rows and cells.
+/// A report whose rows are still to be read (`--by call`'s calls, or more groups than are held in memory): CSV,
+/// JSON and JSON Lines write each row as it is priced, so a million rows never sit in memory as rows and cells.
 pub struct StreamedReport<'r> {
     pub report: &'r Report,
-    pub rows: &'r CallStream<'r>,
+    pub rows: &'r RowReader<'r>,
 }
 
 /// The report's JSON, its groups read as they are written: the same fields, in the same order, as `Report`'s.
@@ -193,6 +193,8 @@ struct StreamedDoc<'r> {
     totals: &'r Row,
     groups: Groups<'r>,
     unpriced: &'r [UnpricedRow],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unpriced_other: Option<&'r UnpricedRow>,
     pricing: &'r PricingInfo,
     summary: &'r Summary,
     billed: &'r [BilledBucket],
@@ -202,7 +204,7 @@ struct StreamedDoc<'r> {
     budgets: &'r [BudgetResult],
 }
 
-struct Groups<'r>(&'r CallStream<'r>);
+struct Groups<'r>(&'r RowReader<'r>);
 
 impl Serialize for Groups<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -232,6 +234,7 @@ impl Serialize for StreamedReport<'_> {
             totals: &r.totals,
             groups: Groups(self.rows),
             unpriced: &r.unpriced,
+            unpriced_other: r.unpriced_other.as_ref(),
             pricing: &r.pricing,
             summary: &r.summary,
             billed: &r.billed,
@@ -244,10 +247,11 @@ impl Serialize for StreamedReport<'_> {
 
 impl RowStream for StreamedReport<'_> {
     fn each(&self, f: &mut dyn FnMut(&[Cell]) -> anyhow::Result<()>) -> anyhow::Result<()> {
-        let reported = self.report.totals.reported_cost_usd.is_some();
-        // `--by call` rows have their project among the call's own columns.
+        let r = self.report;
+        let reported = r.totals.reported_cost_usd.is_some();
+        let per_call = r.by == GroupBy::Call;
         self.rows
-            .each_row(&mut |row| f(&row_cells(row, true, (reported, false))))
+            .each_row(&mut |row| f(&row_cells(row, per_call, (reported, r.projects))))
     }
 }
 
@@ -257,7 +261,7 @@ impl super::Lines for StreamedReport<'_> {
     }
 }
 
-/// The view of a report whose `--by call` rows are read as they are written (CSV, JSON and JSON Lines only).
+/// The view of a report whose rows are read as they are written (CSV, JSON and JSON Lines only).
 pub fn streamed_view<'r>(s: &'r StreamedReport<'r>) -> View<'r> {
     let mut v = report_view(s.report);
     v.document = Some(s);
@@ -270,7 +274,8 @@ pub fn streamed_view<'r>(s: &'r StreamedReport<'r>) -> View<'r> {
 pub fn report_view(r: &Report) -> View<'_> {
     let per_call = r.by == GroupBy::Call;
     let reported = r.totals.reported_cost_usd.is_some();
-    let projects = r.groups.iter().any(|g| g.project.is_some());
+    // `--by call` rows have their project among the call's own columns.
+    let projects = r.projects && !per_call;
     let mut v = View::new(columns(r.by.name(), per_call, reported, projects), r);
     v.rows = r
         .groups
@@ -282,17 +287,42 @@ pub fn report_view(r: &Report) -> View<'_> {
         v.machine_rows = r
             .unpriced
             .iter()
+            .chain(&r.unpriced_other)
             .map(|u| unpriced_cells(u, v.columns.len(), reported))
             .collect();
     }
     v.head = headline(r);
-    v.tail = terminal_notes(r);
+    v.tail = rest(r).into_iter().collect();
+    v.tail.extend(terminal_notes(r));
     v.tail.extend(document_notes(r));
     v.charts = super::report_charts::charts(r);
     if per_call {
         v.lines = Some(r);
     }
     v
+}
+
+/// What the rows shown leave out, said right under them.
+fn rest(r: &Report) -> Option<Part<'static>> {
+    let rest = r.rest.as_ref()?;
+    let shown = r.groups.len() as u64;
+    let total = shown + rest.rows;
+    let order = match r.by {
+        GroupBy::Call => "in the order they were read",
+        GroupBy::Day | GroupBy::Week | GroupBy::Month => "in order",
+        _ => "dearest first",
+    };
+    Some(Part::line(format!(
+        "Showing the first {} of {} ({order}); the other {} cost {} together. CSV, JSON and JSON Lines list \
+         every row; --top sets how many rows are shown here (0: all).",
+        crate::fmt::thousands(shown),
+        match r.by {
+            GroupBy::Branch => format!("{} branches", crate::fmt::thousands(total)),
+            by => count_of(total, by.name()),
+        },
+        crate::fmt::thousands(rest.rows),
+        usd(rest.cost_usd),
+    )))
 }
 
 /// The Markdown headline: the total, the budgets' verdict, and what was read.

@@ -199,10 +199,15 @@ fn over_time(o: &CostOverTime) -> Option<Chart> {
 /// The groups a per-group chart draws, and a note when some are left out.
 fn shown_groups(r: &Report) -> (&[Row], Option<String>) {
     let n = r.groups.len().min(MOST_GROUPS);
-    let note = (r.groups.len() > n).then(|| {
+    let all = r.groups.len() as u64 + r.rest.as_ref().map_or(0, |rest| rest.rows);
+    let note = (all > n as u64).then(|| {
+        let listed = match r.rest {
+            None => "the table below lists them all",
+            Some(_) => "the table below lists as many as --top asks",
+        };
         format!(
-            "The first {n} of {} in the table's order; the table below lists them all.",
-            count_of(r.groups.len() as u64, r.by.name())
+            "The first {n} of {} in the table's order; {listed}.",
+            count_of(all, r.by.name())
         )
     });
     (&r.groups[..n], note)

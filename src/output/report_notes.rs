@@ -112,8 +112,8 @@ pub(super) fn terminal_notes(r: &Report) -> Vec<Part<'static>> {
             .alerting(),
         );
     }
-    if let Some(n) = more_unpriced(r) {
-        out.push(table_line(format!("{n} (--format json lists them all).")));
+    if let Some(n) = more_unpriced(r, "--format json") {
+        out.push(table_line(format!("{n}.")));
     }
     out
 }
@@ -152,13 +152,27 @@ fn prompt(u: &UnpricedRow) -> u64 {
         .saturating_add(u.cache_write_tokens)
 }
 
-/// "N more models without a price, not in the totals", past the first `LISTED`.
-fn more_unpriced(r: &Report) -> Option<String> {
-    let more = r.unpriced.len().checked_sub(LISTED).filter(|n| *n > 0)?;
-    Some(format!(
-        "{} more models without a price, not in the totals",
-        thousands(more as u64)
-    ))
+/// "N more models without a price, not in the totals", past the first `LISTED`, with the calls of the models
+/// past the names the report keeps; and where the JSON report lists them (`json`).
+fn more_unpriced(r: &Report, json: &str) -> Option<String> {
+    let more = r.unpriced.len().saturating_sub(LISTED) as u64;
+    let mut line = match (more, &r.unpriced_other) {
+        (0, None) => return None,
+        (_, None) => format!("{} more models without a price", thousands(more)),
+        (_, Some(other)) => format!(
+            "{} more models without a price, and {} of the models past the first {} names (in name order), \
+             summed together",
+            thousands(more),
+            count_of(other.calls, "call"),
+            thousands(r.unpriced.len() as u64)
+        ),
+    };
+    let listed = match r.unpriced_other {
+        None => "lists them all",
+        Some(_) => "lists them by name, the rest as one",
+    };
+    line.push_str(&format!(", not in the totals ({json} {listed})"));
+    Some(line)
 }
 
 /// The budgets as a table of their own: limit, actual figure, verdict.
@@ -232,8 +246,8 @@ pub(super) fn document_notes(r: &Report) -> Vec<Part<'_>> {
                 thousands(u.output_tokens)
             ))));
         }
-        if let Some(n) = more_unpriced(r) {
-            out.push(doc(PartKind::Item(format!("{n} (the JSON report lists them all)"))));
+        if let Some(n) = more_unpriced(r, "the JSON report") {
+            out.push(doc(PartKind::Item(n)));
         }
     }
     let (t, s) = (&r.totals, &r.summary);

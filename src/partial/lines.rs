@@ -22,6 +22,8 @@ pub enum Line {
     File(FileLine),
     Group(GroupLine),
     Unpriced(UnpricedLine),
+    /// The models without a price past the names kept, summed together.
+    UnpricedOther(SumsLine),
     Day(DayLine),
     Final(String),
     Waiting(Box<CallLine>),
@@ -429,6 +431,7 @@ pub fn line(piece: Piece) -> Line {
             reason: ResolutionLine::of(&why),
             sums: SumsLine::of(&sums),
         }),
+        Piece::UnpricedOther(sums) => Line::UnpricedOther(SumsLine::of(&sums)),
         Piece::Day(day, model, b) => Line::Day(DayLine {
             day: day.map(|d| d.to_string()),
             model,
@@ -536,6 +539,7 @@ pub fn piece<R: Renumber + ?Sized>(line: Line, table: &PriceTable, r: &R) -> Res
             project: g.project.map(|(p, _)| p),
         }),
         Line::Unpriced(u) => Piece::Unpriced(u.model, u.sums.sums()?, u.reason.resolution(table)?),
+        Line::UnpricedOther(sums) => Piece::UnpricedOther(sums.sums()?),
         Line::Day(d) => {
             let day = (d.day.as_deref())
                 .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date")))
