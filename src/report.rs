@@ -606,7 +606,9 @@ pub fn build_lazily(a: &Analysis, table: &PriceTable, by: GroupBy) -> anyhow::Re
         let row = group_row(&mut lookup, g)?;
         projects |= row.project.is_some();
         match &mut ordered {
-            Some(o) => o.push(g, row.cost().0)?,
+            Some(o) => o
+                .push(g, row.cost().0)
+                .map_err(|e| anyhow::anyhow!("cannot write the report's rows to a temporary file: {e}"))?,
             None => groups.push(row),
         }
         Ok(())

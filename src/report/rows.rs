@@ -102,6 +102,7 @@ impl Ordered {
 
     /// Hands each group to `f`, in the report's order.
     fn each(mut self, mut f: impl FnMut(Group) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let lost = |e: io::Error| anyhow::anyhow!("cannot read back the report's rows from a temporary file: {e}");
         self.frames.sort_unstable_by(|a, b| a.sort_key().cmp(b.sort_key()));
         let mut memory = Vec::new();
         for k in std::mem::take(&mut self.frames) {
@@ -109,11 +110,11 @@ impl Ordered {
         }
         let mut runs = std::mem::take(&mut self.runs);
         runs.push(Box::new(io::Cursor::new(memory)));
-        let mut merge = spill::Merge::<Keyed>::new(runs)?;
+        let mut merge = spill::Merge::<Keyed>::new(runs).map_err(&lost)?;
         let mut one = Vec::new();
-        while merge.next_key(&mut one)? {
+        while merge.next_key(&mut one).map_err(&lost)? {
             for k in &one {
-                f(decode_group(k.rest())?)?;
+                f(decode_group(k.rest()).map_err(&lost)?)?;
             }
         }
         Ok(())
