@@ -80,7 +80,17 @@ fn usd_to(u: Usd, dp: u32) -> String {
     } else {
         ""
     };
-    format!("{sign}${:.*}", dp as usize, rounded)
+    let digits = format!("{:.*}", dp as usize, rounded);
+    // Dollars are grouped by thousands as counts are: `$6,736.45`.
+    let (whole, cents) = digits.split_once('.').unwrap_or((&digits, ""));
+    let whole = match whole.parse::<u64>() {
+        Ok(n) => thousands(n),
+        Err(_) => whole.to_string(),
+    };
+    match cents {
+        "" => format!("{sign}${whole}"),
+        _ => format!("{sign}${whole}.{cents}"),
+    }
 }
 
 #[cfg(test)]
@@ -98,7 +108,9 @@ mod tests {
     #[test]
     fn dollars_keep_two_significant_digits_below_a_cent() {
         let u = |s: &str| usd(Usd(s.parse().unwrap()));
-        assert_eq!(u("1234.567"), "$1234.57");
+        assert_eq!(u("1234.567"), "$1,234.57");
+        assert_eq!(u("-1234567.891"), "-$1,234,567.89");
+        assert_eq!(u("999.999"), "$1,000.00");
         assert_eq!(u("20"), "$20.00");
         assert_eq!(u("0.13625"), "$0.1363");
         assert_eq!(u("0.0387098"), "$0.0387");
