@@ -227,39 +227,19 @@ fn merged_figures_count_each_response_once() {
     assert_eq!(t["cached_input_tokens"], 6600);
     assert_eq!(t["cache_write_tokens"], 300 + 1000);
     assert_eq!(t["output_tokens"], 1303);
+    let groups = r["groups"].as_array().unwrap();
+    let group = |key: &str| groups.iter().find(|g| g["key"] == key).unwrap();
     // run-1 is gpt-4o-2024-08-06 alone: 1000 x $2.50 + 2000 x $1.25 + 100 x $10 per 1M = $0.006.
-    let run1 = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["key"] == "run-1")
-        .unwrap();
+    let run1 = group("run-1");
     assert_eq!(run1["cost_usd"].to_string(), "0.006");
     // Sessions show the project they ran in, by its last path component: run-1's priced call names /home/a/app
     // (its unpriced call, /home/a/other, is no part of the session's sums), run-2 /srv/b/api.
     assert_eq!(run1["project"], "app");
-    let run2 = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["key"] == "run-2")
-        .unwrap();
-    assert_eq!(run2["project"], "api");
+    assert_eq!(group("run-2")["project"], "api");
     // DUP1 is kept from machine A: equal copies fall to the smaller session name, their files' names.
-    let a = r["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["key"] == "machine-a.jsonl")
-        .unwrap();
+    let a = group("machine-a.jsonl");
     assert_eq!(a["input_tokens"], 300);
-    assert!(
-        r["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|g| g["key"] != "machine-b.jsonl" || g["calls"] == 1)
-    );
+    assert!(groups.iter().all(|g| g["key"] != "machine-b.jsonl" || g["calls"] == 1));
 }
 
 #[test]

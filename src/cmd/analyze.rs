@@ -106,11 +106,7 @@ fn write_partial(cfg: &AnalyzeConfig, mut engine: Engine, path: &std::path::Path
     engine.timeline = true;
     let fold = engine.read(&cfg.inputs, &mut diag);
     let (lines, files) = (fold.stats().lines, fold.stats().files);
-    if let Some(e) = &fold.stats().spill_error {
-        diag.warn(&format!(
-            "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
-        ));
-    }
+    crate::engine::say_spills(fold.stats(), &mut diag);
     let header = crate::partial::Header::new(&cfg.table, cfg.by, &cfg.filter);
     crate::partial::write(&to, &header, fold)?;
     diag.finish();

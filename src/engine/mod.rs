@@ -43,6 +43,21 @@ pub struct Engine<'a> {
     pub max_line: usize,
 }
 
+/// Says what went wrong with temporary files: one not written (a warning: its contents stayed in memory) or one
+/// not read back (an error: what it held is missing).
+pub fn say_spills(stats: &crate::fold::Stats, diag: &mut Diag) {
+    if let Some(e) = &stats.spill_error {
+        diag.warn(&format!(
+            "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
+        ));
+    }
+    if let Some(e) = &stats.spill_lost {
+        diag.error(&format!(
+            "cannot read back a temporary file ({e}): some calls or sessions are missing"
+        ));
+    }
+}
+
 impl<'a> Engine<'a> {
     /// An engine on `threads` workers, with every option off.
     pub fn new(table: &'a PriceTable, by: GroupBy, threads: usize) -> anyhow::Result<Self> {
@@ -254,16 +269,7 @@ impl<'a> Engine<'a> {
     /// once, whatever the input's size.
     pub fn run(&self, paths: &[PathBuf], diag: &mut Diag) -> Analysis {
         let analysis = self.read(paths, diag).finish();
-        if let Some(e) = &analysis.stats.spill_error {
-            diag.warn(&format!(
-                "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
-            ));
-        }
-        if let Some(e) = &analysis.stats.spill_lost {
-            diag.error(&format!(
-                "cannot read back a temporary file ({e}): some calls or sessions are missing"
-            ));
-        }
+        say_spills(&analysis.stats, diag);
         analysis
     }
 

@@ -257,15 +257,6 @@ pub fn merge(
         p.absorb(&mut fold, table, n)?;
     }
     let analysis = fold.finish();
-    if let Some(e) = &analysis.stats.spill_error {
-        diag.warn(&format!(
-            "cannot write to a temporary file ({e}): what it would hold is kept in memory instead"
-        ));
-    }
-    if let Some(e) = &analysis.stats.spill_lost {
-        diag.error(&format!(
-            "cannot read back a temporary file ({e}): some calls or sessions are missing"
-        ));
-    }
+    crate::engine::say_spills(&analysis.stats, diag);
     Ok((first.header.clone(), analysis))
 }
