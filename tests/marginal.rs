@@ -219,14 +219,14 @@ fn calibration_errors_stay_within_what_marginal_md_states() {
     }
     // The headline: held out, time per output token within the target of a fifth, pooled over each kind of
     // group; first tokens within the target of 30% when a GPU is held out and within 31% when a model family is
-    // (MARGINAL.md: 28.3% and 30.5%), and an engine held out (which gets constants fitted to the other engines'
-    // scheduling) no worse than MARGINAL.md's 57.4%.
+    // (MARGINAL.md: 27.8% and 30.2%), and an engine held out (which gets constants fitted to the other engines'
+    // scheduling) no worse than MARGINAL.md's 56.8%.
     let pooled: Vec<&Value> = groups.iter().filter(|g| g["group"] == "every group, pooled").collect();
     assert_eq!(pooled.len(), 3);
     assert!(pooled.iter().all(|g| f(&g["tpot_median"]) <= 0.20), "{pooled:?}");
     let ttft = |eval: &str| f(&pooled.iter().find(|g| g["evaluation"] == eval).unwrap()["ttft_median"]);
     assert!(ttft("GPU held out") <= 0.30 && ttft("model family held out") <= 0.31);
-    assert!(ttft("engine held out") <= 0.575);
+    assert!(ttft("engine held out") <= 0.57);
 }
 
 /// A `derived` or `proxy` estimate of pricing/marginal.yaml: id, serving model, its GPU (when not the default),

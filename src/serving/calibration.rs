@@ -30,12 +30,12 @@ pub struct Constants {
 }
 
 /// How an engine's first token comes, beyond the prompt's own prefill. Aggregated: ttft = overhead + prefill +
-/// queue x (batch - 1) x prompt FLOP time + (steps + isl / chunk_tokens) x decode step (without the other prompts'
-/// FLOPs that the time per output token carries), where a queued prompt adds only its FLOPs and communication
-/// (prompts queued together run as one pass, sharing its weight reads and fixed costs); disaggregated, the same
-/// overhead, steps and queue around the wait at the prefill pool (`scenario.rs`). The constants differ most
-/// between engines: on the same deployments SGLang's first tokens are about three times TensorRT-LLM's and vLLM's
-/// (MARGINAL.md).
+/// queue x (batch - 1) x prompt FLOP time + (steps + isl / chunk_tokens + dp_steps under attention DP) x decode
+/// step (without the other prompts' FLOPs that the time per output token carries), where a queued prompt adds
+/// only its FLOPs and communication (prompts queued together run as one pass, sharing its weight reads and fixed
+/// costs); disaggregated, the same overhead, steps and queue around the wait at the prefill pool (`scenario.rs`).
+/// The constants differ most between engines: on the same deployments SGLang's first tokens are about three times
+/// TensorRT-LLM's and vLLM's (MARGINAL.md).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirstToken {
@@ -47,6 +47,12 @@ pub struct FirstToken {
     pub steps: f64,
     /// Prompt tokens per iteration when a prompt is prefilled in chunks beside decode steps.
     pub chunk_tokens: f64,
+    /// Engine iterations a prompt waits under attention data parallelism, beyond `steps`: an engine that
+    /// balances prompts across its attention ranks holds a new one back until the other ranks have prompts too,
+    /// or a timeout passes (TensorRT-LLM's `attention_dp_config`: `batching_wait_iters`, 10 by default, and
+    /// `timeout_iters`, 50). Aggregated serving only.
+    #[serde(default)]
+    pub dp_steps: f64,
 }
 
 /// Everything fitted: the roofline, and the first-token constants per engine.
@@ -101,16 +107,17 @@ impl Constants {
 }
 
 impl FirstToken {
-    pub fn to_array(&self) -> [f64; 4] {
-        [self.overhead, self.queue, self.steps, self.chunk_tokens]
+    pub fn to_array(&self) -> [f64; 5] {
+        [self.overhead, self.queue, self.steps, self.chunk_tokens, self.dp_steps]
     }
 
-    pub fn from_array(a: [f64; 4]) -> FirstToken {
+    pub fn from_array(a: [f64; 5]) -> FirstToken {
         FirstToken {
             overhead: a[0].clamp(1e-9, 60.0),
             queue: a[1].clamp(1e-9, 10.0),
             steps: a[2].clamp(1e-9, 1e4),
             chunk_tokens: a[3].clamp(1.0, 1e9),
+            dp_steps: a[4].clamp(1e-9, 1e4),
         }
     }
 }
@@ -133,6 +140,7 @@ impl Calibration {
                 queue: 0.1,
                 steps: 10.0,
                 chunk_tokens: 500.0,
+                dp_steps: 0.0,
             })
     }
 
@@ -144,8 +152,9 @@ impl Calibration {
         }
         s += "  first_token:\n";
         for (engine, f) in &self.first_token {
-            let [a, b, c, d] = f.to_array().map(|v| significant(v, 4));
-            s += &format!("    {engine}: {{overhead: {a}, queue: {b}, steps: {c}, chunk_tokens: {d}}}\n");
+            let [a, b, c, d, e] = f.to_array().map(|v| significant(v, 4));
+            s +=
+                &format!("    {engine}: {{overhead: {a}, queue: {b}, steps: {c}, chunk_tokens: {d}, dp_steps: {e}}}\n");
         }
         s
     }

@@ -304,18 +304,25 @@ impl Dataset {
                 .collect();
             let w = self.weights(&rows);
             let mut prepared = self.prepare(&rows, &roofline);
-            let x0 = start
-                .first_token(engine.unwrap_or("default"))
-                .to_array()
-                .map(|v| v.max(1e-12).ln());
+            let mut from = start.first_token(engine.unwrap_or("default"));
+            // From at least one iteration: a wait fitted to nothing (0) would otherwise stay there.
+            from.dp_steps = from.dp_steps.max(1.0);
+            let x0 = from.to_array().map(|v| v.max(1e-12).ln());
             let x = minimise(x0, |x| {
                 let f = FirstToken::from_array(x.map(f64::exp));
                 self.loss(&rows, &w, &mut prepared, &roofline, &f, true)
             });
-            first_token.insert(
-                engine.unwrap_or("default").to_string(),
-                FirstToken::from_array(x.map(f64::exp)),
-            );
+            let mut fitted = FirstToken::from_array(x.map(f64::exp));
+            // Rows without attention data parallelism say nothing of a wait under it: none is assumed (the wait
+            // is an engine's option, off by default), rather than a value the fit wandered to.
+            let dp_rows = rows.iter().any(|&i| match self.rows[i].scenario.mode {
+                Mode::Agg(p) => p.par.dp > 1,
+                Mode::Disagg { .. } => false,
+            });
+            if !dp_rows {
+                fitted.dp_steps = 0.0;
+            }
+            first_token.insert(engine.unwrap_or("default").to_string(), fitted);
         }
         Calibration { roofline, first_token }
     }
