@@ -304,24 +304,36 @@ impl Dataset {
                 .collect();
             let w = self.weights(&rows);
             let mut prepared = self.prepare(&rows, &roofline);
-            let mut from = start.first_token(engine.unwrap_or("default"));
-            // From at least one iteration: a wait fitted to nothing (0) would otherwise stay there.
-            from.dp_steps = from.dp_steps.max(1.0);
-            let x0 = from.to_array().map(|v| v.max(1e-12).ln());
-            let x = minimise(x0, |x| {
-                let f = FirstToken::from_array(x.map(f64::exp));
-                self.loss(&rows, &w, &mut prepared, &roofline, &f, true)
-            });
-            let mut fitted = FirstToken::from_array(x.map(f64::exp));
-            // Rows without attention data parallelism say nothing of a wait under it: none is assumed (the wait
-            // is an engine's option, off by default), rather than a value the fit wandered to.
+            // Rows without attention data parallelism say nothing of a wait under it: such an engine is given none
+            // (the wait is an engine's option, off by default), and the fit leaves it out rather than search a
+            // constant that cannot change its loss.
             let dp_rows = rows.iter().any(|&i| match self.rows[i].scenario.mode {
                 Mode::Agg(p) => p.par.dp > 1,
                 Mode::Disagg { .. } => false,
             });
-            if !dp_rows {
-                fitted.dp_steps = 0.0;
-            }
+            let from = start.first_token(engine.unwrap_or("default")).to_array();
+            let fitted = if dp_rows {
+                // From at least one iteration: in the logs of the constants, a wait of 0 could not move.
+                let x0 = [from[0], from[1], from[2], from[3], from[4].max(1.0)].map(|v| v.max(1e-12).ln());
+                let x = minimise(x0, |x| {
+                    let f = FirstToken::from_array(x.map(f64::exp));
+                    self.loss(&rows, &w, &mut prepared, &roofline, &f, true)
+                });
+                FirstToken::from_array(x.map(f64::exp))
+            } else {
+                let no_wait = |x: &[f64; 4]| {
+                    let [a, b, c, d] = x.map(f64::exp);
+                    FirstToken {
+                        dp_steps: 0.0,
+                        ..FirstToken::from_array([a, b, c, d, 0.0])
+                    }
+                };
+                let x0 = [from[0], from[1], from[2], from[3]].map(|v| v.max(1e-12).ln());
+                let x = minimise(x0, |x| {
+                    self.loss(&rows, &w, &mut prepared, &roofline, &no_wait(x), true)
+                });
+                no_wait(&x)
+            };
             first_token.insert(engine.unwrap_or("default").to_string(), fitted);
         }
         Calibration { roofline, first_token }
