@@ -51,7 +51,6 @@ pub struct FirstToken {
     /// balances prompts across its attention ranks holds a new one back until the other ranks have prompts too,
     /// or a timeout passes (TensorRT-LLM's `attention_dp_config`: `batching_wait_iters`, 10 by default, and
     /// `timeout_iters`, 50). Aggregated serving only.
-    #[serde(default)]
     pub dp_steps: f64,
 }
 
@@ -117,7 +116,8 @@ impl FirstToken {
             queue: a[1].clamp(1e-9, 10.0),
             steps: a[2].clamp(1e-9, 1e4),
             chunk_tokens: a[3].clamp(1.0, 1e9),
-            dp_steps: a[4].clamp(1e-9, 1e4),
+            // 0 for an engine given no wait (`fit.rs`).
+            dp_steps: a[4].clamp(0.0, 1e4),
         }
     }
 }

@@ -323,10 +323,7 @@ impl Dataset {
             } else {
                 let no_wait = |x: &[f64; 4]| {
                     let [a, b, c, d] = x.map(f64::exp);
-                    FirstToken {
-                        dp_steps: 0.0,
-                        ..FirstToken::from_array([a, b, c, d, 0.0])
-                    }
+                    FirstToken::from_array([a, b, c, d, 0.0])
                 };
                 let x0 = [from[0], from[1], from[2], from[3]].map(|v| v.max(1e-12).ln());
                 let x = minimise(x0, |x| {
