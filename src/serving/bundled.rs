@@ -162,6 +162,7 @@ pub fn settings() -> Settings {
                 calibration: Calibration {
                     roofline,
                     first_token: Default::default(),
+                    collective_latency: Default::default(),
                 },
                 models: Vec::new(),
             }

@@ -1,10 +1,11 @@
 //! The fitted constants of the serving model, compiled in from `serving/settings.yaml`; `fit.rs` fits them again
 //! from measurements.
 //!
-//! Two kinds: the roofline's shares of peak and fixed costs, shared by every engine and fitted to time per output
-//! token alone; and, per engine, how its first token comes (request handling, scheduling, queueing), fitted to
-//! time to first token. The first-token constants differ most between engines; `default` (fitted to all engines
-//! at once) serves an engine without its own.
+//! Three kinds: the roofline's shares of peak and fixed costs, shared by every engine and fitted to time per output
+//! token alone; per engine, the latency of its own collectives (fitted to its time per output token); and, per
+//! engine, how its first token comes (request handling, scheduling, queueing), fitted to time to first token. The
+//! first-token constants differ most between engines; `default` (fitted to all engines at once) and the roofline's
+//! own latency serve an engine without its own.
 
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +62,13 @@ pub struct Calibration {
     pub roofline: Constants,
     /// `default` and one entry per engine (`vllm`, `sglang`, `trtllm`).
     pub first_token: std::collections::BTreeMap<String, FirstToken>,
+    /// Per engine, seconds per collective with the engine's own all-reduce kernels, in place of the roofline's
+    /// `comm_latency`. At 1-8 requests in flight on 2-8 GPUs, where a decode step is mostly fixed costs and
+    /// collectives, the shared latency put TensorRT-LLM's time per output token at 1.29 of measured (its small
+    /// all-reduces are one-shot kernels fused with the normalisation after them), vLLM's at 0.96 and SGLang's at
+    /// 0.83, while on one GPU TensorRT-LLM's and vLLM's were 1.03 and 0.93 (MARGINAL.md, step 4).
+    #[serde(default)]
+    pub collective_latency: std::collections::BTreeMap<String, f64>,
 }
 
 impl Constants {
@@ -128,6 +136,16 @@ impl Calibration {
         super::bundled::settings().calibration
     }
 
+    /// The roofline as `engine` runs it: with its own collective latency where it has one.
+    pub fn roofline_for(&self, engine: &str) -> Constants {
+        let e = engine.trim().to_ascii_lowercase();
+        let mut k = self.roofline;
+        if let Some(&l) = self.collective_latency.get(&e) {
+            k.comm_latency = l;
+        }
+        k
+    }
+
     /// The first-token constants of `engine`, or the default ones.
     pub fn first_token(&self, engine: &str) -> FirstToken {
         let e = engine.trim().to_ascii_lowercase();
@@ -155,6 +173,12 @@ impl Calibration {
             let [a, b, c, d, e] = f.to_array().map(|v| significant(v, 4));
             s +=
                 &format!("    {engine}: {{overhead: {a}, queue: {b}, steps: {c}, chunk_tokens: {d}, dp_steps: {e}}}\n");
+        }
+        if !self.collective_latency.is_empty() {
+            s += "  collective_latency:\n";
+            for (engine, v) in &self.collective_latency {
+                s += &format!("    {engine}: {}\n", significant(*v, 4));
+            }
         }
         s
     }

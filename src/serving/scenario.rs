@@ -351,4 +351,41 @@ mod tests {
             assert!((with.ttft - without.ttft - wait).abs() <= 1e-9 * with.ttft, "{par:?}");
         }
     }
+
+    /// An engine's own collective latency costs two all-reduces per layer of each decode step under tensor
+    /// parallelism, and nothing on one GPU; an engine without its own gets the roofline's.
+    #[test]
+    fn an_engines_collective_latency_is_paid_per_all_reduce() {
+        let arch = crate::serving::bundled::resolve("meta-llama/Llama-3.1-70B", None).unwrap();
+        let gpus = Gpus::bundled();
+        let gpu = gpus.find("b200_sxm").unwrap();
+        let mut c = Calibration::shipped();
+        let extra = 1e-5;
+        let latency = c.roofline.comm_latency + extra;
+        c.collective_latency = [("trtllm".to_string(), latency)].into();
+        assert_eq!(c.roofline_for("TRTLLM").comm_latency, latency);
+        assert_eq!(c.roofline_for("some-engine"), c.roofline);
+        for tp in [1, 8] {
+            let s = Scenario {
+                quant: Quant {
+                    dense: Precision::Fp8,
+                    moe: Precision::Fp8,
+                    cache: Precision::Fp8,
+                },
+                isl: 1024,
+                osl: 1024,
+                mode: Mode::Agg(Pool {
+                    par: Parallel::tensor(tp),
+                    batch: 1,
+                    workers: 1,
+                }),
+            };
+            let shared = predict(&arch, gpu, &s, &c.roofline_for("vllm"), &first(0.0)).unwrap();
+            let own = predict(&arch, gpu, &s, &c.roofline_for("trtllm"), &first(0.0)).unwrap();
+            // One request in flight: the time per output token is the decode step alone, 80 layers of two
+            // all-reduces each.
+            let more = if tp > 1 { 2.0 * 80.0 * extra } else { 0.0 };
+            assert!((own.tpot - shared.tpot - more).abs() <= 1e-9, "tp {tp}");
+        }
+    }
 }

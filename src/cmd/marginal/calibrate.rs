@@ -73,8 +73,10 @@ pub fn evaluate(data: &Dataset, holdout: bool) -> Vec<GroupErrors> {
                 let (held, rest) = data.split(key, &v);
                 let mut fitted = data.fit(&rest, &shipped);
                 if key == Key::Engine {
-                    // The held-out engine has no first-token constants of its own: it gets the default ones.
+                    // The held-out engine has no constants of its own: it gets the default first-token ones and the
+                    // roofline's collective latency.
                     fitted.first_token.remove(&v);
+                    fitted.collective_latency.remove(&v);
                 }
                 let (a, b, f) = data.relative_errors(&held, &fitted);
                 groups.push(group(

@@ -73,7 +73,8 @@ pub fn run(cfg: PredictConfig) -> Result<Exit> {
                 .map_err(Clone::clone)?;
             let gpu = cfg.gpus.find(&m.system)?;
             let first = calibration.first_token(&m.backend);
-            let p = predict(arch, gpu, &m.scenario, &calibration.roofline, &first).map_err(|e| e.to_string())?;
+            let p = predict(arch, gpu, &m.scenario, &calibration.roofline_for(&m.backend), &first)
+                .map_err(|e| e.to_string())?;
             let (input, output) = p.usd_per_million(cfg.gpu_hour.unwrap_or(gpu.price.owned));
             Ok([p.ttft * 1000.0, p.tpot * 1000.0, p.output_tps_per_gpu, input, output].map(|v| format!("{v:.6}")))
         })();
