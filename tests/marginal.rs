@@ -570,3 +570,47 @@ fn disaggregated_first_tokens_wait_at_the_prefill_pool_once_it_is_the_bottleneck
     // Most of that time is the wait for the first token: seconds, as measured at such loads.
     assert!(column(&got[1], "predicted_ttft_ms") > 10_000.0, "{got:?}");
 }
+
+#[test]
+fn predict_runs_each_engines_collectives_at_its_own_latency() {
+    // Llama 3.1 70B on B200 with one request in flight: the time per output token is a decode step, and an engine
+    // changes it only through the latency of its collectives, two all-reduces in each of 80 layers under tensor
+    // parallelism (serving/settings.yaml: `collective_latency`; an engine without one gets the roofline's
+    // `comm_latency`). On one GPU there are none, and every engine decodes alike.
+    let settings: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string("serving/settings.yaml").unwrap()).unwrap();
+    let calibration = &settings["calibration"];
+    let latency = |engine: &str| {
+        calibration["collective_latency"][engine]
+            .as_f64()
+            .unwrap_or_else(|| calibration["roofline"]["comm_latency"].as_f64().unwrap())
+    };
+    let engines = ["trtllm", "vllm", "sglang", "an-engine-without-its-own"];
+    let (header, row) = measured_row("2026_04_06_llama_3_1_70b_b200_sxm_trtllm_fp8_agg_1024x8192_c4_tp8_ep1_267");
+    for tp in ["1", "8"] {
+        let rows: Vec<String> = engines
+            .iter()
+            .map(|e| {
+                with(
+                    &header,
+                    &row,
+                    &[
+                        ("backend", e),
+                        ("batch_size", "1"),
+                        ("tp_size", tp),
+                        ("moe_tp_size", tp),
+                    ],
+                )
+            })
+            .collect();
+        let (code, err, got) = predict_rows(&header, &rows);
+        assert_eq!(code, 0, "{err}");
+        let tpot: Vec<f64> = got.iter().map(|r| column(r, "predicted_tpot_ms")).collect();
+        for (e, t) in engines.iter().zip(&tpot) {
+            let per_collective = if tp == "8" { latency(e) - latency("vllm") } else { 0.0 };
+            let want = tpot[1] + 2.0 * 80.0 * per_collective * 1000.0;
+            assert!((t - want).abs() < 1e-5, "{e} at tp {tp}: {t} ms, want {want}");
+        }
+    }
+    assert!(latency("trtllm") < latency("vllm") && latency("vllm") < latency("sglang"));
+}

@@ -55,15 +55,15 @@ pub struct FirstToken {
     pub dp_steps: f64,
 }
 
-/// Everything fitted: the roofline, and the first-token constants per engine.
+/// Everything fitted: the roofline, and per engine its collective latency and first-token constants.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Calibration {
     pub roofline: Constants,
     /// `default` and one entry per engine (`vllm`, `sglang`, `trtllm`).
     pub first_token: std::collections::BTreeMap<String, FirstToken>,
-    /// Per engine, seconds per collective with the engine's own all-reduce kernels, in place of the roofline's
-    /// `comm_latency`. At 1-8 requests in flight on 2-8 GPUs, where a decode step is mostly fixed costs and
+    /// Per engine, seconds per collective (all-reduce, all-to-all, a hop between pipeline stages) with the
+    /// engine's own kernels, in place of the roofline's `comm_latency`. At 1-8 requests in flight on 2-8 GPUs, where a decode step is mostly fixed costs and
     /// collectives, the shared latency put TensorRT-LLM's time per output token at 1.29 of measured (its small
     /// all-reduces are one-shot kernels fused with the normalisation after them), vLLM's at 0.96 and SGLang's at
     /// 0.83, while on one GPU TensorRT-LLM's and vLLM's were 1.03 and 0.93 (MARGINAL.md, step 4).

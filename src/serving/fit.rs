@@ -3,10 +3,11 @@
 //!
 //! The fit minimises, over rows, a smooth absolute log error (sqrt(r^2 + 0.05^2), r the log of predicted over
 //! measured), each model family weighted alike so that the families with many rows do not decide alone. First the
-//! roofline constants on time per output token (which the first-token constants do not touch), then each engine's
-//! first-token constants on its rows' time to first token (aggregated and disaggregated), and the default ones on
-//! every engine's rows at once. Nelder-Mead in the logs of the constants, from the shipped constants, restarted
-//! until it stops improving: deterministic.
+//! roofline constants on time per output token (which the first-token constants do not touch), then for each
+//! engine its collective latency on its rows' time per output token and its first-token constants on their time
+//! to first token (aggregated and disaggregated), and the default first-token ones on every engine's rows at once.
+//! Nelder-Mead in the logs of the constants, from the shipped constants, restarted until it stops improving:
+//! deterministic.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -320,7 +321,7 @@ impl Dataset {
                         ..roofline
                     };
                     let mut prepared = self.prepare(&rows, &roofline);
-                    let x0 = [start.roofline_for(e).comm_latency.max(1e-9).ln()];
+                    let x0 = [start.roofline_for(e).comm_latency.max(1e-12).ln()];
                     let k = with(&minimise(x0, |x| {
                         self.loss(&rows, &w, &mut prepared, &with(x), &first0, false)
                     }));

@@ -167,7 +167,7 @@ pub fn predict_on(replicas: &[Replica], s: &Scenario, first: &FirstToken) -> Res
                 // Attention ranks run each pass together, and an engine that balances prompts across them holds a
                 // new one back until the other ranks have prompts too, or a timeout passes. Without this term
                 // TensorRT-LLM's first tokens under attention DP came out at 0.43 of measured (median, 59
-                // aggregated deployments of DeepSeek V3/R1 and gpt-oss-120b); its fitted wait is 25 iterations,
+                // aggregated deployments of DeepSeek V3/R1 and gpt-oss-120b); its fitted wait is 25-27 iterations,
                 // between the documented 10 and 50.
                 ttft += first.dp_steps * decode;
             }
