@@ -63,10 +63,11 @@ pub struct Calibration {
     /// `default` and one entry per engine (`vllm`, `sglang`, `trtllm`).
     pub first_token: std::collections::BTreeMap<String, FirstToken>,
     /// Per engine, seconds per collective (all-reduce, all-to-all, a hop between pipeline stages) with the
-    /// engine's own kernels, in place of the roofline's `comm_latency`. At 1-8 requests in flight on 2-8 GPUs, where a decode step is mostly fixed costs and
-    /// collectives, the shared latency put TensorRT-LLM's time per output token at 1.29 of measured (its small
-    /// all-reduces are one-shot kernels fused with the normalisation after them), vLLM's at 0.96 and SGLang's at
-    /// 0.83, while on one GPU TensorRT-LLM's and vLLM's were 1.03 and 0.93 (MARGINAL.md, step 4).
+    /// engine's own kernels, in place of the roofline's `comm_latency`. At 1-8 requests in flight on 2-8 GPUs,
+    /// where a decode step is mostly fixed costs and collectives, the shared latency put TensorRT-LLM's time per
+    /// output token at 1.29 of measured (its small all-reduces are one-shot kernels fused with the normalisation
+    /// after them), vLLM's at 0.96 and SGLang's at 0.83, while on one GPU TensorRT-LLM's and vLLM's were 1.03 and
+    /// 0.93 (MARGINAL.md, step 4).
     #[serde(default)]
     pub collective_latency: std::collections::BTreeMap<String, f64>,
 }
@@ -136,11 +137,15 @@ impl Calibration {
         super::bundled::settings().calibration
     }
 
+    /// How an engine's name is keyed in the per-engine tables: `TRTLLM` and ` trtllm` are `trtllm`.
+    fn key(engine: &str) -> String {
+        engine.trim().to_ascii_lowercase()
+    }
+
     /// The roofline as `engine` runs it: with its own collective latency where it has one.
     pub fn roofline_for(&self, engine: &str) -> Constants {
-        let e = engine.trim().to_ascii_lowercase();
         let mut k = self.roofline;
-        if let Some(&l) = self.collective_latency.get(&e) {
+        if let Some(&l) = self.collective_latency.get(&Self::key(engine)) {
             k.comm_latency = l;
         }
         k
@@ -148,9 +153,8 @@ impl Calibration {
 
     /// The first-token constants of `engine`, or the default ones.
     pub fn first_token(&self, engine: &str) -> FirstToken {
-        let e = engine.trim().to_ascii_lowercase();
         self.first_token
-            .get(&e)
+            .get(&Self::key(engine))
             .or_else(|| self.first_token.get("default"))
             .copied()
             .unwrap_or(FirstToken {

@@ -311,6 +311,8 @@ impl Dataset {
                 .filter(|&i| engine.is_none_or(|e| self.rows[i].backend == e))
                 .collect();
             let w = self.weights(&rows);
+            // Built once for both fits below: the loss sets the constants it tries on them.
+            let mut prepared = self.prepare(&rows, &roofline);
             // An engine's own collective latency, fitted to its time per output token with the rest of the
             // roofline held: the one roofline constant that engines' kernels set apart (`Calibration`).
             let engine_roofline = match engine {
@@ -320,7 +322,6 @@ impl Dataset {
                         comm_latency: x[0].exp().clamp(1e-12, 1.0),
                         ..roofline
                     };
-                    let mut prepared = self.prepare(&rows, &roofline);
                     let x0 = [start.roofline_for(e).comm_latency.max(1e-12).ln()];
                     let k = with(&minimise(x0, |x| {
                         self.loss(&rows, &w, &mut prepared, &with(x), &first0, false)
@@ -329,7 +330,6 @@ impl Dataset {
                     k
                 }
             };
-            let mut prepared = self.prepare(&rows, &engine_roofline);
             // Rows without attention data parallelism say nothing of a wait under it: such an engine is given none
             // (the wait is an engine's option, off by default), and the fit leaves it out rather than search a
             // constant that cannot change its loss.
